@@ -1,0 +1,39 @@
+import { app, session, shell, type WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../common/util/csp';
+
+/** The only URLs the app may hand to the OS browser: AWS documentation and the project's own pages. */
+const EXTERNAL_ALLOW_LIST = [/^https:\/\/docs\.aws\.amazon\.com\//, /^https:\/\/aws\.amazon\.com\//];
+
+export function isAllowedExternal(url: string): boolean {
+  return EXTERNAL_ALLOW_LIST.some((re) => re.test(url));
+}
+
+export function openExternalSafely(url: string): void {
+  if (isAllowedExternal(url)) void shell.openExternal(url);
+}
+
+/**
+ * Electron's security checklist, applied app-wide: CSP on every response, every permission
+ * request denied, navigation and new windows refused, webviews never attached.
+ */
+export function hardenApp(appOrigin: string): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(appOrigin)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!url.startsWith(appOrigin)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternalSafely(url);
+      return { action: 'deny' };
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from './platform/version';
+import { registerServe } from './cli/serve.command';
+import { cliCommands } from './cli/commands';
+import { EXIT } from './cli/context';
+
+/** `mwb`: the workbench's services from the command line. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = new Command('mwb')
+    .description('Migration Workbench: discover, assess, verify, plan and hand off server migrations to AWS')
+    .version(APP_VERSION, '-v, --version', 'print the version')
+    .showHelpAfterError('(run mwb --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  for (const register of cliCommands) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    process.stderr.write(`mwb: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failed;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.(m?js|ts)$/.test(process.argv[1]);
+if (isEntry) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    if (code !== EXIT.ok) process.exit(code);
+  });
+}

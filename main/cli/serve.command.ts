@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startShellServer } from '../shell/http-server';
+import { createNodeServices } from '../shell/node-runtime';
+import { createHandlers } from '../ipc/handlers';
+import { packageRoot } from '../platform/paths';
+import { consoleLogger } from '../platform/logger';
+
+export interface ServeOptions {
+  port?: number;
+  project?: string;
+  token?: string;
+}
+
+/** Starts the browser shell and prints the line a browser (or a test) opens. */
+export async function serve(opts: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const logger = consoleLogger('mwb', true);
+  const services = createNodeServices({ shell: 'browser', logger });
+  if (opts.project) await services.project.open(opts.project);
+  else await services.project.openDemo();
+  const server = await startShellServer({
+    handlers: createHandlers(services),
+    events: services.events,
+    logger,
+    staticDir: path.join(packageRoot(), 'out', 'renderer'),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
+  });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await services.settings.flush();
+      services.dispose();
+    },
+  };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('open the workbench in a browser (loopback only); prints the URL to open')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got ${v}`);
+      return n;
+    })
+    .option('--project <file>', 'open this project instead of the demo estate')
+    .action(async (o: { port?: number; project?: string }) => {
+      // MWB_SHELL_TOKEN lets a test harness know the token in advance; people never need it.
+      const server = await serve({ ...o, ...(process.env.MWB_SHELL_TOKEN ? { token: process.env.MWB_SHELL_TOKEN } : {}) });
+      process.stdout.write(`Workbench: ${server.url}\n`);
+      process.stdout.write('Open that URL in Chromium, Chrome, Edge or Firefox. Ctrl+C stops the workbench.\n');
+      const stop = () => {
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

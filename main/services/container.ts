@@ -1,0 +1,51 @@
+import os from 'node:os';
+import path from 'node:path';
+import { ProjectStore } from './project-store.service';
+import { TaskService } from './tasks.service';
+import { EventHub } from '../platform/events';
+import type { SettingsStore } from '../platform/settings';
+import type { Logger } from '../platform/logger';
+import { assetPath } from '../platform/paths';
+import type { AppInfo } from '../common/ipc/channels/app.channels';
+import { APP_VERSION } from '../platform/version';
+
+export interface ServicesOptions {
+  shell: AppInfo['shell'];
+  settings: SettingsStore;
+  logger: Logger;
+  dataDir: string;
+}
+
+/** The service graph, built once by each composition root (Electron, browser shell, CLI, tests). */
+export interface Services {
+  readonly info: AppInfo;
+  readonly events: EventHub;
+  readonly settings: SettingsStore;
+  readonly logger: Logger;
+  readonly tasks: TaskService;
+  readonly project: ProjectStore;
+  dispose(): void;
+}
+
+export function createServices(opts: ServicesOptions): Services {
+  const events = new EventHub();
+  const tasks = new TaskService(events);
+  const project = new ProjectStore({
+    settings: opts.settings,
+    events,
+    logger: opts.logger,
+    demoPath: assetPath('demo', 'demo-estate.mwb.json'),
+    recoveryDir: path.join(opts.dataDir, 'recovery'),
+  });
+  return {
+    info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
+    events,
+    settings: opts.settings,
+    logger: opts.logger,
+    tasks,
+    project,
+    dispose() {
+      project.dispose();
+    },
+  };
+}

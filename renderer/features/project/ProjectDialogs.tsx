@@ -1,0 +1,179 @@
+import { useCallback, useState } from 'react';
+import { useWorkbench, useWorkbenchShallow } from '../../store';
+import { Dialog } from '../../ui/Dialog';
+import { FileBrowser } from './FileBrowser';
+import { formatTime } from '../../ui/format';
+
+const PROJECT_SUFFIXES = ['.mwb.json', '.json'];
+
+function OpenDialog() {
+  const { recent, appInfo, openRequested, dialogClosed } = useWorkbenchShallow((s) => ({ recent: s.recent, appInfo: s.appInfo, openRequested: s.openRequested, dialogClosed: s.dialogClosed }));
+  const [path, setPath] = useState('');
+  const open = async (p: string) => {
+    if (await openRequested(p)) dialogClosed();
+  };
+  return (
+    <Dialog
+      title="Open project"
+      onClose={dialogClosed}
+      width={680}
+      footer={
+        <>
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={!path.trim()} onClick={() => void open(path.trim())}>
+            Open
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span>Project file path</span>
+        <input data-autofocus value={path} onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && path.trim() && void open(path.trim())} placeholder="/path/to/project.mwb.json" spellCheck={false} aria-label="Project file path" />
+      </label>
+      {recent.length > 0 ? (
+        <section className="recent">
+          <h3>Recent projects</h3>
+          <ul>
+            {recent.map((r) => (
+              <li key={r.path}>
+                <button type="button" className="recent-row" onClick={() => void open(r.path)} title={r.path}>
+                  <strong>{r.name}</strong>
+                  <span className="mono muted">{r.path}</span>
+                  <span className="muted">{formatTime(r.openedAt)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <h3>Browse</h3>
+      <FileBrowser startDir={appInfo?.homeDir ?? '/'} suffixes={PROJECT_SUFFIXES} onPickFile={(e) => setPath(e.path)} />
+    </Dialog>
+  );
+}
+
+function SaveAsDialog() {
+  const { meta, appInfo, saveAsRequested, dialogClosed, dialogOpened } = useWorkbenchShallow((s) => ({ meta: s.meta, appInfo: s.appInfo, saveAsRequested: s.saveAsRequested, dialogClosed: s.dialogClosed, dialogOpened: s.dialogOpened }));
+  const initialDir = meta?.path ? meta.path.replace(/[\\/][^\\/]*$/, '') : (appInfo?.homeDir ?? '/');
+  const [dir, setDir] = useState(initialDir);
+  const [name, setName] = useState(() => (meta?.path ? meta.path.replace(/^.*[\\/]/, '') : `${(meta?.name ?? 'project').replace(/[^\w.-]+/g, '-').toLowerCase()}.mwb.json`));
+  const onDirChange = useCallback((d: string) => setDir(d), []);
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  const target = /^([A-Za-z]:)?[\\/]/.test(name) ? name : `${dir.replace(/[\\/]$/, '')}${sep}${name}`;
+  const save = async () => {
+    const ok = await saveAsRequested(target);
+    if (ok) dialogClosed();
+  };
+  void dialogOpened;
+  return (
+    <Dialog
+      title="Save project as"
+      onClose={dialogClosed}
+      width={680}
+      footer={
+        <>
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={!name.trim()} onClick={() => void save()}>
+            Save
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span>File name</span>
+        <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void save()} spellCheck={false} aria-label="File name" />
+      </label>
+      <p className="muted mono small">Saves to {target}</p>
+      <FileBrowser startDir={initialDir} suffixes={PROJECT_SUFFIXES} onDirChange={onDirChange} onPickFile={(e) => setName(e.name)} />
+    </Dialog>
+  );
+}
+
+function ConflictDialog({ path, message }: { path: string; message: string }) {
+  const { meta, saveRequested, saveAsRequested, dialogClosed, dialogOpened } = useWorkbenchShallow((s) => ({ meta: s.meta, saveRequested: s.saveRequested, saveAsRequested: s.saveAsRequested, dialogClosed: s.dialogClosed, dialogOpened: s.dialogOpened }));
+  const overwrite = async () => {
+    dialogClosed();
+    if (meta?.path === path) await saveRequested(true);
+    else await saveAsRequested(path, true);
+  };
+  return (
+    <Dialog
+      title="File changed on disk"
+      onClose={dialogClosed}
+      footer={
+        <>
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="button" onClick={() => dialogOpened({ kind: 'save-as' })}>
+            Save As…
+          </button>
+          <button type="button" className="danger" onClick={() => void overwrite()}>
+            Overwrite
+          </button>
+        </>
+      }
+    >
+      <p>{message}</p>
+      <p className="muted mono small">{path}</p>
+    </Dialog>
+  );
+}
+
+function PropertiesDialog() {
+  const { document, editRequested, dialogClosed } = useWorkbenchShallow((s) => ({ document: s.document, editRequested: s.editRequested, dialogClosed: s.dialogClosed }));
+  const [name, setName] = useState(document?.name ?? '');
+  const [customer, setCustomer] = useState(document?.customer ?? '');
+  const [notes, setNotes] = useState(document?.notes ?? '');
+  const apply = async () => {
+    if (await editRequested({ type: 'project.setMeta', name: name.trim() || 'Untitled project', customer, notes })) dialogClosed();
+  };
+  return (
+    <Dialog
+      title="Project properties"
+      onClose={dialogClosed}
+      footer={
+        <>
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="button" className="primary" onClick={() => void apply()}>
+            Apply
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span>Project name</span>
+        <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} aria-label="Project name" />
+      </label>
+      <label className="field">
+        <span>Customer</span>
+        <input value={customer} onChange={(e) => setCustomer(e.target.value)} aria-label="Customer" />
+      </label>
+      <label className="field">
+        <span>Notes</span>
+        <textarea rows={5} value={notes} onChange={(e) => setNotes(e.target.value)} aria-label="Notes" />
+      </label>
+    </Dialog>
+  );
+}
+
+export function ProjectDialogs() {
+  const dialog = useWorkbench((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'open':
+      return <OpenDialog />;
+    case 'save-as':
+      return <SaveAsDialog />;
+    case 'conflict':
+      return <ConflictDialog path={dialog.path} message={dialog.message} />;
+    case 'properties':
+      return <PropertiesDialog />;
+  }
+}

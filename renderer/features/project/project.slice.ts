@@ -1,0 +1,141 @@
+import type { ProjectDocument } from '../../../main/common/model/project';
+import type { ProjectEdit } from '../../../main/common/model/edits';
+import type { ProjectMeta, RecentFile } from '../../../main/common/ipc/channels/project.channels';
+import type { AppInfo } from '../../../main/common/ipc/channels/app.channels';
+import { ClientError, invoke, onEvent } from '../../ipc/client';
+import type { SliceCreator } from '../../store/types';
+
+export interface ProjectSlice {
+  appInfo: AppInfo | null;
+  connection: 'connecting' | 'ready' | 'failed';
+  connectionError: string | null;
+  meta: ProjectMeta | null;
+  document: ProjectDocument | null;
+  recent: RecentFile[];
+  busy: string | null;
+  appStarted(): Promise<void>;
+  projectChanged(meta: ProjectMeta): Promise<void>;
+  newProjectRequested(): Promise<void>;
+  demoRequested(): Promise<void>;
+  openRequested(path: string): Promise<boolean>;
+  saveRequested(force?: boolean): Promise<boolean>;
+  saveAsRequested(path: string, force?: boolean): Promise<boolean>;
+  editRequested(edit: ProjectEdit): Promise<boolean>;
+  undoRequested(): Promise<void>;
+  redoRequested(): Promise<void>;
+  recentRequested(): Promise<void>;
+  /** File → Open: the native dialog where the shell has one, else the in-app dialog. */
+  openDialogRequested(): Promise<void>;
+  saveAsDialogRequested(): Promise<void>;
+}
+
+export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
+  /** Runs an action, turning typed errors into notices (or the conflict dialog). */
+  async function attempt<T>(label: string, work: () => Promise<T>): Promise<T | undefined> {
+    set({ busy: label });
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof ClientError && err.code === 'file-changed-on-disk') {
+        const details = err.details as { path?: string } | undefined;
+        get().dialogOpened({ kind: 'conflict', path: details?.path ?? get().meta?.path ?? '', message: err.message });
+      } else {
+        get().noticeShown('error', err instanceof Error ? err.message : String(err));
+      }
+      return undefined;
+    } finally {
+      set({ busy: null });
+    }
+  }
+
+  async function loadDocument(): Promise<void> {
+    const { meta, document } = await invoke('project.document', {});
+    set({ meta, document });
+  }
+
+  return {
+    appInfo: null,
+    connection: 'connecting',
+    connectionError: null,
+    meta: null,
+    document: null,
+    recent: [],
+    busy: null,
+
+    async appStarted() {
+      try {
+        const appInfo = await invoke('app.info', {});
+        set({ appInfo });
+        onEvent('project.changed', (meta) => void get().projectChanged(meta));
+        onEvent('app.notice', (n) => get().noticeShown(n.level, n.message));
+        await loadDocument();
+        set({ connection: 'ready' });
+        await get().recentRequested();
+      } catch (err) {
+        set({ connection: 'failed', connectionError: err instanceof Error ? err.message : String(err) });
+      }
+    },
+
+    async projectChanged(meta) {
+      const current = get().meta;
+      if (current && current.revision === meta.revision && current.path === meta.path && current.dirty === meta.dirty && current.autosavedAt === meta.autosavedAt) return;
+      if (!current || current.revision !== meta.revision || !get().document) await loadDocument();
+      else set({ meta });
+    },
+
+    async newProjectRequested() {
+      await attempt('Creating project', () => invoke('project.new', {}));
+    },
+    async demoRequested() {
+      await attempt('Opening demo estate', () => invoke('project.openDemo', {}));
+    },
+    async openRequested(path) {
+      const ok = await attempt('Opening project', () => invoke('project.open', { path }));
+      if (ok) {
+        get().noticeShown(ok.migratedFrom ? 'warning' : 'success', ok.migratedFrom ? `Opened ${ok.fileName} (upgraded from file version ${ok.migratedFrom}; save to keep the upgrade).` : `Opened ${ok.fileName}.`);
+        await get().recentRequested();
+      }
+      return ok !== undefined;
+    },
+    async saveRequested(force) {
+      if (!get().meta?.path) {
+        await get().saveAsDialogRequested();
+        return false;
+      }
+      const ok = await attempt('Saving', () => invoke('project.save', force ? { force } : {}));
+      if (ok) get().noticeShown('success', `Saved ${ok.fileName}.`);
+      return ok !== undefined;
+    },
+    async saveAsRequested(path, force) {
+      const ok = await attempt('Saving', () => invoke('project.saveAs', force ? { path, force } : { path }));
+      if (ok) {
+        get().noticeShown('success', `Saved ${ok.fileName}.`);
+        await get().recentRequested();
+      }
+      return ok !== undefined;
+    },
+    async editRequested(edit) {
+      return (await attempt('Editing', () => invoke('project.edit', { edit }))) !== undefined;
+    },
+    async undoRequested() {
+      await attempt('Undo', () => invoke('project.undo', {}));
+    },
+    async redoRequested() {
+      await attempt('Redo', () => invoke('project.redo', {}));
+    },
+    async openDialogRequested() {
+      const picked = await invoke('files.pick', { mode: 'open', title: 'Open project', suffixes: ['.mwb.json', '.json'] }).catch(() => ({ supported: false, paths: [] as string[] }));
+      if (!picked.supported) return get().dialogOpened({ kind: 'open' });
+      if (picked.paths[0]) await get().openRequested(picked.paths[0]);
+    },
+    async saveAsDialogRequested() {
+      const picked = await invoke('files.pick', { mode: 'save', title: 'Save project as', suffixes: ['.mwb.json'] }).catch(() => ({ supported: false, paths: [] as string[] }));
+      if (!picked.supported) return get().dialogOpened({ kind: 'save-as' });
+      if (picked.paths[0]) await get().saveAsRequested(picked.paths[0], true);
+    },
+    async recentRequested() {
+      const recent = await invoke('project.recent', {}).catch(() => []);
+      set({ recent });
+    },
+  };
+};

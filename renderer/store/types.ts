@@ -1,0 +1,9 @@
+import type { StateCreator } from 'zustand';
+import type { ProjectSlice } from '../features/project/project.slice';
+import type { UiSlice } from '../app/ui.slice';
+import type { InventorySlice } from '../features/inventory/inventory.slice';
+import type { VerifySlice } from '../features/verify/verify.slice';
+import type { PlanningSlice } from '../features/applications/planning.slice';
+
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice;
+export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

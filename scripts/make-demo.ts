@@ -1,0 +1,167 @@
+// Generates assets/demo/demo-estate.mwb.json: a realistic small datacenter, deterministic (seeded),
+// validated against the project schema. Run: npx tsx scripts/make-demo.ts
+import { writeFileSync } from 'node:fs';
+import { ProjectDocumentSchema, type ProjectDocument } from '../main/common/model/project';
+import type { Server } from '../main/common/model/server';
+import type { Application } from '../main/common/model/planning';
+
+let seed = 0x5eed1234;
+function rand(): number {
+  // mulberry32
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
+const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+
+const WINDOWS = [
+  ['Microsoft Windows Server 2022 (64-bit)', 6],
+  ['Microsoft Windows Server 2019 (64-bit)', 10],
+  ['Microsoft Windows Server 2016 (64-bit)', 10],
+  ['Microsoft Windows Server 2012 R2 (64-bit)', 6],
+  ['Microsoft Windows Server 2008 R2 (64-bit)', 3],
+  ['Microsoft Windows Server 2003 Standard (32-bit)', 1],
+] as const;
+const LINUX = [
+  ['Red Hat Enterprise Linux 9 (64-bit)', 5],
+  ['Red Hat Enterprise Linux 8 (64-bit)', 8],
+  ['Red Hat Enterprise Linux 7 (64-bit)', 7],
+  ['Red Hat Enterprise Linux 6 (64-bit)', 2],
+  ['CentOS 7 (64-bit)', 6],
+  ['CentOS 6 (64-bit)', 2],
+  ['Ubuntu Linux (64-bit) 22.04', 6],
+  ['Ubuntu Linux (64-bit) 20.04', 6],
+  ['Ubuntu Linux (64-bit) 14.04', 1],
+  ['SUSE Linux Enterprise 15 (64-bit)', 3],
+  ['SUSE Linux Enterprise 12 (64-bit)', 2],
+  ['Debian GNU/Linux 11 (64-bit)', 3],
+  ['Oracle Linux 7 (64-bit)', 2],
+  ['FreeBSD 12 (64-bit)', 1],
+  ['Oracle Solaris 11 (64-bit)', 1],
+] as const;
+function weighted(list: readonly (readonly [string, number])[]): string {
+  const total = list.reduce((n, [, w]) => n + w, 0);
+  let r = rand() * total;
+  for (const [v, w] of list) if ((r -= w) < 0) return v;
+  return list[0]![0];
+}
+
+const servers: Server[] = [];
+let ipCounter = 10;
+function addServer(p: {
+  name: string; source: Server['source']; vm: Server['vmManager']; dc?: string; cluster?: string; host?: string; folder?: string;
+  os?: string; vcpus?: number; memGiB?: number; disksGiB?: number[]; network?: string; subnet?: string; power?: Server['state']['power']; tags?: Record<string, string>; firmware?: 'bios' | 'efi';
+}): Server {
+  const os = p.os ?? (rand() < 0.55 ? weighted(WINDOWS) : weighted(LINUX));
+  const family = /windows/i.test(os) ? 'windows' : /linux|centos|ubuntu|debian|suse|red hat|oracle linux/i.test(os) ? 'linux' : 'other';
+  const vcpus = p.vcpus ?? pick([1, 2, 2, 2, 4, 4, 4, 8, 8, 16]);
+  const memGiB = p.memGiB ?? pick([2, 4, 4, 8, 8, 8, 16, 16, 32, 64]);
+  const disksGiB = p.disksGiB ?? (family === 'windows' ? [pick([60, 80, 100]), ...(rand() < 0.6 ? [pick([100, 200, 500, 1024])] : [])] : [pick([20, 40, 50]), ...(rand() < 0.5 ? [pick([100, 250, 500])] : [])]);
+  const id = `demo-${p.source.name}-${p.name}`.toLowerCase();
+  const subnet = p.subnet ?? '10.20.1';
+  const ip = `${subnet}.${(ipCounter++ % 240) + 10}`;
+  const power = p.power ?? (rand() < 0.9 ? 'poweredOn' : 'poweredOff');
+  const server: Server = {
+    id,
+    name: p.name,
+    source: p.source,
+    vmManager: p.vm,
+    identity: { moref: p.vm.type === 'vsphere' ? `vm-${1000 + servers.length}` : undefined, instanceUuid: uuid(), biosUuid: uuid(), hostName: p.name.toLowerCase(), fqdn: `${p.name.toLowerCase()}.corp.example.com` },
+    place: { datacenter: p.dc, cluster: p.cluster, host: p.host, folder: p.folder },
+    state: { power, template: false, tools: p.vm.type === 'vsphere' ? (power === 'poweredOn' ? 'toolsOk' : 'toolsNotRunning') : undefined },
+    os: { configured: os, reported: power === 'poweredOn' ? os : undefined, family },
+    firmware: { type: p.firmware ?? (family === 'windows' && /2016|2019|2022/.test(os) ? 'efi' : 'bios'), secureBoot: false },
+    cpu: { vcpus, sockets: Math.max(1, vcpus / 2), coresPerSocket: Math.min(2, vcpus) },
+    memoryMiB: memGiB * 1024,
+    disks: disksGiB.map((g, i) => {
+      const used = Math.round(g * 1024 * (0.25 + rand() * 0.6));
+      return { label: `Hard disk ${i + 1}`, capacityMiB: g * 1024, provisionedMiB: g * 1024, usedMiB: used, thin: rand() < 0.7, mode: 'persistent', controller: family === 'windows' ? 'LSI Logic SAS' : 'VMware Paravirtual', path: `[${p.cluster ?? 'local'}-ds0${1 + (i % 3)}] ${p.name}/${p.name}${i ? '_' + i : ''}.vmdk` };
+    }),
+    partitions: disksGiB.map((g, i) => ({ path: family === 'windows' ? `${String.fromCharCode(67 + i)}:\\` : i === 0 ? '/' : `/data${i}`, capacityMiB: g * 1024 - 500, freeMiB: Math.round(g * 1024 * (0.2 + rand() * 0.5)) })),
+    nics: [{ label: 'Network adapter 1', network: p.network ?? 'VLAN-120-Servers', mac: `00:50:56:${hex(2)}:${hex(2)}:${hex(2)}`, ipv4: power === 'poweredOn' ? [ip] : [], ipv6: [], connected: true, adapterType: 'vmxnet3' }],
+    cbt: p.vm.type === 'vsphere' ? rand() < 0.4 : undefined,
+    snapshots: rand() < 0.08 ? [{ name: 'before-patching', createdAt: '2026-10-03T21:14:00Z', sizeMiB: 4096 }] : [],
+    annotation: undefined,
+    tags: { Environment: p.cluster === 'Dev-Test' ? 'Development' : 'Production', ...(p.tags ?? {}) },
+    utilization: { cpuAvgPct: Math.round(rand() * 40 * 10) / 10, cpuMaxPct: Math.round((40 + rand() * 60) * 10) / 10, memAvgPct: Math.round((20 + rand() * 60) * 10) / 10, memMaxPct: Math.round((50 + rand() * 50) * 10) / 10 },
+    provenance: { '*': 'Demo estate (generated, not real)' },
+  };
+  servers.push(server);
+  return server;
+}
+
+const vc01 = { kind: 'demo' as const, name: 'vc01.corp.example.com' };
+const vc02 = { kind: 'demo' as const, name: 'vc02.corp.example.com' };
+const vsphere1 = { type: 'vsphere' as const, id: 'vc01', name: 'vc01.corp.example.com' };
+const vsphere2 = { type: 'vsphere' as const, id: 'vc02', name: 'vc02.corp.example.com' };
+
+// Applications first, with realistic names and sizes.
+const shopDb = ['SHOP-DB01', 'SHOP-DB02'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'Prod-Cluster-A', host: 'esx-a03.corp.example.com', folder: 'Apps/WebShop', os: 'Red Hat Enterprise Linux 8 (64-bit)', vcpus: 8, memGiB: 64, disksGiB: [50, 500], subnet: '10.20.30', tags: { Application: 'WebShop', Tier: 'Database' } }));
+const shopApp = ['SHOP-APP01', 'SHOP-APP02', 'SHOP-APP03'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'Prod-Cluster-A', host: 'esx-a02.corp.example.com', folder: 'Apps/WebShop', os: 'Red Hat Enterprise Linux 8 (64-bit)', vcpus: 4, memGiB: 16, disksGiB: [50, 100], subnet: '10.20.30', tags: { Application: 'WebShop', Tier: 'Application' } }));
+const shopWeb = ['SHOP-WEB01', 'SHOP-WEB02'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'DMZ-Cluster', host: 'esx-d01.corp.example.com', folder: 'DMZ/WebShop', os: 'Ubuntu Linux (64-bit) 22.04', vcpus: 2, memGiB: 8, disksGiB: [40], network: 'VLAN-200-DMZ', subnet: '172.20.0', tags: { Application: 'WebShop', Tier: 'Web' } }));
+const spSql = ['SP-SQL01'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'Prod-Cluster-A', host: 'esx-a01.corp.example.com', folder: 'Apps/SharePoint', os: 'Microsoft Windows Server 2019 (64-bit)', vcpus: 8, memGiB: 64, disksGiB: [100, 1024, 200], tags: { Application: 'SharePoint', Tier: 'Database' } }));
+const spApp = ['SP-APP01', 'SP-APP02'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'Prod-Cluster-A', host: 'esx-a01.corp.example.com', folder: 'Apps/SharePoint', os: 'Microsoft Windows Server 2019 (64-bit)', vcpus: 4, memGiB: 24, disksGiB: [100, 100], tags: { Application: 'SharePoint', Tier: 'Application' } }));
+const spWfe = ['SP-WFE01', 'SP-WFE02'].map((n) => addServer({ name: n, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster: 'Prod-Cluster-A', host: 'esx-a04.corp.example.com', folder: 'Apps/SharePoint', os: 'Microsoft Windows Server 2019 (64-bit)', vcpus: 4, memGiB: 16, disksGiB: [100], tags: { Application: 'SharePoint', Tier: 'Web front end' } }));
+const payroll = ['PAY-DB01', 'PAY-APP01'].map((n, i) => addServer({ name: n, source: vc02, vm: vsphere2, dc: 'Munich-DC2', cluster: 'Prod-Cluster-M', host: 'esx-m01.corp.example.com', folder: 'Apps/Payroll', os: i === 0 ? 'Microsoft Windows Server 2012 R2 (64-bit)' : 'Microsoft Windows Server 2008 R2 (64-bit)', vcpus: 4, memGiB: 16, tags: { Application: 'Payroll' } }));
+
+// The rest of the estate.
+const roles = ['FS', 'DC', 'PRINT', 'APP', 'SQL', 'WEB', 'MON', 'BKP', 'JMP', 'CI', 'LOG', 'MQ', 'ETL', 'RPT', 'FTP', 'MAIL'];
+for (let i = 0; servers.length < 150; i++) {
+  const cluster = i % 5 === 4 ? 'DMZ-Cluster' : 'Prod-Cluster-A';
+  addServer({ name: `FRA-${pick(roles)}${String(i + 10).padStart(2, '0')}`, source: vc01, vm: vsphere1, dc: 'Frankfurt-DC1', cluster, host: `esx-${cluster === 'DMZ-Cluster' ? 'd' : 'a'}0${1 + (i % 6)}.corp.example.com`, folder: pick(['Infra', 'Apps', 'Shared', 'Legacy']), network: cluster === 'DMZ-Cluster' ? 'VLAN-200-DMZ' : 'VLAN-120-Servers', subnet: cluster === 'DMZ-Cluster' ? '172.20.0' : '10.20.1' });
+}
+for (let i = 0; servers.length < 230; i++) {
+  const cluster = i % 3 === 0 ? 'Prod-Cluster-M' : 'Dev-Test';
+  addServer({ name: `MUC-${pick(roles)}${String(i + 10).padStart(2, '0')}`, source: vc02, vm: vsphere2, dc: 'Munich-DC2', cluster, host: `esx-${cluster === 'Dev-Test' ? 't' : 'm'}0${1 + (i % 4)}.corp.example.com`, folder: pick(['Dev', 'Test', 'Apps', 'Infra']), network: 'VLAN-310-Munich', subnet: '10.31.2' });
+}
+for (let i = 0; i < 12; i++) {
+  addServer({ name: `HV-${pick(roles)}${String(i + 1).padStart(2, '0')}`, source: { kind: 'demo', name: 'hv-cluster01' }, vm: { type: 'hyperv', id: 'hv-cluster01', name: 'Hyper-V cluster hv-cluster01' }, dc: 'Frankfurt-DC1', cluster: 'HV-Cluster01', host: `hv-host0${1 + (i % 2)}`, os: weighted(WINDOWS.slice(0, 4)), network: 'vSwitch-Prod', subnet: '10.20.5', firmware: 'efi' });
+}
+for (let i = 0; i < 8; i++) {
+  addServer({ name: `az-${pick(['web', 'api', 'batch', 'sql'])}-${String(i + 1).padStart(2, '0')}`, source: { kind: 'demo', name: 'Azure subscription Contoso-Prod' }, vm: { type: 'azure', id: 'contoso-prod', name: 'Contoso-Prod' }, dc: 'westeurope', cluster: 'rg-contoso-prod', network: 'vnet-prod/snet-app', subnet: '10.50.1' });
+}
+
+const app = (id: string, name: string, description: string, waveId: string, tiers: [string, Server[]][]): Application => ({
+  id,
+  name,
+  description,
+  waveId,
+  tags: { Application: name },
+  replication: { frequency: 12, amisToKeep: 3, licenseType: 'Auto', encrypted: true },
+  groups: tiers.map(([g, ss], i) => ({ id: `${id}-g${i + 1}`, name: g, serverIds: ss.map((s) => s.id) })),
+});
+
+const now = '2026-11-20T09:00:00.000Z';
+const doc: ProjectDocument = ProjectDocumentSchema.parse({
+  format: 'migration-workbench-project',
+  schemaVersion: 2,
+  id: 'demo-estate',
+  name: 'Demo estate — Contoso Manufacturing',
+  customer: 'Contoso Manufacturing (fictitious)',
+  notes: 'Generated demo data: two vCenters (Frankfurt, Munich), a Hyper-V cluster and an Azure subscription. Nothing here is real.',
+  createdAt: now,
+  modifiedAt: now,
+  inventory: { servers, imports: [] },
+  planning: {
+    waves: [
+      { id: 'wave-1', name: 'Wave 1 — pilot', description: 'Low-risk web workloads' },
+      { id: 'wave-2', name: 'Wave 2 — collaboration', description: 'SharePoint and dependencies' },
+      { id: 'wave-3', name: 'Wave 3 — finance', description: 'Payroll (legacy Windows)' },
+    ],
+    applications: [
+      app('app-webshop', 'WebShop', 'Customer-facing web shop: PostgreSQL, Java services, nginx front ends', 'wave-1', [['Database', shopDb], ['Application', shopApp], ['Web', shopWeb]]),
+      app('app-sharepoint', 'SharePoint Farm', 'Intranet: SQL Server, SharePoint application servers, web front ends', 'wave-2', [['SQL Server', spSql], ['Application servers', spApp], ['Web front ends', spWfe]]),
+      app('app-payroll', 'Payroll', 'Legacy payroll (Windows Server 2008 R2 app tier: needs an upgrade plan)', 'wave-3', [['Database', [payroll[0]!]], ['Application', [payroll[1]!]]]),
+    ],
+    launchSettings: Object.fromEntries(
+      [...shopDb, ...shopApp, ...shopWeb].map((s) => [s.id, { logicalId: s.name.replace(/[^A-Za-z0-9]/g, ''), instanceType: s.name.includes('DB') ? 'r6i.2xlarge' : s.name.includes('APP') ? 'm6i.xlarge' : 't3.large', subnetId: s.name.includes('WEB') ? 'subnet-0a1b2c3d4e5f60001' : 'subnet-0a1b2c3d4e5f60002', securityGroupIds: ['sg-0123456789abcdef0'], testSecurityGroupIds: [], volumeType: 'gp3', tags: {} }]),
+    ),
+  },
+  verification: { records: [] },
+});
+writeFileSync(new URL('../assets/demo/demo-estate.mwb.json', import.meta.url), JSON.stringify(doc, null, 1) + '\n');
+console.log(`demo estate: ${doc.inventory.servers.length} servers, ${doc.planning.applications.length} applications`);
