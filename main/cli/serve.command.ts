@@ -10,12 +10,14 @@ export interface ServeOptions {
   port?: number;
   project?: string;
   token?: string;
+  /** App data folder (settings, recovery copies); the user's one by default. */
+  dataDir?: string;
 }
 
 /** Starts the browser shell and prints the line a browser (or a test) opens. */
 export async function serve(opts: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
   const logger = consoleLogger('mwb', true);
-  const services = createNodeServices({ shell: 'browser', logger });
+  const services = createNodeServices({ shell: 'browser', logger, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   if (opts.project) await services.project.open(opts.project);
   else await services.project.openDemo();
   const server = await startShellServer({
