@@ -26,6 +26,26 @@ async function writeSynced(file: string, data: string | Uint8Array): Promise<voi
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files that a killed save (of this target) left behind; never those of a live writer. */
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/\.tmp(\.bak)?$/.test(name)) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
 /**
  * Replaces `target` so that at every instant it holds either the old or the new content:
  * new content goes to a temp file (fsync), the old file is copied to `target.bak` (fsync, rename),
@@ -56,6 +76,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     }
     await fs.rename(tmp, target);
     await fsyncDir(dir);
+    await removeStaleTemps(dir, base);
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     await fs.rm(`${tmp}.bak`, { force: true }).catch(() => undefined);

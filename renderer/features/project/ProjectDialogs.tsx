@@ -49,7 +49,7 @@ function OpenDialog() {
         </section>
       ) : null}
       <h3>Browse</h3>
-      <FileBrowser startDir={appInfo?.homeDir ?? '/'} suffixes={PROJECT_SUFFIXES} onPickFile={(e) => setPath(e.path)} />
+      <FileBrowser startDir={recent[0] ? recent[0].path.replace(/[\\/][^\\/]*$/, '') || '/' : (appInfo?.homeDir ?? '/')} suffixes={PROJECT_SUFFIXES} onPickFile={(e) => setPath(e.path)} />
     </Dialog>
   );
 }
