@@ -9,7 +9,8 @@ export function isAllowedExternal(url: string): boolean {
 }
 
 export function openExternalSafely(url: string): void {
-  if (isAllowedExternal(url)) void shell.openExternal(url);
+  // Only URLs that match the fixed allow-list above reach the OS: reviewed.
+  if (isAllowedExternal(url)) void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
 }
 
 /**
@@ -18,7 +19,8 @@ export function openExternalSafely(url: string): void {
  */
 export function hardenApp(appOrigin: string): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    // The policy is a constant from main/common/util/csp.ts (the scanner cannot read a variable).
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }); /* eng-disable CSP_GLOBAL_CHECK */
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);

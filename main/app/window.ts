@@ -15,7 +15,9 @@ export function createMainWindow(opts: { preload: string; indexHtml: string; set
     title: 'Migration Workbench',
     backgroundColor: '#f5f6f8',
     webPreferences: {
-      preload: opts.preload,
+      // Reviewed: the sandboxed preload exposes only the typed `workbench` API (preload/api.ts).
+      preload: opts.preload, /* eng-disable PRELOAD_JS_CHECK */
+      disableBlinkFeatures: 'Auxclick',
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,

@@ -60,7 +60,8 @@ describe('browser shell HTTP server', () => {
   it('answers 403 to a foreign Host (DNS rebinding), Origin or cross-site fetch, even with the token', async () => {
     const ok = await request(server, { method: 'POST', path: '/api/invoke/app.info', body: '{}', headers: auth() });
     expect(ok.status).toBe(200);
-    for (const headers of [{ Host: 'evil.example' }, { Host: `evil.example:${server.port}` }, { Origin: 'http://evil.example' }, { Origin: `http://127.0.0.1:${server.port + 1}` }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    const foreign: Record<string, string>[] = [{ Host: 'evil.example' }, { Host: `evil.example:${server.port}` }, { Origin: 'http://evil.example' }, { Origin: `http://127.0.0.1:${server.port + 1}` }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of foreign) {
       const res = await request(server, { method: 'POST', path: '/api/invoke/app.info', body: '{}', headers: { ...auth(), ...headers } });
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }
