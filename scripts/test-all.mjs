@@ -25,6 +25,8 @@ if (!only || only === 'static') {
   run('typecheck', 'node_modules/.bin/tsc', ['-b']);
   run('lint', 'node_modules/.bin/eslint', ['.']);
 }
+// The CLI integration tests and the e2e stories run the built bundle.
+const built = run('build', process.execPath, ['scripts/build.mjs']);
 if (!only || only === 'unit') {
   run('unit + integration', 'node_modules/.bin/vitest', ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']);
   if (existsSync('test-results/vitest.json')) {
@@ -34,7 +36,7 @@ if (!only || only === 'unit') {
   }
 }
 if (!only || only === 'e2e') {
-  if (run('build', process.execPath, ['scripts/build.mjs'])) {
+  if (built) {
     run('e2e (Chromium)', 'node_modules/.bin/playwright', ['test']);
     if (existsSync('test-results/e2e.json')) {
       const j = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));

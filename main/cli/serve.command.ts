@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { startShellServer } from '../shell/http-server';
 import { createNodeServices } from '../shell/node-runtime';
 import { createHandlers } from '../ipc/handlers';
@@ -44,7 +44,7 @@ export function registerServe(program: Command): void {
     .description('open the workbench in a browser (loopback only); prints the URL to open')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got ${v}`);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got ${v}`);
       return n;
     })
     .option('--project <file>', 'open this project instead of the demo estate')
