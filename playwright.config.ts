@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.e2e.ts',
+  outputDir: 'test-results/playwright',
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,

@@ -86,14 +86,14 @@ export class ProjectStore {
     return meta;
   }
 
-  private replace(doc: ProjectDocument, filePath: string | null, opts: { isDemo?: boolean; stamp?: DiskStamp | null; migratedFrom?: number | null } = {}): ProjectMeta {
+  private replace(doc: ProjectDocument, filePath: string | null, opts: { isDemo?: boolean; stamp?: DiskStamp | null; migratedFrom?: number | null; dirty?: boolean } = {}): ProjectMeta {
     this.doc = doc;
     this.filePath = filePath;
     this.isDemo = opts.isDemo ?? false;
     this.stamp = opts.stamp ?? null;
     this.migratedFrom = opts.migratedFrom ?? null;
     // A migrated document differs from its file until saved.
-    this.dirty = this.migratedFrom !== null;
+    this.dirty = opts.dirty ?? this.migratedFrom !== null;
     this.undoStack = [];
     this.redoStack = [];
     this.lastSavedAt = null;
@@ -217,6 +217,7 @@ export class ProjectStore {
       this.migratedFrom = null;
       this.lastSavedAt = this.now().toISOString();
       this.remember(file, doc.name);
+      await this.dropRecovery();
       this.deps.logger.info('project saved', { file });
       return this.changed();
     };
@@ -275,6 +276,36 @@ export class ProjectStore {
     this.autosavedAt = this.now().toISOString();
     this.deps.events.emit('project.changed', this.meta());
     return target;
+  }
+
+  /** Recovery copies left by autosave (a crash or a close without saving), newest first. */
+  async recoveries(): Promise<Array<{ id: string; name: string; savedAt: string; servers: number }>> {
+    const names = await fs.readdir(this.deps.recoveryDir).catch(() => [] as string[]);
+    const out = [];
+    for (const name of names) {
+      if (!name.endsWith(PROJECT_FILE_EXTENSION)) continue;
+      const file = path.join(this.deps.recoveryDir, name);
+      try {
+        const { document } = await this.readProject(file);
+        if (document.id === this.doc.id) continue;
+        const st = await fs.stat(file);
+        out.push({ id: document.id, name: document.name, savedAt: st.mtime.toISOString(), servers: document.inventory.servers.length });
+      } catch {
+        /* unreadable recovery copies are skipped, not deleted */
+      }
+    }
+    return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  /** Opens a recovery copy as an unsaved document (the user chooses where to save it). */
+  async openRecovery(id: string): Promise<ProjectMeta> {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(id)) throw new WorkbenchError('invalid-input', 'Not a recovery id.');
+    const { document } = await this.readProject(path.join(this.deps.recoveryDir, `${id}${PROJECT_FILE_EXTENSION}`));
+    return this.replace(document, null, { dirty: true });
+  }
+
+  private async dropRecovery(): Promise<void> {
+    await fs.rm(path.join(this.deps.recoveryDir, `${this.doc.id}${PROJECT_FILE_EXTENSION}`), { force: true }).catch(() => undefined);
   }
 
   dispose(): void {

@@ -15,5 +15,7 @@ export function projectHandlers({ project }: Services): HandlersFor<typeof proje
     'project.undo': () => project.undo(),
     'project.redo': () => project.redo(),
     'project.recent': () => project.recent(),
+    'project.recoveries': () => project.recoveries(),
+    'project.openRecovery': ({ id }) => project.openRecovery(id),
   };
 }

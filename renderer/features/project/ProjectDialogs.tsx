@@ -7,7 +7,7 @@ import { formatTime } from '../../ui/format';
 const PROJECT_SUFFIXES = ['.mwb.json', '.json'];
 
 function OpenDialog() {
-  const { recent, appInfo, openRequested, dialogClosed } = useWorkbenchShallow((s) => ({ recent: s.recent, appInfo: s.appInfo, openRequested: s.openRequested, dialogClosed: s.dialogClosed }));
+  const { recent, recoveries, appInfo, openRequested, recoveryRequested, dialogClosed } = useWorkbenchShallow((s) => ({ recent: s.recent, recoveries: s.recoveries, appInfo: s.appInfo, openRequested: s.openRequested, recoveryRequested: s.recoveryRequested, dialogClosed: s.dialogClosed }));
   const [path, setPath] = useState('');
   const open = async (p: string) => {
     if (await openRequested(p)) dialogClosed();
@@ -32,6 +32,22 @@ function OpenDialog() {
         <span>Project file path</span>
         <input data-autofocus value={path} onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && path.trim() && void open(path.trim())} placeholder="/path/to/project.mwb.json" spellCheck={false} aria-label="Project file path" />
       </label>
+      {recoveries.length > 0 ? (
+        <section className="recent">
+          <h3>Recovered unsaved work</h3>
+          <ul>
+            {recoveries.map((r) => (
+              <li key={r.id}>
+                <button type="button" className="recent-row" onClick={() => void recoveryRequested(r.id).then((ok) => ok && dialogClosed())}>
+                  <strong>{r.name}</strong>
+                  <span className="muted">{r.servers} servers · autosaved, never saved to a file</span>
+                  <span className="muted">{formatTime(r.savedAt)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {recent.length > 0 ? (
         <section className="recent">
           <h3>Recent projects</h3>

@@ -3,6 +3,7 @@ import type { ProjectEdit } from '../../../main/common/model/edits';
 import type { ProjectMeta, RecentFile } from '../../../main/common/ipc/channels/project.channels';
 import type { AppInfo } from '../../../main/common/ipc/channels/app.channels';
 import { ClientError, invoke, onEvent } from '../../ipc/client';
+import type { ChannelResult } from '../../../main/common/ipc/contract';
 import type { SliceCreator } from '../../store/types';
 
 export interface ProjectSlice {
@@ -12,6 +13,7 @@ export interface ProjectSlice {
   meta: ProjectMeta | null;
   document: ProjectDocument | null;
   recent: RecentFile[];
+  recoveries: ChannelResult<'project.recoveries'>;
   busy: string | null;
   appStarted(): Promise<void>;
   projectChanged(meta: ProjectMeta): Promise<void>;
@@ -24,6 +26,7 @@ export interface ProjectSlice {
   undoRequested(): Promise<void>;
   redoRequested(): Promise<void>;
   recentRequested(): Promise<void>;
+  recoveryRequested(id: string): Promise<boolean>;
   /** File → Open: the native dialog where the shell has one, else the in-app dialog. */
   openDialogRequested(): Promise<void>;
   saveAsDialogRequested(): Promise<void>;
@@ -60,6 +63,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     meta: null,
     document: null,
     recent: [],
+    recoveries: [],
     busy: null,
 
     async appStarted() {
@@ -134,8 +138,13 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
       if (picked.paths[0]) await get().saveAsRequested(picked.paths[0], true);
     },
     async recentRequested() {
-      const recent = await invoke('project.recent', {}).catch(() => []);
-      set({ recent });
+      const [recent, recoveries] = await Promise.all([invoke('project.recent', {}).catch(() => []), invoke('project.recoveries', {}).catch(() => [])]);
+      set({ recent, recoveries });
+    },
+    async recoveryRequested(id) {
+      const ok = await attempt('Recovering', () => invoke('project.openRecovery', { id }));
+      if (ok) get().noticeShown('warning', `Recovered unsaved work of "${ok.name}". Save it to keep it.`);
+      return ok !== undefined;
     },
   };
 };

@@ -38,4 +38,7 @@ export const projectChannels = {
   'project.undo': channel(z.object({}).strict(), ProjectMetaSchema),
   'project.redo': channel(z.object({}).strict(), ProjectMetaSchema),
   'project.recent': channel(z.object({}).strict(), z.array(RecentFileSchema)),
+  /** Autosaved copies of unsaved work (after a crash), and opening one as an unsaved document. */
+  'project.recoveries': channel(z.object({}).strict(), z.array(z.object({ id: z.string(), name: z.string(), savedAt: z.string(), servers: z.number() }))),
+  'project.openRecovery': channel(z.object({ id: z.string().min(1).max(100) }).strict(), ProjectMetaSchema),
 } as const;

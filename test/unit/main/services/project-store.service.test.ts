@@ -139,6 +139,23 @@ describe('ProjectStore', () => {
     expect(store.meta().autosavedAt).not.toBeNull();
   });
 
+  it('offers an autosaved copy after a crash and opens it as unsaved work; a save removes the copy', async () => {
+    const crashed = services.project;
+    crashed.newProject('lost work');
+    crashed.edit({ type: 'project.setMeta', customer: 'ACME' });
+    await crashed.autosave();
+    const next = testServices(dir);
+    const list = await next.project.recoveries();
+    expect(list.map((r) => r.name)).toEqual(['lost work']);
+    const meta = await next.project.openRecovery(list[0]!.id);
+    expect(meta).toMatchObject({ dirty: true, path: null, name: 'lost work' });
+    expect(next.project.document.customer).toBe('ACME');
+    await next.project.saveAs(path.join(dir, 'rescued.mwb.json'));
+    expect(await testServices(dir).project.recoveries()).toEqual([]);
+    await expect(next.project.openRecovery('../../etc/passwd')).rejects.toMatchObject({ code: 'invalid-input' });
+    next.dispose();
+  });
+
   it('opens a v1 file, marks it dirty, and saves it as v2 keeping a .bak of the v1 file', async () => {
     const v1 = { format: 'migration-workbench-project', schemaVersion: 1, id: 'old', name: 'Old', createdAt: 'x', modifiedAt: 'x', servers: [], applications: [] };
     const file = path.join(dir, 'old.mwb.json');
