@@ -1,12 +1,7 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../common/util/csp';
+import { isAllowedExternal } from '../common/util/external-links';
 
-/** The only URLs the app may hand to the OS browser: AWS documentation and the project's own pages. */
-const EXTERNAL_ALLOW_LIST = [/^https:\/\/docs\.aws\.amazon\.com\//, /^https:\/\/aws\.amazon\.com\//];
-
-export function isAllowedExternal(url: string): boolean {
-  return EXTERNAL_ALLOW_LIST.some((re) => re.test(url));
-}
 
 export function openExternalSafely(url: string): void {
   // Only URLs that match the fixed allow-list above reach the OS: reviewed.
