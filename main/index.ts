@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu } from 'electron';
+import { app, BrowserWindow, Menu, dialog } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServices } from './services/container';
@@ -38,6 +38,29 @@ void app.whenReady().then(async () => {
       win.setTitle(`${meta.dirty ? '● ' : ''}${meta.fileName} — Migration Workbench`);
       win.setDocumentEdited(meta.dirty);
     }
+  });
+  // Closing with unsaved changes asks first (the autosave recovery copy exists, but people expect the question).
+  win.on('close', (event) => {
+    const meta = services.project.meta();
+    if (!meta.dirty) return;
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'warning',
+      buttons: ['Save', "Don't Save", 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      message: `Save changes to ${meta.fileName}?`,
+      detail: 'Your changes will be lost if you do not save them.',
+    });
+    if (choice === 2) return event.preventDefault();
+    if (choice === 0) {
+      event.preventDefault();
+      const done = meta.path ? services.project.save() : pickFiles(win!, { mode: 'save', title: 'Save project as', suffixes: ['.mwb.json'] }).then((p) => (p[0] ? services.project.saveAs(p[0], { force: true }) : Promise.reject(new Error('cancelled'))));
+      void done.then(() => win?.destroy(), (err: unknown) => dialog.showErrorBox('Save failed', err instanceof Error ? err.message : String(err)));
+    }
+  });
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
   });
   app.on('window-all-closed', () => {
     services.dispose();

@@ -56,6 +56,11 @@ function useShortcuts(): void {
       }
     };
     window.addEventListener('keydown', onKey);
+    // The browser shell cannot show a Save/Don't Save dialog on close; the browser's own prompt stands in.
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (useWorkbench.getState().meta?.dirty && useWorkbench.getState().appInfo?.shell === 'browser') e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
     const off = onEvent('app.menu', ({ command }) => {
       const s = useWorkbench.getState();
       const actions: Record<typeof command, () => unknown> = {
@@ -72,6 +77,7 @@ function useShortcuts(): void {
     });
     return () => {
       window.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onBeforeUnload);
       off();
     };
   }, []);
