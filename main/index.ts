@@ -27,7 +27,7 @@ void app.whenReady().then(async () => {
   const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData') });
   let win: BrowserWindow | null = null;
   const handlers = createHandlers(services, { pickFiles: (o) => (win ? pickFiles(win, o) : Promise.resolve([])) });
-  registerIpc(handlers, logger, (url) => url.startsWith(appOrigin));
+  registerIpc(handlers, logger, appOrigin);
   forwardEvents(services.events, () => win?.webContents ?? null);
   await services.project.openDemo();
   win = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
