@@ -7,7 +7,7 @@ describe('IPC trusted sender', () => {
   it('trusts our renderer in the top frame', () => {
     expect(isTrustedSender({ frameUrl: `${origin}/index.html`, isMainFrame: true }, origin)).toBe(true);
   });
-  it.each([
+  const refused: Array<[{ frameUrl: string | undefined; isMainFrame: boolean }, string]> = [
     [{ frameUrl: `${origin}/index.html`, isMainFrame: false }, 'a subframe'],
     [{ frameUrl: undefined, isMainFrame: true }, 'a destroyed frame'],
     [{ frameUrl: 'https://evil.example/', isMainFrame: true }, 'a remote page'],
@@ -15,7 +15,8 @@ describe('IPC trusted sender', () => {
     [{ frameUrl: `${origin}/../../secrets.html`, isMainFrame: true }, 'a dot-dot path'],
     [{ frameUrl: `${origin}/%2e%2e/x.html`, isMainFrame: true }, 'an encoded dot-dot path'],
     [{ frameUrl: 'file:///tmp/index.html', isMainFrame: true }, 'another local file'],
-  ])('refuses %j (%s)', (sender) => {
+  ];
+  it.each(refused)('refuses %j (%s)', (sender) => {
     expect(isTrustedSender(sender, origin)).toBe(false);
   });
 });
