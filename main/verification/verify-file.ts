@@ -1,0 +1,77 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { WorkbenchError } from '../common/model/errors';
+import { statusForReason, type VerificationReport } from '../common/verify/report';
+import { hashFile } from './parallel-hasher';
+import { checkSidecars, findSidecars } from './sidecar.finder';
+import { verifierFor } from './registry';
+import type { TrustStore } from './trust';
+
+export interface VerifyFileOptions {
+  trust: TrustStore;
+  /** Sidecars chosen by the user; when absent, the ones found next to the file. */
+  sidecars?: string[];
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  now?: () => Date;
+}
+
+/** Hashes (one read), sidecars and the file kind's signature check, folded into one report. */
+export async function verifyFile(file: string, opts: VerifyFileOptions): Promise<VerificationReport> {
+  const started = Date.now();
+  const abs = path.resolve(file);
+  let st;
+  try {
+    st = await stat(abs);
+  } catch {
+    throw new WorkbenchError('not-found', `No file at ${abs}.`);
+  }
+  if (!st.isFile()) throw new WorkbenchError('invalid-input', `${abs} is not a file.`);
+  const verifier = verifierFor(path.basename(abs));
+  const hashed = await hashFile(abs, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const sidecarPaths = opts.sidecars ?? (await findSidecars(abs));
+  const sidecars = await checkSidecars(abs, hashed.hashes, sidecarPaths);
+
+  let outcome;
+  if (verifier.maxBytes > 0 && st.size > verifier.maxBytes) {
+    outcome = { reasons: ['malformed-signature-block'], warnings: [], notChecked: [], details: [`${st.size} bytes is larger than any ${verifier.label} the workbench checks`], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
+  } else {
+    const bytes = verifier.maxBytes > 0 ? await readFile(abs) : Buffer.alloc(0);
+    outcome = await verifier.verify({ file: abs, bytes, trust: opts.trust });
+  }
+  const reasons = outcome.reasons.length > 0 ? [...outcome.reasons] : [outcome.warnings.includes('weak-digest-sha1') ? 'ok-weak-digest' : 'ok'];
+  const status = statusForReason(reasons[0]!);
+  if (sidecars.some((s) => s.verdict === 'mismatch')) reasons.push('sidecar-mismatch');
+  if (sidecars.some((s) => s.verdict === 'name-mismatch')) reasons.push('sidecar-name-mismatch');
+  if (sidecars.some((s) => s.verdict === 'malformed')) reasons.push('sidecar-malformed');
+  const sidecarsOk = sidecars.every((s) => s.verdict === 'match');
+  const notChecked = [...outcome.notChecked];
+  if (sidecars.length === 0) notChecked.push('checksums: no checksum file next to the file (.md5, .sha256, SHA256SUMS, *.mf)');
+  let ok: boolean;
+  if (verifier.kind === 'file') {
+    ok = sidecars.length > 0 && sidecarsOk;
+    if (sidecars.length === 0) reasons.push('nothing-to-compare');
+  } else {
+    ok = status === 'Valid' && sidecarsOk;
+  }
+  return {
+    file: abs,
+    name: path.basename(abs),
+    size: hashed.size,
+    kind: verifier.kind,
+    status,
+    ok,
+    reasons,
+    warnings: outcome.warnings,
+    notChecked,
+    details: outcome.details,
+    signer: outcome.signer,
+    chain: outcome.chain,
+    timestamp: outcome.timestamp,
+    digestAlgorithm: outcome.digestAlgorithm,
+    hashes: hashed.hashes,
+    sidecars,
+    verifiedAt: (opts.now?.() ?? new Date()).toISOString(),
+    elapsedMs: Date.now() - started,
+  };
+}
