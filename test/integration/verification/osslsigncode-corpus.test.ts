@@ -17,7 +17,7 @@ import { loadTrust, type TrustStore } from '../../../main/verification/trust';
  * a deliberate `divergence` from `osslsigncode verify`), and we cross-check some verdicts with osslsigncode itself.
  */
 const run = promisify(execFile);
-const CORPUS_SCRIPT = path.resolve(__dirname, '../../../../shared/authenticode/make-corpus.sh');
+import { CORPUS_SCRIPT } from '../../helpers/authenticode-corpus';
 
 interface Entry {
   file: string;
