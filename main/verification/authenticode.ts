@@ -36,14 +36,15 @@ const DIGESTS: Record<string, string> = {
 };
 
 /** PowerShell SIP {603BCC1F-4B59-4E08-B724-D2C6297EF351} in its on-the-wire (mixed-endian) byte order. */
-export const POWERSHELL_SIP_GUID = '1fcc3b60594b084eb724d2c6297ef351';
+export const POWERSHELL_SUBJECT = { oid: OID.spcSipInfo, sipGuid: '1fcc3b60594b084eb724d2c6297ef351' };
+export const PE_SUBJECT = { oid: OID.spcPeImageData };
 
 export interface AuthenticodeInput {
   der: Uint8Array;
-  /** Digest of the signed content (e.g. the script's UTF-16LE text) with the named algorithm. */
-  contentDigest: (algorithm: string) => Buffer;
-  /** Expected SIP subject GUID (hex, wire order); null = any. */
-  sipGuid: string | null;
+  /** Digest of the signed content (the script's UTF-16LE text, the PE image hash ranges) with the named algorithm. */
+  contentDigest: (algorithm: string) => Buffer | Promise<Buffer>;
+  /** What SpcIndirectDataContent must describe: its type OID and, for SIP subjects, the SIP GUID (hex, wire order). */
+  subjectType: { oid: string; sipGuid?: string } | null;
   trust: TrustStore;
 }
 
@@ -287,12 +288,14 @@ export async function verifyAuthenticode(input: AuthenticodeInput): Promise<Auth
     if (!(algOid instanceof asn1js.ObjectIdentifier)) throw new BadPkcs7('digest algorithm');
     digestName = DIGESTS[algOid.valueBlock.toString()];
     signedDigest = hex(digest.valueBlock.valueHexView);
-    if (input.sipGuid) {
+    if (input.subjectType) {
+      const want = input.subjectType;
       const guid = value instanceof asn1js.Sequence ? value.valueBlock.value[1] : undefined;
-      const isSip = typeOid.valueBlock.toString() === OID.spcSipInfo && guid instanceof asn1js.OctetString;
-      if (!isSip || hex(guid.valueBlock.valueHexView) !== input.sipGuid) {
+      const typeOk = typeOid.valueBlock.toString() === want.oid;
+      const guidOk = !want.sipGuid || (guid instanceof asn1js.OctetString && hex(guid.valueBlock.valueHexView) === want.sipGuid);
+      if (!typeOk || !guidOk) {
         out.reasons.push('wrong-subject-type');
-        out.details.push(`subject type ${typeOid.valueBlock.toString()} is not the expected SIP`);
+        out.details.push(`signature subject ${typeOid.valueBlock.toString()} is not the one this file type needs (${want.oid})`);
       }
     }
   } catch (err) {
@@ -309,7 +312,7 @@ export async function verifyAuthenticode(input: AuthenticodeInput): Promise<Auth
   else if (digestName === 'sha1' || DIGESTS[si.digestAlgorithm.algorithmId] === 'sha1') out.warnings.push('weak-digest-sha1');
 
   // 1. The file: does the signed digest describe these bytes?
-  const actual = input.contentDigest(digestName).toString('hex');
+  const actual = (await input.contentDigest(digestName)).toString('hex');
   if (actual !== signedDigest) {
     out.reasons.push('hash-mismatch');
     out.details.push(`${digestName} of the content is ${actual}; the signature was made over ${signedDigest}`);

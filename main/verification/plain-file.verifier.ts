@@ -5,7 +5,6 @@ export const plainFileVerifier: Verifier = {
   kind: 'file',
   label: 'File (checksums only)',
   matches: () => true,
-  maxBytes: 0,
   verify() {
     return Promise.resolve({ reasons: ['no-signature-format'], warnings: [], notChecked: ['signature: this file type carries no signature the workbench checks'], details: [], signer: null, chain: [], timestamp: null, digestAlgorithm: null });
   },

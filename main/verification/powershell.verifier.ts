@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseScript } from './powershell-script';
-import { POWERSHELL_SIP_GUID, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import { POWERSHELL_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
 import type { Verifier } from './verifier';
 
 function empty(reason: string, detail?: string): AuthenticodeOutcome {
   return { reasons: [reason], warnings: [], notChecked: [], details: detail ? [detail] : [], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
 }
 
+/** Scripts are read whole (the SIP decodes the text); nothing legitimate is this big. */
+const MAX_SCRIPT_BYTES = 256 * 1024 * 1024;
+
 /** Authenticode for PowerShell scripts, modules and manifests (the PowerShell SIP). */
 export const powershellVerifier: Verifier = {
   kind: 'powershell',
   label: 'PowerShell script (Authenticode)',
   matches: (name) => /\.(ps1|psm1|psd1|ps1xml|psc1)$/i.test(name),
-  maxBytes: 256 * 1024 * 1024,
-  async verify({ bytes, trust }) {
+  async verify({ file, size, trust }) {
+    if (size > MAX_SCRIPT_BYTES) return empty('malformed-signature-block', `${size} bytes is larger than any PowerShell script the workbench checks`);
+    const bytes = await readFile(file);
     const { encoding, block } = parseScript(bytes);
     const ascii = !bytes.some((b) => b >= 0x80);
     const encodingNote =
@@ -35,7 +40,7 @@ export const powershellVerifier: Verifier = {
         const outcome = await verifyAuthenticode({
           der: block.der,
           contentDigest: (alg) => createHash(alg).update(content).digest(),
-          sipGuid: POWERSHELL_SIP_GUID,
+          subjectType: POWERSHELL_SUBJECT,
           trust,
         });
         outcome.details.unshift(encodingNote);

@@ -2,10 +2,12 @@ import type { VerifierKind } from '../common/verify/report';
 import type { Verifier } from './verifier';
 import { powershellVerifier } from './powershell.verifier';
 import { plainFileVerifier } from './plain-file.verifier';
+import { peVerifier } from './pe.verifier';
 
 /** Every verifier kind has exactly one implementation; a new kind without one does not compile. */
 export const verifiers = {
   powershell: powershellVerifier,
+  pe: peVerifier,
   file: plainFileVerifier,
 } satisfies Record<VerifierKind, Verifier>;
 

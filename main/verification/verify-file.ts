@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
 import { statusForReason, type VerificationReport } from '../common/verify/report';
@@ -32,13 +32,7 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
   const sidecarPaths = opts.sidecars ?? (await findSidecars(abs));
   const sidecars = await checkSidecars(abs, hashed.hashes, sidecarPaths);
 
-  let outcome;
-  if (verifier.maxBytes > 0 && st.size > verifier.maxBytes) {
-    outcome = { reasons: ['malformed-signature-block'], warnings: [], notChecked: [], details: [`${st.size} bytes is larger than any ${verifier.label} the workbench checks`], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
-  } else {
-    const bytes = verifier.maxBytes > 0 ? await readFile(abs) : Buffer.alloc(0);
-    outcome = await verifier.verify({ file: abs, bytes, trust: opts.trust });
-  }
+  const outcome = await verifier.verify({ file: abs, size: st.size, trust: opts.trust });
   const reasons = outcome.reasons.length > 0 ? [...outcome.reasons] : [outcome.warnings.includes('weak-digest-sha1') ? 'ok-weak-digest' : 'ok'];
   const status = statusForReason(reasons[0]!);
   if (sidecars.some((s) => s.verdict === 'mismatch')) reasons.push('sidecar-mismatch');

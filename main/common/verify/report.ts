@@ -7,7 +7,7 @@ export const SignatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof SignatureStatusSchema>;
 
 /** What kind of file a verifier understood it as (registry key of main/verification/registry.ts). */
-export const VERIFIER_KINDS = ['powershell', 'file'] as const;
+export const VERIFIER_KINDS = ['powershell', 'pe', 'file'] as const;
 export const VerifierKindSchema = z.enum(VERIFIER_KINDS);
 export type VerifierKind = z.infer<typeof VerifierKindSchema>;
 
@@ -38,6 +38,7 @@ export const REASON_TEXT: Record<string, string> = {
   'sidecar-name-mismatch': 'a checksum file names a different file',
   'sidecar-malformed': 'a checksum file is empty or unreadable',
   'no-signature-format': 'this file type carries no signature the workbench checks',
+  'not-a-pe-file': 'the file is named like a Windows executable but is not one',
   'nothing-to-compare': 'no signature and no checksum file: nothing proves the file is intact',
 };
 
@@ -117,6 +118,7 @@ export function statusForReason(reason: string): SignatureStatus {
     case 'unsupported-algorithm':
       return 'Incompatible';
     case 'no-signature-format':
+    case 'not-a-pe-file':
       return 'NotSupportedFileFormat';
     default:
       return 'UnknownError';

@@ -54,7 +54,7 @@ describe('signature block and PKCS#7 parsing under fuzzing', () => {
     const trust = { anchors: [], crls: [], publishers: [] };
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (der) => {
-        const r = await verifyAuthenticode({ der, contentDigest: (a) => createHash(a).update('x').digest(), sipGuid: null, trust });
+        const r = await verifyAuthenticode({ der, contentDigest: (a) => createHash(a).update('x').digest(), subjectType: null, trust });
         expect(r.reasons.length).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
