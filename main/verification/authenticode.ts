@@ -133,7 +133,7 @@ function checkSigner(si: pkijs.SignerInfo, cert: Cert, signedContent: Uint8Array
   return good ? { ok: true } : { ok: false, reason: 'bad-signer-signature', detail: `signature of ${cert.subject} does not verify` };
 }
 
-interface ChainResult {
+export interface ChainResult {
   chain: Cert[];
   anchored: boolean;
   problem: 'untrusted-root' | 'chain-incomplete' | null;
@@ -149,7 +149,7 @@ function issuedBy(child: Cert, parent: Cert): boolean {
 }
 
 /** Walks issuer links through embedded certificates and anchors until an anchor (trusted) or a dead end. */
-function buildChain(leaf: Cert, pool: Cert[], anchors: Cert[]): ChainResult {
+export function buildChain(leaf: Cert, pool: Cert[], anchors: Cert[]): ChainResult {
   const chain = [leaf];
   const isAnchor = (c: Cert) => anchors.some((a) => a.thumbprintSha256 === c.thumbprintSha256);
   let cur = leaf;
@@ -175,7 +175,7 @@ function ekus(c: Cert): string[] | null {
   return parsed?.keyPurposes ?? [];
 }
 
-function validAt(c: Cert, t: Date): boolean {
+export function validAt(c: Cert, t: Date): boolean {
   return c.notBefore.getTime() <= t.getTime() && t.getTime() <= c.notAfter.getTime();
 }
 

@@ -3,11 +3,13 @@ import type { Verifier } from './verifier';
 import { powershellVerifier } from './powershell.verifier';
 import { plainFileVerifier } from './plain-file.verifier';
 import { peVerifier } from './pe.verifier';
+import { ovaVerifier } from './ova.verifier';
 
 /** Every verifier kind has exactly one implementation; a new kind without one does not compile. */
 export const verifiers = {
   powershell: powershellVerifier,
   pe: peVerifier,
+  ova: ovaVerifier,
   file: plainFileVerifier,
 } satisfies Record<VerifierKind, Verifier>;
 

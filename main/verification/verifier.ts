@@ -7,6 +7,9 @@ export interface VerifierInput {
   file: string;
   size: number;
   trust: TrustStore;
+  signal?: AbortSignal;
+  /** Bytes of the verifier's own pass over the file (verifiers that stream the whole file report it). */
+  onProgress?: (done: number) => void;
 }
 
 /** One kind of signed (or unsigned) file. Registered in registry.ts. */

@@ -7,7 +7,7 @@ export const SignatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof SignatureStatusSchema>;
 
 /** What kind of file a verifier understood it as (registry key of main/verification/registry.ts). */
-export const VERIFIER_KINDS = ['powershell', 'pe', 'file'] as const;
+export const VERIFIER_KINDS = ['powershell', 'pe', 'ova', 'file'] as const;
 export const VerifierKindSchema = z.enum(VERIFIER_KINDS);
 export type VerifierKind = z.infer<typeof VerifierKindSchema>;
 
@@ -39,6 +39,12 @@ export const REASON_TEXT: Record<string, string> = {
   'sidecar-malformed': 'a checksum file is empty or unreadable',
   'no-signature-format': 'this file type carries no signature the workbench checks',
   'not-a-pe-file': 'the file is named like a Windows executable but is not one',
+  'unsafe-archive-entry': 'the archive holds an entry that could escape its folder or point elsewhere (refused)',
+  'oversized-entry': 'an archive entry is larger than the archive or than its kind allows (refused)',
+  'bad-archive': 'the file is not a readable OVA (tar) archive',
+  'no-manifest': 'the appliance has no .mf manifest',
+  'manifest-mismatch': 'a file in the appliance does not match its manifest',
+  'manifest-incomplete': 'the appliance holds files its manifest does not list',
   'nothing-to-compare': 'no signature and no checksum file: nothing proves the file is intact',
 };
 
@@ -106,11 +112,14 @@ export function statusForReason(reason: string): SignatureStatus {
       return 'Valid';
     case 'unsigned':
     case 'malformed-signature-block':
+    case 'no-manifest':
       return 'NotSigned';
     case 'hash-mismatch':
     case 'message-digest-mismatch':
     case 'bad-signer-signature':
     case 'trailing-data-after-signature':
+    case 'manifest-mismatch':
+    case 'manifest-incomplete':
       return 'HashMismatch';
     case 'publisher-not-pinned':
       return 'NotTrusted';
@@ -119,6 +128,7 @@ export function statusForReason(reason: string): SignatureStatus {
       return 'Incompatible';
     case 'no-signature-format':
     case 'not-a-pe-file':
+    case 'bad-archive':
       return 'NotSupportedFileFormat';
     default:
       return 'UnknownError';

@@ -21,7 +21,7 @@ function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-const KIND_LABEL: Record<VerificationReport['kind'], string> = { powershell: 'PowerShell script', pe: 'Windows executable', file: 'File' };
+const KIND_LABEL: Record<VerificationReport['kind'], string> = { powershell: 'PowerShell script', pe: 'Windows executable', ova: 'OVA appliance', file: 'File' };
 
 function Cert({ c, role }: { c: CertSummary; role: string }) {
   return (
