@@ -74,7 +74,7 @@ function parsePax(data: Buffer): Record<string, string> {
 }
 
 export function checkEntryName(name: string): void {
-  if (name === '' || name.includes('\0') || /[\u0000-\u001f]/.test(name)) throw new ArchiveError('unsafe-archive-entry', `entry name ${JSON.stringify(name)} is not a plain file name`);
+  if (name === '' || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) throw new ArchiveError('unsafe-archive-entry', `entry name ${JSON.stringify(name)} is not a plain file name`);
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\')) throw new ArchiveError('unsafe-archive-entry', `entry "${name}" has an absolute or Windows path`);
   if (name.split('/').includes('..')) throw new ArchiveError('unsafe-archive-entry', `entry "${name}" climbs out of the archive (..)`);
   if (name.replace(/^\.\//, '').includes('/')) throw new ArchiveError('unsafe-archive-entry', `entry "${name}" is in a sub-folder; OVA files are flat`);
