@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { isWorkbenchError, serializeError, WorkbenchError } from '../common/model/errors';
@@ -48,6 +48,26 @@ function toRecord(r: VerificationReport): VerificationRecord {
   };
 }
 
+/** Most files one folder contributes (a folder of installers, not a whole disk). */
+const MAX_FOLDER_FILES = 500;
+
+/** A folder stands for the files directly in it (not sub-folders); hidden files are skipped. */
+async function expandFolders(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st?.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    const names = (await readdir(p, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => path.join(p, d.name));
+    if (names.length > MAX_FOLDER_FILES) throw new WorkbenchError('invalid-input', `${p} holds ${names.length} files; verify at most ${MAX_FOLDER_FILES} at a time.`);
+    if (names.length === 0) throw new WorkbenchError('invalid-input', `${p} holds no files to verify.`);
+    out.push(...names.sort());
+  }
+  return [...new Set(out)];
+}
+
 /** Verifies files as a cancellable task and keeps the results in the project (one undoable change). */
 export class VerificationService {
   constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; logger: Logger }) {}
@@ -58,7 +78,7 @@ export class VerificationService {
 
   async verify(req: VerifyRequest): Promise<{ reports: VerificationReport[]; failures: VerifyFailure[] }> {
     const trust = await this.trustStore(req.trust);
-    const given = req.paths.map((p) => path.resolve(p));
+    const given = await expandFolders(req.paths.map((p) => path.resolve(p)));
     const batchSidecars = given.filter((p) => isSidecarName(path.basename(p)));
     const targets = given.filter((p) => !batchSidecars.includes(p));
     if (targets.length === 0) throw new WorkbenchError('invalid-input', 'Only checksum files were given: add the files they describe.');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,5 +72,12 @@ describe('VerificationService', () => {
     const obj = JSON.parse(await import('node:fs/promises').then((f) => f.readFile(js.path, 'utf8'))) as { files: Array<{ status: string }> };
     expect(obj.files[0]!.status).toBe('Valid');
     await expect(services.verification.saveReport(path.join(tmp, 'no/such/dir/r.md'), 'markdown', reports)).rejects.toSatisfy((e) => isWorkbenchError(e, 'file-io'));
+  });
+
+  it('a folder stands for its files, with the checksum files in it used as sidecars', async () => {
+    const { reports } = await services.verification.verify({ paths: [path.join(c.dir, 'sidecars/coreutils')], trust: { roots: [c.root] }, record: false });
+    expect(reports.map((r) => [r.name, r.status, r.ok, r.sidecars.map((s) => s.verdict)])).toEqual([['aws-sms-azure-setup.ps1', 'Valid', true, ['match', 'match']]]);
+    await mkdir(path.join(tmp, 'empty'), { recursive: true });
+    await expect(services.verification.verify({ paths: [path.join(tmp, 'empty')] })).rejects.toSatisfy((e) => isWorkbenchError(e, 'invalid-input'));
   });
 });
