@@ -56,6 +56,14 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     await expect(history.getByRole('row')).toHaveCount(3);
     await screenshot(page, 'verify-tampered');
 
+    // Copy the report for the change ticket.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.origin });
+    await page.getByRole('button', { name: 'Copy report' }).click();
+    await expect(page.getByText('Report for 2 file(s) copied as Markdown.')).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('# Verification report');
+    expect(copied).toContain('HashMismatch');
+
     // Save a Markdown report next to the files.
     await page.getByRole('button', { name: 'Save report…' }).click();
     const target = path.join(workbench.dir, 'report.md');
