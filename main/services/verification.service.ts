@@ -1,15 +1,15 @@
-import { readdir, stat } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { isWorkbenchError, serializeError, WorkbenchError } from '../common/model/errors';
-import { MAX_VERIFICATION_RECORDS, type VerificationRecord } from '../common/model/verification';
+import { EMPTY_TRUST, MAX_VERIFICATION_RECORDS, type VerificationRecord, type VerificationTrust } from '../common/model/verification';
 import type { VerificationReport } from '../common/verify/report';
 import { reportJson, reportMarkdown } from '../common/verify/report-format';
-import type { VerifyFailure, VerifyTrust } from '../common/ipc/channels/verify.channels';
+import type { TrustEdit, VerifyFailure, VerifyTrust } from '../common/ipc/channels/verify.channels';
 import { algorithmFromSidecarName } from '../common/verify/sidecar';
 import { verifyFile } from '../verification/verify-file';
 import { findSidecars } from '../verification/sidecar.finder';
-import { loadTrust, type TrustStore } from '../verification/trust';
+import { loadTrust, normaliseThumbprint, parseCertificates, parseCrls, rdnText, type TrustStore } from '../verification/trust';
 import { writeFileAtomic } from '../platform/atomic-write';
 import type { ProjectStore } from './project-store.service';
 import type { TaskService } from './tasks.service';
@@ -72,8 +72,73 @@ async function expandFolders(paths: string[]): Promise<string[]> {
 export class VerificationService {
   constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; logger: Logger }) {}
 
-  async trustStore(trust: Partial<VerifyTrust> | undefined): Promise<TrustStore> {
-    return loadTrust({ trust: trust?.roots ?? [], crl: trust?.crls ?? [], publisher: trust?.publishers ?? [] });
+  /** The project's trust (kept as PEM) plus any extra files given for this run (CLI --trust/--crl/--publisher). */
+  async trustStore(extra: Partial<VerifyTrust> | undefined): Promise<TrustStore> {
+    const files = await loadTrust({ trust: extra?.roots ?? [], crl: extra?.crls ?? [], publisher: extra?.publishers ?? [] });
+    const kept = this.deps.project.document.verification.trust ?? EMPTY_TRUST;
+    const anchors = kept.roots.flatMap((r) => parseCertificates(Buffer.from(r.pem), r.subject));
+    const crls = kept.crls.flatMap((c) => parseCrls(Buffer.from(c.pem), c.issuer));
+    return { anchors: [...anchors, ...files.anchors], crls: [...crls, ...files.crls], publishers: [...new Set([...kept.publishers, ...files.publishers])] };
+  }
+
+  /** Changes the project's trust as one undoable change; bad files change nothing. */
+  async editTrust(edit: TrustEdit): Promise<{ message: string }> {
+    const doc = this.deps.project.document;
+    const trust = doc.verification.trust ?? EMPTY_TRUST;
+    const now = new Date().toISOString();
+    let next: VerificationTrust;
+    let message: string;
+    switch (edit.op) {
+      case 'addFile': {
+        const st = await stat(edit.path).catch(() => null);
+        if (!st?.isFile()) throw new WorkbenchError('not-found', `No file at ${edit.path}.`);
+        if (st.size > 8 * 1024 * 1024) throw new WorkbenchError('invalid-input', `${path.basename(edit.path)} is too large for a certificate or CRL.`);
+        const data = await readFile(edit.path);
+        if (edit.as === 'root') {
+          const certs = parseCertificates(data, path.basename(edit.path));
+          const added = certs
+            .filter((c) => !trust.roots.some((r) => r.thumbprintSha1 === c.thumbprintSha1))
+            .map((c) => ({ pem: c.node.toString(), subject: c.subject, thumbprintSha1: c.thumbprintSha1, notAfter: c.notAfter.toISOString(), addedAt: now }));
+          if (added.length === 0) return { message: `${path.basename(edit.path)}: already trusted.` };
+          next = { ...trust, roots: [...trust.roots, ...added] };
+          message = `Trusted ${added.map((a) => a.subject).join('; ')}.`;
+        } else {
+          const crls = parseCrls(data, path.basename(edit.path));
+          const added = crls
+            .map((c) => {
+              const pem = `-----BEGIN X509 CRL-----\n${Buffer.from(c.toSchema().toBER(false)).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END X509 CRL-----\n`;
+              return { id: createHash('sha256').update(pem).digest('hex'), pem, issuer: rdnText(c.issuer), ...(c.nextUpdate ? { nextUpdate: c.nextUpdate.value.toISOString() } : {}), addedAt: now };
+            })
+            .filter((c) => !trust.crls.some((x) => x.id === c.id));
+          if (added.length === 0) return { message: `${path.basename(edit.path)}: already added.` };
+          next = { ...trust, crls: [...trust.crls, ...added] };
+          message = `Added CRL from ${added.map((a) => a.issuer).join('; ')}.`;
+        }
+        break;
+      }
+      case 'removeRoot':
+        next = { ...trust, roots: trust.roots.filter((r) => r.thumbprintSha1 !== normaliseThumbprint(edit.thumbprintSha1)) };
+        message = 'Certificate no longer trusted.';
+        break;
+      case 'removeCrl':
+        next = { ...trust, crls: trust.crls.filter((c) => c.id !== edit.id) };
+        message = 'CRL removed.';
+        break;
+      case 'pinPublisher': {
+        const t = normaliseThumbprint(edit.thumbprint);
+        next = { ...trust, publishers: [...new Set([...trust.publishers, t])] };
+        message = `Only signers with thumbprint ${t} are accepted now.`;
+        break;
+      }
+      case 'unpinPublisher': {
+        const t = normaliseThumbprint(edit.thumbprint);
+        next = { ...trust, publishers: trust.publishers.filter((p) => p !== t) };
+        message = 'Publisher unpinned.';
+        break;
+      }
+    }
+    this.deps.project.commit({ ...doc, verification: { ...doc.verification, trust: next } });
+    return { message };
   }
 
   async verify(req: VerifyRequest): Promise<{ reports: VerificationReport[]; failures: VerifyFailure[] }> {

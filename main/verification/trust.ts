@@ -33,6 +33,13 @@ function dn(lines: string): string {
   return lines.split('\n').filter(Boolean).join(', ');
 }
 
+const RDN_LABEL: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST' };
+
+/** A distinguished name as people read it (`CN=…, O=…`), for names node:crypto does not print (CRL issuers). */
+export function rdnText(names: pkijs.RelativeDistinguishedNames): string {
+  return names.typesAndValues.map((t) => `${RDN_LABEL[t.type] ?? t.type}=${String((t.value as { valueBlock: { value: unknown } }).valueBlock.value)}`).join(', ');
+}
+
 export function certFromDer(der: Uint8Array): Cert {
   const buf = Buffer.from(der);
   const node = new NodeX509(buf);

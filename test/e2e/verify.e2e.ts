@@ -36,8 +36,18 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     await expect(card.getByText('Corpus Signer', { exact: true })).toBeVisible();
     await expect(card.getByText('trusted', { exact: true })).toBeVisible();
     await expect(card.locator('.vf-sidecars .vf-tag-ok')).toHaveCount(2);
-    await expect(page.getByRole('region', { name: 'Trust settings' }).getByText('Trusted root')).toBeVisible();
+    const trustPanel = page.getByRole('region', { name: 'Trust settings' });
+    await expect(trustPanel.getByText('Corpus Test Root CA')).toBeVisible();
     await screenshot(page, 'verify-valid');
+
+    // She adds the vendor's CRL by path; the trust is kept in the project, so Undo takes it back.
+    await trustPanel.getByLabel('Certificate or CRL path').fill(corpus.crl);
+    await trustPanel.getByRole('button', { name: 'Add CRL' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toBeVisible();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toBeVisible();
 
     // A copy someone edited after it was signed: signature and checksum files both say so.
     await page.getByRole('button', { name: 'Add files…' }).click();
@@ -54,6 +64,8 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     // The results are kept in the project, undoably.
     const history = page.getByRole('region', { name: 'Verification history' });
     await expect(history.getByRole('row')).toHaveCount(3);
+    // With the CRL added, the leaf's revocation was checked: only the intermediate's is still unchecked.
+    await expect(bad.getByText(/revocation not checked for "CN=Corpus Test Code Signing CA/)).toBeVisible();
     await screenshot(page, 'verify-tampered');
 
     // Copy the report for the change ticket.

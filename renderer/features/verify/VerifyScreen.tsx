@@ -230,49 +230,68 @@ function SaveReportDialog({ onClose }: { onClose(): void }) {
 }
 
 function TrustPanel() {
-  const { trust, changed } = useWorkbenchShallow((s) => ({ trust: s.verifyTrust, changed: s.verifyTrustChanged }));
+  const { trust, edited } = useWorkbenchShallow((st) => ({ trust: st.document?.verification.trust, edited: st.verifyTrustEdited }));
   const [path, setPath] = useState('');
   const [thumb, setThumb] = useState('');
-  const remove = (k: 'roots' | 'crls' | 'publishers', v: string) => changed({ ...trust, [k]: trust[k].filter((x) => x !== v) });
-  const add = (k: 'roots' | 'crls' | 'publishers', v: string) => v && !trust[k].includes(v) && changed({ ...trust, [k]: [...trust[k], v] });
+  const roots = trust?.roots ?? [];
+  const crls = trust?.crls ?? [];
+  const publishers = trust?.publishers ?? [];
   const thumbOk = /^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(thumb.replace(/[\s:]/g, ''));
-  const row = (k: 'roots' | 'crls' | 'publishers', label: string) =>
-    trust[k].map((v) => (
-      <li key={`${k}-${v}`}>
-        <span className="vf-tag">{label}</span>
-        <span className="mono small" title={v}>
-          {k === 'publishers' ? v : v.replace(/^.*[\\/]/, '')}
-        </span>
-        <button type="button" className="icon-button" aria-label={`Remove ${v}`} onClick={() => remove(k, v)}>
-          <Icon name="close" size={12} />
-        </button>
-      </li>
-    ));
-  const empty = trust.roots.length + trust.crls.length + trust.publishers.length === 0;
+  const addFile = async (as: 'root' | 'crl') => {
+    if (await edited({ op: 'addFile', path: path.trim(), as })) setPath('');
+  };
+  const empty = roots.length + crls.length + publishers.length === 0;
   return (
     <section className="vf-trust" aria-label="Trust settings">
       <div className="vf-trust-head">
         <h2>Trust</h2>
-        <span className="muted small">Signatures count only when they chain to a certificate you trust here. Drop .pem/.crt/.crl files on this screen or add paths.</span>
+        <span className="muted small">Kept in this project. Signatures count only when they chain to a certificate trusted here. Drop .pem/.crt/.crl files on this screen or add them by path.</span>
       </div>
       {empty ? <p className="vf-bad-text small vf-trust-empty">No trusted root yet: every signature will be reported as not trusted.</p> : null}
       {empty ? null : (
         <ul className="vf-trust-list">
-          {row('roots', 'Trusted root')}
-          {row('crls', 'CRL')}
-          {row('publishers', 'Pinned publisher')}
+          {roots.map((r) => (
+            <li key={r.thumbprintSha1}>
+              <span className="vf-tag">Trusted root</span>
+              <span className="strong">{cn(r.subject)}</span>
+              <span className="mono muted small">{r.thumbprintSha1}</span>
+              <span className="muted small">until {r.notAfter.slice(0, 10)}</span>
+              <button type="button" className="icon-button" aria-label={`Stop trusting ${cn(r.subject)}`} onClick={() => void edited({ op: 'removeRoot', thumbprintSha1: r.thumbprintSha1 })}>
+                <Icon name="close" size={12} />
+              </button>
+            </li>
+          ))}
+          {crls.map((c) => (
+            <li key={c.id}>
+              <span className="vf-tag">CRL</span>
+              <span>{c.issuer}</span>
+              <span className="muted small">{c.nextUpdate ? `next update ${c.nextUpdate.slice(0, 10)}` : ''}</span>
+              <button type="button" className="icon-button" aria-label={`Remove CRL of ${c.issuer}`} onClick={() => void edited({ op: 'removeCrl', id: c.id })}>
+                <Icon name="close" size={12} />
+              </button>
+            </li>
+          ))}
+          {publishers.map((p) => (
+            <li key={p}>
+              <span className="vf-tag">Pinned publisher</span>
+              <span className="mono small">{p}</span>
+              <button type="button" className="icon-button" aria-label={`Unpin ${p}`} onClick={() => void edited({ op: 'unpinPublisher', thumbprint: p })}>
+                <Icon name="close" size={12} />
+              </button>
+            </li>
+          ))}
         </ul>
       )}
       <div className="vf-trust-add">
         <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/root.pem or crl.pem" aria-label="Certificate or CRL path" className="mono" spellCheck={false} />
-        <button type="button" disabled={!path.trim()} onClick={() => (add('roots', path.trim()), setPath(''))}>
+        <button type="button" disabled={!path.trim()} onClick={() => void addFile('root')}>
           Trust certificate
         </button>
-        <button type="button" disabled={!path.trim()} onClick={() => (add('crls', path.trim()), setPath(''))}>
+        <button type="button" disabled={!path.trim()} onClick={() => void addFile('crl')}>
           Add CRL
         </button>
         <input value={thumb} onChange={(e) => setThumb(e.target.value)} placeholder="publisher thumbprint (SHA-1 or SHA-256)" aria-label="Publisher thumbprint" className="mono" spellCheck={false} />
-        <button type="button" disabled={!thumbOk} onClick={() => (add('publishers', thumb.replace(/[\s:]/g, '').toUpperCase()), setThumb(''))}>
+        <button type="button" disabled={!thumbOk} onClick={() => void edited({ op: 'pinPublisher', thumbprint: thumb }).then((ok) => ok && setThumb(''))}>
           Pin publisher
         </button>
       </div>

@@ -1,5 +1,5 @@
 import type { VerificationReport } from '../../../main/common/verify/report';
-import type { VerifyFailure, VerifyTrust } from '../../../main/common/ipc/channels/verify.channels';
+import type { TrustEdit, VerifyFailure } from '../../../main/common/ipc/channels/verify.channels';
 import { reportJson, reportMarkdown } from '../../../main/common/verify/report-format';
 import { invoke, onEvent, pathForFile } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
@@ -16,13 +16,12 @@ export interface VerifySlice {
   verifyReports: VerificationReport[];
   verifyFailures: VerifyFailure[];
   verifyRun: VerifyRun | null;
-  verifyTrust: VerifyTrust;
   verifyFilesRequested(paths: string[]): Promise<void>;
   /** Files dropped on the screen: certificates and CRLs join the trust settings, the rest is verified. */
   verifyFilesDropped(files: File[]): Promise<void>;
   verifyCancelRequested(): Promise<void>;
-  verifyTrustChanged(trust: VerifyTrust): void;
-  verifyTrustFileAdded(path: string, as: 'roots' | 'crls'): void;
+  /** Trust lives in the project (undoable); this edits it. */
+  verifyTrustEdited(edit: TrustEdit): Promise<boolean>;
   verifyReportCopied(format: 'markdown' | 'json'): Promise<void>;
   verifyReportSaveRequested(path: string, format: 'markdown' | 'json'): Promise<boolean>;
   verifyCleared(): void;
@@ -39,7 +38,6 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
   verifyReports: [],
   verifyFailures: [],
   verifyRun: null,
-  verifyTrust: { roots: [], crls: [], publishers: [] },
 
   async verifyFilesRequested(paths) {
     if (paths.length === 0 || get().verifyRun) return;
@@ -49,7 +47,7 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
       if (p.taskId === taskId && p.state === 'running') set({ verifyRun: { taskId, label: p.message ?? p.label, done: p.done, total: p.total, phase: 'verifying' } });
     });
     try {
-      const { reports, failures } = await invoke('verify.files', { paths, trust: get().verifyTrust, taskId });
+      const { reports, failures } = await invoke('verify.files', { paths, taskId });
       // Newest first; a file verified again replaces its earlier card.
       const names = new Set(reports.map((r) => r.file));
       set((s) => ({ verifyReports: [...reports, ...s.verifyReports.filter((r) => !names.has(r.file))], verifyFailures: failures }));
@@ -74,7 +72,7 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
         const p = await pathForFile(f, (sent, total) => set({ verifyRun: { taskId, label: `Reading ${f.name} (${i + 1}/${files.length})`, done: sent, total, phase: 'uploading' } }));
         if (TRUST_SUFFIX.test(f.name)) {
           const head = await f.slice(0, 4096).text();
-          get().verifyTrustFileAdded(p, /-----BEGIN X509 CRL-----/.test(head) || /\.crl$/i.test(f.name) ? 'crls' : 'roots');
+          await get().verifyTrustEdited({ op: 'addFile', path: p, as: /-----BEGIN X509 CRL-----/.test(head) || /\.crl$/i.test(f.name) ? 'crl' : 'root' });
         } else paths.push(p);
       }
     } catch (err) {
@@ -91,12 +89,15 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
     if (run?.phase === 'verifying') await invoke('tasks.cancel', { taskId: run.taskId });
   },
 
-  verifyTrustChanged: (verifyTrust) => set({ verifyTrust }),
-  verifyTrustFileAdded(path, as) {
-    const t = get().verifyTrust;
-    if (t[as].includes(path)) return;
-    set({ verifyTrust: { ...t, [as]: [...t[as], path] } });
-    get().noticeShown('info', `${as === 'roots' ? 'Trusted certificate' : 'CRL'} added: ${path.replace(/^.*[\\/]/, '')}`);
+  async verifyTrustEdited(edit) {
+    try {
+      const { message } = await invoke('verify.trust.edit', { edit });
+      get().noticeShown('info', message);
+      return true;
+    } catch (err) {
+      get().noticeShown('error', err instanceof Error ? err.message : String(err));
+      return false;
+    }
   },
 
   async verifyReportCopied(format) {

@@ -80,4 +80,29 @@ describe('VerificationService', () => {
     await mkdir(path.join(tmp, 'empty'), { recursive: true });
     await expect(services.verification.verify({ paths: [path.join(tmp, 'empty')] })).rejects.toSatisfy((e) => isWorkbenchError(e, 'invalid-input'));
   });
+
+  it('keeps trust in the project as PEM: undoable, used by later runs, bad files change nothing', async () => {
+    const file = path.join(c.dir, 'scripts/revoked-leaf.ps1');
+    expect((await services.verification.verify({ paths: [file], record: false })).reports[0]!.reasons[0]).toBe('chain-incomplete');
+    const before = services.project.meta().revision;
+    await expect(services.verification.editTrust({ op: 'addFile', path: path.join(c.dir, 'manifest.json'), as: 'root' })).rejects.toSatisfy((e) => isWorkbenchError(e, 'invalid-input'));
+    expect(services.project.meta().revision).toBe(before);
+    expect((await services.verification.editTrust({ op: 'addFile', path: c.root, as: 'root' })).message).toMatch(/Trusted CN=Corpus Test Root CA/);
+    await services.verification.editTrust({ op: 'addFile', path: c.crl, as: 'crl' });
+    const trust = services.project.document.verification.trust!;
+    expect(trust.roots[0]!.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(trust.crls[0]).toMatchObject({ issuer: 'CN=Corpus Test Code Signing CA, O=Authenticode Corpus' });
+    expect((await services.verification.verify({ paths: [file], record: false })).reports[0]!.reasons[0]).toBe('revoked');
+    services.project.undo();
+    expect((await services.verification.verify({ paths: [file], record: false })).reports[0]!.status).toBe('Valid');
+    const thumb = (await services.verification.verify({ paths: [file], record: false })).reports[0]!.signer!.thumbprintSha1;
+    await services.verification.editTrust({ op: 'pinPublisher', thumbprint: 'AB'.repeat(20) });
+    expect((await services.verification.verify({ paths: [file], record: false })).reports[0]!.status).toBe('NotTrusted');
+    await services.verification.editTrust({ op: 'pinPublisher', thumbprint: thumb });
+    expect((await services.verification.verify({ paths: [file], record: false })).reports[0]!.status).toBe('Valid');
+    services.project.undo();
+    services.project.undo();
+    services.project.undo();
+    expect(services.project.document.verification.trust?.roots ?? []).toEqual([]);
+  });
 });
