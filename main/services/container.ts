@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProjectStore } from './project-store.service';
 import { TaskService } from './tasks.service';
+import { VerificationService } from './verification.service';
 import { EventHub } from '../platform/events';
 import type { SettingsStore } from '../platform/settings';
 import type { Logger } from '../platform/logger';
@@ -24,6 +25,7 @@ export interface Services {
   readonly logger: Logger;
   readonly tasks: TaskService;
   readonly project: ProjectStore;
+  readonly verification: VerificationService;
   dispose(): void;
 }
 
@@ -44,6 +46,7 @@ export function createServices(opts: ServicesOptions): Services {
     logger: opts.logger,
     tasks,
     project,
+    verification: new VerificationService({ project, tasks, logger: opts.logger }),
     dispose() {
       project.dispose();
     },

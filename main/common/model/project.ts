@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ServerSchema } from './server';
 import { PlanningSchema } from './planning';
-import { VerificationRecordSchema } from './verification';
+import { VerificationStateSchema } from './verification';
 
 export const PROJECT_FORMAT = 'migration-workbench-project';
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -33,7 +33,7 @@ export const ProjectDocumentSchema = z.object({
     imports: z.array(ImportRecordSchema).default([]),
   }),
   planning: PlanningSchema,
-  verification: z.object({ records: z.array(VerificationRecordSchema).default([]) }).default({ records: [] }),
+  verification: VerificationStateSchema.default({ records: [] }),
 });
 export type ProjectDocument = z.infer<typeof ProjectDocumentSchema>;
 

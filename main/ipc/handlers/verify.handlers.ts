@@ -2,6 +2,10 @@ import type { verifyChannels } from '../../common/ipc/channels/verify.channels';
 import type { Services } from '../../services/container';
 import type { HandlersFor } from './types';
 
-export function verifyHandlers(_services: Services): HandlersFor<typeof verifyChannels> {
-  return {};
+export function verifyHandlers({ verification }: Services): HandlersFor<typeof verifyChannels> {
+  return {
+    'verify.files': ({ paths, sidecars, trust, taskId }) => verification.verify({ paths, ...(sidecars ? { sidecars } : {}), ...(trust ? { trust } : {}), ...(taskId ? { taskId } : {}) }),
+    'verify.trust.edit': ({ edit }) => verification.editTrust(edit),
+    'verify.saveReport': ({ path, format, reports }) => verification.saveReport(path, format, reports),
+  };
 }

@@ -1,0 +1,50 @@
+import { open } from 'node:fs/promises';
+import { PE_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import { firstSignature, parsePeLayout, PE_HEAD_BYTES, PeFormatError, peImageDigest } from './pe-image';
+import type { Verifier } from './verifier';
+
+function only(reason: string, detail: string, notChecked: string[] = []): AuthenticodeOutcome {
+  return { reasons: [reason], warnings: [], notChecked, details: [detail], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
+}
+
+/** Authenticode for PE images (agent installers .exe, libraries .dll, drivers .sys), streamed: any size. */
+export const peVerifier: Verifier = {
+  kind: 'pe',
+  label: 'Windows executable (Authenticode)',
+  matches: (name) => /\.(exe|dll|sys|ocx|cpl|scr|efi|mui)$/i.test(name),
+  async verify({ file, size, trust }) {
+    const fh = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(size, PE_HEAD_BYTES));
+      await fh.read(head, 0, head.length, 0);
+      let layout;
+      try {
+        layout = parsePeLayout(head, size);
+      } catch (err) {
+        if (err instanceof PeFormatError) return only(/not a PE file/.test(err.message) ? 'not-a-pe-file' : 'malformed-signature-block', err.message);
+        throw err;
+      }
+      if (!layout.certTable) return only('unsigned', 'the image has no certificate table', ['signature: the executable is not signed']);
+      const table = Buffer.alloc(layout.certTable.size);
+      await fh.read(table, 0, table.length, layout.certTable.offset);
+      let der;
+      try {
+        der = firstSignature(table);
+      } catch (err) {
+        if (err instanceof PeFormatError) return only('bad-pkcs7', err.message);
+        throw err;
+      }
+      const outcome = await verifyAuthenticode({ der, contentDigest: (alg) => peImageDigest(fh, layout, size, alg), subjectType: PE_SUBJECT, trust });
+      const tableEnd = layout.certTable.offset + layout.certTable.size;
+      if (tableEnd < size) {
+        // Windows requires the certificate table to be the end of the file: bytes after it are not signed.
+        outcome.reasons.unshift('trailing-data-after-signature');
+        outcome.details.unshift(`${size - tableEnd} bytes follow the certificate table and are not covered by the signature`);
+      }
+      outcome.details.push(`${layout.pe32plus ? 'PE32+' : 'PE32'} image, certificate table at ${layout.certTable.offset} (${layout.certTable.size} bytes)`);
+      return outcome;
+    } finally {
+      await fh.close();
+    }
+  },
+};

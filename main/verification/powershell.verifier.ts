@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseScript } from './powershell-script';
+import { POWERSHELL_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import type { Verifier } from './verifier';
+
+function empty(reason: string, detail?: string): AuthenticodeOutcome {
+  return { reasons: [reason], warnings: [], notChecked: [], details: detail ? [detail] : [], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
+}
+
+/** Scripts are read whole (the SIP decodes the text); nothing legitimate is this big. */
+const MAX_SCRIPT_BYTES = 256 * 1024 * 1024;
+
+/** Authenticode for PowerShell scripts, modules and manifests (the PowerShell SIP). */
+export const powershellVerifier: Verifier = {
+  kind: 'powershell',
+  label: 'PowerShell script (Authenticode)',
+  matches: (name) => /\.(ps1|psm1|psd1|ps1xml|psc1)$/i.test(name),
+  async verify({ file, size, trust }) {
+    if (size > MAX_SCRIPT_BYTES) return empty('malformed-signature-block', `${size} bytes is larger than any PowerShell script the workbench checks`);
+    const bytes = await readFile(file);
+    const { encoding, block } = parseScript(bytes);
+    const ascii = !bytes.some((b) => b >= 0x80);
+    const encodingNote =
+      encoding === 'windows-1252'
+        ? ascii
+          ? 'script is plain ASCII (no BOM)'
+          : 'script read as Windows-1252: no BOM and no UTF-8 sequence in the first 32 bytes, so Windows uses the ANSI code page (assumed Windows-1252)'
+        : `script read as ${encoding}`;
+    switch (block.kind) {
+      case 'unsigned':
+        return { ...empty('unsigned'), notChecked: ['signature: the script has no signature block'], details: [encodingNote] };
+      case 'malformed':
+        return empty('malformed-signature-block', block.problem);
+      case 'bad-base64':
+        return empty('bad-pkcs7', block.problem);
+      case 'signed':
+      case 'trailing-data': {
+        const content = block.content;
+        const outcome = await verifyAuthenticode({
+          der: block.der,
+          contentDigest: (alg) => createHash(alg).update(content).digest(),
+          subjectType: POWERSHELL_SUBJECT,
+          trust,
+        });
+        outcome.details.unshift(encodingNote);
+        if (block.kind === 'trailing-data') {
+          outcome.reasons.unshift('trailing-data-after-signature');
+          outcome.details.unshift(block.problem);
+        }
+        return outcome;
+      }
+    }
+  },
+};

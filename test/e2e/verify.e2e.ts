@@ -1,0 +1,110 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, screenshot } from './fixtures';
+import { makeCorpus } from '../helpers/authenticode-corpus';
+
+/** Drops files on the Verify screen the way a user drags them from the desktop. */
+async function dropFiles(page: Page, files: string[]) {
+  const payload = await Promise.all(files.map(async (f) => ({ name: path.basename(f), b64: (await readFile(f)).toString('base64') })));
+  const dt = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) dt.items.add(new File([Uint8Array.from(atob(it.b64), (c) => c.charCodeAt(0))], it.name));
+    return dt;
+  }, payload);
+  await page.locator('.vf-screen').dispatchEvent('drop', { dataTransfer: dt });
+}
+
+test('a consultant checks a vendor setup script and a tampered copy before running them', async ({ page, workbench }) => {
+  test.setTimeout(120_000);
+  const corpus = await makeCorpus();
+  try {
+    const signed = path.join(corpus.dir, 'sidecars/coreutils/aws-sms-azure-setup.ps1');
+    const tampered = path.join(corpus.dir, 'sidecars/stale-after-tamper/aws-sms-azure-setup.ps1');
+    await workbench.open(page);
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Verify' }).click();
+    await expect(page.getByTestId('verify-dropzone')).toBeVisible();
+    await expect(page.getByText('No trusted root yet')).toBeVisible();
+    await screenshot(page, 'verify-empty');
+
+    // She drops the vendor's root certificate, then the script with its .sha256 and .md5 files.
+    await dropFiles(page, [corpus.root, signed, `${signed}.sha256`, `${signed}.md5`]);
+    const card = page.getByTestId('verify-card');
+    await expect(card).toHaveCount(1);
+    await expect(card.getByTestId('verify-status')).toHaveText('Valid');
+    await expect(card.getByText('Verified', { exact: true })).toBeVisible();
+    await expect(card.getByText('Corpus Signer', { exact: true })).toBeVisible();
+    await expect(card.getByText('trusted', { exact: true })).toBeVisible();
+    await expect(card.locator('.vf-sidecars .vf-tag-ok')).toHaveCount(2);
+    const trustPanel = page.getByRole('region', { name: 'Trust settings' });
+    await expect(trustPanel.getByText('Corpus Test Root CA')).toBeVisible();
+    await screenshot(page, 'verify-valid');
+
+    // She adds the vendor's CRL by path; the trust is kept in the project, so Undo takes it back.
+    await trustPanel.getByLabel('Certificate or CRL path').fill(corpus.crl);
+    await trustPanel.getByRole('button', { name: 'Add CRL' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toBeVisible();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect(trustPanel.getByText('CN=Corpus Test Code Signing CA, O=Authenticode Corpus')).toBeVisible();
+
+    // A copy someone edited after it was signed: signature and checksum files both say so.
+    await page.getByRole('button', { name: 'Add files…' }).click();
+    await page.getByLabel('Paths to verify').fill([tampered, `${tampered}.sha256`].join('\n'));
+    await page.getByRole('button', { name: /^Verify 2 files$/ }).click();
+    await expect(page.getByTestId('verify-card')).toHaveCount(2);
+    const bad = page.getByTestId('verify-card').first();
+    await expect(bad.getByTestId('verify-status')).toHaveText('HashMismatch');
+    await expect(bad.getByText('Not verified')).toBeVisible();
+    await expect(bad.getByTestId('verify-reasons')).toContainText('the file was changed after it was signed');
+    // Its .md5 and .sha256 lie next to it, so both are found and both disagree.
+    await expect(bad.locator('.vf-sidecars .vf-tag-bad')).toHaveText(['mismatch', 'mismatch']);
+
+    // The results are kept in the project, undoably.
+    const history = page.getByRole('region', { name: 'Verification history' });
+    await expect(history.getByRole('row')).toHaveCount(3);
+    // With the CRL added, the leaf's revocation was checked: only the intermediate's is still unchecked.
+    await expect(bad.getByText(/revocation not checked for "CN=Corpus Test Code Signing CA/)).toBeVisible();
+    await screenshot(page, 'verify-tampered');
+
+    // Copy the report for the change ticket.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.origin });
+    await page.getByRole('button', { name: 'Copy report' }).click();
+    await expect(page.getByText('Report for 2 file(s) copied as Markdown.')).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('# Verification report');
+    expect(copied).toContain('HashMismatch');
+
+    // Save a Markdown report next to the files.
+    await page.getByRole('button', { name: 'Save report…' }).click();
+    const target = path.join(workbench.dir, 'report.md');
+    await page.getByLabel('Report path').fill(target);
+    await page.getByRole('dialog', { name: 'Save verification report' }).getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText(`Report saved to ${target}.`)).toBeVisible();
+    const md = await readFile(target, 'utf8');
+    expect(md).toMatch(/\| aws-sms-azure-setup\.ps1 \| NOT verified \| HashMismatch \|/);
+    expect(md).toMatch(/\| aws-sms-azure-setup\.ps1 \| verified \| Valid \| Corpus Signer \|/);
+  } finally {
+    await corpus.dispose();
+  }
+});
+
+test('a big file shows progress and can be cancelled without recording anything', async ({ page, workbench }) => {
+  const big = path.join(workbench.dir, 'connector-appliance.ova');
+  await writeFile(big, Buffer.alloc(768 * 1024 * 1024, 7));
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('button', { name: 'Add files…' }).click();
+  await page.getByLabel('Paths to verify').fill(big);
+  await page.getByRole('button', { name: /^Verify 1 file$/ }).click();
+  const progress = page.getByRole('progressbar', { name: 'Verification progress' });
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText('connector-appliance.ova');
+  await screenshot(page, 'verify-progress');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('Verification cancelled; nothing was recorded.')).toBeVisible();
+  await expect(progress).toHaveCount(0);
+  await expect(page.getByTestId('verify-card')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Verification history' })).toHaveCount(0);
+});
