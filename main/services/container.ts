@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProjectStore } from './project-store.service';
 import { TaskService } from './tasks.service';
+import { InventoryService } from './inventory/inventory.service';
 import { EventHub } from '../platform/events';
 import type { SettingsStore } from '../platform/settings';
 import type { Logger } from '../platform/logger';
@@ -24,6 +25,7 @@ export interface Services {
   readonly logger: Logger;
   readonly tasks: TaskService;
   readonly project: ProjectStore;
+  readonly inventory: InventoryService;
   dispose(): void;
 }
 
@@ -37,6 +39,7 @@ export function createServices(opts: ServicesOptions): Services {
     demoPath: assetPath('demo', 'demo-estate.mwb.json'),
     recoveryDir: path.join(opts.dataDir, 'recovery'),
   });
+  const inventory = new InventoryService({ project, tasks });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -44,6 +47,7 @@ export function createServices(opts: ServicesOptions): Services {
     logger: opts.logger,
     tasks,
     project,
+    inventory,
     dispose() {
       project.dispose();
     },
