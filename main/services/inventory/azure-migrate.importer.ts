@@ -30,7 +30,9 @@ const AZURE_COLUMNS = {
 export const azureMigrateImporter: Importer = {
   kind: 'azure-migrate-csv',
   label: 'Azure Migrate CSV',
-  detect: (f) => headerScore(f, ['*Server name', '*Cores', '*Memory (In MB)'], ['*OS name', 'IP addresses', 'Disk 1 size (In GB)']),
+  // The starred "*Server name" header is Azure Migrate's alone: claim the file even when other
+  // required columns are missing, so the user hears which ones.
+  detect: (f) => Math.max(headerScore(f, ['*Server name', '*Cores', '*Memory (In MB)'], ['*OS name', 'IP addresses', 'Disk 1 size (In GB)']), f.format === 'csv' && f.tables[0]?.headers.some((h) => /^\*\s*server name$/i.test(h)) ? 0.95 : 0),
   read([file], ctx) {
     const table = file!.tables[0]!;
     // "Disk N size (In GB)" columns, however many the file has.

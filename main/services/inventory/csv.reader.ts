@@ -45,21 +45,22 @@ export function sniffDelimiter(text: string): string {
   return candidates[0]!.n > 0 ? candidates[0]!.d : ',';
 }
 
-export function isBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 4096);
-  let ctrl = 0;
+/** Decoded text full of control characters (or undecodable bytes) is not a CSV export. */
+export function isBinaryText(text: string): boolean {
+  const n = Math.min(text.length, 4096);
+  let odd = 0;
   for (let i = 0; i < n; i++) {
-    const b = bytes[i]!;
-    if (b === 0 || (b < 9) || (b > 13 && b < 32)) ctrl++;
+    const c = text.charCodeAt(i);
+    if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) odd++;
   }
-  return ctrl > n / 10;
+  return odd > n / 10;
 }
 
 /** Reads a CSV file into a table (header row first). */
 export function readCsv(bytes: Uint8Array, fileName: string, tableName: string, limits: Partial<ImportLimits> = {}): Table & { encoding: string; delimiter: string } {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   const { text, encoding } = decodeText(bytes);
-  if (encoding === 'UTF-8' && isBinary(bytes)) {
+  if (isBinaryText(text)) {
     throw new WorkbenchError('import-unrecognized', `${fileName} is a binary file, not a CSV inventory export.`);
   }
   const delimiter = sniffDelimiter(text);
