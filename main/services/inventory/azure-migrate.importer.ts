@@ -1,7 +1,6 @@
 import type { Disk } from '../../common/model/server';
 import { blankServer, osFamily, splitList, type Importer } from './importer';
 import { headerScore, readRows } from './csv-importer.kit';
-import { normHeader } from './table';
 
 /** Columns of Azure Migrate's "import servers using CSV" template (starred columns are required). */
 const AZURE_COLUMNS = {
@@ -52,22 +51,28 @@ export const azureMigrateImporter: Importer = {
       const hv = (r.text('hypervisor') ?? '').toLowerCase();
       s.vmManager = { type: hv.includes('vmware') ? 'vsphere' : hv.includes('hyper') ? 'hyperv' : (r.text('serverType') ?? '').toLowerCase().includes('physical') ? 'physical' : 'unknown' };
       const vmId = r.text('vmId');
-      if (vmId) (s.identity.instanceUuid = vmId), (p['identity.instanceUuid'] = r.prov('vmId'));
+      if (vmId) { s.identity.instanceUuid = vmId; p['identity.instanceUuid'] = r.prov('vmId'); }
       const fqdn = r.text('fqdn');
-      if (fqdn) (s.identity.fqdn = fqdn), (p['identity.fqdn'] = r.prov('fqdn'));
+      if (fqdn) { s.identity.fqdn = fqdn; p['identity.fqdn'] = r.prov('fqdn'); }
       const cores = r.num('cores', 'Cores');
       if (cores === undefined) r.skip('cores', 'Cores is required; left 0');
-      else (s.cpu.vcpus = Math.round(cores)), (p['cpu.vcpus'] = r.prov('cores'));
+      else {
+        s.cpu.vcpus = Math.round(cores);
+        p['cpu.vcpus'] = r.prov('cores');
+      }
       const mem = r.num('memory', 'Memory (In MB)');
       if (mem === undefined) r.skip('memory', 'Memory (In MB) is required; left 0');
-      else (s.memoryMiB = mem), (p.memoryMiB = r.prov('memory'));
+      else {
+        s.memoryMiB = mem;
+        p.memoryMiB = r.prov('memory');
+      }
       const osn = r.text('osName');
-      if (osn) (s.os.reported = [osn, r.text('osVersion')].filter(Boolean).join(' ')), (p['os.reported'] = r.prov('osName'));
+      if (osn) { s.os.reported = [osn, r.text('osVersion')].filter(Boolean).join(' '); p['os.reported'] = r.prov('osName'); }
       s.os.family = osFamily(osn);
       const boot = (r.text('boot') ?? '').toLowerCase();
-      if (boot) (s.firmware.type = boot.includes('efi') ? 'efi' : boot.includes('bios') ? 'bios' : 'unknown'), (p['firmware.type'] = r.prov('boot'));
+      if (boot) { s.firmware.type = boot.includes('efi') ? 'efi' : boot.includes('bios') ? 'bios' : 'unknown'; p['firmware.type'] = r.prov('boot'); }
       const ips = splitList(r.text('ips'));
-      if (ips.length) (s.nics = [{ ipv4: ips.filter((x) => !x.includes(':')), ipv6: ips.filter((x) => x.includes(':')), ...(r.text('mac') ? { mac: r.text('mac')!.toLowerCase() } : {}) }]), (p.nics = r.prov('ips'));
+      if (ips.length) { s.nics = [{ ipv4: ips.filter((x) => !x.includes(':')), ipv6: ips.filter((x) => x.includes(':')), ...(r.text('mac') ? { mac: r.text('mac')!.toLowerCase() } : {}) }]; p.nics = r.prov('ips'); }
       const disks: Disk[] = [];
       for (const d of diskCols) {
         const v = r.row[d.i];
@@ -79,14 +84,14 @@ export const azureMigrateImporter: Importer = {
         }
         disks.push({ label: `Disk ${d.n}`, capacityMiB: gb * 1024, provisionedMiB: gb * 1024 });
       }
-      if (disks.length) (s.disks = disks), (p.disks = `Disk N size (In GB) r${r.rowNo}`);
+      if (disks.length) { s.disks = disks; p.disks = `Disk N size (In GB) r${r.rowNo}`; }
       const used = r.num('storageInUse');
-      if (used !== undefined) (s.storage = { usedMiB: used * 1024, ...(disks.length ? { provisionedMiB: disks.reduce((n, d) => n + d.capacityMiB, 0) } : {}) }), (p['storage.usedMiB'] = r.prov('storageInUse'));
+      if (used !== undefined) { s.storage = { usedMiB: used * 1024, ...(disks.length ? { provisionedMiB: disks.reduce((n, d) => n + d.capacityMiB, 0) } : {}) }; p['storage.usedMiB'] = r.prov('storageInUse'); }
       const util: Record<string, number> = {};
       const cpu = r.num('cpuUtil');
-      if (cpu !== undefined) (util.cpuAvgPct = cpu), (p['utilization.cpuAvgPct'] = r.prov('cpuUtil'));
+      if (cpu !== undefined) { util.cpuAvgPct = cpu; p['utilization.cpuAvgPct'] = r.prov('cpuUtil'); }
       const memU = r.num('memUtil');
-      if (memU !== undefined) (util.memAvgPct = memU), (p['utilization.memAvgPct'] = r.prov('memUtil'));
+      if (memU !== undefined) { util.memAvgPct = memU; p['utilization.memAvgPct'] = r.prov('memUtil'); }
       // Azure Migrate's template gives network throughput in MB/s.
       const nin = r.num('netIn');
       if (nin !== undefined) util.netInKBps = nin * 1024;

@@ -58,7 +58,7 @@ export const cmfIntakeImporter: Importer = {
       p.name = r.prov('name');
       const fam = (r.text('osFamily') ?? '').toLowerCase();
       const ver = r.text('osVersion');
-      if (ver) (s.os.configured = ver), (p['os.configured'] = r.prov('osVersion'));
+      if (ver) { s.os.configured = ver; p['os.configured'] = r.prov('osVersion'); }
       s.os.family = fam === 'windows' ? 'windows' : fam === 'linux' ? 'linux' : osFamily(ver);
       if (fam) p['os.family'] = r.prov('osFamily');
       const fqdn = r.text('fqdn');

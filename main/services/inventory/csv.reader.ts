@@ -15,7 +15,10 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: string 
   const sample = bytes.subarray(0, Math.min(bytes.length, 512));
   let zeroOdd = 0;
   let zeroEven = 0;
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 ? zeroOdd++ : zeroEven++);
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) {
+      if (i % 2) zeroOdd++;
+      else zeroEven++;
+    }
   if (sample.length >= 8 && zeroOdd > sample.length / 4 && zeroEven === 0) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16 LE' };
   if (sample.length >= 8 && zeroEven > sample.length / 4 && zeroOdd === 0) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16 BE' };
   try {

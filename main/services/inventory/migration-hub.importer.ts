@@ -68,7 +68,7 @@ export const migrationHubImporter: Importer = {
         p['identity.hostName'] = r.prov('hostName');
       }
       const smbios = r.text('smbiosId');
-      if (smbios) (s.identity.smbiosUuid = smbios), (p['identity.smbiosUuid'] = r.prov('smbiosId'));
+      if (smbios) { s.identity.smbiosUuid = smbios; p['identity.smbiosUuid'] = r.prov('smbiosId'); }
       const moref = r.text('moref');
       if (moref) {
         s.identity.moref = moref;
@@ -76,20 +76,20 @@ export const migrationHubImporter: Importer = {
         p['identity.moref'] = r.prov('moref');
       } else s.vmManager = { type: 'physical' };
       const hostId = r.text('hostId');
-      if (hostId) (s.place.host = hostId), (p['place.host'] = r.prov('hostId'));
+      if (hostId) { s.place.host = hostId; p['place.host'] = r.prov('hostId'); }
       const osn = r.text('osName');
       const osv = r.text('osVersion');
-      if (osn) (s.os.reported = [osn, osv].filter(Boolean).join(' ')), (p['os.reported'] = r.prov('osName'));
+      if (osn) { s.os.reported = [osn, osv].filter(Boolean).join(' '); p['os.reported'] = r.prov('osName'); }
       s.os.family = osFamily(osn);
       const cores = r.num('logicalCores') ?? r.num('cores');
       const procs = r.num('processors');
       const vcpus = cores ?? procs;
-      if (vcpus !== undefined) (s.cpu.vcpus = Math.round(vcpus)), (p['cpu.vcpus'] = r.prov(cores !== undefined ? (r.num('logicalCores') !== undefined ? 'logicalCores' : 'cores') : 'processors'));
+      if (vcpus !== undefined) { s.cpu.vcpus = Math.round(vcpus); p['cpu.vcpus'] = r.prov(cores !== undefined ? (r.num('logicalCores') !== undefined ? 'logicalCores' : 'cores') : 'processors'); }
       if (procs && procs >= 1) s.cpu.sockets = Math.round(procs);
       const ram = r.num('ram');
-      if (ram !== undefined) (s.memoryMiB = ram), (p.memoryMiB = r.prov('ram'));
+      if (ram !== undefined) { s.memoryMiB = ram; p.memoryMiB = r.prov('ram'); }
       const gb = r.num('storage');
-      if (gb !== undefined) (s.storage = { provisionedMiB: gb * 1024 }), (p['storage.provisionedMiB'] = r.prov('storage'));
+      if (gb !== undefined) { s.storage = { provisionedMiB: gb * 1024 }; p['storage.provisionedMiB'] = r.prov('storage'); }
       const ips = splitList(r.text('ip'));
       const macs = splitList(r.text('mac'));
       if (ips.length || macs.length) {
@@ -125,9 +125,9 @@ export const migrationHubImporter: Importer = {
         }
       }
       const apps = r.text('applications');
-      if (apps) (s.tags.application = apps), (p['tags.application'] = r.prov('applications'));
+      if (apps) { s.tags.application = apps; p['tags.application'] = r.prov('applications'); }
       const wave = r.text('wave');
-      if (wave) (s.tags.wave = wave), (p['tags.wave'] = r.prov('wave'));
+      if (wave) { s.tags.wave = wave; p['tags.wave'] = r.prov('wave'); }
       return s;
     });
     return { kind: 'migration-hub-csv', files: [file!.path], ...out };

@@ -205,15 +205,15 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     s.vmManager = { type: 'vsphere' };
     const sdkServer = text('sdkServer');
     const sdkUuid = text('sdkUuid');
-    if (sdkServer) (s.vmManager.name = sdkServer), set('vmManager.name', 'sdkServer');
-    if (sdkUuid) (s.vmManager.id = sdkUuid), set('vmManager.id', 'sdkUuid');
+    if (sdkServer) { s.vmManager.name = sdkServer; set('vmManager.name', 'sdkServer'); }
+    if (sdkUuid) { s.vmManager.id = sdkUuid; set('vmManager.id', 'sdkUuid'); }
     const uuid = text('uuid');
     const smbios = text('smbios');
     const moref = text('vmId');
-    if (uuid) (s.identity.biosUuid = uuid), set('identity.biosUuid', 'uuid');
+    if (uuid) { s.identity.biosUuid = uuid; set('identity.biosUuid', 'uuid'); }
     // Older exports have no SMBIOS UUID column: the VM UUID is the same value.
-    if (smbios ?? uuid) (s.identity.smbiosUuid = smbios ?? uuid), set('identity.smbiosUuid', smbios ? 'smbios' : 'uuid');
-    if (moref) (s.identity.moref = moref), set('identity.moref', 'vmId');
+    if (smbios ?? uuid) { s.identity.smbiosUuid = smbios ?? uuid; set('identity.smbiosUuid', smbios ? 'smbios' : 'uuid'); }
+    if (moref) { s.identity.moref = moref; set('identity.moref', 'vmId'); }
     const dns = text('dnsName');
     if (dns) {
       s.identity.hostName = dns.split('.')[0];
@@ -232,38 +232,38 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     s.state.power = pw ?? 'unknown';
     if (ix.power >= 0) set('state.power', 'power');
     const tpl = ix.template >= 0 ? cellBool(row[ix.template]) : undefined;
-    if (tpl !== undefined) (s.state.template = tpl), set('state.template', 'template');
+    if (tpl !== undefined) { s.state.template = tpl; set('state.template', 'template'); }
     const osConf = text('osConfig');
     const osTools = text('osTools');
-    if (osConf) (s.os.configured = osConf), set('os.configured', 'osConfig');
-    if (osTools) (s.os.reported = osTools), set('os.reported', 'osTools');
+    if (osConf) { s.os.configured = osConf; set('os.configured', 'osConfig'); }
+    if (osTools) { s.os.reported = osTools; set('os.reported', 'osTools'); }
     s.os.family = osFamily(osTools, osConf);
     const fw = lc(text('firmware'));
-    if (fw) (s.firmware.type = fw.includes('efi') ? 'efi' : fw.includes('bios') ? 'bios' : 'unknown'), set('firmware.type', 'firmware');
+    if (fw) { s.firmware.type = fw.includes('efi') ? 'efi' : fw.includes('bios') ? 'bios' : 'unknown'; set('firmware.type', 'firmware'); }
     const sb = ix.secureBoot >= 0 ? cellBool(row[ix.secureBoot]) : undefined;
-    if (sb !== undefined) (s.firmware.secureBoot = sb), set('firmware.secureBoot', 'secureBoot');
+    if (sb !== undefined) { s.firmware.secureBoot = sb; set('firmware.secureBoot', 'secureBoot'); }
     const cpus = num(vinfo, row, rowNo, ix.cpus, 'CPUs');
-    if (cpus !== undefined) (s.cpu.vcpus = Math.round(cpus)), set('cpu.vcpus', 'cpus');
+    if (cpus !== undefined) { s.cpu.vcpus = Math.round(cpus); set('cpu.vcpus', 'cpus'); }
     const mem = num(vinfo, row, rowNo, ix.memory, 'Memory');
-    if (mem !== undefined) (s.memoryMiB = mem), set('memoryMiB', 'memory');
+    if (mem !== undefined) { s.memoryMiB = mem; set('memoryMiB', 'memory'); }
     const provisioned = num(vinfo, row, rowNo, ix.provisioned, 'Provisioned');
     const inUse = num(vinfo, row, rowNo, ix.inUse, 'In Use');
     if (provisioned !== undefined || inUse !== undefined) {
       s.storage = {};
-      if (provisioned !== undefined) (s.storage.provisionedMiB = provisioned), set('storage.provisionedMiB', 'provisioned');
-      if (inUse !== undefined) (s.storage.usedMiB = inUse), set('storage.usedMiB', 'inUse');
+      if (provisioned !== undefined) { s.storage.provisionedMiB = provisioned; set('storage.provisionedMiB', 'provisioned'); }
+      if (inUse !== undefined) { s.storage.usedMiB = inUse; set('storage.usedMiB', 'inUse'); }
     }
     const cbt = ix.cbt >= 0 ? cellBool(row[ix.cbt]) : undefined;
-    if (cbt !== undefined) (s.cbt = cbt), set('cbt', 'cbt');
+    if (cbt !== undefined) { s.cbt = cbt; set('cbt', 'cbt'); }
     const ann = text('annotation');
-    if (ann) (s.annotation = ann), set('annotation', 'annotation');
+    if (ann) { s.annotation = ann; set('annotation', 'annotation'); }
     const ip = text('primaryIp');
     if (ip) {
       s.nics = [{ label: 'Primary', ipv4: ip.includes(':') ? [] : [ip], ipv6: ip.includes(':') ? [ip] : [] }];
       set('nics', 'primaryIp');
     }
     const cpuUsage = num(vinfo, row, rowNo, ix.cpuUsage, 'CPU Usage %');
-    if (cpuUsage !== undefined) (s.utilization = { cpuAvgPct: cpuUsage }), set('utilization.cpuAvgPct', 'cpuUsage');
+    if (cpuUsage !== undefined) { s.utilization = { cpuAvgPct: cpuUsage }; set('utilization.cpuAvgPct', 'cpuUsage'); }
     for (const { h, i } of customCols) {
       const v = cellText(row[i]);
       if (v !== undefined) {
@@ -342,16 +342,16 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
       const cpus = num(t, row, rowNo, c.cpus, 'CPUs');
       const sockets = num(t, row, rowNo, c.sockets, 'Sockets');
       const cores = num(t, row, rowNo, c.cores, 'Cores per socket');
-      if (cpus !== undefined && s.cpu.vcpus === 0) (s.cpu.vcpus = Math.round(cpus)), (s.provenance['cpu.vcpus'] = prov('vCPU', cpuCols.header.cpus, rowNo));
-      if (sockets && sockets >= 1) (s.cpu.sockets = Math.round(sockets)), (s.provenance['cpu.sockets'] = prov('vCPU', cpuCols.header.sockets, rowNo));
-      if (cores && cores >= 1) (s.cpu.coresPerSocket = Math.round(cores)), (s.provenance['cpu.coresPerSocket'] = prov('vCPU', cpuCols.header.cores, rowNo));
+      if (cpus !== undefined && s.cpu.vcpus === 0) { s.cpu.vcpus = Math.round(cpus); s.provenance['cpu.vcpus'] = prov('vCPU', cpuCols.header.cpus, rowNo); }
+      if (sockets && sockets >= 1) { s.cpu.sockets = Math.round(sockets); s.provenance['cpu.sockets'] = prov('vCPU', cpuCols.header.sockets, rowNo); }
+      if (cores && cores >= 1) { s.cpu.coresPerSocket = Math.round(cores); s.provenance['cpu.coresPerSocket'] = prov('vCPU', cpuCols.header.cores, rowNo); }
     });
   }
   const memCols = bySheet.get('vMemory') ? mapColumns(bySheet.get('vMemory')!, SHEET_COLUMNS.vMemory) : null;
   if (memCols) {
     eachRow('vMemory', (s, row, rowNo, t) => {
       const size = num(t, row, rowNo, memCols.index.size, 'Size');
-      if (size !== undefined && s.memoryMiB === 0) (s.memoryMiB = size), (s.provenance.memoryMiB = prov('vMemory', memCols.header.size, rowNo));
+      if (size !== undefined && s.memoryMiB === 0) { s.memoryMiB = size; s.provenance.memoryMiB = prov('vMemory', memCols.header.size, rowNo); }
       const active = num(t, row, rowNo, memCols.index.active, 'Active');
       const total = size ?? s.memoryMiB;
       if (active !== undefined && total > 0) {
@@ -400,7 +400,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     const c = netCols.index;
     let noNetwork = 0;
     const fromVnetwork = new Set<Server>();
-    eachRow('vNetwork', (s, row, rowNo, t) => {
+    eachRow('vNetwork', (s, row, rowNo) => {
       if (!fromVnetwork.has(s)) {
         // vNetwork is the full list; it replaces the primary-IP stub from vInfo.
         fromVnetwork.add(s);
@@ -439,7 +439,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   if (toolsCols) {
     eachRow('vTools', (s, row, rowNo) => {
       const tools = cellText(row[toolsCols.index.tools]);
-      if (tools && toolsCols.index.tools >= 0) (s.state.tools = tools), (s.provenance['state.tools'] = prov('vTools', toolsCols.header.tools, rowNo));
+      if (tools && toolsCols.index.tools >= 0) { s.state.tools = tools; s.provenance['state.tools'] = prov('vTools', toolsCols.header.tools, rowNo); }
     });
   }
   // vHost fills in datacenter/cluster for VMs whose vInfo row lacks them (trimmed exports).
@@ -454,8 +454,8 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     for (const s of servers) {
       const pl = s.place.host ? places.get(lc(s.place.host)) : undefined;
       if (!pl) continue;
-      if (!s.place.datacenter && pl.datacenter) (s.place.datacenter = pl.datacenter), (s.provenance['place.datacenter'] = 'vHost (by host)');
-      if (!s.place.cluster && pl.cluster) (s.place.cluster = pl.cluster), (s.provenance['place.cluster'] = 'vHost (by host)');
+      if (!s.place.datacenter && pl.datacenter) { s.place.datacenter = pl.datacenter; s.provenance['place.datacenter'] = 'vHost (by host)'; }
+      if (!s.place.cluster && pl.cluster) { s.place.cluster = pl.cluster; s.provenance['place.cluster'] = 'vHost (by host)'; }
     }
   }
   // vSource names the vCenter when vInfo does not (single-vCenter exports).
@@ -466,8 +466,8 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     const name = c.name >= 0 ? cellText(row[c.name]) : undefined;
     const uuid = c.uuid >= 0 ? cellText(row[c.uuid]) : undefined;
     for (const s of servers) {
-      if (!s.vmManager.name && name) (s.vmManager.name = name), (s.provenance['vmManager.name'] = 'vSource r2');
-      if (!s.vmManager.id && uuid) (s.vmManager.id = uuid), (s.provenance['vmManager.id'] = 'vSource r2');
+      if (!s.vmManager.name && name) { s.vmManager.name = name; s.provenance['vmManager.name'] = 'vSource r2'; }
+      if (!s.vmManager.id && uuid) { s.vmManager.id = uuid; s.provenance['vmManager.id'] = 'vSource r2'; }
     }
   }
   const formulas = [...bySheet.values()].reduce((n, t) => n + t.formulaCells, 0);

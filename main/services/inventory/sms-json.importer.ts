@@ -72,14 +72,14 @@ export const smsJsonImporter: Importer = {
       p.name = `${at}.vmServer.vmName`;
       s.vmManager = { type: managerType(vm?.vmManagerType), ...(vm?.vmManagerName ? { name: vm.vmManagerName } : {}), ...(vm?.vmServerAddress?.vmManagerId ? { id: vm.vmServerAddress.vmManagerId } : {}) };
       p.vmManager = `${at}.vmServer.vmManagerType/Name`;
-      if (vm?.vmServerAddress?.vmId) (s.identity.moref = vm.vmServerAddress.vmId), (p['identity.moref'] = `${at}.vmServer.vmServerAddress.vmId`);
-      if (r.data.serverId) (s.identity.externalId = r.data.serverId), (p['identity.externalId'] = `${at}.serverId`);
+      if (vm?.vmServerAddress?.vmId) { s.identity.moref = vm.vmServerAddress.vmId; p['identity.moref'] = `${at}.vmServer.vmServerAddress.vmId`; }
+      if (r.data.serverId) { s.identity.externalId = r.data.serverId; p['identity.externalId'] = `${at}.serverId`; }
       // vmPath is /Datacenters/DC1/vm/folder/…/name.
       const path = vm?.vmPath?.split('/').filter(Boolean) ?? [];
-      if (path[0] === 'Datacenters' && path[1]) (s.place.datacenter = path[1]), (p['place.datacenter'] = `${at}.vmServer.vmPath`);
+      if (path[0] === 'Datacenters' && path[1]) { s.place.datacenter = path[1]; p['place.datacenter'] = `${at}.vmServer.vmPath`; }
       const vmAt = path.indexOf('vm');
-      if (vmAt >= 0 && path.length - vmAt > 2) (s.place.folder = path.slice(vmAt + 1, -1).join('/')), (p['place.folder'] = `${at}.vmServer.vmPath`);
-      if (r.data.replicationJobId) (s.tags['sms replication job'] = r.data.replicationJobId), (p['tags.sms replication job'] = `${at}.replicationJobId`);
+      if (vmAt >= 0 && path.length - vmAt > 2) { s.place.folder = path.slice(vmAt + 1, -1).join('/'); p['place.folder'] = `${at}.vmServer.vmPath`; }
+      if (r.data.replicationJobId) { s.tags['sms replication job'] = r.data.replicationJobId; p['tags.sms replication job'] = `${at}.replicationJobId`; }
       return [s];
     });
     warnings.push('SMS GetServers lists identity and placement only: CPU, memory and disks stay empty until an RVTools or discovery import fills them.');

@@ -7,8 +7,10 @@ export interface OutSheet {
   rows: OutCell[][];
 }
 
+// eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters; drop them.
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;')).replace(INVALID_XML, '');
 
 /**
  * Minimal SpreadsheetML workbook (what Excel, LibreOffice and openpyxl open): one part per sheet,
