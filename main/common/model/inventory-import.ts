@@ -56,6 +56,22 @@ export function identityKeys(s: Server): string[] {
   return keys;
 }
 
+/** Structural equality that ignores key order and undefined-valued keys (a saved and reloaded server equals the original). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => sameValue(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => sameValue(ao[k], bo[k]));
+}
+
 function isEmptyValue(v: unknown): boolean {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }
@@ -147,7 +163,7 @@ export function mergeInventory(existing: Server[], incoming: Server[], opts: { n
       const prev = result[at]!;
       const next = { ...mergeServer(prev, inc), id: prev.id };
       touched.add(at);
-      if (JSON.stringify(next) === JSON.stringify(prev)) unchanged++;
+      if (sameValue(next, prev)) unchanged++;
       else {
         result[at] = next;
         updated++;

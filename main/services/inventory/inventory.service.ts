@@ -39,6 +39,8 @@ export class InventoryService {
       progress?.(i, opts.paths.length, `Reading ${p.replace(/^.*[\\/]/, '')}`);
       opts.onProgress?.('read', i, opts.paths.length);
       const file = await loadFile(p, limits);
+      // Let cancel requests and progress events through between the synchronous parsing steps.
+      await new Promise((r) => setImmediate(r));
       if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
       loaded.push({ file, kind: detectImporter(file, opts.kind).kind });
     }
@@ -49,6 +51,8 @@ export class InventoryService {
     for (const l of loaded) if (!(l.kind === 'rvtools' && l.file.format === 'csv')) groups.push({ kind: l.kind, files: [l.file] });
     const batches: ImportBatch[] = [];
     for (const g of groups) {
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
       const batch = importers[g.kind].read(g.files, {
         signal,
         progress: (done, total) => {
