@@ -1,5 +1,6 @@
 import type { CommandModule } from './context';
 import { registerVerify } from './verify.command';
+import { registerImport } from './import.command';
 
 /** Feature commands (import, verify, export…); each feature adds its module here. */
-export const cliCommands: CommandModule[] = [registerVerify];
+export const cliCommands: CommandModule[] = [registerImport, registerVerify];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ProjectStore } from './project-store.service';
 import { TaskService } from './tasks.service';
 import { VerificationService } from './verification.service';
+import { InventoryService } from './inventory/inventory.service';
 import { EventHub } from '../platform/events';
 import type { SettingsStore } from '../platform/settings';
 import type { Logger } from '../platform/logger';
@@ -26,6 +27,7 @@ export interface Services {
   readonly tasks: TaskService;
   readonly project: ProjectStore;
   readonly verification: VerificationService;
+  readonly inventory: InventoryService;
   dispose(): void;
 }
 
@@ -39,6 +41,7 @@ export function createServices(opts: ServicesOptions): Services {
     demoPath: assetPath('demo', 'demo-estate.mwb.json'),
     recoveryDir: path.join(opts.dataDir, 'recovery'),
   });
+  const inventory = new InventoryService({ project, tasks });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -47,6 +50,7 @@ export function createServices(opts: ServicesOptions): Services {
     tasks,
     project,
     verification: new VerificationService({ project, tasks, logger: opts.logger }),
+    inventory,
     dispose() {
       project.dispose();
     },

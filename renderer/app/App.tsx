@@ -69,7 +69,10 @@ function useShortcuts(): void {
         'open-demo': s.demoRequested,
         save: () => s.saveRequested(),
         'save-as': s.saveAsDialogRequested,
-        import: () => s.areaSelected('inventory'),
+        import: () => {
+          s.areaSelected('inventory');
+          s.importDialogToggled(true);
+        },
         undo: s.undoRequested,
         redo: s.redoRequested,
       };

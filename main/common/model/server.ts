@@ -137,6 +137,8 @@ export const ServerSchema = z.object({
   }),
   memoryMiB: z.number().nonnegative(),
   disks: z.array(DiskSchema).default([]),
+  /** VM-level storage totals when the source gives them (RVTools vInfo Provisioned/In Use): they include swap and snapshots, which per-disk sizes do not. */
+  storage: z.object({ provisionedMiB: z.number().nonnegative().optional(), usedMiB: z.number().nonnegative().optional() }).optional(),
   partitions: z.array(PartitionSchema).default([]),
   nics: z.array(NicSchema).default([]),
   cbt: z.boolean().optional(),
@@ -149,9 +151,11 @@ export const ServerSchema = z.object({
 export type Server = z.infer<typeof ServerSchema>;
 
 export function totalProvisionedMiB(server: Server): number {
+  if (server.storage?.provisionedMiB !== undefined) return server.storage.provisionedMiB;
   return server.disks.reduce((sum, d) => sum + (d.provisionedMiB ?? d.capacityMiB), 0);
 }
 
 export function totalUsedMiB(server: Server): number {
+  if (server.storage?.usedMiB !== undefined) return server.storage.usedMiB;
   return server.disks.reduce((sum, d) => sum + (d.usedMiB ?? 0), 0);
 }

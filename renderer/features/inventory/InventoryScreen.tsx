@@ -1,68 +1,119 @@
+import { useMemo } from 'react';
 import { useWorkbenchShallow } from '../../store';
 import { EmptyState } from '../../ui/EmptyState';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { formatCount, formatMiB } from '../../ui/format';
+import { CatalogTable } from './CatalogTable';
+import { CatalogFilterBar } from './CatalogFilters';
+import { ServerDetail } from './ServerDetail';
+import { ImportDialog } from './ImportDialog';
+import { ExportDialog } from './ExportDialog';
+import { facets as facetsOf, filterRows, searchIndex, sortRows, totals as totalsOf } from './catalog.selectors';
+import { useEffect } from 'react';
+import './inventory.css';
 
-const PREVIEW_ROWS = 500;
-
-/** Inventory overview: totals and the servers of the project (the full catalog comes with the inventory feature). */
+/** Inventory: the server catalog of the project, with import and export. */
 export function InventoryScreen() {
-  const { document, demoRequested } = useWorkbenchShallow((s) => ({ document: s.document, demoRequested: s.demoRequested }));
-  const servers = document?.inventory.servers ?? [];
-  if (servers.length === 0) {
+  const s = useWorkbenchShallow((s) => ({
+    meta: s.meta,
+    catalog: s.catalog,
+    catalogError: s.catalogError,
+    filters: s.filters,
+    sort: s.sort,
+    columns: s.columns,
+    selectedIds: s.selectedIds,
+    detail: s.detail,
+    importDialogOpen: s.importDialogOpen,
+    exportDialogOpen: s.exportDialogOpen,
+    catalogRequested: s.catalogRequested,
+    filtersChanged: s.filtersChanged,
+    filtersCleared: s.filtersCleared,
+    sortChanged: s.sortChanged,
+    columnsChanged: s.columnsChanged,
+    selectionChanged: s.selectionChanged,
+    serverOpened: s.serverOpened,
+    importDialogToggled: s.importDialogToggled,
+    exportDialogToggled: s.exportDialogToggled,
+    demoRequested: s.demoRequested,
+  }));
+  const revision = s.meta?.revision;
+  const { catalogRequested } = s;
+  useEffect(() => {
+    if (revision !== undefined) void catalogRequested(revision);
+  }, [revision, catalogRequested]);
+
+  const rows = useMemo(() => s.catalog?.rows ?? [], [s.catalog]);
+  const index = useMemo(() => searchIndex(rows), [rows]);
+  const facets = useMemo(() => facetsOf(rows), [rows]);
+  const filtered = useMemo(() => filterRows(rows, index, s.filters), [rows, index, s.filters]);
+  const shown = useMemo(() => sortRows(filtered, s.sort), [filtered, s.sort]);
+  const t = useMemo(() => totalsOf(shown), [shown]);
+  const selected = useMemo(() => new Set(s.selectedIds), [s.selectedIds]);
+  const shownIds = useMemo(() => shown.map((r) => r.id), [shown]);
+  const sources = useMemo(() => new Set(rows.map((r) => r.source)).size, [rows]);
+
+  const actions = (
+    <>
+      <button type="button" className="primary" onClick={() => s.importDialogToggled(true)}>
+        Import…
+      </button>
+      <button type="button" disabled={rows.length === 0} onClick={() => s.exportDialogToggled(true)}>
+        Export…
+      </button>
+    </>
+  );
+  const dialogs = (
+    <>
+      {s.importDialogOpen ? <ImportDialog /> : null}
+      {s.exportDialogOpen ? <ExportDialog shownIds={shownIds} /> : null}
+    </>
+  );
+  if (s.catalog && rows.length === 0) {
     return (
       <div className="screen">
-        <ScreenHeader title="Inventory" />
+        <ScreenHeader title="Inventory" actions={actions} />
         <EmptyState
           icon="inventory"
           title="No servers in this project"
           actions={
-            <button type="button" className="primary" onClick={() => void demoRequested()}>
-              Open the demo estate
-            </button>
+            <>
+              <button type="button" className="primary" onClick={() => s.importDialogToggled(true)}>
+                Import inventory…
+              </button>
+              <button type="button" onClick={() => void s.demoRequested()}>
+                Open the demo estate
+              </button>
+            </>
           }
         >
-          Importing RVTools and other inventory exports is not built yet. Open the demo estate to explore the workbench.
+          Import an RVTools export (xlsx, per-tab CSVs or a zip of them), an AWS Migration Hub or Azure Migrate CSV, a Cloud Migration Factory intake CSV or an AWS SMS GetServers JSON. Everything stays on this machine.
         </EmptyState>
+        {dialogs}
       </div>
     );
   }
-  const vcpus = servers.reduce((n, s) => n + s.cpu.vcpus, 0);
-  const ram = servers.reduce((n, s) => n + s.memoryMiB, 0);
-  const storage = servers.reduce((n, s) => n + s.disks.reduce((m, d) => m + (d.provisionedMiB ?? d.capacityMiB), 0), 0);
   return (
-    <div className="screen">
-      <ScreenHeader title="Inventory" subtitle={`${formatCount(servers.length)} servers from ${new Set(servers.map((s) => s.source.name)).size} sources`} />
-      <div className="totals" aria-label="Totals">
-        <div><span className="total-value">{formatCount(servers.length)}</span><span className="total-label">Servers</span></div>
-        <div><span className="total-value">{formatCount(vcpus)}</span><span className="total-label">vCPU</span></div>
-        <div><span className="total-value">{formatMiB(ram)}</span><span className="total-label">Memory</span></div>
-        <div><span className="total-value">{formatMiB(storage)}</span><span className="total-label">Provisioned storage</span></div>
+    <div className="screen inventory-screen">
+      <ScreenHeader title="Inventory" subtitle={s.catalog ? `${formatCount(rows.length)} servers from ${sources} source${sources === 1 ? '' : 's'}` : 'Loading…'} actions={actions} />
+      {s.catalogError ? <div className="inline-error">{s.catalogError}</div> : null}
+      <div className="totals totals-5" aria-label="Totals" data-testid="totals">
+        <div><span className="total-value" data-testid="total-servers">{formatCount(t.servers)}</span><span className="total-label">Servers{t.servers !== rows.length ? ` of ${formatCount(rows.length)}` : ''}</span></div>
+        <div><span className="total-value" data-testid="total-vcpu">{formatCount(t.vcpus)}</span><span className="total-label">vCPU</span></div>
+        <div><span className="total-value">{formatMiB(t.memoryMiB)}</span><span className="total-label">Memory</span></div>
+        <div><span className="total-value">{formatMiB(t.provisionedMiB)}</span><span className="total-label">Provisioned storage</span></div>
+        <div><span className="total-value">{formatMiB(t.usedMiB)}</span><span className="total-label">Used storage</span></div>
       </div>
-      <div className="table-wrap">
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>Name</th><th>Source</th><th>Cluster</th><th>Power</th><th>Guest OS</th><th className="num">vCPU</th><th className="num">Memory</th><th className="num">Storage</th><th>IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {servers.slice(0, PREVIEW_ROWS).map((s) => (
-              <tr key={s.id}>
-                <td className="strong">{s.name}</td>
-                <td>{s.source.name}</td>
-                <td>{s.place.cluster ?? s.place.host ?? '—'}</td>
-                <td><span className={`pill pill-${s.state.power}`}>{s.state.power === 'poweredOn' ? 'On' : s.state.power === 'poweredOff' ? 'Off' : s.state.power}</span></td>
-                <td>{s.os.configured ?? s.os.reported ?? '—'}</td>
-                <td className="num">{s.cpu.vcpus}</td>
-                <td className="num">{formatMiB(s.memoryMiB)}</td>
-                <td className="num">{formatMiB(s.disks.reduce((m, d) => m + (d.provisionedMiB ?? d.capacityMiB), 0))}</td>
-                <td className="mono">{s.nics[0]?.ipv4[0] ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <CatalogFilterBar filters={s.filters} facets={facets} columns={s.columns} onChange={s.filtersChanged} onClear={s.filtersCleared} onColumns={s.columnsChanged} />
+      <div className="catalog-area">
+        <div className="catalog-main">
+          <CatalogTable rows={shown} columns={s.columns} sort={s.sort} selected={selected} activeId={s.detail?.id ?? null} onSort={s.sortChanged} onSelect={s.selectionChanged} onOpen={(id) => void s.serverOpened(id)} />
+          <div className="catalog-foot muted small" aria-live="polite">
+            {formatCount(shown.length)} shown{s.selectedIds.length ? ` · ${formatCount(s.selectedIds.length)} selected` : ''} · click a row for details, Ctrl+click or Space to select, Shift+click for a range
+          </div>
+        </div>
+        {s.detail ? <ServerDetail server={s.detail.server} error={s.detail.error} onClose={() => void s.serverOpened(null)} /> : null}
       </div>
+      {dialogs}
     </div>
   );
 }

@@ -1,0 +1,89 @@
+import { WorkbenchError } from '../../common/model/errors';
+import type { SkippedRow } from '../../common/model/inventory-import';
+import type { Server } from '../../common/model/server';
+import { basename, throwIfAborted, type ImportContext, type LoadedFile } from './importer';
+import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type ColumnMap, type Table } from './table';
+
+/** Shared plumbing of the one-table CSV importers: column lookup, typed cells, precise row issues. */
+export interface RowReader<F extends string> {
+  readonly table: Table;
+  readonly cols: ColumnMap<F>;
+  text(f: F): string | undefined;
+  num(f: F, what?: string): number | undefined;
+  has(f: F): boolean;
+  prov(f: F): string;
+  rowNo: number;
+  row: Cell[];
+  skip(f: F | null, reason: string): void;
+}
+
+export function headerScore(file: LoadedFile, required: string[], optional: string[] = []): number {
+  const t = file.tables[0];
+  if (!t || file.format !== 'csv') return 0;
+  const h = new Set(t.headers.map(normHeader));
+  const req = required.filter((r) => h.has(normHeader(r))).length / required.length;
+  if (req < 1) return req * 0.3;
+  const opt = optional.length ? optional.filter((o) => h.has(normHeader(o))).length / optional.length : 0;
+  return 0.7 + 0.3 * opt;
+}
+
+export function readRows<F extends string>(
+  file: LoadedFile,
+  spec: Record<F, readonly string[]>,
+  required: NoInfer<F>[],
+  keyFields: NoInfer<F>[],
+  ctx: ImportContext,
+  build: (r: RowReader<F>) => Server | null,
+): { servers: Server[]; skipped: SkippedRow[]; warnings: string[] } {
+  const table = file.tables[0];
+  if (!table || table.headers.length === 0) throw new WorkbenchError('import-empty', `${file.name} is empty.`);
+  const cols = mapColumns(table, spec, keyFields);
+  const missing = required.filter((f) => cols.index[f] < 0);
+  if (missing.length) {
+    throw new WorkbenchError(
+      'import-missing-columns',
+      `${file.name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${spec[f][0]}"`).join(', ')}. Found: ${table.headers.slice(0, 15).join(', ')}.`,
+      { missing: missing.map((f) => spec[f][0]) },
+    );
+  }
+  if (table.rows.length === 0) throw new WorkbenchError('import-empty', `${file.name} has a header row but no servers.`);
+  const skipped: SkippedRow[] = [];
+  const warnings: string[] = [];
+  const servers: Server[] = [];
+  const source = basename(file.path);
+  const reader = { table, cols, rowNo: 0, row: [] as Cell[] } as RowReader<F>;
+  reader.has = (f) => cols.index[f] >= 0;
+  reader.text = (f) => (cols.index[f] >= 0 ? cellText(reader.row[cols.index[f]]) : undefined);
+  reader.prov = (f) => `${cols.header[f]} r${reader.rowNo}`;
+  reader.skip = (f, reason) => {
+    const i = f ? cols.index[f] : -1;
+    const v = i >= 0 ? reader.row[i] : undefined;
+    const entry: SkippedRow = { file: source, row: reader.rowNo, reason };
+    if (i >= 0) entry.column = `${table.headers[i]} (${columnLetter(i)})`;
+    if (v !== undefined && v !== null) entry.value = String(v);
+    skipped.push(entry);
+  };
+  reader.num = (f, what) => {
+    const i = cols.index[f];
+    if (i < 0) return undefined;
+    const n = cellNumber(reader.row[i]);
+    if (n === undefined) return undefined;
+    if (Number.isNaN(n) || n < 0) {
+      reader.skip(f, `${what ?? cols.header[f]} is not a non-negative number; left empty`);
+      return undefined;
+    }
+    return n;
+  };
+  table.rows.forEach((row, r) => {
+    if ((r & 1023) === 1023) {
+      throwIfAborted(ctx.signal);
+      ctx.progress?.(r, table.rows.length);
+    }
+    reader.row = row;
+    reader.rowNo = table.rowNumbers[r]!;
+    const s = build(reader);
+    if (s) servers.push(s);
+  });
+  if (table.formulaCells) warnings.push(`${file.name}: ${table.formulaCells} cells start with "=" (spreadsheet formulas exported as text); they were read as text.`);
+  return { servers, skipped, warnings };
+}

@@ -1,0 +1,88 @@
+import type { ImporterKind, SkippedRow } from '../../common/model/inventory-import';
+import type { OsFamily, Server, SourceKind } from '../../common/model/server';
+import type { Table } from './table';
+import { WorkbenchError } from '../../common/model/errors';
+
+/** A file after loading: its tables (xlsx sheets, CSV files, zipped CSVs) or its parsed JSON. */
+export interface LoadedFile {
+  path: string;
+  name: string;
+  format: 'xlsx' | 'csv' | 'zip' | 'json';
+  tables: Table[];
+  /** Every sheet name of a workbook (tables holds only those read). */
+  sheetNames: string[];
+  json?: unknown;
+  encoding?: string;
+}
+
+/** What one importer made of its files, before merging into the project. */
+export interface ImportBatch {
+  kind: ImporterKind;
+  files: string[];
+  servers: Server[];
+  skipped: SkippedRow[];
+  warnings: string[];
+}
+
+export interface ImportContext {
+  signal?: AbortSignal;
+  /** Reports rows processed so far. */
+  progress?(done: number, total: number | null): void;
+}
+
+/** One inventory format. Registry: `importers` in ./registry.ts. */
+export interface Importer {
+  readonly kind: ImporterKind;
+  readonly label: string;
+  /** How sure (0..1) this importer is that it reads the file; 0 means not at all. */
+  detect(file: LoadedFile): number;
+  /** Reads a group of files of this kind (RVTools per-tab CSVs come as a group). */
+  read(files: LoadedFile[], ctx: ImportContext): ImportBatch;
+}
+
+export function osFamily(...names: (string | undefined)[]): OsFamily {
+  const t = names.filter(Boolean).join(' ').toLowerCase();
+  if (!t) return 'unknown';
+  if (t.includes('windows')) return 'windows';
+  if (/linux|ubuntu|centos|red ?hat|rhel|suse|sles|debian|photon|rocky|alma|fedora|coreos|oracle|amazon/.test(t)) return 'linux';
+  return 'other';
+}
+
+/** A server with every required field set to "unknown", for importers to fill in. */
+export function blankServer(name: string, source: { kind: SourceKind; name: string }): Server {
+  return {
+    id: 'pending',
+    name,
+    source,
+    vmManager: { type: 'unknown' },
+    identity: {},
+    place: {},
+    state: { power: 'unknown', template: false },
+    os: { family: 'unknown' },
+    firmware: { type: 'unknown' },
+    cpu: { vcpus: 0 },
+    memoryMiB: 0,
+    disks: [],
+    partitions: [],
+    nics: [],
+    snapshots: [],
+    tags: {},
+    provenance: {},
+  };
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+  }
+}
+
+/** Splits multi-value cells: `a;b`, `a, b`, newline lists. */
+export function splitList(v: string | undefined, seps = /[;,\n]+/): string[] {
+  if (!v) return [];
+  return v.split(seps).map((s) => s.trim()).filter(Boolean);
+}
+
+export function basename(p: string): string {
+  return p.replace(/^.*[\\/]/, '');
+}

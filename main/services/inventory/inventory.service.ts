@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { WorkbenchError } from '../../common/model/errors';
+import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind } from '../../common/model/inventory-import';
+import { ServerSchema, type Server } from '../../common/model/server';
+import type { ProjectStore } from '../project-store.service';
+import type { TaskService } from '../tasks.service';
+import type { ImportBatch, LoadedFile } from './importer';
+import { loadFile } from './loader';
+import { detectImporter, importers } from './registry';
+import { DEFAULT_LIMITS, type ImportLimits } from './limits';
+import { exportCatalog, type ExportFormat } from './catalog.exporter';
+
+export interface ImportOptions {
+  paths: string[];
+  kind?: ImporterKind;
+  removeGone?: boolean;
+  taskId?: string;
+  /** CLI progress (the UI gets task.progress events). */
+  onProgress?(stage: string, done: number, total: number | null): void;
+}
+
+const SKIPPED_CAP = 2000;
+
+/** Imports inventory files into the open project, and serves the catalog and its exports. */
+export class InventoryService {
+  private rowsCache: { doc: unknown; rows: CatalogRow[] } | null = null;
+
+  constructor(
+    private readonly deps: { project: ProjectStore; tasks: TaskService; limits?: ImportLimits },
+  ) {}
+
+  /** Reads and merges without touching the project; `import` commits the result. */
+  async readFiles(opts: ImportOptions, signal?: AbortSignal, progress?: (done: number, total: number | null, msg?: string) => void): Promise<{ batches: ImportBatch[] }> {
+    const limits = this.deps.limits ?? DEFAULT_LIMITS;
+    if (opts.paths.length === 0) throw new WorkbenchError('invalid-input', 'No file to import.');
+    const loaded: { file: LoadedFile; kind: ImporterKind }[] = [];
+    for (const [i, p] of opts.paths.entries()) {
+      progress?.(i, opts.paths.length, `Reading ${p.replace(/^.*[\\/]/, '')}`);
+      opts.onProgress?.('read', i, opts.paths.length);
+      const file = await loadFile(p, limits);
+      // Let cancel requests and progress events through between the synchronous parsing steps.
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+      loaded.push({ file, kind: detectImporter(file, opts.kind).kind });
+    }
+    // RVTools per-tab CSV files picked together form one export.
+    const groups: { kind: ImporterKind; files: LoadedFile[] }[] = [];
+    const rvCsv = loaded.filter((l) => l.kind === 'rvtools' && l.file.format === 'csv').map((l) => l.file);
+    if (rvCsv.length) groups.push({ kind: 'rvtools', files: rvCsv });
+    for (const l of loaded) if (!(l.kind === 'rvtools' && l.file.format === 'csv')) groups.push({ kind: l.kind, files: [l.file] });
+    const batches: ImportBatch[] = [];
+    for (const g of groups) {
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+      const batch = importers[g.kind].read(g.files, {
+        signal,
+        progress: (done, total) => {
+          progress?.(done, total, `Reading ${g.files[0]!.name}`);
+          opts.onProgress?.('rows', done, total);
+        },
+      });
+      batches.push(batch);
+    }
+    return { batches };
+  }
+
+  async import(opts: ImportOptions): Promise<ImportReport> {
+    return this.deps.tasks.run(
+      'Importing inventory',
+      'rows',
+      async (task) => {
+        const before = this.deps.project.document;
+        const { batches } = await this.readFiles(opts, task.signal, (d, t, m) => task.progress(d, t, m));
+        const incoming = batches.flatMap((b) => b.servers);
+        const skipped = batches.flatMap((b) => b.skipped);
+        const warnings = batches.flatMap((b) => b.warnings);
+        if (incoming.length === 0) {
+          throw new WorkbenchError(
+            'import-nothing-read',
+            `No server could be read from ${opts.paths.map((p) => p.replace(/^.*[\\/]/, '')).join(', ')}${skipped.length ? `: ${skipped.length} rows skipped (first: row ${skipped[0]!.row}, ${skipped[0]!.reason})` : ''}. The project is unchanged.`,
+            { skipped: skipped.slice(0, 50), warnings },
+          );
+        }
+        // Guard the document: a bug in an importer must not produce an unloadable project.
+        const check = z.array(ServerSchema).safeParse(incoming);
+        if (!check.success) throw new WorkbenchError('import-failed', `The import produced invalid data (${check.error.issues[0]?.path.join('.')}: ${check.error.issues[0]?.message}); the project is unchanged.`);
+        task.progress(1, 1, 'Merging');
+        if (task.signal.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+        const merged = mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) });
+        const importId = randomUUID();
+        const record = {
+          id: importId,
+          at: new Date().toISOString(),
+          files: opts.paths,
+          kind: [...new Set(batches.map((b) => b.kind))].join('+'),
+          added: merged.added,
+          updated: merged.updated,
+          removed: merged.removed,
+          skipped: skipped.length,
+        };
+        if (this.deps.project.document !== before) {
+          throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
+        }
+        this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record] } });
+        return {
+          importId,
+          files: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.files.length === 1 ? b.servers.length : b.servers.length }))),
+          servers: incoming.length,
+          added: merged.added,
+          updated: merged.updated,
+          unchanged: merged.unchanged,
+          gone: merged.gone,
+          removed: merged.removed,
+          skipped: skipped.slice(0, SKIPPED_CAP),
+          skippedTotal: skipped.length,
+          warnings,
+        };
+      },
+      opts.taskId,
+    );
+  }
+
+  /** Compact rows for the catalog table; cached per document version. */
+  catalog(): { revision: number; rows: CatalogRow[] } {
+    const doc = this.deps.project.document;
+    if (this.rowsCache?.doc !== doc) this.rowsCache = { doc, rows: catalogRows(doc) };
+    return { revision: this.deps.project.meta().revision, rows: this.rowsCache.rows };
+  }
+
+  server(id: string): Server {
+    const s = this.deps.project.document.inventory.servers.find((x) => x.id === id);
+    if (!s) throw new WorkbenchError('not-found', `No server with id ${id} in this project.`);
+    return s;
+  }
+
+  async export(format: ExportFormat, path: string, ids?: string[]): Promise<{ path: string; rows: number }> {
+    const all = this.deps.project.document.inventory.servers;
+    const pick = ids ? new Set(ids) : null;
+    const servers = pick ? all.filter((s) => pick.has(s.id)) : all;
+    if (servers.length === 0) throw new WorkbenchError('invalid-input', 'There are no servers to export.');
+    return exportCatalog(format, path, servers);
+  }
+}

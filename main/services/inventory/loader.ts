@@ -1,0 +1,68 @@
+import { promises as fs } from 'node:fs';
+import { WorkbenchError } from '../../common/model/errors';
+import { basename, type LoadedFile } from './importer';
+import { readCsv } from './csv.reader';
+import { readXlsx, unzipBounded } from './xlsx.reader';
+import { DEFAULT_LIMITS, type ImportLimits } from './limits';
+import { RVTOOLS_SHEETS, rvtoolsSheetOf } from './rvtools.importer';
+import type { Table } from './table';
+
+const WANTED = new Set(RVTOOLS_SHEETS.map((s) => s.toLowerCase()));
+
+/** Turns bytes into tables (or JSON), whatever the container: xlsx, zip of CSVs, CSV, JSON. */
+export function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits = DEFAULT_LIMITS): LoadedFile {
+  const name = basename(path);
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  if (bytes.length === 0) throw new WorkbenchError('import-empty', `${name} is empty (0 bytes).`);
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    throw new WorkbenchError('import-unrecognized', `${name} is an old binary Excel file (.xls). Open it in Excel and save it as .xlsx, then import that.`);
+  }
+  if (zip || /\.(xlsx|xlsm|zip)$/i.test(name)) {
+    const names: string[] = [];
+    unzipBounded(bytes, name, (n) => (names.push(n), false), limits);
+    if (names.includes('xl/workbook.xml')) {
+      const probe = readXlsx(bytes, name, { wantSheet: () => false, limits });
+      const rv = probe.sheetNames.some((s) => WANTED.has(s.toLowerCase()));
+      // Not RVTools: read every sheet so other formats (or a clear "not an inventory") can be told.
+      const wb = rv ? readXlsx(bytes, name, { wantSheet: (s) => WANTED.has(s.toLowerCase()), limits }) : readXlsx(bytes, name, { limits });
+      return { path, name, format: 'xlsx', tables: wb.tables, sheetNames: wb.sheetNames };
+    }
+    const csvs = names.filter((n) => /\.csv$/i.test(n) && !n.startsWith('__MACOSX/'));
+    if (csvs.length === 0) throw new WorkbenchError('import-unrecognized', `${name} is a zip archive without CSV files or an Excel workbook inside; nothing to import.`);
+    // Only the RVTools tabs we join are inflated when the zip holds an RVTools CSV export.
+    const rv = csvs.filter((n) => WANTED.has(rvtoolsSheetOf(n) ?? ''));
+    const pick = new Set(rv.length ? rv : csvs);
+    const files = unzipBounded(bytes, name, (n) => pick.has(n), limits);
+    const tables: Table[] = [...pick].map((n) => readCsv(files[n] ?? new Uint8Array(), `${name}/${n}`, basename(n), limits));
+    return { path, name, format: 'zip', tables, sheetNames: tables.map((t) => t.name) };
+  }
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart();
+  if (/\.json$/i.test(name) || head.startsWith('{') || head.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+    } catch (err) {
+      throw new WorkbenchError('import-corrupt', `${name} is not valid JSON (${(err as Error).message}); was it cut short?`);
+    }
+    return { path, name, format: 'json', tables: [], sheetNames: [], json };
+  }
+  const t = readCsv(bytes, name, name, limits);
+  return { path, name, format: 'csv', tables: [t], sheetNames: [t.name], encoding: t.encoding };
+}
+
+export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMITS): Promise<LoadedFile> {
+  let stat;
+  try {
+    stat = await fs.stat(path);
+  } catch {
+    throw new WorkbenchError('not-found', `No file at ${path}.`);
+  }
+  if (!stat.isFile()) throw new WorkbenchError('import-unrecognized', `${path} is a folder, not a file. Pick the export file (or a zip of RVTools CSVs).`);
+  if (stat.size > limits.maxFileBytes) {
+    throw new WorkbenchError(
+      'import-too-large',
+      `${basename(path)} is ${Math.round(stat.size / 2 ** 20)} MiB; the workbench reads inventory files up to ${Math.round(limits.maxFileBytes / 2 ** 20)} MiB. A real RVTools export of 20,000 VMs is about 30 MiB: is this the right file?`,
+    );
+  }
+  return loadBytes(new Uint8Array(await fs.readFile(path)), path, limits);
+}

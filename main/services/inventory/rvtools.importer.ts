@@ -1,0 +1,505 @@
+import { WorkbenchError } from '../../common/model/errors';
+import type { SkippedRow } from '../../common/model/inventory-import';
+import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
+import { basename, blankServer, osFamily, splitList, throwIfAborted, type ImportBatch, type Importer, type LoadedFile } from './importer';
+import { cellBool, cellDate, cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type Table } from './table';
+
+/** The RVTools tabs the importer joins; the others (vHealth, vLicense…) say nothing about a VM's migration. */
+export const RVTOOLS_SHEETS = ['vInfo', 'vCPU', 'vMemory', 'vDisk', 'vPartition', 'vNetwork', 'vHost', 'vSource', 'vSnapshot', 'vTools'] as const;
+type Sheet = (typeof RVTOOLS_SHEETS)[number];
+const ALL_RVTOOLS_SHEETS = new Set(
+  [...RVTOOLS_SHEETS, 'vCD', 'vUSB', 'vRP', 'vCluster', 'vHBA', 'vNIC', 'vSwitch', 'vPort', 'dvSwitch', 'dvPort', 'vSC_VMK', 'vDatastore', 'vMultiPath', 'vLicense', 'vFileInfo', 'vHealth', 'vMetaData'].map((s) => s.toLowerCase()),
+);
+
+/** Columns that identify a VM on every VM tab, in every header era. */
+const VM_KEY = {
+  vm: ['VM', 'vInfoVMName', 'VM Name', 'Name'],
+  uuid: ['VM UUID', 'vInfoUUID', 'UUID'],
+  smbios: ['SMBIOS UUID', 'vInfoSMBIOSUUID'],
+  vmId: ['VM ID', 'vInfoVMID', 'Object ID'],
+  sdkServer: ['VI SDK Server', 'vInfoVISDKServer', 'vCenter'],
+  sdkUuid: ['VI SDK UUID', 'vCenter UUID', 'vInfoVISDKUUID'],
+} as const;
+
+const VINFO = {
+  ...VM_KEY,
+  vm: ['VM', 'vInfoVMName', 'VM Name'],
+  power: ['Powerstate', 'Power state', 'vInfoPowerstate'],
+  template: ['Template', 'vInfoTemplate'],
+  cpus: ['CPUs', 'vInfoCPUs', 'Num CPU'],
+  memory: ['Memory', 'vInfoMemory', 'Memory MiB', 'Memory MB'],
+  provisioned: ['Provisioned MiB', 'Provisioned MB', 'vInfoProvisioned', 'vInfoProvisionedMiB'],
+  inUse: ['In Use MiB', 'In Use MB', 'vInfoInUse', 'vInfoInUseMiB'],
+  datacenter: ['Datacenter', 'vInfoDataCenter'],
+  cluster: ['Cluster', 'vInfoCluster'],
+  host: ['Host', 'vInfoHost'],
+  folder: ['Folder', 'vInfoFolder'],
+  resourcePool: ['Resource pool', 'vInfoResourcePool'],
+  osConfig: ['OS according to the configuration file', 'vInfoOS', 'OS'],
+  osTools: ['OS according to the VMware Tools', 'vInfoOSTools'],
+  primaryIp: ['Primary IP Address', 'vInfoPrimaryIPAddress'],
+  dnsName: ['DNS Name', 'vInfoDNSName'],
+  firmware: ['Firmware', 'vInfoFirmware'],
+  secureBoot: ['EFI Secure boot', 'vInfoEFISecureBoot'],
+  cbt: ['CBT', 'vInfoCBT'],
+  annotation: ['Annotation', 'vInfoAnnotation'],
+  cpuUsage: ['CPU Usage %'],
+} as const;
+
+/** vInfo headers RVTools itself writes; any other column is a vCenter custom attribute. */
+const VINFO_STANDARD = new Set(
+  [
+    'VM', 'Powerstate', 'Template', 'SRM Placeholder', 'Config status', 'DNS Name', 'Connection state', 'Guest state', 'Heartbeat',
+    'Consolidation Needed', 'PowerOn', 'Suspended To Memory', 'Suspend time', 'Suspend Interval', 'Creation date', 'Change Version', 'CPUs',
+    'Overall Cpu Readiness', 'Memory', 'Active Memory', 'NICs', 'Disks', 'Total disk capacity MiB', 'Total disk capacity MB', 'Fixed Passthru HotPlug',
+    'min Required EVC Mode Key', 'Latency Sensitivity', 'Op Notification Timeout', 'EnableUUID', 'CBT', 'Primary IP Address', 'Num Monitors',
+    'Video Ram KiB', 'Video Ram KB', 'Resource pool', 'Folder ID', 'Folder', 'vApp', 'DAS protection', 'FT State', 'FT Role', 'FT Latency', 'FT Bandwidth',
+    'FT Secondary Latency', 'Vm Failover In Progress', 'Provisioned MiB', 'Provisioned MB', 'In Use MiB', 'In Use MB', 'Unshared MiB', 'Unshared MB',
+    'HA Restart Priority', 'HA Isolation Response', 'HA VM Monitoring', 'Cluster rule(s)', 'Cluster rule name(s)', 'Boot Required', 'Boot delay',
+    'Boot retry delay', 'Boot retry enabled', 'Boot BIOS setup', 'Reboot PowerOff', 'EFI Secure boot', 'Firmware', 'HW version', 'HW upgrade status',
+    'HW upgrade policy', 'HW target', 'Path', 'Log directory', 'Snapshot directory', 'Suspend directory', 'Annotation', 'Datacenter', 'Cluster', 'Host',
+    'OS according to the configuration file', 'OS according to the VMware Tools', 'Customization Info', 'Guest Detailed Data', 'VM ID', 'SMBIOS UUID',
+    'VM UUID', 'VI SDK Server type', 'VI SDK API Version', 'VI SDK Server', 'VI SDK UUID', 'vCenter UUID', 'Object ID', 'CPU Usage %',
+    'Memory Usage %', 'Internal Sort Column', 'Tools', 'Tools Version', 'Owner',
+  ].map(normHeader),
+);
+const isStandardVinfo = (h: string) => {
+  const n = normHeader(h);
+  return VINFO_STANDARD.has(n) || n.startsWith('vinfo') || /^network#\d+$/.test(n) || n === '';
+};
+
+const SHEET_COLUMNS = {
+  vCPU: { ...VM_KEY, cpus: ['CPUs', 'vCPUCPUs'], sockets: ['Sockets', 'vCPUSockets'], cores: ['Cores p/s', 'Cores per socket', 'vCPUCoresPerSocket'] },
+  vMemory: { ...VM_KEY, size: ['Size MiB', 'Size MB', 'vMemorySizeMiB', 'vMemorySize'], active: ['Active', 'vMemoryActive'], consumed: ['Consumed', 'vMemoryConsumed'] },
+  vDisk: {
+    ...VM_KEY,
+    disk: ['Disk', 'vDiskDisk', 'Disk label'],
+    capacity: ['Capacity MiB', 'Capacity MB', 'vDiskCapacityMiB', 'vDiskCapacity'],
+    thin: ['Thin', 'vDiskThin'],
+    mode: ['Disk Mode', 'Mode', 'vDiskMode'],
+    controller: ['Controller', 'vDiskController'],
+    sharing: ['Sharing mode', 'vDiskSharingMode'],
+    raw: ['Raw', 'vDiskRaw'],
+    path: ['Path', 'vDiskPath'],
+  },
+  vPartition: {
+    ...VM_KEY,
+    disk: ['Disk', 'vPartitionDisk'],
+    capacity: ['Capacity MiB', 'Capacity MB', 'vPartitionCapacityMiB', 'vPartitionCapacity'],
+    consumed: ['Consumed MiB', 'Consumed MB', 'vPartitionConsumedMiB'],
+    free: ['Free MiB', 'Free MB', 'vPartitionFreeMiB', 'vPartitionFree'],
+  },
+  vNetwork: {
+    ...VM_KEY,
+    label: ['NIC label', 'vNetworkNICLabel'],
+    adapter: ['Adapter', 'vNetworkAdapter'],
+    network: ['Network', 'vNetworkNetwork', 'Port Group'],
+    connected: ['Connected', 'vNetworkConnected'],
+    mac: ['Mac Address', 'MAC Address', 'vNetworkMacAddress'],
+    ipv4: ['IPv4 Address', 'IP Address', 'vNetworkIPv4Address', 'vNetworkIpv4'],
+    ipv6: ['IPv6 Address', 'vNetworkIPv6Address', 'vNetworkIpv6'],
+  },
+  vSnapshot: {
+    ...VM_KEY,
+    name: ['Name', 'Snapshot', 'vSnapshotName'],
+    date: ['Date / time', 'Date/time', 'vSnapshotDateTime'],
+    size: ['Size MiB (total)', 'Size MB (total)', 'Size MiB (vmsn)', 'vSnapshotSizeTotal'],
+  },
+  vTools: { ...VM_KEY, tools: ['Tools', 'vToolsTools', 'Tools status'], version: ['Tools Version', 'vToolsVersion'] },
+  vHost: { host: ['Host', 'vHostName', 'Name'], datacenter: ['Datacenter', 'vHostDatacenter'], cluster: ['Cluster', 'vHostCluster'] },
+  vSource: { name: ['Name', 'vSourceName', 'VI SDK Server'], uuid: ['VI SDK UUID', 'vCenter UUID', 'Instance UUID', 'vSourceUUID'], fullName: ['Fullname', 'Full name', 'vSourceFullName'] },
+} as const;
+
+/** Sheet name as RVTools writes it, from a sheet name or a CSV file name (`RVTools_tabvInfo.csv`). */
+export function rvtoolsSheetOf(name: string): string | null {
+  const m = /(?:^|tab)(v[A-Za-z]+|dv[A-Za-z]+|vSC_VMK)(?:\.csv)?$/i.exec(name.replace(/^.*[\\/]/, ''));
+  const candidate = (m ? m[1]! : name).toLowerCase();
+  return ALL_RVTOOLS_SHEETS.has(candidate) ? candidate : null;
+}
+
+function sheetKey(t: Table): Sheet | null {
+  const s = rvtoolsSheetOf(t.name);
+  return (RVTOOLS_SHEETS.find((x) => x.toLowerCase() === s) ?? null) as Sheet | null;
+}
+
+function power(v: string | undefined): PowerState | null {
+  if (!v) return 'unknown';
+  const t = v.toLowerCase().replace(/[\s_-]/g, '');
+  if (t === 'poweredon' || t === 'on' || t === 'running') return 'poweredOn';
+  if (t === 'poweredoff' || t === 'off' || t === 'stopped') return 'poweredOff';
+  if (t === 'suspended') return 'suspended';
+  return null;
+}
+
+interface VmIndex {
+  byUuid: Map<string, number>;
+  byMoref: Map<string, number>;
+  byName: Map<string, number | 'ambiguous'>;
+}
+
+function lc(v: string | undefined): string {
+  return v ? v.toLowerCase() : '';
+}
+
+/** Joins RVTools tabs by VM identity into servers; each value records its sheet, column and row. */
+export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (done: number) => void, signal?: AbortSignal): ImportBatch {
+  const bySheet = new Map<Sheet, Table>();
+  for (const t of tables) {
+    const k = sheetKey(t);
+    if (k && !bySheet.has(k)) bySheet.set(k, t);
+  }
+  const vinfo = bySheet.get('vInfo');
+  if (!vinfo) {
+    throw new WorkbenchError('import-missing-columns', `${fileLabel} has no vInfo tab: RVTools exports list one row per VM there. Export vInfo (or add RVTools_tabvInfo.csv) and import again.`);
+  }
+  if (vinfo.headers.length === 0 || vinfo.rows.length === 0) {
+    throw new WorkbenchError('import-empty', `${fileLabel}: the vInfo tab is empty (no VMs). Check that RVTools was connected to vCenter when it exported.`);
+  }
+  const skipped: SkippedRow[] = [];
+  const warnings: string[] = [];
+  const cols = mapColumns(vinfo, VINFO, ['vm', 'uuid', 'vmId', 'smbios']);
+  const ix = cols.index;
+  if (ix.vm < 0) {
+    throw new WorkbenchError('import-missing-columns', `${fileLabel}: the vInfo tab has no "VM" column (found: ${vinfo.headers.slice(0, 12).join(', ')}…). It is the VM name RVTools always writes; was the header row edited?`);
+  }
+  for (const f of ['cpus', 'memory'] as const) {
+    if (ix[f] < 0) warnings.push(`vInfo has no ${VINFO[f][0]} column: ${f === 'cpus' ? 'vCPU counts' : 'memory sizes'} come from ${f === 'cpus' ? 'vCPU' : 'vMemory'} if present, else stay 0.`);
+  }
+  const mbEra = /\bMB$/.test(cols.header.provisioned ?? '') || /\bMB$/.test(cols.header.inUse ?? '');
+  if (mbEra) warnings.push('vInfo uses RVTools 3.x "MB" headers; RVTools has always counted those in MiB, so they are read as MiB.');
+  const customCols = vinfo.headers.map((h, i) => ({ h, i })).filter(({ h }) => !isStandardVinfo(h));
+  const sourceName = basename(fileLabel);
+  const servers: Server[] = [];
+  const index: VmIndex = { byUuid: new Map(), byMoref: new Map(), byName: new Map() };
+  const prov = (sheet: string, header: string | undefined, row: number) => `${sheet}!${header ?? '?'} r${row}`;
+  const issue = (t: Table, row: number, col: number, value: Cell | undefined, reason: string) =>
+    skipped.push({ file: sourceName, sheet: t.name, row, column: col >= 0 ? `${t.headers[col] ?? ''} (${columnLetter(col)})` : undefined, ...(value !== undefined && value !== null ? { value: String(value) } : {}), reason } as SkippedRow);
+  const num = (t: Table, row: Cell[], rowNo: number, col: number, what: string): number | undefined => {
+    if (col < 0) return undefined;
+    const n = cellNumber(row[col]);
+    if (n === undefined) return undefined;
+    if (Number.isNaN(n) || n < 0) {
+      issue(t, rowNo, col, row[col], `${what} is not a non-negative number; left empty`);
+      return undefined;
+    }
+    return n;
+  };
+
+  let done = 0;
+  vinfo.rows.forEach((row, r) => {
+    if ((++done & 1023) === 0) {
+      throwIfAborted(signal);
+      onRow?.(done);
+    }
+    const rowNo = vinfo.rowNumbers[r]!;
+    const name = cellText(row[ix.vm]);
+    if (!name) {
+      issue(vinfo, rowNo, ix.vm, null, 'no VM name; row skipped');
+      return;
+    }
+    const s = blankServer(name, { kind: 'rvtools', name: sourceName });
+    const p = s.provenance;
+    p.name = prov('vInfo', cols.header.vm, rowNo);
+    const text = (f: keyof typeof VINFO) => (ix[f] >= 0 ? cellText(row[ix[f]]) : undefined);
+    const set = (path: string, f: keyof typeof VINFO) => (p[path] = prov('vInfo', cols.header[f], rowNo));
+    s.vmManager = { type: 'vsphere' };
+    const sdkServer = text('sdkServer');
+    const sdkUuid = text('sdkUuid');
+    if (sdkServer) { s.vmManager.name = sdkServer; set('vmManager.name', 'sdkServer'); }
+    if (sdkUuid) { s.vmManager.id = sdkUuid; set('vmManager.id', 'sdkUuid'); }
+    const uuid = text('uuid');
+    const smbios = text('smbios');
+    const moref = text('vmId');
+    if (uuid) { s.identity.biosUuid = uuid; set('identity.biosUuid', 'uuid'); }
+    // Older exports have no SMBIOS UUID column: the VM UUID is the same value.
+    if (smbios ?? uuid) { s.identity.smbiosUuid = smbios ?? uuid; set('identity.smbiosUuid', smbios ? 'smbios' : 'uuid'); }
+    if (moref) { s.identity.moref = moref; set('identity.moref', 'vmId'); }
+    const dns = text('dnsName');
+    if (dns) {
+      s.identity.hostName = dns.split('.')[0];
+      if (dns.includes('.')) s.identity.fqdn = dns;
+      set('identity.hostName', 'dnsName');
+    }
+    for (const [path, f] of [['place.datacenter', 'datacenter'], ['place.cluster', 'cluster'], ['place.host', 'host'], ['place.folder', 'folder'], ['place.resourcePool', 'resourcePool']] as const) {
+      const v = text(f);
+      if (v) {
+        (s.place as Record<string, string>)[path.slice(6)] = v;
+        set(path, f);
+      }
+    }
+    const pw = power(text('power'));
+    if (pw === null) issue(vinfo, rowNo, ix.power, row[ix.power], 'power state not understood (expected poweredOn, poweredOff or suspended); set to unknown');
+    s.state.power = pw ?? 'unknown';
+    if (ix.power >= 0) set('state.power', 'power');
+    const tpl = ix.template >= 0 ? cellBool(row[ix.template]) : undefined;
+    if (tpl !== undefined) { s.state.template = tpl; set('state.template', 'template'); }
+    const osConf = text('osConfig');
+    const osTools = text('osTools');
+    if (osConf) { s.os.configured = osConf; set('os.configured', 'osConfig'); }
+    if (osTools) { s.os.reported = osTools; set('os.reported', 'osTools'); }
+    s.os.family = osFamily(osTools, osConf);
+    const fw = lc(text('firmware'));
+    if (fw) { s.firmware.type = fw.includes('efi') ? 'efi' : fw.includes('bios') ? 'bios' : 'unknown'; set('firmware.type', 'firmware'); }
+    const sb = ix.secureBoot >= 0 ? cellBool(row[ix.secureBoot]) : undefined;
+    if (sb !== undefined) { s.firmware.secureBoot = sb; set('firmware.secureBoot', 'secureBoot'); }
+    const cpus = num(vinfo, row, rowNo, ix.cpus, 'CPUs');
+    if (cpus !== undefined) { s.cpu.vcpus = Math.round(cpus); set('cpu.vcpus', 'cpus'); }
+    const mem = num(vinfo, row, rowNo, ix.memory, 'Memory');
+    if (mem !== undefined) { s.memoryMiB = mem; set('memoryMiB', 'memory'); }
+    const provisioned = num(vinfo, row, rowNo, ix.provisioned, 'Provisioned');
+    const inUse = num(vinfo, row, rowNo, ix.inUse, 'In Use');
+    if (provisioned !== undefined || inUse !== undefined) {
+      s.storage = {};
+      if (provisioned !== undefined) { s.storage.provisionedMiB = provisioned; set('storage.provisionedMiB', 'provisioned'); }
+      if (inUse !== undefined) { s.storage.usedMiB = inUse; set('storage.usedMiB', 'inUse'); }
+    }
+    const cbt = ix.cbt >= 0 ? cellBool(row[ix.cbt]) : undefined;
+    if (cbt !== undefined) { s.cbt = cbt; set('cbt', 'cbt'); }
+    const ann = text('annotation');
+    if (ann) { s.annotation = ann; set('annotation', 'annotation'); }
+    const ip = text('primaryIp');
+    if (ip) {
+      s.nics = [{ label: 'Primary', ipv4: ip.includes(':') ? [] : [ip], ipv6: ip.includes(':') ? [ip] : [] }];
+      set('nics', 'primaryIp');
+    }
+    const cpuUsage = num(vinfo, row, rowNo, ix.cpuUsage, 'CPU Usage %');
+    if (cpuUsage !== undefined) { s.utilization = { cpuAvgPct: cpuUsage }; set('utilization.cpuAvgPct', 'cpuUsage'); }
+    for (const { h, i } of customCols) {
+      const v = cellText(row[i]);
+      if (v !== undefined) {
+        s.tags[h] = v;
+        p[`tags.${h}`] = `vInfo!${h} r${rowNo} (custom attribute)`;
+      }
+    }
+    const at = servers.push(s) - 1;
+    if (smbios ?? uuid) index.byUuid.set(lc(smbios ?? uuid), at);
+    if (uuid) index.byUuid.set(lc(uuid), at);
+    if (moref) index.byMoref.set(`${lc(sdkUuid ?? sdkServer)}|${lc(moref)}`, at);
+    const nameKey = `${lc(sdkServer)}|${lc(name)}`;
+    index.byName.set(nameKey, index.byName.has(nameKey) ? 'ambiguous' : at);
+    const bare = `|${lc(name)}`;
+    if (nameKey !== bare) index.byName.set(bare, index.byName.has(bare) ? 'ambiguous' : at);
+  });
+  if (customCols.length) warnings.push(`vInfo custom attributes kept as tags: ${customCols.map((c) => c.h).join(', ')}.`);
+
+  /** Finds the vInfo VM a row of another tab belongs to: UUID, then VM ID, then name. */
+  function resolver(t: Table) {
+    const k = mapColumns(t, VM_KEY, ['vm', 'uuid', 'vmId']).index;
+    if (k.vm < 0 && k.uuid < 0 && k.vmId < 0 && k.smbios < 0) {
+      warnings.push(`${t.name} has no VM, VM UUID or VM ID column: tab ignored.`);
+      return null;
+    }
+    return (row: Cell[], rowNo: number): Server | null => {
+      const uuid = lc(cellText(row[k.smbios]) ?? cellText(row[k.uuid]));
+      if (uuid && k.smbios + k.uuid > -2) {
+        const at = index.byUuid.get(uuid);
+        if (at !== undefined) return servers[at]!;
+      }
+      const moref = lc(cellText(row[k.vmId]));
+      if (moref && k.vmId >= 0) {
+        const at = index.byMoref.get(`${lc(cellText(row[k.sdkUuid]) ?? cellText(row[k.sdkServer]))}|${moref}`);
+        if (at !== undefined) return servers[at]!;
+      }
+      const name = cellText(row[k.vm]);
+      if (!name) {
+        issue(t, rowNo, k.vm, null, 'no VM name or id; row skipped');
+        return null;
+      }
+      const at = index.byName.get(`${lc(cellText(row[k.sdkServer]))}|${lc(name)}`) ?? index.byName.get(`|${lc(name)}`);
+      if (at === 'ambiguous') {
+        issue(t, rowNo, k.vm, name, 'several VMs in vInfo have this name and the row has no VM UUID or VM ID to tell them apart; row skipped');
+        return null;
+      }
+      if (at === undefined) {
+        issue(t, rowNo, k.vm, name, 'VM not found in vInfo; row skipped');
+        return null;
+      }
+      return servers[at]!;
+    };
+  }
+
+  function eachRow(sheet: Sheet, fn: (s: Server, row: Cell[], rowNo: number, t: Table) => void): void {
+    const t = bySheet.get(sheet);
+    if (!t || t.rows.length === 0) return;
+    const find = resolver(t);
+    if (!find) return;
+    t.rows.forEach((row, r) => {
+      if ((++done & 1023) === 0) {
+        throwIfAborted(signal);
+        onRow?.(done);
+      }
+      const rowNo = t.rowNumbers[r]!;
+      const s = find(row, rowNo);
+      if (s) fn(s, row, rowNo, t);
+    });
+  }
+
+  // vCPU: sockets and cores per socket.
+  const cpuCols = bySheet.get('vCPU') ? mapColumns(bySheet.get('vCPU')!, SHEET_COLUMNS.vCPU) : null;
+  if (cpuCols) {
+    eachRow('vCPU', (s, row, rowNo, t) => {
+      const c = cpuCols.index;
+      const cpus = num(t, row, rowNo, c.cpus, 'CPUs');
+      const sockets = num(t, row, rowNo, c.sockets, 'Sockets');
+      const cores = num(t, row, rowNo, c.cores, 'Cores per socket');
+      if (cpus !== undefined && s.cpu.vcpus === 0) { s.cpu.vcpus = Math.round(cpus); s.provenance['cpu.vcpus'] = prov('vCPU', cpuCols.header.cpus, rowNo); }
+      if (sockets && sockets >= 1) { s.cpu.sockets = Math.round(sockets); s.provenance['cpu.sockets'] = prov('vCPU', cpuCols.header.sockets, rowNo); }
+      if (cores && cores >= 1) { s.cpu.coresPerSocket = Math.round(cores); s.provenance['cpu.coresPerSocket'] = prov('vCPU', cpuCols.header.cores, rowNo); }
+    });
+  }
+  const memCols = bySheet.get('vMemory') ? mapColumns(bySheet.get('vMemory')!, SHEET_COLUMNS.vMemory) : null;
+  if (memCols) {
+    eachRow('vMemory', (s, row, rowNo, t) => {
+      const size = num(t, row, rowNo, memCols.index.size, 'Size');
+      if (size !== undefined && s.memoryMiB === 0) { s.memoryMiB = size; s.provenance.memoryMiB = prov('vMemory', memCols.header.size, rowNo); }
+      const active = num(t, row, rowNo, memCols.index.active, 'Active');
+      const total = size ?? s.memoryMiB;
+      if (active !== undefined && total > 0) {
+        s.utilization = { ...s.utilization, memAvgPct: Math.round((active / total) * 1000) / 10 };
+        s.provenance['utilization.memAvgPct'] = `${prov('vMemory', memCols.header.active, rowNo)} (active ÷ size at export time)`;
+      }
+    });
+  }
+  const diskCols = bySheet.get('vDisk') ? mapColumns(bySheet.get('vDisk')!, SHEET_COLUMNS.vDisk) : null;
+  if (diskCols) {
+    const d = diskCols.index;
+    if (d.capacity < 0) warnings.push('vDisk has no Capacity column: disk sizes unknown.');
+    eachRow('vDisk', (s, row, rowNo, t) => {
+      const cap = num(t, row, rowNo, d.capacity, 'Capacity');
+      const disk: Disk = { label: cellText(row[d.disk]) ?? `Disk ${s.disks.length + 1}`, capacityMiB: cap ?? 0, provisionedMiB: cap ?? 0 };
+      const thin = d.thin >= 0 ? cellBool(row[d.thin]) : undefined;
+      if (thin !== undefined) disk.thin = thin;
+      const mode = cellText(row[d.mode]);
+      if (mode && d.mode >= 0) disk.mode = mode;
+      const ctl = cellText(row[d.controller]);
+      if (ctl && d.controller >= 0) disk.controller = ctl;
+      const sharing = lc(cellText(row[d.sharing]));
+      if (sharing && d.sharing >= 0) disk.shared = sharing.includes('multi');
+      const raw = d.raw >= 0 ? cellBool(row[d.raw]) : undefined;
+      if (raw !== undefined) disk.rdm = raw;
+      const path = cellText(row[d.path]);
+      if (path && d.path >= 0) disk.path = path;
+      s.disks.push(disk);
+      s.provenance.disks = `vDisk r${rowNo}`.replace(/r\d+$/, 'rows');
+    });
+  } else if (vinfo.rows.length) {
+    warnings.push('No vDisk tab: per-disk sizes are not available; storage totals come from vInfo Provisioned/In Use.');
+  }
+  const partCols = bySheet.get('vPartition') ? mapColumns(bySheet.get('vPartition')!, SHEET_COLUMNS.vPartition) : null;
+  if (partCols) {
+    const c = partCols.index;
+    eachRow('vPartition', (s, row, rowNo, t) => {
+      const cap = num(t, row, rowNo, c.capacity, 'Capacity');
+      const free = num(t, row, rowNo, c.free, 'Free');
+      s.partitions.push({ path: cellText(row[c.disk]) ?? '?', capacityMiB: cap ?? 0, ...(free !== undefined ? { freeMiB: free } : {}) });
+      s.provenance.partitions = 'vPartition rows';
+    });
+  }
+  const netCols = bySheet.get('vNetwork') ? mapColumns(bySheet.get('vNetwork')!, SHEET_COLUMNS.vNetwork) : null;
+  if (netCols) {
+    const c = netCols.index;
+    let noNetwork = 0;
+    const fromVnetwork = new Set<Server>();
+    eachRow('vNetwork', (s, row, rowNo) => {
+      if (!fromVnetwork.has(s)) {
+        // vNetwork is the full list; it replaces the primary-IP stub from vInfo.
+        fromVnetwork.add(s);
+        s.nics = [];
+      }
+      const nic: Nic = { ipv4: [], ipv6: [] };
+      const label = cellText(row[c.label]);
+      if (label && c.label >= 0) nic.label = label;
+      const network = c.network >= 0 ? cellText(row[c.network]) : undefined;
+      if (network) nic.network = network;
+      else noNetwork++;
+      const mac = c.mac >= 0 ? cellText(row[c.mac]) : undefined;
+      if (mac) nic.mac = mac.toLowerCase();
+      const adapter = c.adapter >= 0 ? cellText(row[c.adapter]) : undefined;
+      if (adapter) nic.adapterType = adapter;
+      const conn = c.connected >= 0 ? cellBool(row[c.connected]) : undefined;
+      if (conn !== undefined) nic.connected = conn;
+      nic.ipv4 = c.ipv4 >= 0 ? splitList(cellText(row[c.ipv4]), /[,;\s]+/).filter((x) => !x.includes(':')) : [];
+      nic.ipv6 = c.ipv6 >= 0 ? splitList(cellText(row[c.ipv6]), /[,;\s]+/) : [];
+      s.nics.push(nic);
+      s.provenance.nics = `vNetwork rows (last r${rowNo})`;
+    });
+    if (noNetwork) warnings.push(`${noNetwork} network adapter${noNetwork === 1 ? ' has' : 's have'} no network name in vNetwork (disconnected or not reported); kept without one.`);
+  }
+  const snapCols = bySheet.get('vSnapshot') ? mapColumns(bySheet.get('vSnapshot')!, SHEET_COLUMNS.vSnapshot) : null;
+  if (snapCols) {
+    const c = snapCols.index;
+    eachRow('vSnapshot', (s, row, rowNo, t) => {
+      const when = c.date >= 0 ? cellDate(row[c.date]) : undefined;
+      const size = num(t, row, rowNo, c.size, 'Size');
+      s.snapshots.push({ name: cellText(row[c.name]) ?? 'snapshot', ...(when ? { createdAt: when } : {}), ...(size !== undefined ? { sizeMiB: size } : {}) });
+      s.provenance.snapshots = 'vSnapshot rows';
+    });
+  }
+  const toolsCols = bySheet.get('vTools') ? mapColumns(bySheet.get('vTools')!, SHEET_COLUMNS.vTools) : null;
+  if (toolsCols) {
+    eachRow('vTools', (s, row, rowNo) => {
+      const tools = cellText(row[toolsCols.index.tools]);
+      if (tools && toolsCols.index.tools >= 0) { s.state.tools = tools; s.provenance['state.tools'] = prov('vTools', toolsCols.header.tools, rowNo); }
+    });
+  }
+  // vHost fills in datacenter/cluster for VMs whose vInfo row lacks them (trimmed exports).
+  const host = bySheet.get('vHost');
+  if (host) {
+    const c = mapColumns(host, SHEET_COLUMNS.vHost).index;
+    const places = new Map<string, { datacenter?: string; cluster?: string }>();
+    host.rows.forEach((row) => {
+      const h = cellText(row[c.host]);
+      if (h && c.host >= 0) places.set(lc(h), { ...(cellText(row[c.datacenter]) && c.datacenter >= 0 ? { datacenter: cellText(row[c.datacenter])! } : {}), ...(cellText(row[c.cluster]) && c.cluster >= 0 ? { cluster: cellText(row[c.cluster])! } : {}) });
+    });
+    for (const s of servers) {
+      const pl = s.place.host ? places.get(lc(s.place.host)) : undefined;
+      if (!pl) continue;
+      if (!s.place.datacenter && pl.datacenter) { s.place.datacenter = pl.datacenter; s.provenance['place.datacenter'] = 'vHost (by host)'; }
+      if (!s.place.cluster && pl.cluster) { s.place.cluster = pl.cluster; s.provenance['place.cluster'] = 'vHost (by host)'; }
+    }
+  }
+  // vSource names the vCenter when vInfo does not (single-vCenter exports).
+  const src = bySheet.get('vSource');
+  if (src && src.rows.length === 1) {
+    const c = mapColumns(src, SHEET_COLUMNS.vSource).index;
+    const row = src.rows[0]!;
+    const name = c.name >= 0 ? cellText(row[c.name]) : undefined;
+    const uuid = c.uuid >= 0 ? cellText(row[c.uuid]) : undefined;
+    for (const s of servers) {
+      if (!s.vmManager.name && name) { s.vmManager.name = name; s.provenance['vmManager.name'] = 'vSource r2'; }
+      if (!s.vmManager.id && uuid) { s.vmManager.id = uuid; s.provenance['vmManager.id'] = 'vSource r2'; }
+    }
+  }
+  const formulas = [...bySheet.values()].reduce((n, t) => n + t.formulaCells, 0);
+  if (formulas) warnings.push(`${formulas} cell${formulas === 1 ? '' : 's'} hold formulas; their last calculated values were used.`);
+  for (const [name, t] of bySheet) if (name !== 'vInfo' && t.rows.length === 0) warnings.push(`${name} tab is empty.`);
+  onRow?.(done);
+  return { kind: 'rvtools', files: [fileLabel], servers, skipped, warnings };
+}
+
+const VINFO_SIGNATURE = ['vm', 'vinfovmname'];
+
+export const rvtoolsImporter: Importer = {
+  kind: 'rvtools',
+  label: 'RVTools export',
+  detect(file: LoadedFile): number {
+    const sheets = (file.format === 'xlsx' ? file.sheetNames : file.tables.map((t) => t.name)).map((n) => rvtoolsSheetOf(n)).filter(Boolean);
+    if (sheets.includes('vinfo')) return 1;
+    if (sheets.length > 0) return 0.8;
+    // A CSV renamed by hand: recognise vInfo by its headers.
+    for (const t of file.tables) {
+      const h = new Set(t.headers.map(normHeader));
+      if (VINFO_SIGNATURE.some((x) => h.has(x)) && (h.has('powerstate') || h.has('vinfopowerstate'))) {
+        t.name = 'vInfo';
+        return 0.9;
+      }
+    }
+    return 0;
+  },
+  read(files, ctx) {
+    const tables = files.flatMap((f) => f.tables);
+    const label = files.length === 1 ? files[0]!.path : `${files.length} RVTools CSV files`;
+    const batch = readRvtoolsTables(tables, label, (n) => ctx.progress?.(n, null), ctx.signal);
+    return { ...batch, files: files.map((f) => f.path) };
+  },
+};

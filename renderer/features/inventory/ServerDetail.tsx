@@ -1,0 +1,125 @@
+import type { Server } from '../../../main/common/model/server';
+import { formatMiB } from '../../ui/format';
+import { Icon } from '../../ui/icons';
+
+function Field({ label, value, prov }: { label: string; value: string | number | undefined | null; prov?: string | undefined }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd title={prov ? `From ${prov}` : undefined}>
+        {value === undefined || value === null || value === '' ? <span className="muted">—</span> : value}
+        {prov ? <span className="prov">{prov}</span> : null}
+      </dd>
+    </>
+  );
+}
+
+/** Everything known about one server, with where each value came from. */
+export function ServerDetail({ server, error, onClose }: { server: Server | null; error: string | null; onClose(): void }) {
+  if (error) return <aside className="detail" aria-label="Server details"><div className="inline-error">{error}</div></aside>;
+  if (!server) return <aside className="detail" aria-label="Server details"><div className="muted detail-loading">Loading…</div></aside>;
+  const p = server.provenance;
+  const prov = server.storage?.provisionedMiB ?? server.disks.reduce((n, d) => n + (d.provisionedMiB ?? d.capacityMiB), 0);
+  return (
+    <aside className="detail" aria-label={`Details of ${server.name}`}>
+      <header className="detail-header">
+        <div>
+          <h2>{server.name}</h2>
+          <div className="muted small">
+            {server.source.name} · {server.vmManager.name ?? server.vmManager.type}
+          </div>
+        </div>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details">
+          <Icon name="close" size={16} />
+        </button>
+      </header>
+      <div className="detail-body">
+        <section>
+          <h3>Machine</h3>
+          <dl className="kv">
+            <Field label="Power" value={server.state.template ? 'Template' : server.state.power} prov={p['state.power']} />
+            <Field label="Guest OS (tools)" value={server.os.reported} prov={p['os.reported']} />
+            <Field label="Guest OS (config)" value={server.os.configured} prov={p['os.configured']} />
+            <Field label="vCPU" value={`${server.cpu.vcpus}${server.cpu.sockets ? ` (${server.cpu.sockets} × ${server.cpu.coresPerSocket ?? 1})` : ''}`} prov={p['cpu.vcpus']} />
+            <Field label="Memory" value={server.memoryMiB ? formatMiB(server.memoryMiB) : undefined} prov={p.memoryMiB} />
+            <Field label="Provisioned" value={prov ? formatMiB(prov) : undefined} prov={p['storage.provisionedMiB'] ?? p.disks} />
+            <Field label="Used" value={server.storage?.usedMiB !== undefined ? formatMiB(server.storage.usedMiB) : undefined} prov={p['storage.usedMiB']} />
+            <Field label="Firmware" value={`${server.firmware.type}${server.firmware.secureBoot ? ', secure boot' : ''}`} prov={p['firmware.type']} />
+            <Field label="VMware Tools" value={server.state.tools} prov={p['state.tools']} />
+            <Field label="CBT" value={server.cbt === undefined ? undefined : server.cbt ? 'enabled' : 'disabled'} prov={p.cbt} />
+          </dl>
+        </section>
+        <section>
+          <h3>Place and identity</h3>
+          <dl className="kv">
+            <Field label="Datacenter" value={server.place.datacenter} prov={p['place.datacenter']} />
+            <Field label="Cluster" value={server.place.cluster} prov={p['place.cluster']} />
+            <Field label="Host" value={server.place.host} prov={p['place.host']} />
+            <Field label="Folder" value={server.place.folder} prov={p['place.folder']} />
+            <Field label="MoRef" value={server.identity.moref} prov={p['identity.moref']} />
+            <Field label="SMBIOS UUID" value={server.identity.smbiosUuid} prov={p['identity.smbiosUuid']} />
+            <Field label="FQDN" value={server.identity.fqdn} prov={p['identity.fqdn']} />
+            <Field label="External id" value={server.identity.externalId} prov={p['identity.externalId']} />
+          </dl>
+        </section>
+        <section>
+          <h3>Disks ({server.disks.length})</h3>
+          {server.disks.length ? (
+            <table className="mini-table" aria-label="Disks">
+              <thead><tr><th>Disk</th><th className="num">Capacity</th><th>Thin</th><th>Mode</th></tr></thead>
+              <tbody>
+                {server.disks.map((d, i) => (
+                  <tr key={i}><td>{d.label}</td><td className="num">{formatMiB(d.capacityMiB)}</td><td>{d.thin === undefined ? '—' : d.thin ? 'yes' : 'no'}</td><td>{d.mode ?? '—'}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p className="muted small">No per-disk data in the source.</p>}
+        </section>
+        <section>
+          <h3>Partitions ({server.partitions.length})</h3>
+          {server.partitions.length ? (
+            <table className="mini-table" aria-label="Partitions">
+              <thead><tr><th>Path</th><th className="num">Capacity</th><th className="num">Free</th></tr></thead>
+              <tbody>
+                {server.partitions.map((x, i) => (
+                  <tr key={i}><td className="mono">{x.path}</td><td className="num">{formatMiB(x.capacityMiB)}</td><td className="num">{x.freeMiB === undefined ? '—' : formatMiB(x.freeMiB)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p className="muted small">None reported.</p>}
+        </section>
+        <section>
+          <h3>Network adapters ({server.nics.length})</h3>
+          {server.nics.length ? (
+            <table className="mini-table" aria-label="Network adapters">
+              <thead><tr><th>Adapter</th><th>Network</th><th>MAC</th><th>IP</th></tr></thead>
+              <tbody>
+                {server.nics.map((n, i) => (
+                  <tr key={i}><td>{n.label ?? `NIC ${i + 1}`}</td><td>{n.network ?? <span className="muted">none</span>}</td><td className="mono">{n.mac ?? '—'}</td><td className="mono">{[...n.ipv4, ...n.ipv6].join(', ') || '—'}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p className="muted small">None reported.</p>}
+        </section>
+        {server.snapshots.length ? (
+          <section>
+            <h3>Snapshots ({server.snapshots.length})</h3>
+            <ul className="plain-list">{server.snapshots.map((s, i) => <li key={i}>{s.name}{s.createdAt ? ` · ${s.createdAt.slice(0, 10)}` : ''}{s.sizeMiB ? ` · ${formatMiB(s.sizeMiB)}` : ''}</li>)}</ul>
+          </section>
+        ) : null}
+        {Object.keys(server.tags).length ? (
+          <section>
+            <h3>Tags and custom attributes</h3>
+            <dl className="kv">{Object.entries(server.tags).map(([k, v]) => <Field key={k} label={k} value={v} prov={p[`tags.${k}`]} />)}</dl>
+          </section>
+        ) : null}
+        {server.annotation ? (
+          <section>
+            <h3>Annotation</h3>
+            <p className="annotation">{server.annotation}</p>
+          </section>
+        ) : null}
+      </div>
+    </aside>
+  );
+}
