@@ -8,6 +8,9 @@ import type { Logger } from '../platform/logger';
 import { assetPath } from '../platform/paths';
 import type { AppInfo } from '../common/ipc/channels/app.channels';
 import { APP_VERSION } from '../platform/version';
+import { InstanceCatalogService } from './instance-catalog.service';
+import { CfnValidatorService } from './cfn-validator.service';
+import { ExportService } from './export.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -24,6 +27,9 @@ export interface Services {
   readonly logger: Logger;
   readonly tasks: TaskService;
   readonly project: ProjectStore;
+  readonly catalog: InstanceCatalogService;
+  readonly cfnValidator: CfnValidatorService;
+  readonly exporter: ExportService;
   dispose(): void;
 }
 
@@ -37,6 +43,9 @@ export function createServices(opts: ServicesOptions): Services {
     demoPath: assetPath('demo', 'demo-estate.mwb.json'),
     recoveryDir: path.join(opts.dataDir, 'recovery'),
   });
+  const catalog = new InstanceCatalogService(assetPath('data', 'ec2-instance-types.json'));
+  const cfnValidator = new CfnValidatorService();
+  const exporter = new ExportService({ document: () => project.document, validator: cfnValidator, catalog, logger: opts.logger });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -44,8 +53,12 @@ export function createServices(opts: ServicesOptions): Services {
     logger: opts.logger,
     tasks,
     project,
+    catalog,
+    cfnValidator,
+    exporter,
     dispose() {
       project.dispose();
+      cfnValidator.dispose();
     },
   };
 }
