@@ -35,6 +35,8 @@ export type PlanIssueCode =
   | 'kms-without-encryption'
   | 'invalid-private-ip'
   | 'volume-too-small'
+  | 'volume-type-not-bootable'
+  | 'missing-iops'
   | 'script-kind-mismatch';
 
 /** One finding about the plan: what is wrong, and the fix, named. */
@@ -193,6 +195,12 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
       const rootDisk = server.disks[0];
       if (s.volumeSizeGiB !== undefined && rootDisk && s.volumeSizeGiB * 1024 < rootDisk.capacityMiB) {
         push({ ...at, severity: 'error', code: 'volume-too-small', field: 'volumeSizeGiB', message: `${who}: root volume ${s.volumeSizeGiB} GiB is smaller than the source disk (${Math.ceil(rootDisk.capacityMiB / 1024)} GiB).`, fix: `Set at least ${Math.ceil(rootDisk.capacityMiB / 1024)} GiB, or leave it empty to keep the image's size.` });
+      }
+      if (s.volumeType === 'st1' || s.volumeType === 'sc1') {
+        push({ ...at, severity: 'error', code: 'volume-type-not-bootable', field: 'volumeType', message: `${who}: ${s.volumeType} volumes cannot be boot volumes.`, fix: 'Use gp3 (or gp2, io1, io2) for the root volume.' });
+      }
+      if ((s.volumeType === 'io1' || s.volumeType === 'io2') && !s.volumeIops) {
+        push({ ...at, severity: 'error', code: 'missing-iops', field: 'volumeIops', message: `${who}: ${s.volumeType} volumes need provisioned IOPS.`, fix: 'Enter the IOPS (for example 3000), or choose gp3.' });
       }
       if (s.configScript) {
         const osWin = server.os.family === 'windows';

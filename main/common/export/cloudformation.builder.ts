@@ -96,10 +96,11 @@ function partition(plans: ServerPlan[], opts: CloudFormationOptions): ServerPlan
       const newValues = new Set([p.settings.subnetId, p.settings.testSubnetId, p.settings.keyName, p.settings.volumeKmsKeyId].filter((v): v is string => !!v && !values.has(v)));
       const addResources = resourcesPerServer(p) + (opts.waitStrategy === 'wait-condition' && !groups.has(p.groupIndex) ? 2 : 0);
       // Two parameters are always reserved: LaunchMode and VpcId.
-      const fits = resources + addResources <= CFN_LIMITS.resources && 2 + params + 1 + newValues.size <= CFN_LIMITS.parameters && outputs + 2 <= CFN_LIMITS.outputs;
+      const ownParams = p.settings.instanceType ? 1 : 2;
+      const fits = resources + addResources <= CFN_LIMITS.resources && 2 + params + ownParams + newValues.size <= CFN_LIMITS.parameters && outputs + 2 <= CFN_LIMITS.outputs;
       if (fits || current.length === 0) {
         resources += addResources;
-        params += 1 + newValues.size;
+        params += ownParams + newValues.size;
         outputs += 2;
         newValues.forEach((v) => values.add(v));
         groups.add(p.groupIndex);
@@ -174,7 +175,14 @@ function buildPart(app: Application, plans: ServerPlan[], part: number, parts: n
     const hasGroups = s.securityGroupIds.length > 0 || s.testSecurityGroupIds.length > 0;
     const tags = { Name: p.server.name, ...app.tags, ...s.tags, 'migration-workbench:application': app.name, 'migration-workbench:launch-group': p.groupName };
 
-    const props: { [key: string]: Json } = { ImageId: ref(amiParam), InstanceType: s.instanceType ?? 'm6i.large' };
+    let instanceType: Json = s.instanceType ?? '';
+    if (!s.instanceType) {
+      // Not planned yet: asked for at stack creation rather than guessed (plan validation flags it).
+      const typeParam = claim(`${id}InstanceType`, `instance type parameter of ${p.server.name}`);
+      amiParams.push([typeParam, { Type: 'String', Description: `Instance type for ${p.server.name} (not planned yet)` }]);
+      instanceType = ref(typeParam);
+    }
+    const props: { [key: string]: Json } = { ImageId: ref(amiParam), InstanceType: instanceType };
     if (s.keyName) props.KeyName = ref(keys.nameFor(s.keyName));
     if (s.iamInstanceProfile) props.IamInstanceProfile = s.iamInstanceProfile;
     if (s.tenancy) props.Tenancy = s.tenancy;
@@ -202,10 +210,11 @@ function buildPart(app: Application, plans: ServerPlan[], part: number, parts: n
       if (hasGroups) props.SecurityGroupIds = groups;
     }
 
-    if (s.volumeType || s.volumeSizeGiB || s.volumeEncrypted !== undefined) {
+    if (s.volumeType || s.volumeSizeGiB || s.volumeIops || s.volumeEncrypted !== undefined) {
       const ebs: { [key: string]: Json } = { DeleteOnTermination: true };
       if (s.volumeType) ebs.VolumeType = s.volumeType;
       if (s.volumeSizeGiB) ebs.VolumeSize = s.volumeSizeGiB;
+      if (s.volumeIops && (s.volumeType === 'io1' || s.volumeType === 'io2' || s.volumeType === 'gp3')) ebs.Iops = s.volumeIops;
       if (s.volumeEncrypted !== undefined) ebs.Encrypted = s.volumeEncrypted;
       if (s.volumeEncrypted && s.volumeKmsKeyId) ebs.KmsKeyId = ref(kmsKeys.nameFor(s.volumeKmsKeyId));
       // Images made by MGN and VM Import/Export keep the source's boot disk as /dev/sda1.

@@ -15,7 +15,6 @@ import {
 
 const id = z.string().min(1).max(200);
 const name = z.string().trim().min(1).max(200);
-const awsId = z.string().trim().min(1).max(256);
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
 /** Hundreds of servers move at once; the cap only stops absurd payloads. */
 const serverIds = z.array(id).min(1).max(100_000);
@@ -37,6 +36,7 @@ export const LaunchSettingsPatchSchema = z
     iamInstanceProfile: z.string().max(2048).nullable(),
     volumeType: EbsVolumeTypeSchema.nullable(),
     volumeSizeGiB: z.number().int().positive().max(65536).nullable(),
+    volumeIops: z.number().int().min(100).max(256_000).nullable(),
     volumeEncrypted: z.boolean().nullable(),
     volumeKmsKeyId: z.string().max(2048).nullable(),
     tenancy: TenancySchema.nullable(),

@@ -74,6 +74,8 @@ export const LaunchSettingsSchema = z.object({
   iamInstanceProfile: z.string().optional(),
   volumeType: EbsVolumeTypeSchema.optional(),
   volumeSizeGiB: z.number().int().positive().optional(),
+  /** Provisioned IOPS (required for io1/io2, optional for gp3). */
+  volumeIops: z.number().int().positive().optional(),
   volumeEncrypted: z.boolean().optional(),
   volumeKmsKeyId: z.string().optional(),
   tenancy: TenancySchema.optional(),
