@@ -4,6 +4,7 @@ import type { ProjectDocument } from '../model/project';
 import type { Server } from '../model/server';
 import { resolveLogicalIds, applicationServerIds, type Application, type LaunchSettings } from '../model/planning';
 import { renderUserData } from './user-data';
+import { fileSlug } from './file-names';
 
 export type TemplateFormat = 'yaml' | 'json';
 /** How a launch group waits for the previous one. */
@@ -40,9 +41,7 @@ const TEMPLATE_VERSION = '2010-09-09';
 const ref = (name: string): Json => ({ Ref: name });
 const NO_VALUE: Json = { Ref: 'AWS::NoValue' };
 
-export function fileSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'application';
-}
+export { fileSlug };
 
 interface ServerPlan {
   server: Server;
