@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   DndContext,
   DragOverlay,
@@ -14,6 +14,8 @@ import {
   type DragEndEvent,
   type DragStartEvent,
   type DragOverEvent,
+  type KeyboardCoordinateGetter,
+  type DroppableContainer,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useWorkbench, useWorkbenchShallow } from '../../store';
@@ -26,6 +28,34 @@ import { ApplicationSettingsPanel } from './ApplicationSettingsPanel';
 import { SuggestionsDialog } from './SuggestionsDialog';
 import { selectPlanIssues } from './planning.selectors';
 import './applications.css';
+
+/**
+ * Arrow keys while carrying servers jump from drop target to drop target (the server list and
+ * the launch groups) in the arrow's direction; groups being reordered use dnd-kit's sortable moves.
+ */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  const { active, collisionRect, droppableRects, droppableContainers, over } = args.context;
+  if (active?.data.current?.type === 'group') return sortableKeyboardCoordinates(event, args);
+  if (!['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(event.code)) return undefined;
+  event.preventDefault();
+  if (!active || !collisionRect) return undefined;
+  const cx = collisionRect.left + collisionRect.width / 2;
+  const cy = collisionRect.top + collisionRect.height / 2;
+  const candidates: DroppableContainer[] = [];
+  droppableContainers.getEnabled().forEach((c) => {
+    const r = droppableRects.get(c.id);
+    if (!r || c.id === over?.id) return;
+    const x = r.left + r.width / 2;
+    const y = r.top + Math.min(r.height / 2, 24);
+    const ok = event.code === 'ArrowDown' ? y > cy : event.code === 'ArrowUp' ? y < cy : event.code === 'ArrowRight' ? x > cx : x < cx;
+    if (ok) candidates.push(c);
+  });
+  const hits = closestCorners({ active, collisionRect, droppableRects, droppableContainers: candidates, pointerCoordinates: null });
+  const target = hits[0] ? droppableRects.get(hits[0].id) : undefined;
+  if (!target) return undefined;
+  // Land just inside the target's top edge, where its header is.
+  return { x: target.left + 12, y: target.top + 8 };
+};
 
 type DragState = { kind: 'servers'; serverIds: string[]; label: string } | { kind: 'group'; groupId: string; label: string } | null;
 
@@ -62,7 +92,7 @@ export function ApplicationsScreen() {
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates, keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] } }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates, keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] } }),
   );
   const collision: CollisionDetection = (args) => {
     if (args.active.data.current?.type === 'group') return closestCenter({ ...args, droppableContainers: args.droppableContainers.filter((c) => String(c.id).startsWith('group:')) });
@@ -71,40 +101,54 @@ export function ApplicationsScreen() {
   };
   const groupName = (id: string | null) => (id ? app?.groups.find((g) => g.id === id)?.name ?? null : null);
 
-  const announcements: Announcements = useMemo(
-    () => ({
-      onDragStart: () => (drag ? `Picked up ${drag.label}. Use the arrow keys to move over a launch group, Space to drop, Escape to cancel.` : undefined),
-      onDragOver: ({ over }) => {
-        const g = groupName(groupIdOf(over?.id));
-        if (!drag) return undefined;
-        if (over?.id === 'catalog') return `${drag.label} over the server list: dropping takes them out of their group.`;
-        return g ? `${drag.label} over launch group ${g}.` : `${drag.label} is not over a launch group.`;
-      },
-      onDragEnd: ({ over }) => {
-        const g = groupName(groupIdOf(over?.id));
-        if (!drag) return undefined;
-        if (over?.id === 'catalog') return `Dropped ${drag.label} on the server list: taken out of their groups.`;
-        return g ? `Dropped ${drag.label} ${drag.kind === 'group' ? 'at the position of' : 'into'} launch group ${g}.` : `${drag.label} dropped outside any group: nothing changed.`;
-      },
-      onDragCancel: () => (drag ? `Cancelled: ${drag.label} did not move.` : undefined),
-    }),
-    [drag, app],
-  );
+  /** What is being dragged, worked out from the drag itself (state set in onDragStart is not there yet for the first announcement). */
+  const describe = (active: { data: { current?: unknown } }): DragState => {
+    const data = active.data.current as ServerDragData | GroupDragData | undefined;
+    const st = useWorkbench.getState();
+    if (data?.type === 'servers') {
+      const sel = st.selectedServerIds;
+      // Dragging a selected row carries the whole selection; any other row goes alone.
+      const ids = sel.includes(data.serverId) ? sel : [data.serverId];
+      const name = st.document?.inventory.servers.find((x) => x.id === data.serverId)?.name ?? data.serverId;
+      return { kind: 'servers', serverIds: ids, label: ids.length === 1 ? `server ${name}` : `${ids.length} servers` };
+    }
+    if (data?.type === 'group') {
+      const g = st.document?.planning.applications.find((a) => a.id === data.applicationId)?.groups.find((x) => x.id === data.groupId);
+      return { kind: 'group', groupId: data.groupId, label: `launch group ${g?.name ?? ''}` };
+    }
+    return null;
+  };
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => {
+      const d = describe(active);
+      return d ? `Picked up ${d.label}. Use the arrow keys to move it over a launch group, Space to drop, Escape to cancel.` : undefined;
+    },
+    onDragOver: ({ active, over }) => {
+      const d = describe(active);
+      const g = groupName(groupIdOf(over?.id));
+      if (!d) return undefined;
+      // Still over where it came from: keep the pick-up instructions instead of talking over them.
+      const origin = String(active.id).startsWith('srv:') ? 'catalog' : String(active.id).startsWith('gsrv:') ? `group:${String(active.id).split(':')[1]}` : null;
+      if (over?.id === origin || over?.id === active.id) return undefined;
+      if (over?.id === 'catalog') return `${d.label} over the server list: dropping takes them out of their group.`;
+      return g ? `${d.label} over launch group ${g}.` : `${d.label} is not over a launch group.`;
+    },
+    onDragEnd: ({ active, over }) => {
+      const d = describe(active);
+      const g = groupName(groupIdOf(over?.id));
+      if (!d) return undefined;
+      if (over?.id === 'catalog') return d.kind === 'servers' ? `Dropped ${d.label} on the server list: taken out of their groups.` : undefined;
+      return g ? `Dropped ${d.label} ${d.kind === 'group' ? 'at the position of' : 'into'} launch group ${g}.` : `${d.label} dropped outside any group: nothing changed.`;
+    },
+    onDragCancel: ({ active }) => {
+      const d = describe(active);
+      return d ? `Cancelled: ${d.label} did not move.` : undefined;
+    },
+  };
 
   if (!s.doc) return <div className="loading">Loading project…</div>;
 
-  const onDragStart = (e: DragStartEvent) => {
-    const data = e.active.data.current as ServerDragData | GroupDragData | undefined;
-    if (data?.type === 'servers') {
-      const sel = useWorkbench.getState().selectedServerIds;
-      // Dragging a selected row carries the whole selection; any other row goes alone.
-      const ids = sel.includes(data.serverId) ? sel : [data.serverId];
-      const name = s.doc!.inventory.servers.find((x) => x.id === data.serverId)?.name ?? data.serverId;
-      setDrag({ kind: 'servers', serverIds: ids, label: ids.length === 1 ? `server ${name}` : `${ids.length} servers` });
-    } else if (data?.type === 'group') {
-      setDrag({ kind: 'group', groupId: data.groupId, label: `launch group ${groupName(data.groupId) ?? ''}` });
-    }
-  };
+  const onDragStart = (e: DragStartEvent) => setDrag(describe(e.active));
   const onDragOver = (e: DragOverEvent) => setOverGroup(groupIdOf(e.over?.id));
   const onDragEnd = (e: DragEndEvent) => {
     const st = useWorkbench.getState();

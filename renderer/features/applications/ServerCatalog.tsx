@@ -1,5 +1,5 @@
 import { memo, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { useDraggable, useDroppable } from '@dnd-kit/core';
+import { useDndContext, useDraggable, useDroppable } from '@dnd-kit/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Server } from '../../../main/common/model/server';
 import type { Placement } from '../../../main/common/model/planning';
@@ -86,7 +86,9 @@ export function ServerCatalog() {
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const { setNodeRef, isOver } = useDroppable({ id: 'catalog', data: { type: 'catalog' } });
+  // Only servers can be dropped here; a launch group being reordered must not land on the list.
+  const { active } = useDndContext();
+  const { setNodeRef, isOver } = useDroppable({ id: 'catalog', data: { type: 'catalog' }, disabled: active?.data.current?.type === 'group' });
   const select = useWorkbench((s) => s.serverSelectionChanged);
 
   return (
