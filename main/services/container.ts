@@ -10,6 +10,9 @@ import type { Logger } from '../platform/logger';
 import { assetPath } from '../platform/paths';
 import type { AppInfo } from '../common/ipc/channels/app.channels';
 import { APP_VERSION } from '../platform/version';
+import { InstanceCatalogService } from './instance-catalog.service';
+import { CfnValidatorService } from './cfn-validator.service';
+import { ExportService } from './export.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -28,6 +31,9 @@ export interface Services {
   readonly project: ProjectStore;
   readonly verification: VerificationService;
   readonly inventory: InventoryService;
+  readonly catalog: InstanceCatalogService;
+  readonly cfnValidator: CfnValidatorService;
+  readonly exporter: ExportService;
   dispose(): void;
 }
 
@@ -42,6 +48,9 @@ export function createServices(opts: ServicesOptions): Services {
     recoveryDir: path.join(opts.dataDir, 'recovery'),
   });
   const inventory = new InventoryService({ project, tasks });
+  const catalog = new InstanceCatalogService(assetPath('data', 'ec2-instance-types.json'));
+  const cfnValidator = new CfnValidatorService();
+  const exporter = new ExportService({ document: () => project.document, validator: cfnValidator, catalog, logger: opts.logger });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -51,8 +60,12 @@ export function createServices(opts: ServicesOptions): Services {
     project,
     verification: new VerificationService({ project, tasks, logger: opts.logger }),
     inventory,
+    catalog,
+    cfnValidator,
+    exporter,
     dispose() {
       project.dispose();
+      cfnValidator.dispose();
     },
   };
 }

@@ -1,7 +1,194 @@
+import type { InstanceTypeInfo } from '../../../main/common/model/instance-types';
+import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
+import type { ApplicationPatch, LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
+import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
+import type { ExportPreview, ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
+import { ClientError, invoke } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
 
-/** Planning state (filled by the applications feature). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PlanningSlice {}
+function newId(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
 
-export const createPlanningSlice: SliceCreator<PlanningSlice> = () => ({});
+export interface PlanningSlice {
+  instanceTypes: InstanceTypeInfo[];
+  activeApplicationId: string | null;
+  /** Selected servers (catalog or groups), in selection order. */
+  selectedServerIds: string[];
+  /** The row a shift-click extends from. */
+  selectionAnchor: string | null;
+  exportRequest: ExportRequest | null;
+  exportPreview: ExportPreview | null;
+  exportBusy: 'preview' | 'save' | null;
+  exportError: string | null;
+  exportWritten: string[];
+  instanceTypesRequested(): Promise<void>;
+  applicationSelected(applicationId: string | null): void;
+  serverSelectionChanged(ids: string[], anchor?: string | null): void;
+  /** Every planning edit goes through here: applied at once locally (the same pure edit), then in main. */
+  planEdited(edit: ProjectEdit): Promise<boolean>;
+  serversDroppedOnGroup(serverIds: string[], applicationId: string, groupId: string, index?: number): Promise<boolean>;
+  serversDroppedOnCatalog(serverIds: string[]): Promise<boolean>;
+  groupReordered(applicationId: string, groupId: string, toIndex: number): Promise<boolean>;
+  groupAdded(applicationId: string, name: string): Promise<boolean>;
+  groupRenamed(applicationId: string, groupId: string, name: string): Promise<boolean>;
+  groupDeleted(applicationId: string, groupId: string): Promise<boolean>;
+  applicationAdded(name: string): Promise<boolean>;
+  applicationDeleted(applicationId: string): Promise<boolean>;
+  applicationSettingsSaved(applicationId: string, patch: ApplicationPatch): Promise<boolean>;
+  launchSettingsApplied(serverIds: string[], patch: LaunchSettingsPatch): Promise<boolean>;
+  suggestionsAccepted(suggestions: GroupingSuggestion[]): Promise<boolean>;
+  exportPreviewRequested(request: ExportRequest): Promise<void>;
+  templateSaveRequested(request: ExportRequest, path: string): Promise<boolean>;
+  bundleSaveRequested(request: ExportRequest, path: string, zip: boolean): Promise<boolean>;
+  /** The native save/folder dialog where the shell has one; `null` means "use the in-app browser". */
+  exportPathPickRequested(mode: 'save' | 'folder', defaultPath: string): Promise<string | null | undefined>;
+}
+
+export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
+  async function reloadDocument(): Promise<void> {
+    const { meta, document } = await invoke('project.document', {});
+    set({ meta, document });
+  }
+
+  return {
+    instanceTypes: [],
+    activeApplicationId: null,
+    selectedServerIds: [],
+    selectionAnchor: null,
+    exportRequest: null,
+    exportPreview: null,
+    exportBusy: null,
+    exportError: null,
+    exportWritten: [],
+
+    async instanceTypesRequested() {
+      if (get().instanceTypes.length) return;
+      try {
+        set({ instanceTypes: await invoke('planning.instanceTypes', {}) });
+      } catch (err) {
+        get().noticeShown('error', `The EC2 catalog could not be loaded: ${(err as Error).message}`);
+      }
+    },
+
+    applicationSelected(applicationId) {
+      set({ activeApplicationId: applicationId });
+    },
+
+    serverSelectionChanged(ids, anchor) {
+      set({ selectedServerIds: ids, ...(anchor !== undefined ? { selectionAnchor: anchor } : {}) });
+    },
+
+    async planEdited(edit) {
+      const doc = get().document;
+      if (doc) {
+        try {
+          // Optimistic: the UI shows the result at once; main applies the same pure edit and confirms.
+          set({ document: applyEdit(doc, edit) });
+        } catch (err) {
+          get().noticeShown('error', (err as Error).message);
+          return false;
+        }
+      }
+      const ok = await get().editRequested(edit);
+      if (!ok) await reloadDocument().catch(() => undefined);
+      return ok;
+    },
+
+    serversDroppedOnGroup(serverIds, applicationId, groupId, index) {
+      return get().planEdited({ type: 'servers.move', serverIds, target: { applicationId, groupId, ...(index !== undefined ? { index } : {}) } });
+    },
+    serversDroppedOnCatalog(serverIds) {
+      return get().planEdited({ type: 'servers.move', serverIds, target: null });
+    },
+    groupReordered(applicationId, groupId, toIndex) {
+      return get().planEdited({ type: 'group.move', applicationId, groupId, toIndex });
+    },
+    groupAdded(applicationId, name) {
+      return get().planEdited({ type: 'group.create', applicationId, groupId: newId('grp'), name });
+    },
+    groupRenamed(applicationId, groupId, name) {
+      return get().planEdited({ type: 'group.rename', applicationId, groupId, name });
+    },
+    groupDeleted(applicationId, groupId) {
+      return get().planEdited({ type: 'group.delete', applicationId, groupId });
+    },
+    async applicationAdded(name) {
+      const applicationId = newId('app');
+      const ok = await get().planEdited({ type: 'application.create', applicationId, name, groups: [{ id: newId('grp'), name: 'Group 1', serverIds: [] }] });
+      if (ok) set({ activeApplicationId: applicationId });
+      return ok;
+    },
+    async applicationDeleted(applicationId) {
+      const ok = await get().planEdited({ type: 'application.delete', applicationId });
+      if (ok && get().activeApplicationId === applicationId) set({ activeApplicationId: null });
+      return ok;
+    },
+    applicationSettingsSaved(applicationId, patch) {
+      return get().planEdited({ type: 'application.update', applicationId, patch });
+    },
+    async launchSettingsApplied(serverIds, patch) {
+      const ok = await get().planEdited({ type: 'launchSettings.set', serverIds, patch });
+      if (ok) get().noticeShown('success', `Launch settings applied to ${serverIds.length} server${serverIds.length === 1 ? '' : 's'}.`);
+      return ok;
+    },
+    async suggestionsAccepted(suggestions) {
+      let first: string | null = null;
+      for (const s of suggestions) {
+        const applicationId = newId('app');
+        first ??= applicationId;
+        const ok = await get().planEdited({ type: 'application.create', applicationId, name: s.name, groups: s.groups.map((g) => ({ id: newId('grp'), name: g.name, serverIds: g.serverIds })) });
+        if (!ok) return false;
+      }
+      if (first) set({ activeApplicationId: first });
+      get().noticeShown('success', `Created ${suggestions.length} application${suggestions.length === 1 ? '' : 's'} (Undo removes them one by one).`);
+      return true;
+    },
+
+    async exportPreviewRequested(request) {
+      set({ exportRequest: request, exportBusy: 'preview', exportError: null });
+      try {
+        const preview = await invoke('export.preview', request);
+        // A slower, older preview must not replace a newer request's.
+        if (get().exportRequest === request) set({ exportPreview: preview });
+      } catch (err) {
+        if (get().exportRequest === request) set({ exportPreview: null, exportError: err instanceof Error ? err.message : String(err) });
+      } finally {
+        if (get().exportRequest === request) set({ exportBusy: null });
+      }
+    },
+    async templateSaveRequested(request, path) {
+      set({ exportBusy: 'save', exportError: null, exportWritten: [] });
+      try {
+        const r = await invoke('export.saveTemplate', { request, path });
+        set({ exportWritten: r.written, exportPreview: r.preview });
+        get().noticeShown('success', `Saved ${r.written.length === 1 ? r.written[0] : `${r.written.length} templates`}.`);
+        return true;
+      } catch (err) {
+        set({ exportError: err instanceof ClientError || err instanceof Error ? err.message : String(err) });
+        return false;
+      } finally {
+        set({ exportBusy: null });
+      }
+    },
+    async exportPathPickRequested(mode, defaultPath) {
+      const picked = await invoke('files.pick', { mode, title: mode === 'save' ? 'Save template as' : 'Choose a folder for the bundle', defaultPath }).catch(() => ({ supported: false, paths: [] as string[] }));
+      if (!picked.supported) return null;
+      return picked.paths[0];
+    },
+    async bundleSaveRequested(request, path, zip) {
+      set({ exportBusy: 'save', exportError: null, exportWritten: [] });
+      try {
+        const r = await invoke('export.saveBundle', { request, path, zip });
+        set({ exportWritten: r.written, exportPreview: r.preview });
+        get().noticeShown('success', zip ? `Saved ${r.written[0]}.` : `Saved the hand-off bundle (${r.written.length} files).`);
+        return true;
+      } catch (err) {
+        set({ exportError: err instanceof Error ? err.message : String(err) });
+        return false;
+      } finally {
+        set({ exportBusy: null });
+      }
+    },
+  };
+};

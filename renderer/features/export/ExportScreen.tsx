@@ -1,14 +1,261 @@
-import { EmptyState } from '../../ui/EmptyState';
+import { useEffect, useMemo, useState } from 'react';
+import type { ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
+import { fileSlug } from '../../../main/common/export/file-names';
+import { useWorkbenchShallow } from '../../store';
 import { ScreenHeader } from '../../ui/ScreenHeader';
+import { EmptyState } from '../../ui/EmptyState';
+import { Dialog } from '../../ui/Dialog';
+import { Icon } from '../../ui/icons';
+import { FileBrowser } from '../project/FileBrowser';
+import './export.css';
 
-/** Not built yet: says so plainly instead of showing invented data. */
-export function ExportScreen() {
+const PREVIEW_CHARS = 200_000;
+
+function joinPath(dir: string, name: string): string {
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+function FolderDialog({ start, onPick, onClose }: { start: string; onPick(dir: string): void; onClose(): void }) {
+  const [dir, setDir] = useState(start);
   return (
-    <div className="screen">
-      <ScreenHeader title="Export" />
-      <EmptyState icon="export" title="Export is not available yet">
-        CloudFormation templates and a hand-off bundle for each application. Export is not built yet.
-      </EmptyState>
+    <Dialog
+      title="Choose a folder"
+      onClose={onClose}
+      width={620}
+      footer={
+        <>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" onClick={() => onPick(dir)}>
+            Use this folder
+          </button>
+        </>
+      }
+    >
+      <FileBrowser startDir={start} suffixes={['.yaml', '.json', '.zip']} onPickFile={() => undefined} onDirChange={setDir} />
+    </Dialog>
+  );
+}
+
+/** CloudFormation and hand-off bundle export of one application, validated by AWS's validator before anything is written. */
+export function ExportScreen() {
+  const s = useWorkbenchShallow((st) => ({
+    doc: st.document,
+    revision: st.meta?.revision,
+    home: st.appInfo?.homeDir ?? '/',
+    activeApp: st.activeApplicationId,
+    preview: st.exportPreview,
+    busy: st.exportBusy,
+    error: st.exportError,
+    written: st.exportWritten,
+    requestPreview: st.exportPreviewRequested,
+    saveTemplate: st.templateSaveRequested,
+    saveBundle: st.bundleSaveRequested,
+    pick: st.exportPathPickRequested,
+  }));
+  const apps = s.doc?.planning.applications ?? [];
+  const [appId, setAppId] = useState<string>(s.activeApp ?? apps[0]?.id ?? '');
+  const [format, setFormat] = useState<ExportRequest['format']>('yaml');
+  const [wait, setWait] = useState<ExportRequest['waitStrategy']>('depends-on');
+  const [dir, setDir] = useState(s.home);
+  const [zip, setZip] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
+  const [shown, setShown] = useState(0);
+  const app = apps.find((a) => a.id === appId) ?? apps[0];
+  const request = useMemo<ExportRequest | null>(() => (app ? { applicationId: app.id, format, waitStrategy: wait } : null), [app, format, wait]);
+  useEffect(() => {
+    if (request) void s.requestPreview(request);
+  }, [request, s.revision]);
+  const [templatePath, setTemplatePath] = useState('');
+  const [bundlePath, setBundlePath] = useState('');
+  useEffect(() => {
+    if (!app) return;
+    setTemplatePath(joinPath(dir, `${fileSlug(app.name)}.cfn.${format}`));
+    setBundlePath(joinPath(dir, `${fileSlug(app.name)}-handoff${zip ? '.zip' : ''}`));
+  }, [app?.name, dir, format, zip]);
+
+  if (!s.doc) return <div className="loading">Loading project…</div>;
+  if (!app || !request) {
+    return (
+      <div className="screen">
+        <ScreenHeader title="Export" />
+        <EmptyState icon="export" title="No application to export">
+          Plan an application first (Applications): group its servers into launch groups and set their launch settings.
+        </EmptyState>
+      </div>
+    );
+  }
+  const p = s.preview && s.preview.applicationId === app.id ? s.preview : null;
+  const planErrors = p?.planIssues.filter((i) => i.severity === 'error') ?? [];
+  const planWarnings = p?.planIssues.filter((i) => i.severity === 'warning') ?? [];
+  const diagnostics = p?.reports.flatMap((r) => r.diagnostics.map((d) => ({ ...d, fileName: r.fileName }))) ?? [];
+  const ready = p && !p.blockedBy;
+  const tpl = p?.templates[Math.min(shown, (p?.templates.length ?? 1) - 1)];
+  const browse = async (mode: 'save' | 'folder') => {
+    const picked = await s.pick(mode, mode === 'save' ? templatePath : dir);
+    if (picked === null) setBrowsing(true);
+    else if (picked) {
+      if (mode === 'save') setTemplatePath(picked);
+      else setDir(picked);
+    }
+  };
+
+  return (
+    <div className="screen export-screen">
+      <ScreenHeader title="Export" subtitle="CloudFormation that launches the application in its launch order, and a hand-off bundle for the migration team. Every template is checked by AWS's CloudFormation validator first." />
+      <div className="export-layout">
+        <section className="panel export-options" aria-label="Export options">
+          <label className="form-label">
+            <span>Application</span>
+            <select value={app.id} onChange={(e) => setAppId(e.target.value)} aria-label="Application">
+              {apps.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="radio-set">
+            <legend>Format</legend>
+            {(['yaml', 'json'] as const).map((f) => (
+              <label key={f} className="check">
+                <input type="radio" name="format" checked={format === f} onChange={() => setFormat(f)} /> {f.toUpperCase()}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="radio-set">
+            <legend>Launch order</legend>
+            <label className="check">
+              <input type="radio" name="wait" checked={wait === 'depends-on'} onChange={() => setWait('depends-on')} /> DependsOn: next group starts once the previous instances exist
+            </label>
+            <label className="check">
+              <input type="radio" name="wait" checked={wait === 'wait-condition'} onChange={() => setWait('wait-condition')} /> WaitCondition: next group starts once the previous servers have run their scripts and signalled
+            </label>
+          </fieldset>
+
+          <div className={`export-verdict ${!p ? 'pending' : ready ? 'ok' : 'bad'}`} role="status" data-testid="export-verdict">
+            {s.busy === 'preview' || !p ? (
+              'Building and validating…'
+            ) : ready ? (
+              <>
+                <Icon name="verify" size={16} /> Valid: {p.templates.length} template{p.templates.length === 1 ? '' : 's'} passed {p.reports[0]?.validator}
+              </>
+            ) : p.blockedBy === 'plan' ? (
+              <>
+                <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
+              </>
+            ) : (
+              <>
+                <Icon name="warning" size={16} /> The validator rejected the template
+              </>
+            )}
+          </div>
+
+          <h3>Save template</h3>
+          <div className="path-row">
+            <input aria-label="Template file" value={templatePath} onChange={(e) => setTemplatePath(e.target.value)} />
+            <button type="button" onClick={() => void browse('save')}>
+              Browse…
+            </button>
+          </div>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveTemplate(request, templatePath)}>
+            Save template
+          </button>
+
+          <h3>Save hand-off bundle</h3>
+          <div className="path-row">
+            <input aria-label="Bundle location" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} />
+            <button type="button" onClick={() => void browse('folder')}>
+              Browse…
+            </button>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} /> One zip file
+          </label>
+          <p className="muted small">Templates, runbook (prerequisites, parameters, launch order, test launch, cutover with DNS change, rollback), inventory, MGN import and Cloud Migration Factory intake CSVs, verification results.</p>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveBundle(request, bundlePath, zip)}>
+            Save bundle
+          </button>
+          {s.written.length ? (
+            <div className="written" data-testid="export-written">
+              <strong>Written</strong>
+              <ul>
+                {s.written.slice(0, 12).map((w) => (
+                  <li key={w} className="mono">
+                    {w}
+                  </li>
+                ))}
+                {s.written.length > 12 ? <li className="muted">and {s.written.length - 12} more</li> : null}
+              </ul>
+            </div>
+          ) : null}
+          {s.error ? (
+            <pre className="export-error" role="alert">
+              {s.error}
+            </pre>
+          ) : null}
+        </section>
+
+        <section className="panel export-preview" aria-label="Preview">
+          <div className="panel-head">
+            <div className="preview-tabs">
+              {(p?.templates ?? []).map((t, i) => (
+                <button key={t.fileName} type="button" className={i === shown ? 'on' : ''} onClick={() => setShown(i)}>
+                  {t.fileName}
+                </button>
+              ))}
+            </div>
+            {tpl ? (
+              <span className="muted small">
+                {tpl.servers} servers · {(tpl.bytes / 1024).toFixed(1)} KiB · {tpl.groups.join(' → ')}
+              </span>
+            ) : null}
+          </div>
+          {planErrors.length || diagnostics.length || planWarnings.length || p?.buildError ? (
+            <ul className="findings" aria-label="Findings">
+              {p?.buildError ? <li className="issue issue-error">{p.buildError}</li> : null}
+              {planErrors.map((i, n) => (
+                <li key={`e${n}`} className="issue issue-error">
+                  <span>{i.message}</span> <span className="issue-fix">Fix: {i.fix}</span>
+                </li>
+              ))}
+              {diagnostics.map((d, n) => (
+                <li key={`d${n}`} className={`issue ${d.blocking ? 'issue-error' : 'issue-warning'}`}>
+                  <span className="mono">
+                    {d.ruleId}
+                    {d.line ? ` line ${d.line}` : ''}
+                  </span>
+                  <span>
+                    {d.logicalId ? `${d.logicalId}: ` : ''}
+                    {d.message}
+                  </span>
+                </li>
+              ))}
+              {planWarnings.slice(0, 20).map((i, n) => (
+                <li key={`w${n}`} className="issue issue-warning">
+                  <span>{i.message}</span> <span className="issue-fix">{i.fix}</span>
+                </li>
+              ))}
+              {planWarnings.length > 20 ? <li className="muted">and {planWarnings.length - 20} more warnings</li> : null}
+            </ul>
+          ) : null}
+          <pre className="template-text mono" aria-label="Template preview" tabIndex={0}>
+            {tpl ? (tpl.body.length > PREVIEW_CHARS ? `${tpl.body.slice(0, PREVIEW_CHARS)}\n… (${tpl.body.length - PREVIEW_CHARS} more characters in the file)` : tpl.body) : ''}
+          </pre>
+        </section>
+      </div>
+      {browsing ? (
+        <FolderDialog
+          start={dir}
+          onClose={() => setBrowsing(false)}
+          onPick={(d) => {
+            setDir(d);
+            setBrowsing(false);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { createNodeServices } from '../shell/node-runtime';
+import { consoleLogger } from '../platform/logger';
+import { ExportService } from '../services/export.service';
+import { findApplication } from '../common/export/cloudformation.builder';
+import type { ExportRequest } from '../common/ipc/channels/planning.channels';
+import { EXIT, type CommandModule } from './context';
+
+interface ExportOpts {
+  project: string;
+  app: string;
+  out: string;
+  format: 'yaml' | 'json';
+  wait: 'depends-on' | 'wait-condition';
+  zip?: boolean;
+}
+
+async function runExport(kind: 'cloudformation' | 'bundle', o: ExportOpts): Promise<void> {
+  const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
+  try {
+    // Read-only: the project file is parsed, never opened for editing or added to recent files.
+    const { document } = await services.project.readProject(o.project);
+    const app = findApplication(document, o.app);
+    const exporter = new ExportService({ document: () => document, validator: services.cfnValidator, catalog: services.catalog, logger: services.logger });
+    const request: ExportRequest = { applicationId: app.id, format: o.format, waitStrategy: o.wait };
+    const result = kind === 'cloudformation' ? await exporter.saveTemplate(request, o.out) : await exporter.saveBundle(request, o.out, { zip: !!o.zip });
+    for (const i of result.preview.planIssues.filter((x) => x.severity === 'warning')) process.stderr.write(`warning: ${i.message} (${i.fix})\n`);
+    for (const r of result.preview.reports) process.stdout.write(`${r.fileName}: valid (${r.validator}, ${r.diagnostics.length} warning(s))\n`);
+    for (const f of result.written) process.stdout.write(`wrote ${f}\n`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mwb export: ${message}\n`);
+    process.exitCode = EXIT.failed;
+  } finally {
+    await services.settings.flush();
+    services.dispose();
+  }
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption('--project <file>', 'the project file (.mwb.json)')
+    .requiredOption('--app <name>', 'the application (name or id)')
+    .requiredOption('--out <path>', 'where to write')
+    .addOption(new Option('--format <format>', 'template format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(new Option('--wait <strategy>', 'how each launch group waits for the previous one').choices(['depends-on', 'wait-condition']).default('depends-on'));
+}
+
+/** `mwb export cloudformation|bundle`: validated templates and the hand-off bundle of one application. */
+export const registerExport: CommandModule = (program) => {
+  const exp = program.command('export').description('export an application as CloudFormation or as a hand-off bundle');
+  common(exp.command('cloudformation').description('write the validated CloudFormation template of an application (--out FILE)')).action((o: ExportOpts) => runExport('cloudformation', o));
+  common(exp.command('bundle').description('write the hand-off bundle of an application (--out DIR, or a .zip with --zip)'))
+    .option('--zip', 'write one zip file instead of a folder')
+    .action((o: ExportOpts) => runExport('bundle', o));
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** One finding of AWS's CloudFormation validator, reduced to what the UI and CLI show. */
+export const CfnDiagnosticSchema = z.object({
+  severity: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']),
+  ruleId: z.string(),
+  message: z.string(),
+  logicalId: z.string().optional(),
+  propertyPath: z.string().optional(),
+  line: z.number().int().optional(),
+  /** True when this finding stops the export (errors, and invalid enum values). */
+  blocking: z.boolean(),
+});
+export type CfnDiagnostic = z.infer<typeof CfnDiagnosticSchema>;
+
+export const CfnValidationReportSchema = z.object({
+  fileName: z.string(),
+  ok: z.boolean(),
+  validator: z.string(),
+  durationMs: z.number(),
+  diagnostics: z.array(CfnDiagnosticSchema),
+});
+export type CfnValidationReport = z.infer<typeof CfnValidationReportSchema>;
+
+/** Rule ids that block an export although the validator files them as warnings. */
+export const BLOCKING_WARNING_RULES: ReadonlySet<string> = new Set(['W3030']); // value not one of the allowed enum values
+
+export function isBlocking(d: { severity: string; ruleId: string }): boolean {
+  return d.severity === 'ERROR' || d.severity === 'FATAL' || BLOCKING_WARNING_RULES.has(d.ruleId);
+}
+
+export function formatDiagnostic(fileName: string, d: CfnDiagnostic): string {
+  const where = [d.logicalId, d.propertyPath].filter(Boolean).join('.');
+  return `${fileName}${d.line ? `:${d.line}` : ''}: ${d.severity} ${d.ruleId}${where ? ` [${where}]` : ''}: ${d.message}`;
+}

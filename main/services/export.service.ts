@@ -1,0 +1,124 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import { WorkbenchError } from '../common/model/errors';
+import type { ProjectDocument } from '../common/model/project';
+import { validateApplication, hasErrors } from '../common/assess/plan-validation';
+import { buildCloudFormation, type BuiltTemplate } from '../common/export/cloudformation.builder';
+import { buildBundleFiles } from '../common/export/bundle';
+import { formatDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
+import type { ExportPreview, ExportRequest, ExportWritten } from '../common/ipc/channels/planning.channels';
+import { writeFileAtomic } from '../platform/atomic-write';
+import type { CfnValidatorService } from './cfn-validator.service';
+import type { InstanceCatalogService } from './instance-catalog.service';
+import type { Logger } from '../platform/logger';
+
+export interface ExportServiceDeps {
+  document: () => ProjectDocument;
+  validator: CfnValidatorService;
+  catalog: InstanceCatalogService;
+  logger: Logger;
+}
+
+/** Zip entries get this fixed time so the same project gives a byte-identical zip. */
+const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
+
+/**
+ * CloudFormation and hand-off bundle export: plan validation, template build, AWS's validator,
+ * and only then the files. A failed export writes nothing and never touches the project.
+ */
+export class ExportService {
+  constructor(private readonly deps: ExportServiceDeps) {}
+
+  private run(request: ExportRequest, doc: ProjectDocument): { preview: ExportPreview; templates: BuiltTemplate[]; reports: CfnValidationReport[] } {
+    const app = doc.planning.applications.find((a) => a.id === request.applicationId);
+    if (!app) throw new WorkbenchError('not-found', `No application with id ${request.applicationId} in this project.`);
+    const planIssues = validateApplication(doc, app, { catalog: this.deps.catalog.lookup() });
+    let templates: BuiltTemplate[] = [];
+    let buildError: string | null = null;
+    try {
+      templates = buildCloudFormation(doc, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
+    } catch (err) {
+      if (!(err instanceof WorkbenchError)) throw err;
+      buildError = err.message;
+    }
+    const reports = templates.map((t) => this.deps.validator.validate(t.body, t.fileName, { region: app.awsRegion }));
+    const blockedBy = hasErrors(planIssues) || buildError ? 'plan' : reports.some((r) => !r.ok) ? 'validator' : null;
+    const preview: ExportPreview = {
+      applicationId: app.id,
+      applicationName: app.name,
+      templates: templates.map((t) => ({ fileName: t.fileName, part: t.part, parts: t.parts, servers: t.serverIds.length, groups: t.groups, body: t.body, bytes: Buffer.byteLength(t.body) })),
+      planIssues,
+      reports,
+      blockedBy,
+      buildError,
+    };
+    return { preview, templates, reports };
+  }
+
+  preview(request: ExportRequest): ExportPreview {
+    return this.run(request, this.deps.document()).preview;
+  }
+
+  /** The refusal, with every reason: plan errors with their fixes, or the validator's messages. */
+  private refuse(preview: ExportPreview): never {
+    const lines: string[] = [];
+    if (preview.buildError) lines.push(preview.buildError);
+    for (const i of preview.planIssues.filter((x) => x.severity === 'error')) lines.push(`${i.message} Fix: ${i.fix}`);
+    for (const r of preview.reports) for (const d of r.diagnostics.filter((x) => x.blocking)) lines.push(formatDiagnostic(r.fileName, d));
+    const head = preview.blockedBy === 'plan' ? `${preview.applicationName} cannot be exported yet:` : `AWS's CloudFormation validator rejected the template of ${preview.applicationName}:`;
+    throw new WorkbenchError('export-invalid', [head, ...lines.map((l) => `- ${l}`)].join('\n'), { blockedBy: preview.blockedBy, planIssues: preview.planIssues, reports: preview.reports });
+  }
+
+  async saveTemplate(request: ExportRequest, target: string): Promise<ExportWritten> {
+    const { preview, templates } = this.run(request, this.deps.document());
+    if (preview.blockedBy) this.refuse(preview);
+    const abs = path.resolve(target);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    const written: string[] = [];
+    for (const t of templates) {
+      // One part goes exactly where asked; several parts go next to it, numbered.
+      const file = templates.length === 1 ? abs : path.join(path.dirname(abs), t.fileName);
+      await this.write(file, t.body);
+      written.push(file);
+    }
+    this.deps.logger.info('cloudformation exported', { application: preview.applicationName, files: written.length });
+    return { written, preview };
+  }
+
+  async saveBundle(request: ExportRequest, target: string, opts: { zip: boolean }): Promise<ExportWritten> {
+    const doc = this.deps.document();
+    const { preview, templates, reports } = this.run(request, doc);
+    if (preview.blockedBy) this.refuse(preview);
+    const app = doc.planning.applications.find((a) => a.id === request.applicationId)!;
+    const files = buildBundleFiles({ doc, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
+    const abs = path.resolve(target);
+    const written: string[] = [];
+    if (opts.zip) {
+      const file = abs.toLowerCase().endsWith('.zip') ? abs : `${abs}.zip`;
+      const entries = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, [strToU8(text), { mtime: ZIP_MTIME }] as const]));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await this.write(file, zipSync(entries as Parameters<typeof zipSync>[0], { level: 6 }));
+      written.push(file);
+    } else {
+      const stat = await fs.stat(abs).catch(() => null);
+      if (stat && !stat.isDirectory()) throw new WorkbenchError('invalid-input', `${abs} is a file: choose a folder for the bundle.`);
+      for (const [name, text] of Object.entries(files)) {
+        const file = path.join(abs, ...name.split('/'));
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await this.write(file, text);
+        written.push(file);
+      }
+    }
+    this.deps.logger.info('hand-off bundle exported', { application: preview.applicationName, files: written.length });
+    return { written, preview };
+  }
+
+  private async write(file: string, data: string | Uint8Array): Promise<void> {
+    try {
+      await writeFileAtomic(file, data, { keepBackup: false });
+    } catch (err) {
+      throw new WorkbenchError('file-io', `Could not write ${file}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { memo, useState, type KeyboardEvent } from 'react';
+import { useDraggable } from '@dnd-kit/core';
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import type { Application, LaunchGroup } from '../../../main/common/model/planning';
+import type { Server } from '../../../main/common/model/server';
+import type { PlanIssue } from '../../../main/common/assess/plan-validation';
+import { useWorkbench, useWorkbenchShallow } from '../../store';
+import { Icon } from '../../ui/icons';
+import { selectPlanIssues, selectServersById } from './planning.selectors';
+import { clickSelection, type ServerDragData } from './ServerCatalog';
+
+/** Rows shown per group; the rest are counted (the catalog reaches every server). */
+const GROUP_ROWS = 60;
+// Stable empties: selectors must not return a new object on every call.
+const NO_SERVERS = new Map<string, Server>();
+const NO_ISSUES_BY_SERVER = new Map<string, PlanIssue[]>();
+const NO_ISSUES: PlanIssue[] = [];
+
+export interface GroupDragData {
+  type: 'group';
+  groupId: string;
+  applicationId: string;
+}
+
+const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, issues, errors }: { server: Server; groupId: string; selected: boolean; ordered: readonly string[]; issues: number; errors: boolean }) {
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `gsrv:${groupId}:${server.id}`, data: { type: 'servers', serverId: server.id } satisfies ServerDragData });
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      clickSelection({ shiftKey: e.shiftKey, ctrlKey: true, metaKey: false }, server.id, ordered);
+    } else listeners?.onKeyDown?.(e);
+  };
+  return (
+    <li
+      ref={setNodeRef}
+      {...attributes}
+      {...listeners}
+      onKeyDown={onKeyDown}
+      onClick={(e) => clickSelection(e, server.id, ordered)}
+      aria-label={`${server.name}${issues ? `, ${issues} problem${issues === 1 ? '' : 's'}` : ''}`}
+      aria-selected={selected}
+      className={`member-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
+    >
+      <span className={`os-dot os-${server.os.family}`} aria-hidden />
+      <span className="member-name">{server.name}</span>
+      {issues ? (
+        <span className={`issue-badge${errors ? '' : ' warn'}`} title={`${issues} ${errors ? 'problem' : 'warning'}(s): select to see them`}>
+          {issues}
+        </span>
+      ) : null}
+    </li>
+  );
+});
+
+function GroupCard({ app, group, index, dropHint }: { app: Application; group: LaunchGroup; index: number; dropHint: string | null }) {
+  const { servers, selected, issuesByServer } = useWorkbenchShallow((s) => ({
+    servers: s.document ? selectServersById(s.document.inventory.servers, undefined) : NO_SERVERS,
+    selected: s.selectedServerIds,
+    issuesByServer: s.document ? selectPlanIssues(s.document, s.instanceTypes).byServer : NO_ISSUES_BY_SERVER,
+  }));
+  const { groupRenamed, groupDeleted } = useWorkbenchShallow((s) => ({ groupRenamed: s.groupRenamed, groupDeleted: s.groupDeleted }));
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver } = useSortable({
+    id: `group:${group.id}`,
+    data: { type: 'group', groupId: group.id, applicationId: app.id } satisfies GroupDragData,
+  });
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(group.name);
+  const selectedSet = new Set(selected);
+  const shown = group.serverIds.slice(0, GROUP_ROWS);
+  const errors = group.serverIds.reduce((n, id) => n + (issuesByServer.get(id)?.filter((i) => i.severity === 'error').length ?? 0), 0);
+  const commitName = () => {
+    setEditing(false);
+    const next = name.trim();
+    if (next && next !== group.name) void groupRenamed(app.id, group.id, next);
+    else setName(group.name);
+  };
+  return (
+    <li
+      ref={setNodeRef}
+      style={{ transform: CSS.Transform.toString(transform), transition }}
+      className={`group-card${isDragging ? ' dragging' : ''}${isOver && dropHint ? ' drop-over' : ''}`}
+      data-testid={`group-${group.name}`}
+      aria-label={`Launch group ${index + 1}: ${group.name}, ${group.serverIds.length} servers`}
+    >
+      <div className="group-head">
+        <button type="button" className="drag-handle" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Reorder launch group ${group.name}`} aria-roledescription="sortable launch group">
+          ⋮⋮
+        </button>
+        <span className="group-order" aria-hidden>
+          {index + 1}
+        </span>
+        {editing ? (
+          <input className="group-name-input" aria-label="Group name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onBlur={commitName} onKeyDown={(e) => (e.key === 'Enter' ? commitName() : e.key === 'Escape' ? (setName(group.name), setEditing(false)) : undefined)} />
+        ) : (
+          <button type="button" className="group-name" onDoubleClick={() => setEditing(true)} onClick={() => useWorkbench.getState().serverSelectionChanged([...group.serverIds], group.serverIds[0] ?? null)} title="Click to select its servers; double-click to rename">
+            {group.name}
+          </button>
+        )}
+        <span className="group-count" data-testid="group-count">
+          {group.serverIds.length} server{group.serverIds.length === 1 ? '' : 's'}
+        </span>
+        {errors ? <span className="issue-badge" title="Launch-setting errors in this group">{errors}</span> : null}
+        <button type="button" className="icon-button" aria-label={`Rename group ${group.name}`} onClick={() => setEditing(true)}>
+          <Icon name="props" size={14} />
+        </button>
+        <button type="button" className="icon-button" aria-label={`Delete group ${group.name}`} onClick={() => void groupDeleted(app.id, group.id)}>
+          <Icon name="close" size={14} />
+        </button>
+      </div>
+      {isOver && dropHint ? <div className="drop-hint">{dropHint}</div> : null}
+      {group.serverIds.length === 0 ? (
+        <p className="group-empty muted">Drop servers here.</p>
+      ) : (
+        <ul className="member-list" aria-label={`Servers in ${group.name}`}>
+          {shown.map((id) => {
+            const s = servers.get(id);
+            return s ? <MemberRow key={id} server={s} groupId={group.id} selected={selectedSet.has(id)} ordered={group.serverIds} issues={issuesByServer.get(id)?.length ?? 0} errors={issuesByServer.get(id)?.some((i) => i.severity === 'error') ?? false} /> : null;
+          })}
+          {group.serverIds.length > shown.length ? <li className="member-more muted">and {group.serverIds.length - shown.length} more</li> : null}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/** The active application's launch groups, in launch order; each group is a drop target and can be dragged to reorder. */
+export function ApplicationBoard({ app, dropHint }: { app: Application; dropHint: string | null }) {
+  const { groupAdded, issues } = useWorkbenchShallow((s) => ({ groupAdded: s.groupAdded, issues: (s.document ? selectPlanIssues(s.document, s.instanceTypes).byApp.get(app.id) : undefined) ?? NO_ISSUES }));
+  const appIssues = issues.filter((i) => !i.serverId);
+  const serverErrors = issues.filter((i) => i.serverId && i.severity === 'error').length;
+  return (
+    <div className="board">
+      <div className="board-status" role="status">
+        {appIssues.map((i, n) => (
+          <p key={n} className={`issue issue-${i.severity}`}>
+            <Icon name="warning" size={14} /> {i.message} <span className="issue-fix">{i.fix}</span>
+          </p>
+        ))}
+        {serverErrors ? (
+          <p className="issue issue-error">
+            <Icon name="warning" size={14} /> {serverErrors} launch-setting error{serverErrors === 1 ? '' : 's'} in this application: select a server with a red badge to see what to fix.
+          </p>
+        ) : appIssues.length === 0 ? (
+          <p className="issue issue-ok">
+            Ready to export{issues.length ? `, with ${issues.length} warning${issues.length === 1 ? '' : 's'} (amber badges)` : ': every server has complete launch settings'}.
+          </p>
+        ) : null}
+      </div>
+      <SortableContext items={app.groups.map((g) => `group:${g.id}`)} strategy={verticalListSortingStrategy}>
+        <ol className="group-list" aria-label="Launch order">
+          {app.groups.map((g, i) => (
+            <GroupCard key={g.id} app={app} group={g} index={i} dropHint={dropHint} />
+          ))}
+        </ol>
+      </SortableContext>
+      <button type="button" className="add-group" onClick={() => void groupAdded(app.id, `Group ${app.groups.length + 1}`)}>
+        + Add launch group
+      </button>
+    </div>
+  );
+}

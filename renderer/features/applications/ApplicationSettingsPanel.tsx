@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import type { Application } from '../../../main/common/model/planning';
+import type { ApplicationPatch } from '../../../main/common/model/planning-edits';
+import { useWorkbenchShallow } from '../../store';
+
+/** Per-application settings: name, wave, VPC, account/region, CloudFormation role, tags and replication. */
+export function ApplicationSettingsPanel({ app }: { app: Application }) {
+  const { waves, save, remove } = useWorkbenchShallow((s) => ({ waves: s.document?.planning.waves, save: s.applicationSettingsSaved, remove: s.applicationDeleted }));
+  const [patch, setPatch] = useState<ApplicationPatch>({});
+  useEffect(() => setPatch({}), [app.id]);
+  const v = { ...app, ...patch } as Application & ApplicationPatch;
+  const set = (k: keyof ApplicationPatch, val: unknown) => setPatch((p) => ({ ...p, [k]: val }));
+  const opt = (k: keyof ApplicationPatch) => (e: { target: { value: string } }) => set(k, e.target.value.trim() ? e.target.value.trim() : null);
+  const rep = v.replication;
+  const setRep = (r: Partial<Application['replication']>) => set('replication', { ...rep, ...r });
+  const changed = Object.keys(patch).length > 0;
+  return (
+    <form
+      className="settings-form"
+      aria-label="Application settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (changed) void save(app.id, patch).then((ok) => ok && setPatch({}));
+      }}
+    >
+      <div className="settings-title">
+        <h2>{app.name}</h2>
+        <span className="muted small">Application settings</span>
+      </div>
+      <label className="form-label">
+        <span>Name</span>
+        <input value={v.name} onChange={(e) => set('name', e.target.value)} />
+      </label>
+      <label className="form-label">
+        <span>Description</span>
+        <textarea rows={2} value={v.description ?? ''} onChange={(e) => set('description', e.target.value)} />
+      </label>
+      <div className="form-grid">
+        <label className="form-label">
+          <span>Wave</span>
+          <select value={v.waveId ?? ''} onChange={(e) => set('waveId', e.target.value || null)}>
+            <option value="">No wave</option>
+            {(waves ?? []).map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="form-label">
+          <span>VPC</span>
+          <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder="vpc-…" />
+        </label>
+        <label className="form-label">
+          <span>AWS account</span>
+          <input value={v.awsAccountId ?? ''} onChange={opt('awsAccountId')} placeholder="123456789012" />
+        </label>
+        <label className="form-label">
+          <span>Region</span>
+          <input value={v.awsRegion ?? ''} onChange={opt('awsRegion')} placeholder="eu-west-1" />
+        </label>
+      </div>
+      <label className="form-label">
+        <span>CloudFormation role ARN</span>
+        <input value={v.cloudFormationRole ?? ''} onChange={opt('cloudFormationRole')} placeholder="arn:aws:iam::…:role/…" />
+      </label>
+      <h3>Replication</h3>
+      <div className="form-grid">
+        <label className="form-label">
+          <span>Frequency</span>
+          <select value={String(rep.frequency)} onChange={(e) => setRep({ frequency: e.target.value === 'one-time' ? 'one-time' : Number(e.target.value) })}>
+            <option value="one-time">One-time</option>
+            {[1, 2, 4, 6, 8, 12, 24].map((h) => (
+              <option key={h} value={h}>
+                Every {h} h
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="form-label">
+          <span>AMIs to keep</span>
+          <input inputMode="numeric" value={rep.amisToKeep} onChange={(e) => setRep({ amisToKeep: Math.max(1, Math.min(100, Number(e.target.value) || 1)) })} />
+        </label>
+        <label className="form-label">
+          <span>License</span>
+          <select value={rep.licenseType} onChange={(e) => setRep({ licenseType: e.target.value as 'AWS' | 'BYOL' | 'Auto' })}>
+            <option value="Auto">Auto</option>
+            <option value="AWS">AWS (license included)</option>
+            <option value="BYOL">Bring your own</option>
+          </select>
+        </label>
+        <label className="form-label">
+          <span>Encryption KMS key</span>
+          <input value={rep.kmsKeyId ?? ''} onChange={(e) => setRep({ encrypted: !!e.target.value || rep.encrypted, ...(e.target.value ? { kmsKeyId: e.target.value } : { kmsKeyId: undefined }) })} placeholder="AWS managed key" />
+        </label>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={rep.encrypted} onChange={(e) => setRep({ encrypted: e.target.checked })} /> Encrypt replicated AMIs
+      </label>
+      <div className="form-actions">
+        <button type="button" className="danger-link" onClick={() => void remove(app.id)}>
+          Delete application
+        </button>
+        <span className="spacer" />
+        <button type="button" onClick={() => setPatch({})} disabled={!changed}>
+          Discard
+        </button>
+        <button type="submit" className="primary" disabled={!changed}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

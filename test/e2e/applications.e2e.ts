@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, screenshot } from './fixtures';
+
+/** Drags with real mouse moves (dnd-kit's pointer sensor needs a few moves past its 5 px threshold). */
+async function mouseDrag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2 + 2, b.y + Math.min(b.height / 2, 40) + 2, { steps: 2 });
+  await page.mouse.up();
+}
+
+function group(page: Page, name: string): Locator {
+  return page.getByTestId(`group-${name}`);
+}
+
+test('a consultant plans an application by dragging servers, orders its launch, sets launch settings and exports validated CloudFormation', async ({ page, workbench }) => {
+  test.setTimeout(180_000);
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).toBeVisible();
+  await screenshot(page, 'applications-demo');
+
+  // A new application with two launch groups.
+  await page.getByLabel('New application name').fill('Billing');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('tab', { name: /Billing/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('Billing has no servers.')).toBeVisible();
+  await page.getByRole('button', { name: '+ Add launch group' }).click();
+  await expect(group(page, 'Group 2')).toBeVisible();
+  await page.getByRole('button', { name: 'Rename group Group 1' }).click();
+  await page.getByLabel('Group name').fill('Database');
+  await page.getByLabel('Group name').press('Enter');
+  await expect(group(page, 'Database')).toBeVisible();
+
+  // Mouse: select four MUC servers with click + shift-click and drag them into "Database".
+  const catalog = page.getByRole('region', { name: 'Servers' });
+  await catalog.getByLabel('Search servers').fill('MUC-SQL');
+  const rows = catalog.getByRole('option');
+  const count = await rows.count();
+  expect(count).toBeGreaterThanOrEqual(2);
+  await rows.nth(0).click();
+  await rows.nth(count - 1).click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('catalog-count')).toContainText(`${count} selected`);
+  await mouseDrag(page, rows.nth(0), group(page, 'Database'));
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
+  await screenshot(page, 'applications-dragged');
+
+  // Keyboard: pick up one server with Space, move over "Group 2" with the arrows, drop with Space.
+  await catalog.getByLabel('Search servers').fill('MUC-WEB');
+  const web = catalog.getByRole('option').first();
+  const webName = (await web.locator('.catalog-name').textContent())!;
+  await web.focus();
+  await page.keyboard.press('Space');
+  const live = page.locator('[id^="DndLiveRegion"]');
+  await expect(live).toContainText(`Picked up server ${webName}`);
+  await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 4 && !(await live.textContent())?.includes('over launch group Group 2'); i++) await page.keyboard.press('ArrowDown');
+  await expect(live).toContainText('over launch group Group 2');
+  await page.keyboard.press('Space');
+  await expect(live).toContainText(`Dropped server ${webName} into launch group Group 2`);
+  await expect(group(page, 'Group 2').getByTestId('group-count')).toHaveText('1 server');
+
+  // Reorder: the web tier must start after the database; move "Group 2" up with the keyboard, then back with the mouse.
+  await page.getByRole('button', { name: 'Reorder launch group Group 2' }).focus();
+  await page.keyboard.press('Space');
+  await expect(live).toContainText('Picked up launch group Group 2');
+  await page.keyboard.press('ArrowUp');
+  await expect(live).toContainText('launch group Group 2 over launch group Database');
+  await page.keyboard.press('Space');
+  await expect(live).toContainText('Dropped launch group Group 2 at the position of launch group Database');
+  await expect(page.getByRole('list', { name: 'Launch order' }).locator('> li').first()).toHaveAttribute('data-testid', 'group-Group 2');
+  await mouseDrag(page, page.getByRole('button', { name: 'Reorder launch group Group 2' }), group(page, 'Database').locator('.group-head'));
+  await expect(page.getByRole('list', { name: 'Launch order' }).locator('> li').first()).toHaveAttribute('data-testid', 'group-Database');
+  await page.getByRole('button', { name: 'Rename group Group 2' }).click();
+  await page.getByLabel('Group name').fill('Web');
+  await page.getByLabel('Group name').press('Enter');
+
+  // Drag one server out again, then undo and redo from the toolbar.
+  // A plain click makes it the only selected server (dragging a selected row carries the whole selection).
+  const member = group(page, 'Database').locator('.member-row').first();
+  await member.click();
+  await expect(page.getByTestId('catalog-count')).toContainText('1 selected');
+  await mouseDrag(page, member, catalog.getByRole('listbox', { name: 'Server list' }));
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
+
+  // Launch settings: bulk edit the database group, with inline validation naming the fix.
+  await catalog.getByLabel('Search servers').fill('');
+  await group(page, 'Database').getByRole('button', { name: 'Database', exact: true }).click();
+  await page.getByRole('tab', { name: /Launch settings/ }).click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await expect(form.getByText(/has no instance type\..*Fix: Pick one in Launch settings/).first()).toBeVisible();
+  await form.getByRole('combobox', { name: 'Instance type' }).fill('r6i.xl');
+  await expect(page.getByRole('listbox', { name: 'Instance types' })).toContainText('r6i.xlarge');
+  await page.getByRole('listbox', { name: 'Instance types' }).getByRole('option', { name: /^r6i\.xlarge/ }).click();
+  await form.getByLabel('Subnet', { exact: true }).fill('subnet-0a1b2c3d4e5f60002');
+  await form.getByLabel('Security groups', { exact: true }).fill('sg-0123456789abcdef0');
+  await form.getByLabel('KMS key').fill('my-key');
+  await form.getByLabel('Encrypted').selectOption('yes');
+  await form.getByRole('button', { name: `Apply to ${count} servers` }).click();
+  await expect(form.getByText(/is not a KMS key ID, key ARN, alias or alias ARN\..*Fix: Use a key ID/).first()).toBeVisible();
+  await screenshot(page, 'applications-launch-settings-error');
+  await form.getByLabel('KMS key').fill('alias/billing');
+  await form.getByRole('button', { name: `Apply to ${count} servers` }).click();
+  await expect(form.getByText(/is not a KMS key/)).toHaveCount(0);
+  // The web server, alone, with a first-boot script.
+  await group(page, 'Web').locator('.member-row').first().click();
+  await form.getByRole('combobox', { name: 'Instance type' }).fill('t3.large');
+  await form.getByRole('combobox', { name: 'Instance type' }).press('Enter');
+  await form.getByLabel('Subnet', { exact: true }).fill('subnet-0a1b2c3d4e5f60001');
+  await form.getByLabel('Security groups', { exact: true }).fill('sg-0123456789abcdef0');
+  await form.getByLabel('Script kind').selectOption('shell');
+  await form.getByRole('textbox', { name: 'Script', exact: true }).fill('systemctl enable --now nginx');
+  await form.getByRole('button', { name: 'Apply to 1 server' }).click();
+  await expect(page.getByText(/Ready to export/)).toBeVisible();
+  await expect(page.getByRole('tab', { name: /Billing/ })).toContainText('✓');
+  await screenshot(page, 'applications-ready');
+
+  // Export: WaitCondition launch order in JSON, validated, then saved where the consultant says.
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
+  await page.getByLabel('Application').selectOption({ label: 'Billing' });
+  await page.getByRole('radio', { name: 'JSON' }).check();
+  await page.getByRole('radio', { name: /WaitCondition/ }).check();
+  await expect(page.getByTestId('export-verdict')).toContainText('Valid: 1 template passed @aws/cloudformation-validate', { timeout: 60_000 });
+  await expect(page.getByLabel('Template preview')).toContainText('"LaunchGroup1Ready"');
+  const out = path.join(workbench.dir, 'billing.cfn.json');
+  await page.getByLabel('Template file').fill(out);
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await expect(page.getByTestId('export-written')).toContainText(out);
+  await screenshot(page, 'export-saved');
+  const template = JSON.parse(await readFile(out, 'utf8'));
+  const instances = Object.entries(template.Resources as Record<string, { Type: string; DependsOn?: string[] }>).filter(([, r]) => r.Type === 'AWS::EC2::Instance');
+  expect(instances).toHaveLength(count + 1);
+  const webInstance = instances.find(([id]) => id.startsWith('MUCWEB'))!;
+  expect(webInstance[1].DependsOn).toEqual(['LaunchGroup1Ready']);
+  expect(JSON.stringify(template)).toContain('systemctl enable --now nginx');
+
+  // The bundle as a zip next to it.
+  await page.getByLabel('One zip file').check();
+  const zip = path.join(workbench.dir, 'billing-handoff.zip');
+  await page.getByLabel('Bundle location').fill(zip);
+  await page.getByRole('button', { name: 'Save bundle' }).click();
+  await expect(page.getByTestId('export-written')).toContainText(zip);
+  expect((await readFile(zip)).subarray(0, 2).toString()).toBe('PK');
+});
+
+test('an application that is not ready is shown with its errors and cannot be saved', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
+  await page.getByLabel('Application').selectOption({ label: 'Payroll' });
+  await expect(page.getByTestId('export-verdict')).toContainText('Not exportable yet', { timeout: 60_000 });
+  await expect(page.getByRole('list', { name: 'Findings' })).toContainText('PAY-DB01 has no instance type. Fix: Pick one in Launch settings');
+  await expect(page.getByRole('button', { name: 'Save template' })).toBeDisabled();
+  await screenshot(page, 'export-blocked');
+});

@@ -1,0 +1,81 @@
+// Drives `mwb export …` through runCli, with the real validator and real files.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { runCli } from '../../../../main/cli';
+import { loadDemo } from '../../../helpers/plan-fixtures';
+
+let dir: string;
+let project: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
+  process.exitCode = undefined;
+  try {
+    const code = await runCli(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-cli-export-'));
+  process.env.MWB_HOME = path.join(dir, 'home');
+  project = path.join(dir, 'estate.mwb.json');
+  await writeFile(project, JSON.stringify(loadDemo()));
+});
+afterAll(async () => {
+  delete process.env.MWB_HOME;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mwb export', () => {
+  it('cloudformation: writes a validated YAML template of the named application', async () => {
+    const out = path.join(dir, 'webshop.yaml');
+    const r = await cli(['export', 'cloudformation', '--project', project, '--app', 'WebShop', '--out', out]);
+    expect(r.stderr).toContain('has no AMI yet');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`wrote ${out}`);
+    expect(r.stdout).toMatch(/webshop\.cfn\.yaml: valid \(@aws\/cloudformation-validate/);
+    expect(parseYaml(await readFile(out, 'utf8')).Resources.SHOPDB01.Type).toBe('AWS::EC2::Instance');
+  });
+
+  it('cloudformation --format json --wait wait-condition', async () => {
+    const out = path.join(dir, 'webshop.json');
+    const r = await cli(['export', 'cloudformation', '--project', project, '--app', 'app-webshop', '--format', 'json', '--wait', 'wait-condition', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8')).Resources.LaunchGroup1ReadyHandle.Type).toBe('AWS::CloudFormation::WaitConditionHandle');
+  });
+
+  it('exits non-zero with the reasons when the plan is not exportable, writing nothing', async () => {
+    const out = path.join(dir, 'payroll.yaml');
+    const r = await cli(['export', 'cloudformation', '--project', project, '--app', 'payroll', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Payroll cannot be exported yet:\n- PAY-DB01 has no instance type/);
+    await expect(stat(out)).rejects.toThrow();
+  });
+
+  it('exits non-zero for an unknown application or a bad option', async () => {
+    const r = await cli(['export', 'cloudformation', '--project', project, '--app', 'Nope', '--out', path.join(dir, 'x.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No application named "Nope".*WebShop, SharePoint Farm, Payroll/);
+    const bad = await cli(['export', 'cloudformation', '--project', project, '--app', 'WebShop', '--format', 'xml', '--out', path.join(dir, 'x.yaml')]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('bundle: writes the hand-off folder', async () => {
+    const out = path.join(dir, 'handoff');
+    const r = await cli(['export', 'bundle', '--project', project, '--app', 'WebShop', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(await readFile(path.join(out, 'RUNBOOK.md'), 'utf8')).toContain('# Runbook: WebShop');
+    expect((await stat(path.join(out, 'templates', 'webshop.cfn.yaml'))).isFile()).toBe(true);
+  });
+});
