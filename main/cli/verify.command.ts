@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { EXIT, type CommandModule } from './context';
@@ -15,6 +16,7 @@ interface VerifyCliOptions {
   crl: string[];
   sidecar: string[];
   json?: boolean;
+  project?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -43,16 +45,34 @@ export const registerVerify: CommandModule = (program: Command) => {
     .option('--crl <pem>', 'check revocation against this CRL; repeatable', collect, [])
     .option('--sidecar <file>', 'use this checksum file instead of looking next to each file; repeatable', collect, [])
     .option('--json', 'print one JSON object per file (file, kind, status, reasons, signer, hashes, sidecars)')
+    .option('--project <file>', "also use this project's trust settings and keep the results in it (saved)")
     .action(async (files: string[], o: VerifyCliOptions, cmd: Command) => {
       const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
       try {
+        if (o.project) {
+          try {
+            await services.project.open(o.project);
+          } catch (err) {
+            if (isWorkbenchError(err)) cmd.error(`mwb verify: ${err.message}`, { exitCode: EXIT.usage, code: 'mwb.usage' });
+            throw err;
+          }
+        }
         const showProgress = !o.json && process.stderr.isTTY;
+        const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% | {value}/{total} MiB', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+        let barStarted = false;
         const off = showProgress
           ? services.events.subscribe((event, payload) => {
               if (event !== 'task.progress') return;
               const p = payload as TaskProgress;
-              if (p.state === 'running' && p.total) process.stderr.write(`\r${p.message ?? p.label}: ${Math.floor((100 * p.done) / p.total)}%   `);
-              else if (p.state !== 'running') process.stderr.write('\r\x1b[K');
+              const mib = (n: number) => Math.round(n / 2 ** 20);
+              if (p.state === 'running' && p.total) {
+                if (!barStarted) bar.start(mib(p.total), 0, { label: p.label });
+                barStarted = true;
+                bar.update(mib(p.done), { label: p.message ?? p.label });
+              } else if (p.state !== 'running' && barStarted) {
+                bar.stop();
+                barStarted = false;
+              }
             })
           : () => undefined;
         let result;
@@ -61,8 +81,9 @@ export const registerVerify: CommandModule = (program: Command) => {
             paths: files,
             trust: { roots: o.trust, crls: o.crl, publishers: o.publisher },
             ...(o.sidecar.length ? { sidecars: o.sidecar } : {}),
-            record: false,
+            record: !!o.project,
           });
+          if (o.project) await services.project.save();
         } catch (err) {
           if (isWorkbenchError(err, 'invalid-input') || isWorkbenchError(err, 'not-found')) {
             cmd.error(`mwb verify: ${err.message}`, { exitCode: EXIT.usage, code: 'mwb.usage' });
@@ -70,6 +91,7 @@ export const registerVerify: CommandModule = (program: Command) => {
           throw err;
         } finally {
           off();
+          if (barStarted) bar.stop();
         }
         const byFile = new Map(files.map((f) => [path.resolve(f), f]));
         for (const r of result.reports) {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createNodeServices } from '../../../main/shell/node-runtime';
+import { silentLogger } from '../../../main/platform/logger';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { makeCorpus, type Corpus } from '../../helpers/authenticode-corpus';
@@ -60,22 +62,22 @@ describe('mwb verify (CLI)', () => {
   it('plain files are verified by their checksum files: found next to them, or named on the command line', async () => {
     const dir = path.join(c.dir, 'appliance');
     await mkdir(dir, { recursive: true });
-    const blob = path.join(dir, 'connector.ova');
+    const blob = path.join(dir, 'connector.iso');
     await writeFile(blob, 'not really an appliance\n');
     const sha = createHash('sha256').update('not really an appliance\n').digest('hex');
     const alone = await mwb(['verify', '--json', blob]);
     expect(alone.code).toBe(1);
     expect(JSON.parse(alone.stdout)).toMatchObject({ kind: 'file', status: 'NotSupportedFileFormat', reasons: ['no-signature-format', 'nothing-to-compare'] });
-    await writeFile(path.join(dir, 'SHA256SUMS'), `${'0'.repeat(64)}  other.vmdk\n${sha}  connector.ova\n`);
+    await writeFile(path.join(dir, 'SHA256SUMS'), `${'0'.repeat(64)}  other.vmdk\n${sha}  connector.iso\n`);
     const found = await mwb(['verify', '--json', blob]);
     expect(found.code).toBe(0);
     expect(JSON.parse(found.stdout)).toMatchObject({ ok: true, sidecars: [{ sidecar: 'SHA256SUMS', verdict: 'match', line: 2 }] });
-    const elsewhere = path.join(c.dir, 'connector.ova.sha256');
-    await writeFile(elsewhere, `SHA256 (connector.ova) = ${'1'.repeat(64)}\n`);
+    const elsewhere = path.join(c.dir, 'connector.iso.sha256');
+    await writeFile(elsewhere, `SHA256 (connector.iso) = ${'1'.repeat(64)}\n`);
     const named = await mwb(['verify', '--json', blob, elsewhere]);
     expect(named.code).toBe(1);
     expect((JSON.parse(named.stdout) as { sidecars: Array<{ sidecar: string; verdict: string }> }).sidecars).toEqual(
-      expect.arrayContaining([expect.objectContaining({ sidecar: 'connector.ova.sha256', verdict: 'mismatch' })]),
+      expect.arrayContaining([expect.objectContaining({ sidecar: 'connector.iso.sha256', verdict: 'mismatch' })]),
     );
   }, 60_000);
 
@@ -93,5 +95,19 @@ describe('mwb verify (CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL .*missing\.ps1 {2}No file at/);
     expect(r.stdout).toMatch(/OK {3}.*valid-sha512\.ps1/);
+  }, 60_000);
+
+  it('--project uses the project\'s trust and keeps the results in it', async () => {
+    const project = path.join(c.dir, 'engagement.mwb.json');
+    const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: path.join(c.dir, 'appdata') });
+    services.project.newProject('Engagement');
+    await services.verification.editTrust({ op: 'addFile', path: c.root, as: 'root' });
+    await services.project.saveAs(project);
+    services.dispose();
+    const r = await mwb(['verify', '--json', '--project', project, path.join(c.dir, 'scripts/valid-sha384.ps1')]);
+    expect(r.code).toBe(0);
+    const saved = JSON.parse(await readFile(project, 'utf8')) as { verification: { records: Array<{ name: string; status: string }> } };
+    expect(saved.verification.records).toEqual([expect.objectContaining({ name: 'valid-sha384.ps1', status: 'Valid' })]);
+    expect((await mwb(['verify', '--project', path.join(c.dir, 'nope.mwb.json'), path.join(c.dir, 'scripts/valid-sha384.ps1')])).code).toBe(2);
   }, 60_000);
 });
