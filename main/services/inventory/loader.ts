@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import { WorkbenchError } from '../../common/model/errors';
 import { basename, type LoadedFile } from './importer';
 import { readCsv } from './csv.reader';
-import { readXlsx, unzipBounded } from './xlsx.reader';
+import { readXlsx } from './xlsx.reader';
+import { unzipBounded } from './zip.reader';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
-import { RVTOOLS_SHEETS, rvtoolsSheetOf } from './rvtools.importer';
+import { RVTOOLS_SHEETS, rvtoolsColumnFilter, rvtoolsSheetOf } from './rvtools.importer';
 import type { Table } from './table';
 
 const WANTED = new Set(RVTOOLS_SHEETS.map((s) => s.toLowerCase()));
@@ -24,7 +25,7 @@ export function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits 
       const probe = readXlsx(bytes, name, { wantSheet: () => false, limits });
       const rv = probe.sheetNames.some((s) => WANTED.has(s.toLowerCase()));
       // Not RVTools: read every sheet so other formats (or a clear "not an inventory") can be told.
-      const wb = rv ? readXlsx(bytes, name, { wantSheet: (s) => WANTED.has(s.toLowerCase()), limits }) : readXlsx(bytes, name, { limits });
+      const wb = rv ? readXlsx(bytes, name, { wantSheet: (s) => WANTED.has(s.toLowerCase()), keepColumn: rvtoolsColumnFilter, limits }) : readXlsx(bytes, name, { limits });
       return { path, name, format: 'xlsx', tables: wb.tables, sheetNames: wb.sheetNames };
     }
     const csvs = names.filter((n) => /\.csv$/i.test(n) && !n.startsWith('__MACOSX/'));

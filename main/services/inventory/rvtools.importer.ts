@@ -110,6 +110,18 @@ const SHEET_COLUMNS = {
   vSource: { name: ['Name', 'vSourceName', 'VI SDK Server'], uuid: ['VI SDK UUID', 'vCenter UUID', 'Instance UUID', 'vSourceUUID'], fullName: ['Fullname', 'Full name', 'vSourceFullName'] },
 } as const;
 
+/**
+ * Which columns of an RVTools tab the importer reads: the mapped ones, plus every non-standard
+ * vInfo column (custom attributes). Skipping the rest while parsing halves the work on big exports.
+ */
+export function rvtoolsColumnFilter(sheetName: string): ((header: string) => boolean) | undefined {
+  const sheet = RVTOOLS_SHEETS.find((s) => s.toLowerCase() === rvtoolsSheetOf(sheetName));
+  if (!sheet) return undefined;
+  const spec: Record<string, readonly string[]> = sheet === 'vInfo' ? VINFO : SHEET_COLUMNS[sheet];
+  const wanted = new Set(Object.values(spec).flat().map(normHeader));
+  return sheet === 'vInfo' ? (h) => wanted.has(normHeader(h)) || !isStandardVinfo(h) : (h) => wanted.has(normHeader(h));
+}
+
 /** Sheet name as RVTools writes it, from a sheet name or a CSV file name (`RVTools_tabvInfo.csv`). */
 export function rvtoolsSheetOf(name: string): string | null {
   const m = /(?:^|tab)(v[A-Za-z]+|dv[A-Za-z]+|vSC_VMK)(?:\.csv)?$/i.exec(name.replace(/^.*[\\/]/, ''));
