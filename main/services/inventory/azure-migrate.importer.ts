@@ -32,14 +32,14 @@ export const azureMigrateImporter: Importer = {
   // The starred "*Server name" header is Azure Migrate's alone: claim the file even when other
   // required columns are missing, so the user hears which ones.
   detect: (f) => Math.max(headerScore(f, ['*Server name', '*Cores', '*Memory (In MB)'], ['*OS name', 'IP addresses', 'Disk 1 size (In GB)']), f.format === 'csv' && f.tables[0]?.headers.some((h) => /^\*\s*server name$/i.test(h)) ? 0.95 : 0),
-  read([file], ctx) {
+  async read([file], ctx) {
     const table = file!.tables[0]!;
     // "Disk N size (In GB)" columns, however many the file has.
     const diskCols = table.headers
       .map((h, i) => ({ m: /^disk\s*(\d+)\s*size\s*\(in\s*gb\)$/i.exec(h.trim()), i, h }))
       .filter((x) => x.m)
       .map((x) => ({ n: Number(x.m![1]), i: x.i, h: x.h }));
-    const out = readRows(file!, AZURE_COLUMNS, ['name', 'cores', 'memory'], ['name'], ctx, (r) => {
+    const out = await readRows(file!, AZURE_COLUMNS, ['name', 'cores', 'memory'], ['name'], ctx, (r) => {
       const name = r.text('name');
       if (!name) {
         r.skip('name', 'Server name is empty; row skipped');

@@ -60,7 +60,8 @@ export class InventoryService {
     for (const [i, p] of opts.paths.entries()) {
       progress?.(i, opts.paths.length, `Reading ${p.replace(/^.*[\\/]/, '')}`);
       opts.onProgress?.('read', i, opts.paths.length);
-      const file = await loadFile(p, limits);
+      const name = p.replace(/^.*[\\/]/, '');
+      const file = await loadFile(p, limits, { ...(signal ? { signal } : {}), onSheet: (sheet, k, n) => progress?.(k, n, `Reading ${name}: sheet ${sheet}`) });
       // Let cancel requests and progress events through between the synchronous parsing steps.
       await new Promise((r) => setImmediate(r));
       if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
@@ -75,10 +76,10 @@ export class InventoryService {
     for (const g of groups) {
       await new Promise((r) => setImmediate(r));
       if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
-      const batch = importers[g.kind].read(g.files, {
+      const batch = await importers[g.kind].read(g.files, {
         signal,
         progress: (done, total) => {
-          progress?.(done, total, `Reading ${g.files[0]!.name}`);
+          progress?.(done, total, `Joining ${g.files.length > 1 ? `${g.files.length} files` : g.files[0]!.name}`);
           opts.onProgress?.('rows', done, total);
         },
       });

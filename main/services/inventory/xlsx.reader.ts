@@ -214,8 +214,8 @@ export interface XlsxWorkbook {
   tables: Table[];
 }
 
-/** Reads an .xlsx workbook's sheets into tables. */
-export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions = {}): XlsxWorkbook {
+/** Opens a workbook: sheet list, the wanted sheets' XML inflated, shared strings parsed. */
+function openXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // First pass: only the workbook index, to know which sheet files to inflate.
   const index = unzipBounded(bytes, fileName, (n) => n === 'xl/workbook.xml' || n === 'xl/_rels/workbook.xml.rels', limits);
@@ -224,11 +224,31 @@ export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOpti
   const paths = new Set(wanted.map((s) => s.path));
   const files = unzipBounded(bytes, fileName, (n) => paths.has(n) || n === 'xl/sharedStrings.xml', limits);
   const shared = files['xl/sharedStrings.xml'] ? parseSharedStrings(utf8.decode(files['xl/sharedStrings.xml'])) : [];
-  const tables: Table[] = [];
-  for (const s of wanted) {
+  const parse = (s: SheetRef): Table => {
     const data = files[s.path];
     if (!data) throw new WorkbenchError('import-corrupt', `${fileName}: the workbook lists sheet ${s.name} but its data (${s.path}) is missing; the file is damaged.`);
-    tables.push(parseSheetXml(utf8.decode(data), shared, s.name, fileName, limits.maxRows, opts.keepColumn?.(s.name)));
+    const table = parseSheetXml(utf8.decode(data), shared, s.name, fileName, limits.maxRows, opts.keepColumn?.(s.name));
+    delete files[s.path];
+    return table;
+  };
+  return { sheetNames: sheets.map((s) => s.name), wanted, parse };
+}
+
+/** Reads an .xlsx workbook's sheets into tables. */
+export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions = {}): XlsxWorkbook {
+  const wb = openXlsx(bytes, fileName, opts);
+  return { sheetNames: wb.sheetNames, tables: wb.wanted.map(wb.parse) };
+}
+
+/** Same as readXlsx, yielding to the event loop between sheets (progress, cancel). */
+export async function readXlsxAsync(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions & { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<XlsxWorkbook> {
+  const wb = openXlsx(bytes, fileName, opts);
+  const tables: Table[] = [];
+  for (const [i, s] of wb.wanted.entries()) {
+    opts.onSheet?.(s.name, i, wb.wanted.length);
+    await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+    tables.push(wb.parse(s));
   }
-  return { sheetNames: sheets.map((s) => s.name), tables };
+  return { sheetNames: wb.sheetNames, tables };
 }
