@@ -54,18 +54,17 @@ export const azureMigrateImporter: Importer = {
       if (vmId) { s.identity.instanceUuid = vmId; p['identity.instanceUuid'] = r.prov('vmId'); }
       const fqdn = r.text('fqdn');
       if (fqdn) { s.identity.fqdn = fqdn; p['identity.fqdn'] = r.prov('fqdn'); }
+      // A non-numeric value is already reported by num(); an empty required cell is reported here.
       const cores = r.num('cores', 'Cores');
-      if (cores === undefined) r.skip('cores', 'Cores is required; left 0');
-      else {
+      if (cores !== undefined) {
         s.cpu.vcpus = Math.round(cores);
         p['cpu.vcpus'] = r.prov('cores');
-      }
+      } else if (!r.text('cores')) r.skip('cores', 'Cores is required but empty; left 0');
       const mem = r.num('memory', 'Memory (In MB)');
-      if (mem === undefined) r.skip('memory', 'Memory (In MB) is required; left 0');
-      else {
+      if (mem !== undefined) {
         s.memoryMiB = mem;
         p.memoryMiB = r.prov('memory');
-      }
+      } else if (!r.text('memory')) r.skip('memory', 'Memory (In MB) is required but empty; left 0');
       const osn = r.text('osName');
       if (osn) { s.os.reported = [osn, r.text('osVersion')].filter(Boolean).join(' '); p['os.reported'] = r.prov('osName'); }
       s.os.family = osFamily(osn);
