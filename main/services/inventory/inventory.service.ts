@@ -38,8 +38,6 @@ export interface ImportOptions {
   kind?: ImporterKind;
   removeGone?: boolean;
   taskId?: string;
-  /** CLI progress (the UI gets task.progress events). */
-  onProgress?(stage: string, done: number, total: number | null): void;
 }
 
 const SKIPPED_CAP = 2000;
@@ -59,7 +57,6 @@ export class InventoryService {
     const loaded: { file: LoadedFile; kind: ImporterKind }[] = [];
     for (const [i, p] of opts.paths.entries()) {
       progress?.(i, opts.paths.length, `Reading ${p.replace(/^.*[\\/]/, '')}`);
-      opts.onProgress?.('read', i, opts.paths.length);
       const name = p.replace(/^.*[\\/]/, '');
       const file = await loadFile(p, limits, { ...(signal ? { signal } : {}), onSheet: (sheet, k, n) => progress?.(k, n, `Reading ${name}: sheet ${sheet}`) });
       // Let cancel requests and progress events through between the synchronous parsing steps.
@@ -80,7 +77,6 @@ export class InventoryService {
         signal,
         progress: (done, total) => {
           progress?.(done, total, `Joining ${g.files.length > 1 ? `${g.files.length} files` : g.files[0]!.name}`);
-          opts.onProgress?.('rows', done, total);
         },
       });
       batches.push(batch);
@@ -127,7 +123,8 @@ export class InventoryService {
         this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record] } });
         return {
           importId,
-          files: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.files.length === 1 ? b.servers.length : b.servers.length }))),
+          // Per-tab RVTools CSVs read together share one count: the VMs of the export.
+          files: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.servers.length }))),
           servers: incoming.length,
           added: merged.added,
           updated: merged.updated,

@@ -398,7 +398,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
       const path = cellText(row[d.path]);
       if (path && d.path >= 0) disk.path = path;
       s.disks.push(disk);
-      s.provenance.disks = `vDisk r${rowNo}`.replace(/r\d+$/, 'rows');
+      s.provenance.disks = 'vDisk rows';
     });
   } else if (vinfo.rows.length) {
     warnings.push('No vDisk tab: per-disk sizes are not available; storage totals come from vInfo Provisioned/In Use.');
