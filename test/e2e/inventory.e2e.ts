@@ -54,6 +54,14 @@ test('a consultant imports a real RVTools export through the wizard, filters the
   await page.keyboard.press('Shift+ArrowDown');
   await expect(page.getByText('2 selected')).toBeVisible();
 
+  // Column chooser: show Used storage, hide Source.
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('group', { name: 'Columns' }).getByLabel('Used').check();
+  await page.getByRole('group', { name: 'Columns' }).getByLabel('Source').uncheck();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('columnheader', { name: 'Used' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Source' })).toHaveCount(0);
+
   // Export the selection as an Excel workbook and see where it went.
   await page.getByRole('button', { name: 'Export…' }).click();
   const exp = page.getByRole('dialog', { name: 'Export servers' });
