@@ -27,7 +27,7 @@ export async function importCommand(files: string[], o: ImportCliOptions, out: {
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
   let projectFile = path.resolve(o.project);
   if (!projectFile.endsWith(PROJECT_FILE_EXTENSION) && !projectFile.endsWith('.json')) projectFile += PROJECT_FILE_EXTENSION;
-  const bar = new cliProgress.SingleBar({ stream: out.stderr, format: 'Importing [{bar}] {value} rows {stage}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar({ stream: out.stderr, format: 'Importing [{bar}] {percentage}% {stage}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
   let barStarted = false;
   const unsubscribe = services.events.subscribe((event, payload) => {
     if (event !== 'task.progress') return;

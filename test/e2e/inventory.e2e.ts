@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test, expect, screenshot } from './fixtures';
 
@@ -53,6 +54,14 @@ test('a consultant imports a real RVTools export through the wizard, filters the
   await page.keyboard.press('Shift+ArrowDown');
   await expect(page.getByText('2 selected')).toBeVisible();
 
+  // Column chooser: show Used storage, hide Source.
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('group', { name: 'Columns' }).getByLabel('Used').check();
+  await page.getByRole('group', { name: 'Columns' }).getByLabel('Source').uncheck();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('columnheader', { name: 'Used' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Source' })).toHaveCount(0);
+
   // Export the selection as an Excel workbook and see where it went.
   await page.getByRole('button', { name: 'Export…' }).click();
   const exp = page.getByRole('dialog', { name: 'Export servers' });
@@ -70,6 +79,9 @@ test('a file that is not an inventory gets a clear message and the project is un
   const before = await page.getByTestId('total-servers').textContent();
   await page.getByRole('button', { name: 'Import…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import inventory' });
+  // The browser shell has no native file dialog: Browse opens the in-app file browser instead.
+  await dialog.getByText('Browse the workbench machine…').click();
+  await expect(dialog.getByRole('listbox', { name: 'Files' })).toBeVisible();
   await dialog.getByLabel('File path').fill(path.join(SAMPLES, 'sms_get-servers_empty-catalog_response.json'));
   await dialog.getByRole('button', { name: 'Add' }).click();
   await dialog.getByRole('button', { name: /^Import/ }).click();
@@ -78,4 +90,25 @@ test('a file that is not an inventory gets a clear message and the project is un
   await screenshot(page, 'inventory-import-error');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('total-servers')).toHaveText(before ?? '');
+});
+
+test('skipped rows are listed with row, column, value and reason, and an import can be undone', async ({ page, workbench }) => {
+  const file = path.join(workbench.dir, 'azure-migrate.csv');
+  await writeFile(file, '*Server name;*Cores;*Memory (In MB);*OS name;Disk 1 size (In GB)\r\napp01;4;8192;Windows Server 2019;128\r\napp02;four;4096;Ubuntu 22.04;64\r\n;2;2048;Ubuntu;32\r\n');
+  await workbench.open(page);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByRole('button', { name: 'Import inventory…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import inventory' });
+  await dialog.getByLabel('File path').fill(file);
+  await dialog.getByLabel('File path').press('Enter');
+  await dialog.getByRole('button', { name: /^Import/ }).click();
+  const skipped = dialog.getByRole('table', { name: 'Skipped rows' });
+  await expect(skipped.getByRole('row').nth(1)).toContainText(/azure-migrate\.csv.*3.*\*Cores \(B\).*four.*not a non-negative number/);
+  await expect(skipped.getByRole('row').nth(2)).toContainText(/4.*\*Server name \(A\).*Server name is empty/);
+  await expect(dialog.getByTestId('import-report')).toContainText('Azure Migrate CSV');
+  await screenshot(page, 'inventory-import-skipped');
+  await dialog.getByRole('button', { name: 'View catalog' }).click();
+  await expect(page.getByTestId('total-servers')).toHaveText('2');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByText('No servers in this project')).toBeVisible();
 });

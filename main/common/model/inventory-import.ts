@@ -170,10 +170,13 @@ export function mergeInventory(existing: Server[], incoming: Server[], opts: { n
       }
     }
   }
-  const sources = new Set(incoming.map((s) => `${s.source.kind}|${s.source.name}`));
+  // "Same source" is the same VM manager (vCenter) of the same kind when known: next month's export
+  // has another file name. Without a manager, any server of that kind without one is in scope.
+  const scope = (s: Server) => `${s.source.kind}|${(s.vmManager.id ?? s.vmManager.name ?? '*').toLowerCase()}`;
+  const sources = new Set(incoming.map(scope));
   const gone: { id: string; name: string }[] = [];
   existing.forEach((s, i) => {
-    if (!touched.has(i) && sources.has(`${s.source.kind}|${s.source.name}`)) gone.push({ id: s.id, name: s.name });
+    if (!touched.has(i) && sources.has(scope(s))) gone.push({ id: s.id, name: s.name });
   });
   let servers = result;
   let removed = 0;

@@ -32,14 +32,14 @@ export const azureMigrateImporter: Importer = {
   // The starred "*Server name" header is Azure Migrate's alone: claim the file even when other
   // required columns are missing, so the user hears which ones.
   detect: (f) => Math.max(headerScore(f, ['*Server name', '*Cores', '*Memory (In MB)'], ['*OS name', 'IP addresses', 'Disk 1 size (In GB)']), f.format === 'csv' && f.tables[0]?.headers.some((h) => /^\*\s*server name$/i.test(h)) ? 0.95 : 0),
-  read([file], ctx) {
+  async read([file], ctx) {
     const table = file!.tables[0]!;
     // "Disk N size (In GB)" columns, however many the file has.
     const diskCols = table.headers
       .map((h, i) => ({ m: /^disk\s*(\d+)\s*size\s*\(in\s*gb\)$/i.exec(h.trim()), i, h }))
       .filter((x) => x.m)
       .map((x) => ({ n: Number(x.m![1]), i: x.i, h: x.h }));
-    const out = readRows(file!, AZURE_COLUMNS, ['name', 'cores', 'memory'], ['name'], ctx, (r) => {
+    const out = await readRows(file!, AZURE_COLUMNS, ['name', 'cores', 'memory'], ['name'], ctx, (r) => {
       const name = r.text('name');
       if (!name) {
         r.skip('name', 'Server name is empty; row skipped');
@@ -54,18 +54,17 @@ export const azureMigrateImporter: Importer = {
       if (vmId) { s.identity.instanceUuid = vmId; p['identity.instanceUuid'] = r.prov('vmId'); }
       const fqdn = r.text('fqdn');
       if (fqdn) { s.identity.fqdn = fqdn; p['identity.fqdn'] = r.prov('fqdn'); }
+      // A non-numeric value is already reported by num(); an empty required cell is reported here.
       const cores = r.num('cores', 'Cores');
-      if (cores === undefined) r.skip('cores', 'Cores is required; left 0');
-      else {
+      if (cores !== undefined) {
         s.cpu.vcpus = Math.round(cores);
         p['cpu.vcpus'] = r.prov('cores');
-      }
+      } else if (!r.text('cores')) r.skip('cores', 'Cores is required but empty; left 0');
       const mem = r.num('memory', 'Memory (In MB)');
-      if (mem === undefined) r.skip('memory', 'Memory (In MB) is required; left 0');
-      else {
+      if (mem !== undefined) {
         s.memoryMiB = mem;
         p.memoryMiB = r.prov('memory');
-      }
+      } else if (!r.text('memory')) r.skip('memory', 'Memory (In MB) is required but empty; left 0');
       const osn = r.text('osName');
       if (osn) { s.os.reported = [osn, r.text('osVersion')].filter(Boolean).join(' '); p['os.reported'] = r.prov('osName'); }
       s.os.family = osFamily(osn);

@@ -44,10 +44,10 @@ export const cmfIntakeImporter: Importer = {
   kind: 'cmf-intake-csv',
   label: 'Cloud Migration Factory intake CSV',
   detect: (f) => headerScore(f, ['server_name'], ['server_os_family', 'server_fqdn', 'wave_name', 'app_name', 'r_type', 'aws_region']),
-  read([file], ctx) {
+  async read([file], ctx) {
     const fqdns = new Map<string, string>();
     const dupFqdn: string[] = [];
-    const out = readRows(file!, CMF_COLUMNS, ['name'], ['name'], ctx, (r) => {
+    const out = await readRows(file!, CMF_COLUMNS, ['name'], ['name'], ctx, (r) => {
       const name = r.text('name');
       if (!name) {
         r.skip('name', 'server_name is empty; row skipped');

@@ -27,14 +27,14 @@ export function headerScore(file: LoadedFile, required: string[], optional: stri
   return 0.7 + 0.3 * opt;
 }
 
-export function readRows<F extends string>(
+export async function readRows<F extends string>(
   file: LoadedFile,
   spec: Record<F, readonly string[]>,
   required: NoInfer<F>[],
   keyFields: NoInfer<F>[],
   ctx: ImportContext,
   build: (r: RowReader<F>) => Server | null,
-): { servers: Server[]; skipped: SkippedRow[]; warnings: string[] } {
+): Promise<{ servers: Server[]; skipped: SkippedRow[]; warnings: string[] }> {
   const table = file.tables[0];
   if (!table || table.headers.length === 0) throw new WorkbenchError('import-empty', `${file.name} is empty.`);
   const cols = mapColumns(table, spec, keyFields);
@@ -74,16 +74,17 @@ export function readRows<F extends string>(
     }
     return n;
   };
-  table.rows.forEach((row, r) => {
-    if ((r & 1023) === 1023) {
-      throwIfAborted(ctx.signal);
+  for (let r = 0; r < table.rows.length; r++) {
+    if ((r & 2047) === 2047) {
       ctx.progress?.(r, table.rows.length);
+      await new Promise((res) => setImmediate(res));
+      throwIfAborted(ctx.signal);
     }
-    reader.row = row;
+    reader.row = table.rows[r]!;
     reader.rowNo = table.rowNumbers[r]!;
     const s = build(reader);
     if (s) servers.push(s);
-  });
+  }
   if (table.formulaCells) warnings.push(`${file.name}: ${table.formulaCells} cells start with "=" (spreadsheet formulas exported as text); they were read as text.`);
   return { servers, skipped, warnings };
 }

@@ -37,7 +37,7 @@ export interface Importer {
   /** How sure (0..1) this importer is that it reads the file; 0 means not at all. */
   detect(file: LoadedFile): number;
   /** Reads a group of files of this kind (RVTools per-tab CSVs come as a group). */
-  read(files: LoadedFile[], ctx: ImportContext): ImportBatch;
+  read(files: LoadedFile[], ctx: ImportContext): Promise<ImportBatch>;
 }
 
 export function osFamily(...names: (string | undefined)[]): OsFamily {

@@ -2,15 +2,16 @@ import { promises as fs } from 'node:fs';
 import { WorkbenchError } from '../../common/model/errors';
 import { basename, type LoadedFile } from './importer';
 import { readCsv } from './csv.reader';
-import { readXlsx, unzipBounded } from './xlsx.reader';
+import { readXlsx, readXlsxAsync } from './xlsx.reader';
+import { unzipBounded } from './zip.reader';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
-import { RVTOOLS_SHEETS, rvtoolsSheetOf } from './rvtools.importer';
+import { RVTOOLS_SHEETS, rvtoolsColumnFilter, rvtoolsSheetOf } from './rvtools.importer';
 import type { Table } from './table';
 
 const WANTED = new Set(RVTOOLS_SHEETS.map((s) => s.toLowerCase()));
 
 /** Turns bytes into tables (or JSON), whatever the container: xlsx, zip of CSVs, CSV, JSON. */
-export function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits = DEFAULT_LIMITS): LoadedFile {
+export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits = DEFAULT_LIMITS, io: { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<LoadedFile> {
   const name = basename(path);
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (bytes.length === 0) throw new WorkbenchError('import-empty', `${name} is empty (0 bytes).`);
@@ -24,7 +25,7 @@ export function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits 
       const probe = readXlsx(bytes, name, { wantSheet: () => false, limits });
       const rv = probe.sheetNames.some((s) => WANTED.has(s.toLowerCase()));
       // Not RVTools: read every sheet so other formats (or a clear "not an inventory") can be told.
-      const wb = rv ? readXlsx(bytes, name, { wantSheet: (s) => WANTED.has(s.toLowerCase()), limits }) : readXlsx(bytes, name, { limits });
+      const wb = await readXlsxAsync(bytes, name, { ...(rv ? { wantSheet: (s: string) => WANTED.has(s.toLowerCase()), keepColumn: rvtoolsColumnFilter } : {}), limits, ...io });
       return { path, name, format: 'xlsx', tables: wb.tables, sheetNames: wb.sheetNames };
     }
     const csvs = names.filter((n) => /\.csv$/i.test(n) && !n.startsWith('__MACOSX/'));
@@ -50,7 +51,7 @@ export function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits 
   return { path, name, format: 'csv', tables: [t], sheetNames: [t.name], encoding: t.encoding };
 }
 
-export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMITS): Promise<LoadedFile> {
+export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMITS, io: { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<LoadedFile> {
   let stat;
   try {
     stat = await fs.stat(path);
@@ -64,5 +65,5 @@ export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMI
       `${basename(path)} is ${Math.round(stat.size / 2 ** 20)} MiB; the workbench reads inventory files up to ${Math.round(limits.maxFileBytes / 2 ** 20)} MiB. A real RVTools export of 20,000 VMs is about 30 MiB: is this the right file?`,
     );
   }
-  return loadBytes(new Uint8Array(await fs.readFile(path)), path, limits);
+  return loadBytes(new Uint8Array(await fs.readFile(path)), path, limits, io);
 }

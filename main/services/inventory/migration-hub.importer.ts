@@ -45,8 +45,8 @@ export const migrationHubImporter: Importer = {
     // The template requires ExternalId plus at least one of the matching keys.
     return score >= 0.7 && score > 0.75 ? score : score * 0.5;
   },
-  read([file], ctx) {
-    const out = readRows(file!, MIGRATION_HUB_COLUMNS, ['externalId'], [...KEYS], ctx, (r) => {
+  async read([file], ctx) {
+    const out = await readRows(file!, MIGRATION_HUB_COLUMNS, ['externalId'], [...KEYS], ctx, (r) => {
       const name = r.text('vmName') ?? r.text('hostName') ?? r.text('ip') ?? r.text('externalId');
       if (!r.text('externalId')) {
         r.skip('externalId', 'ExternalId is empty (the template requires it); row skipped');

@@ -110,6 +110,18 @@ const SHEET_COLUMNS = {
   vSource: { name: ['Name', 'vSourceName', 'VI SDK Server'], uuid: ['VI SDK UUID', 'vCenter UUID', 'Instance UUID', 'vSourceUUID'], fullName: ['Fullname', 'Full name', 'vSourceFullName'] },
 } as const;
 
+/**
+ * Which columns of an RVTools tab the importer reads: the mapped ones, plus every non-standard
+ * vInfo column (custom attributes). Skipping the rest while parsing halves the work on big exports.
+ */
+export function rvtoolsColumnFilter(sheetName: string): ((header: string) => boolean) | undefined {
+  const sheet = RVTOOLS_SHEETS.find((s) => s.toLowerCase() === rvtoolsSheetOf(sheetName));
+  if (!sheet) return undefined;
+  const spec: Record<string, readonly string[]> = sheet === 'vInfo' ? VINFO : SHEET_COLUMNS[sheet];
+  const wanted = new Set(Object.values(spec).flat().map(normHeader));
+  return sheet === 'vInfo' ? (h) => wanted.has(normHeader(h)) || !isStandardVinfo(h) : (h) => wanted.has(normHeader(h));
+}
+
 /** Sheet name as RVTools writes it, from a sheet name or a CSV file name (`RVTools_tabvInfo.csv`). */
 export function rvtoolsSheetOf(name: string): string | null {
   const m = /(?:^|tab)(v[A-Za-z]+|dv[A-Za-z]+|vSC_VMK)(?:\.csv)?$/i.exec(name.replace(/^.*[\\/]/, ''));
@@ -142,7 +154,7 @@ function lc(v: string | undefined): string {
 }
 
 /** Joins RVTools tabs by VM identity into servers; each value records its sheet, column and row. */
-export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (done: number) => void, signal?: AbortSignal): ImportBatch {
+export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ImportBatch> {
   const bySheet = new Map<Sheet, Table>();
   for (const t of tables) {
     const k = sheetKey(t);
@@ -186,11 +198,15 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   };
 
   let done = 0;
-  vinfo.rows.forEach((row, r) => {
-    if ((++done & 1023) === 0) {
-      throwIfAborted(signal);
-      onRow?.(done);
-    }
+  const total = [...bySheet.values()].reduce((n, t) => n + t.rows.length, 0);
+  /** Every 2,048 rows: report progress, let cancel requests in, stop if cancelled. */
+  const tick = async () => {
+    if ((++done & 2047) !== 0) return;
+    onRow?.(done, total);
+    await new Promise((r) => setImmediate(r));
+    throwIfAborted(signal);
+  };
+  const vinfoRow = (row: Cell[], r: number) => {
     const rowNo = vinfo.rowNumbers[r]!;
     const name = cellText(row[ix.vm]);
     if (!name) {
@@ -279,7 +295,11 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     index.byName.set(nameKey, index.byName.has(nameKey) ? 'ambiguous' : at);
     const bare = `|${lc(name)}`;
     if (nameKey !== bare) index.byName.set(bare, index.byName.has(bare) ? 'ambiguous' : at);
-  });
+  };
+  for (let r = 0; r < vinfo.rows.length; r++) {
+    await tick();
+    vinfoRow(vinfo.rows[r]!, r);
+  }
   if (customCols.length) warnings.push(`vInfo custom attributes kept as tags: ${customCols.map((c) => c.h).join(', ')}.`);
 
   /** Finds the vInfo VM a row of another tab belongs to: UUID, then VM ID, then name. */
@@ -318,26 +338,24 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     };
   }
 
-  function eachRow(sheet: Sheet, fn: (s: Server, row: Cell[], rowNo: number, t: Table) => void): void {
+  async function eachRow(sheet: Sheet, fn: (s: Server, row: Cell[], rowNo: number, t: Table) => void): Promise<void> {
     const t = bySheet.get(sheet);
     if (!t || t.rows.length === 0) return;
     const find = resolver(t);
     if (!find) return;
-    t.rows.forEach((row, r) => {
-      if ((++done & 1023) === 0) {
-        throwIfAborted(signal);
-        onRow?.(done);
-      }
+    for (let r = 0; r < t.rows.length; r++) {
+      await tick();
+      const row = t.rows[r]!;
       const rowNo = t.rowNumbers[r]!;
       const s = find(row, rowNo);
       if (s) fn(s, row, rowNo, t);
-    });
+    }
   }
 
   // vCPU: sockets and cores per socket.
   const cpuCols = bySheet.get('vCPU') ? mapColumns(bySheet.get('vCPU')!, SHEET_COLUMNS.vCPU) : null;
   if (cpuCols) {
-    eachRow('vCPU', (s, row, rowNo, t) => {
+    await eachRow('vCPU', (s, row, rowNo, t) => {
       const c = cpuCols.index;
       const cpus = num(t, row, rowNo, c.cpus, 'CPUs');
       const sockets = num(t, row, rowNo, c.sockets, 'Sockets');
@@ -349,7 +367,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   }
   const memCols = bySheet.get('vMemory') ? mapColumns(bySheet.get('vMemory')!, SHEET_COLUMNS.vMemory) : null;
   if (memCols) {
-    eachRow('vMemory', (s, row, rowNo, t) => {
+    await eachRow('vMemory', (s, row, rowNo, t) => {
       const size = num(t, row, rowNo, memCols.index.size, 'Size');
       if (size !== undefined && s.memoryMiB === 0) { s.memoryMiB = size; s.provenance.memoryMiB = prov('vMemory', memCols.header.size, rowNo); }
       const active = num(t, row, rowNo, memCols.index.active, 'Active');
@@ -364,7 +382,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   if (diskCols) {
     const d = diskCols.index;
     if (d.capacity < 0) warnings.push('vDisk has no Capacity column: disk sizes unknown.');
-    eachRow('vDisk', (s, row, rowNo, t) => {
+    await eachRow('vDisk', (s, row, rowNo, t) => {
       const cap = num(t, row, rowNo, d.capacity, 'Capacity');
       const disk: Disk = { label: cellText(row[d.disk]) ?? `Disk ${s.disks.length + 1}`, capacityMiB: cap ?? 0, provisionedMiB: cap ?? 0 };
       const thin = d.thin >= 0 ? cellBool(row[d.thin]) : undefined;
@@ -380,7 +398,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
       const path = cellText(row[d.path]);
       if (path && d.path >= 0) disk.path = path;
       s.disks.push(disk);
-      s.provenance.disks = `vDisk r${rowNo}`.replace(/r\d+$/, 'rows');
+      s.provenance.disks = 'vDisk rows';
     });
   } else if (vinfo.rows.length) {
     warnings.push('No vDisk tab: per-disk sizes are not available; storage totals come from vInfo Provisioned/In Use.');
@@ -388,7 +406,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   const partCols = bySheet.get('vPartition') ? mapColumns(bySheet.get('vPartition')!, SHEET_COLUMNS.vPartition) : null;
   if (partCols) {
     const c = partCols.index;
-    eachRow('vPartition', (s, row, rowNo, t) => {
+    await eachRow('vPartition', (s, row, rowNo, t) => {
       const cap = num(t, row, rowNo, c.capacity, 'Capacity');
       const free = num(t, row, rowNo, c.free, 'Free');
       s.partitions.push({ path: cellText(row[c.disk]) ?? '?', capacityMiB: cap ?? 0, ...(free !== undefined ? { freeMiB: free } : {}) });
@@ -400,7 +418,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
     const c = netCols.index;
     let noNetwork = 0;
     const fromVnetwork = new Set<Server>();
-    eachRow('vNetwork', (s, row, rowNo) => {
+    await eachRow('vNetwork', (s, row, rowNo) => {
       if (!fromVnetwork.has(s)) {
         // vNetwork is the full list; it replaces the primary-IP stub from vInfo.
         fromVnetwork.add(s);
@@ -428,7 +446,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   const snapCols = bySheet.get('vSnapshot') ? mapColumns(bySheet.get('vSnapshot')!, SHEET_COLUMNS.vSnapshot) : null;
   if (snapCols) {
     const c = snapCols.index;
-    eachRow('vSnapshot', (s, row, rowNo, t) => {
+    await eachRow('vSnapshot', (s, row, rowNo, t) => {
       const when = c.date >= 0 ? cellDate(row[c.date]) : undefined;
       const size = num(t, row, rowNo, c.size, 'Size');
       s.snapshots.push({ name: cellText(row[c.name]) ?? 'snapshot', ...(when ? { createdAt: when } : {}), ...(size !== undefined ? { sizeMiB: size } : {}) });
@@ -437,7 +455,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   }
   const toolsCols = bySheet.get('vTools') ? mapColumns(bySheet.get('vTools')!, SHEET_COLUMNS.vTools) : null;
   if (toolsCols) {
-    eachRow('vTools', (s, row, rowNo) => {
+    await eachRow('vTools', (s, row, rowNo) => {
       const tools = cellText(row[toolsCols.index.tools]);
       if (tools && toolsCols.index.tools >= 0) { s.state.tools = tools; s.provenance['state.tools'] = prov('vTools', toolsCols.header.tools, rowNo); }
     });
@@ -473,7 +491,7 @@ export function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (d
   const formulas = [...bySheet.values()].reduce((n, t) => n + t.formulaCells, 0);
   if (formulas) warnings.push(`${formulas} cell${formulas === 1 ? '' : 's'} hold formulas; their last calculated values were used.`);
   for (const [name, t] of bySheet) if (name !== 'vInfo' && t.rows.length === 0) warnings.push(`${name} tab is empty.`);
-  onRow?.(done);
+  onRow?.(total, total);
   return { kind: 'rvtools', files: [fileLabel], servers, skipped, warnings };
 }
 
@@ -496,10 +514,10 @@ export const rvtoolsImporter: Importer = {
     }
     return 0;
   },
-  read(files, ctx) {
+  async read(files, ctx) {
     const tables = files.flatMap((f) => f.tables);
     const label = files.length === 1 ? files[0]!.path : `${files.length} RVTools CSV files`;
-    const batch = readRvtoolsTables(tables, label, (n) => ctx.progress?.(n, null), ctx.signal);
+    const batch = await readRvtoolsTables(tables, label, (n, total) => ctx.progress?.(n, total), ctx.signal);
     return { ...batch, files: files.map((f) => f.path) };
   },
 };

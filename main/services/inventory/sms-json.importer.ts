@@ -45,7 +45,7 @@ export const smsJsonImporter: Importer = {
   kind: 'sms-json',
   label: 'AWS SMS GetServers JSON',
   detect: (f) => (f.format === 'json' && f.json && typeof f.json === 'object' && 'serverList' in (f.json as object) ? 1 : 0),
-  read([file]) {
+  async read([file]) {
     const parsed = GetServersSchema.safeParse(file!.json);
     if (!parsed.success) throw new WorkbenchError('import-unrecognized', `${file!.name} is JSON but not an AWS SMS GetServers response (no serverList).`);
     const skipped: SkippedRow[] = [];

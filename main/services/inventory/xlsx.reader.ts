@@ -1,7 +1,7 @@
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { WorkbenchError } from '../../common/model/errors';
 import type { Cell, Table } from './table';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
+import { unzipBounded } from './zip.reader';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -45,16 +45,6 @@ function attr(tag: string, name: string): string | undefined {
   return tag.slice(i + key.length, j);
 }
 
-function columnIndex(ref: string): number {
-  let n = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    n = n * 26 + (c - 64);
-  }
-  return n - 1;
-}
-
 interface SheetRef {
   name: string;
   path: string;
@@ -83,15 +73,23 @@ function workbookSheets(files: Record<string, Uint8Array>, fileName: string): Sh
   return out;
 }
 
+/** Value of attribute `name` inside the tag spanning [from, to), or undefined. */
+function attrIn(xml: string, from: number, to: number, key: string): string | undefined {
+  const i = xml.indexOf(key, from);
+  if (i < 0 || i >= to) return undefined;
+  const start = i + key.length;
+  return xml.slice(start, xml.indexOf('"', start));
+}
+
 /**
- * Parses one worksheet's XML into a table: a forward scan over <row> and <c> elements (no DOM),
- * using each cell's `r` reference so that sparse rows land in the right column.
+ * Parses one worksheet's XML into a table: a forward scan with indexOf over <row> and <c>
+ * elements (no DOM, no regex per cell, few temporary strings), using each cell's `r`
+ * reference so that sparse rows land in the right column.
  */
-export function parseSheetXml(xml: string, shared: string[], name: string, file: string, maxRows: number): Table {
+export function parseSheetXml(xml: string, shared: string[], name: string, file: string, maxRows: number, keepColumn?: (header: string) => boolean): Table {
   const start = xml.indexOf('<sheetData');
-  const end = xml.lastIndexOf('</sheetData>');
-  const body = start < 0 ? '' : xml.slice(start, end < 0 ? xml.length : end);
-  const re = /<row\b([^>]*)>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+  let end = xml.lastIndexOf('</sheetData>');
+  if (end < 0) end = xml.length;
   let headers: string[] | null = null;
   const rows: Cell[][] = [];
   const rowNumbers: number[] = [];
@@ -101,10 +99,13 @@ export function parseSheetXml(xml: string, shared: string[], name: string, file:
   let nextCol = 0;
   let formulaCells = 0;
   let nonEmpty = false;
+  // Columns the caller will never read are skipped once the header row is known.
+  let keep: boolean[] | null = null;
   const flush = () => {
     if (!current || !nonEmpty) return;
     if (!headers) {
-      headers = current.map((c) => (c === null ? '' : String(c).trim()));
+      headers = Array.from(current, (c) => (c === null || c === undefined ? '' : String(c).trim()));
+      if (keepColumn) keep = headers.map((h) => keepColumn(h));
     } else {
       rows.push(current);
       rowNumbers.push(currentNo);
@@ -113,51 +114,85 @@ export function parseSheetXml(xml: string, shared: string[], name: string, file:
       }
     }
   };
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(body))) {
-    if (m[1] !== undefined) {
+  let pos = start < 0 ? end : xml.indexOf('<', start + 10);
+  while (pos >= 0 && pos < end) {
+    const c1 = xml.charCodeAt(pos + 1);
+    if (c1 === 114 /* r */ && xml.startsWith('<row', pos) && (xml.charCodeAt(pos + 4) === 32 || xml.charCodeAt(pos + 4) === 62 || xml.charCodeAt(pos + 4) === 47)) {
       flush();
-      const r = attr(m[1], 'r');
+      const tagEnd = xml.indexOf('>', pos);
+      const r = attrIn(xml, pos, tagEnd, ' r="');
       currentNo = r ? Number(r) : nextRowNo;
       nextRowNo = currentNo + 1;
-      current = [];
       nextCol = 0;
       nonEmpty = false;
-      if (m[1].endsWith('/')) {
-        current = null;
-      }
+      current = xml.charCodeAt(tagEnd - 1) === 47 ? null : [];
+      pos = xml.indexOf('<', tagEnd);
       continue;
     }
-    if (!current) continue;
-    const attrs = m[2]!;
-    const inner = m[3];
-    const ref = attr(attrs, 'r');
-    const col = ref ? columnIndex(ref) : nextCol;
-    nextCol = col + 1;
-    if (inner === undefined || inner === '') continue;
-    const t = attr(attrs, 't');
-    if (inner.indexOf('<f') >= 0) formulaCells++;
-    let value: Cell = null;
-    if (t === 'inlineStr') {
-      const is = /<is>([\s\S]*?)<\/is>/.exec(inner);
-      value = is ? textRuns(is[1]!) : null;
-    } else {
-      const vs = inner.indexOf('<v>');
-      if (vs < 0) continue;
-      const raw = inner.slice(vs + 3, inner.indexOf('</v>', vs));
-      if (t === 's') value = shared[Number(raw)] ?? null;
-      else if (t === 'b') value = raw === '1' || raw === 'true';
-      else if (t === 'str' || t === 'd') value = decodeXml(raw);
-      else if (t === 'e') value = null;
-      else {
-        const n = Number(raw);
-        value = Number.isFinite(n) ? n : decodeXml(raw);
+    if (c1 === 99 /* c */ && (xml.charCodeAt(pos + 2) === 32 || xml.charCodeAt(pos + 2) === 62 || xml.charCodeAt(pos + 2) === 47)) {
+      const tagEnd = xml.indexOf('>', pos);
+      const selfClosing = xml.charCodeAt(tagEnd - 1) === 47;
+      // Every lookup stays inside this cell: an unbounded indexOf would rescan the sheet per cell.
+      const tag = xml.slice(pos, tagEnd);
+      let col = nextCol;
+      const ri = tag.indexOf(' r="');
+      if (ri >= 0) {
+        let n = 0;
+        for (let k = ri + 4; k < tag.length; k++) {
+          const ch = tag.charCodeAt(k);
+          if (ch < 65 || ch > 90) break;
+          n = n * 26 + (ch - 64);
+        }
+        col = n - 1;
       }
+      nextCol = col + 1;
+      if (selfClosing) {
+        pos = xml.indexOf('<', tagEnd);
+        continue;
+      }
+      const cellEnd = xml.indexOf('</c>', tagEnd);
+      if (cellEnd < 0) break;
+      if (keep && keep[col] !== true) {
+        pos = xml.indexOf('<', cellEnd + 4);
+        continue;
+      }
+      const inner = xml.slice(tagEnd + 1, cellEnd);
+      const ti = tag.indexOf(' t="');
+      const t = ti >= 0 ? tag.slice(ti + 4, tag.indexOf('"', ti + 4)) : undefined;
+      let value: Cell = null;
+      if (inner.startsWith('<f')) formulaCells++;
+      if (t === 'inlineStr') {
+        const is = inner.indexOf('<is>');
+        value = is >= 0 ? textRuns(inner.slice(is + 4, inner.indexOf('</is>', is))) : null;
+      } else {
+        const vs = inner.indexOf('<v>');
+        if (vs >= 0) {
+          const ve = inner.indexOf('</v>', vs);
+          if (t === 's') {
+            let n = 0;
+            for (let k = vs + 3; k < ve; k++) n = n * 10 + (inner.charCodeAt(k) - 48);
+            value = shared[n] ?? null;
+          } else {
+            const raw = inner.slice(vs + 3, ve);
+            if (t === 'b') value = raw === '1' || raw === 'true';
+            else if (t === 'str' || t === 'd') value = decodeXml(raw);
+            else if (t === 'e') value = null;
+            else {
+              const n = Number(raw);
+              value = Number.isFinite(n) ? n : decodeXml(raw);
+            }
+          }
+        }
+      }
+      if (current && value !== null && value !== '') {
+        while (current.length < col) current.push(null);
+        current[col] = value;
+        nonEmpty = true;
+      }
+      pos = xml.indexOf('<', cellEnd + 4);
+      continue;
     }
-    if (value === null || value === '') continue;
-    while (current.length < col) current.push(null);
-    current[col] = value;
-    nonEmpty = true;
+    pos = xml.indexOf('<', pos + 1);
   }
   flush();
   const hdr: string[] = headers ?? [];
@@ -169,6 +204,8 @@ export function parseSheetXml(xml: string, shared: string[], name: string, file:
 export interface XlsxReadOptions {
   /** Which sheets to parse (by name); the others are listed but not read. */
   wantSheet?: (name: string) => boolean;
+  /** Per sheet, which header columns to keep (the others are skipped while parsing). */
+  keepColumn?: (sheet: string) => ((header: string) => boolean) | undefined;
   limits?: Partial<ImportLimits>;
 }
 
@@ -177,38 +214,8 @@ export interface XlsxWorkbook {
   tables: Table[];
 }
 
-function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5 || bytes[2] === 7);
-}
-
-/** Unzips only the entries `want` accepts, refusing entries that inflate beyond the limits. */
-export function unzipBounded(bytes: Uint8Array, fileName: string, want: (name: string) => boolean, limits: ImportLimits): Record<string, Uint8Array> {
-  if (!isZip(bytes)) {
-    throw new WorkbenchError('import-corrupt', `${fileName} is not a valid .xlsx or .zip file (it does not start like a zip archive). It may be damaged or saved in another format.`);
-  }
-  let total = 0;
-  let bomb: string | null = null;
-  const filter = (f: UnzipFileInfo) => {
-    if (!want(f.name)) return false;
-    total += f.originalSize;
-    if (f.originalSize > limits.maxUncompressedBytes || total > limits.maxUncompressedBytes) bomb = `it would expand to more than ${Math.round(limits.maxUncompressedBytes / 2 ** 20)} MiB`;
-    else if (f.size > 0 && f.originalSize / f.size > limits.maxRatio && f.originalSize > 16 * 2 ** 20) bomb = `${f.name} is compressed ${Math.round(f.originalSize / f.size)}:1`;
-    return bomb === null;
-  };
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, { filter });
-  } catch (err) {
-    throw new WorkbenchError('import-corrupt', `${fileName} is damaged or truncated (${(err as Error).message}). Copy the file again from its source, or re-export it.`);
-  }
-  if (bomb) {
-    throw new WorkbenchError('import-too-large', `${fileName} was refused: ${bomb}, which no real inventory export does (possible zip bomb).`);
-  }
-  return files;
-}
-
-/** Reads an .xlsx workbook's sheets into tables. */
-export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions = {}): XlsxWorkbook {
+/** Opens a workbook: sheet list, the wanted sheets' XML inflated, shared strings parsed. */
+function openXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // First pass: only the workbook index, to know which sheet files to inflate.
   const index = unzipBounded(bytes, fileName, (n) => n === 'xl/workbook.xml' || n === 'xl/_rels/workbook.xml.rels', limits);
@@ -217,11 +224,31 @@ export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOpti
   const paths = new Set(wanted.map((s) => s.path));
   const files = unzipBounded(bytes, fileName, (n) => paths.has(n) || n === 'xl/sharedStrings.xml', limits);
   const shared = files['xl/sharedStrings.xml'] ? parseSharedStrings(utf8.decode(files['xl/sharedStrings.xml'])) : [];
-  const tables: Table[] = [];
-  for (const s of wanted) {
+  const parse = (s: SheetRef): Table => {
     const data = files[s.path];
     if (!data) throw new WorkbenchError('import-corrupt', `${fileName}: the workbook lists sheet ${s.name} but its data (${s.path}) is missing; the file is damaged.`);
-    tables.push(parseSheetXml(utf8.decode(data), shared, s.name, fileName, limits.maxRows));
+    const table = parseSheetXml(utf8.decode(data), shared, s.name, fileName, limits.maxRows, opts.keepColumn?.(s.name));
+    delete files[s.path];
+    return table;
+  };
+  return { sheetNames: sheets.map((s) => s.name), wanted, parse };
+}
+
+/** Reads an .xlsx workbook's sheets into tables. */
+export function readXlsx(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions = {}): XlsxWorkbook {
+  const wb = openXlsx(bytes, fileName, opts);
+  return { sheetNames: wb.sheetNames, tables: wb.wanted.map(wb.parse) };
+}
+
+/** Same as readXlsx, yielding to the event loop between sheets (progress, cancel). */
+export async function readXlsxAsync(bytes: Uint8Array, fileName: string, opts: XlsxReadOptions & { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<XlsxWorkbook> {
+  const wb = openXlsx(bytes, fileName, opts);
+  const tables: Table[] = [];
+  for (const [i, s] of wb.wanted.entries()) {
+    opts.onSheet?.(s.name, i, wb.wanted.length);
+    await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+    tables.push(wb.parse(s));
   }
-  return { sheetNames: sheets.map((s) => s.name), tables };
+  return { sheetNames: wb.sheetNames, tables };
 }

@@ -10,7 +10,13 @@ const SUFFIXES = ['.xlsx', '.xlsm', '.csv', '.zip', '.json'];
 const FORMATS = 'RVTools (.xlsx, per-tab .csv or a .zip of them), AWS Migration Hub import CSV, Azure Migrate CSV, Cloud Migration Factory intake CSV, AWS SMS GetServers JSON';
 
 function ChooseStep({ onImport }: { onImport(paths: string[], removeGone: boolean): void }) {
-  const { appInfo } = useWorkbenchShallow((s) => ({ appInfo: s.appInfo }));
+  const { appInfo, importFilesPicked } = useWorkbenchShallow((s) => ({ appInfo: s.appInfo, importFilesPicked: s.importFilesPicked }));
+  const [browseOpen, setBrowseOpen] = useState(false);
+  const browse = async () => {
+    const picked = await importFilesPicked();
+    if (picked === null) setBrowseOpen(true);
+    else add(picked);
+  };
   const [paths, setPaths] = useState<string[]>([]);
   const [typed, setTyped] = useState('');
   const [removeGone, setRemoveGone] = useState(false);
@@ -62,8 +68,16 @@ function ChooseStep({ onImport }: { onImport(paths: string[], removeGone: boolea
           </button>
         </div>
       </label>
-      <details className="browse">
-        <summary>Browse the workbench machine</summary>
+      <details className="browse" open={browseOpen} onToggle={(e) => setBrowseOpen((e.target as HTMLDetailsElement).open)}>
+        <summary
+          onClick={(e) => {
+            e.preventDefault();
+            if (browseOpen) setBrowseOpen(false);
+            else void browse();
+          }}
+        >
+          Browse the workbench machine…
+        </summary>
         <FileBrowser startDir={appInfo?.sampleDir ?? appInfo?.homeDir ?? '/'} suffixes={SUFFIXES} onPickFile={(e) => add([e.path])} />
       </details>
       <h3>Files to import</h3>
@@ -108,7 +122,7 @@ function Report() {
         <div><span className="total-value">{formatCount(r.updated)}</span><span className="total-label">Updated</span></div>
         <div><span className="total-value">{formatCount(r.unchanged)}</span><span className="total-label">Unchanged</span></div>
         <div><span className="total-value">{formatCount(r.gone.length)}</span><span className="total-label">{r.removed ? 'Removed' : 'No longer in export'}</span></div>
-        <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows skipped</span></div>
+        <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows or values skipped</span></div>
       </div>
       <ul className="plain-list small">
         {r.files.map((f) => (

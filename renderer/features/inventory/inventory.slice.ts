@@ -34,6 +34,8 @@ export interface InventorySlice {
   importDialogToggled(open: boolean): void;
   importRequested(paths: string[], opts: { removeGone: boolean }): Promise<void>;
   importCancelled(): Promise<void>;
+  /** The native multi-file dialog where the shell has one; null where it has not (browser shell). */
+  importFilesPicked(): Promise<string[] | null>;
   importReset(): void;
   exportDialogToggled(open: boolean): void;
   exportRequested(format: ExportFormat, path: string, ids?: string[]): Promise<{ path: string; rows: number } | null>;
@@ -119,6 +121,10 @@ export const createInventorySlice: SliceCreator<InventorySlice> = (set, get) => 
   async importCancelled() {
     const st = get().importState;
     if (st.phase === 'running') await invoke('tasks.cancel', { taskId: st.taskId }).catch(() => undefined);
+  },
+  async importFilesPicked() {
+    const picked = await invoke('files.pick', { mode: 'open-multi', title: 'Import inventory', suffixes: ['.xlsx', '.xlsm', '.csv', '.zip', '.json'] }).catch(() => ({ supported: false, paths: [] as string[] }));
+    return picked.supported ? picked.paths : null;
   },
   importReset() {
     set({ importState: { phase: 'idle' } });

@@ -42,6 +42,19 @@ describe('re-import merges by identity', () => {
     expect(project.document.inventory.servers).toHaveLength(4);
   });
 
+  it('next month\'s export under another file name finds the gone VMs of the same vCenter only', async () => {
+    const dir = await tempDir();
+    const head = ['VM', 'Powerstate', 'CPUs', 'Memory', 'VM UUID', 'VI SDK Server'];
+    const nov = await writeWorkbook(dir, 'RVTools_2026-11.xlsx', { vInfo: [head, ['a', 'poweredOn', 1, 1024, 'u-a', 'vc1'], ['b', 'poweredOn', 1, 1024, 'u-b', 'vc1']] });
+    const other = await writeWorkbook(dir, 'RVTools_vc2.xlsx', { vInfo: [head, ['x', 'poweredOn', 1, 1024, 'u-x', 'vc2']] });
+    const dec = await writeWorkbook(dir, 'RVTools_2026-12.xlsx', { vInfo: [head, ['a', 'poweredOn', 2, 1024, 'u-a', 'vc1']] });
+    const { inventory } = makeInventory();
+    await inventory.import({ paths: [nov, other] });
+    const r = await inventory.import({ paths: [dec] });
+    expect(r.gone.map((g) => g.name)).toEqual(['b']);
+    expect(r.updated).toBe(1);
+  });
+
   it('a second source enriches servers it shares by name instead of duplicating them', () => {
     const rv = { ...blankServer('web01', { kind: 'rvtools', name: 'rv.xlsx' }), id: 'S1', memoryMiB: 4096, cpu: { vcpus: 2 } };
     const cmf = blankServer('WEB01', { kind: 'cmf-intake-csv', name: 'intake.csv' });

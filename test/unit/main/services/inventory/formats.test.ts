@@ -4,6 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { makeInventory, tempDir, writeWorkbook } from '../../../../helpers/inventory-fixtures';
 import { toCsv } from '../../../../../main/services/inventory/catalog.exporter';
+import { ProjectDocumentSchema } from '../../../../../main/common/model/project';
 
 /** Header eras and containers: each test writes the file a real tool would, then imports it. */
 describe('RVTools header eras', () => {
@@ -56,6 +57,7 @@ describe('RVTools header eras', () => {
     expect(a!.cpu).toEqual({ vcpus: 2, sockets: 1, coresPerSocket: 2 });
     expect(a!.nics).toEqual([{ label: 'Network adapter 1', network: 'prod', mac: '00:50:56:aa:bb:cc', connected: true, ipv4: ['10.1.1.1', '10.1.1.2'], ipv6: [] }]);
     // The vMemory row has only a name, shared by two VMs: skipped with the reason, not guessed.
+    expect(() => ProjectDocumentSchema.parse(project.document)).not.toThrow();
     expect(report.skipped).toEqual([expect.objectContaining({ sheet: 'vMemory', row: 2, value: 'web', reason: expect.stringContaining('several VMs') })]);
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { totalProvisionedMiB, totalUsedMiB } from '../../../../../main/common/model/server';
 import { isWorkbenchError } from '../../../../../main/common/model/errors';
+import { ProjectDocumentSchema } from '../../../../../main/common/model/project';
 import { makeInventory, sample, tempDir } from '../../../../helpers/inventory-fixtures';
 
 /**
@@ -36,6 +37,8 @@ describe('real sample exports', () => {
     expect(first.storage).toEqual({ provisionedMiB: 86201, usedMiB: 62420 });
     expect(first.os.family).toBe('windows');
     expect(first.provenance.memoryMiB).toBe('vInfo!Memory r2');
+    // What was imported is a valid document (the service only spot-checks with the schema).
+    expect(() => ProjectDocumentSchema.parse(project.document)).not.toThrow();
   });
 
   it('small-complete RVTools workbook: 3 VMs joined across vDisk, vPartition, vNetwork, vSnapshot, vTools', async () => {
@@ -56,6 +59,7 @@ describe('real sample exports', () => {
     expect(db.partitions.map((p) => p.path)).toEqual(['C:\\', 'D:\\']);
     expect(servers[0]!.state.tools).toBe('toolsOk');
     expect(servers[0]!.utilization?.cpuAvgPct).toBe(35);
+    expect(() => ProjectDocumentSchema.parse(project.document)).not.toThrow();
   });
 
   it('Cloud Migration Factory intake: 8 servers, `;` multi-values split, the duplicate FQDN reported', async () => {

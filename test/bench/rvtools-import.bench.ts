@@ -1,0 +1,69 @@
+// Import of a generated 10,000-VM RVTools workbook (vInfo, vCPU, vMemory, vDisk, vPartition, vNetwork),
+// against Debian's python3-openpyxl reading every cell of the same workbook in read-only mode.
+// Targets (issue 3): ours ≤ 3 s and ≤ 0.5 × openpyxl. Prints figures; asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeXlsx } from '../../main/services/inventory/xlsx.writer';
+import { generateRvtools } from '../helpers/rvtools-generator';
+import { makeInventory } from '../helpers/inventory-fixtures';
+
+const VMS = Number(process.env.BENCH_VMS ?? 10_000);
+const RUNS = 3;
+const PYTHON = '/usr/bin/python3';
+const OPENPYXL = `
+import sys, time
+import openpyxl
+t = time.perf_counter()
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+cells = 0
+for ws in wb.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        for v in row:
+            cells += 1
+print(cells, time.perf_counter() - t)
+`;
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-bench-'));
+try {
+  const sheets = generateRvtools(VMS);
+  const file = path.join(dir, `RVTools_export_${VMS}.xlsx`);
+  await writeFile(file, writeXlsx(sheets));
+  const cells = sheets.reduce((n, s) => n + s.rows.reduce((m, r) => m + r.length, 0), 0);
+  console.log(`workbook: ${VMS.toLocaleString('en-US')} VMs, ${sheets.map((s) => `${s.name} ${s.rows.length - 1}`).join(', ')} rows, ${cells.toLocaleString('en-US')} cells, ${((await stat(file)).size / 2 ** 20).toFixed(1)} MiB`);
+
+  const ours: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { inventory, project } = makeInventory();
+    const t0 = performance.now();
+    const report = await inventory.import({ paths: [file] });
+    ours.push((performance.now() - t0) / 1000);
+    if (i === 0) console.log(`ours: ${report.servers} servers, ${project.document.inventory.servers.reduce((n, s) => n + s.disks.length, 0)} disks, ${report.skippedTotal} skipped`);
+  }
+
+  const py: { wall: number; inner: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(PYTHON, ['-c', OPENPYXL, file], { encoding: 'utf8', timeout: 600_000 });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.status !== 0) {
+      console.log(`openpyxl failed: ${r.stderr || r.error?.message}`);
+      break;
+    }
+    const [n, inner] = r.stdout.trim().split(/\s+/).map(Number);
+    py.push({ wall, inner: inner! });
+    if (i === 0) console.log(`openpyxl: ${n!.toLocaleString('en-US')} cells read`);
+  }
+  const best = (a: number[]) => Math.min(...a);
+  const ourBest = best(ours);
+  console.log(`ours (full import: unzip, parse, join, validate, merge, commit): best ${ourBest.toFixed(2)} s of ${ours.map((x) => x.toFixed(2)).join(', ')}  [target ≤ 3 s]`);
+  if (py.length) {
+    const pyWall = best(py.map((p) => p.wall));
+    const pyInner = best(py.map((p) => p.inner));
+    console.log(`openpyxl read-only, all cells: best ${pyInner.toFixed(2)} s in Python (${pyWall.toFixed(2)} s with interpreter start)`);
+    console.log(`ratio ours/openpyxl: ${(ourBest / pyInner).toFixed(2)}× (vs wall ${(ourBest / pyWall).toFixed(2)}×)  [target ≤ 0.5×]`);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { makeInventory, sample, tempDir } from '../../../../helpers/inventory-fixtures';
+import { readXlsx } from '../../../../../main/services/inventory/xlsx.reader';
+import { toCsv } from '../../../../../main/services/inventory/catalog.exporter';
+
+describe('catalog exports', () => {
+  it('writes an xlsx that our reader (and so Excel) reads back, and says where', async () => {
+    const { inventory } = makeInventory();
+    await inventory.import({ paths: [sample('rvtools_mjvincent_rvtools-small-complete.xlsx')] });
+    const dir = await tempDir();
+    const res = await inventory.export('xlsx', path.join(dir, 'catalog'));
+    expect(res).toEqual({ path: path.join(dir, 'catalog.xlsx'), rows: 3 });
+    const wb = readXlsx(new Uint8Array(await readFile(res.path)), 'catalog.xlsx');
+    expect(wb.tables[0]!.headers.slice(0, 4)).toEqual(['Name', 'Source', 'VM manager', 'Power']);
+    expect(wb.tables[0]!.rows.map((r) => r[0])).toEqual(['sample-web-01', 'sample-db-01', 'sample-archive-01']);
+    expect(wb.tables[0]!.rows[1]![12]).toBe(16384);
+  });
+
+  it('a re-import of our own Migration Hub export finds the same servers', async () => {
+    const { inventory } = makeInventory();
+    await inventory.import({ paths: [sample('rvtools_mjvincent_rvtools-small-complete.xlsx')] });
+    const dir = await tempDir();
+    const res = await inventory.export('migration-hub-csv', path.join(dir, 'mh.csv'));
+    const rows = parse(await readFile(res.path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toMatchObject({ 'VMware.VMName': 'sample-db-01', 'RAM.TotalSizeInMB': '16384', 'CPU.NumberOfLogicalCores': '4', IPAddress: '10.10.2.20' });
+    const r = await inventory.import({ paths: [res.path] });
+    expect(r.files[0]!.kind).toBe('migration-hub-csv');
+    expect(r.added).toBe(0);
+  });
+
+  it('MGN import CSV carries waves, apps and launch fields from a CMF intake', async () => {
+    const { inventory } = makeInventory();
+    await inventory.import({ paths: [sample('cmf_intake_server-list.csv')] });
+    const dir = await tempDir();
+    const res = await inventory.export('mgn-csv', path.join(dir, 'mgn.csv'));
+    const rows = parse(await readFile(res.path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'us-east-1', 'mgn:wave:name': 'Wave 1', 'mgn:app:name': 'app01-hr', 'mgn:server:platform': 'WINDOWS', 'mgn:launch:instance-type': 'm4.large', 'mgn:launch:nic:0:security-group-id:0': 'sg-1111' });
+  });
+
+  it('CSV cells that a spreadsheet would run as formulas are neutralised', () => {
+    expect(toCsv([['=cmd|calc', 'a,b', 'x"y']])).toBe('\uFEFF\'=cmd|calc,"a,b","x""y"\r\n');
+  });
+});
