@@ -121,8 +121,13 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await form.getByRole('combobox', { name: 'Instance type' }).press('Enter');
   await form.getByLabel('Subnet', { exact: true }).fill('subnet-0a1b2c3d4e5f60001');
   await form.getByLabel('Security groups', { exact: true }).fill('sg-0123456789abcdef0');
+  // MUC-WEB16 runs Windows: a shell script is flagged, PowerShell is right.
   await form.getByLabel('Script kind').selectOption('shell');
   await form.getByRole('textbox', { name: 'Script', exact: true }).fill('systemctl enable --now nginx');
+  await form.getByRole('button', { name: 'Apply to 1 server' }).click();
+  await expect(form.getByText(/runs windows but its configuration script is shell\..*Fix: Write the script in PowerShell/)).toBeVisible();
+  await form.getByLabel('Script kind').selectOption('powershell');
+  await form.getByRole('textbox', { name: 'Script', exact: true }).fill('Install-WindowsFeature Web-Server');
   await form.getByRole('button', { name: 'Apply to 1 server' }).click();
   await expect(page.getByText(/Ready to export/)).toBeVisible();
   await expect(page.getByRole('tab', { name: /Billing/ })).toContainText('✓');
@@ -145,7 +150,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   expect(instances).toHaveLength(count + 1);
   const webInstance = instances.find(([id]) => id.startsWith('MUCWEB'))!;
   expect(webInstance[1].DependsOn).toEqual(['LaunchGroup1Ready']);
-  expect(JSON.stringify(template)).toContain('systemctl enable --now nginx');
+  expect(JSON.stringify(template)).toContain('Install-WindowsFeature Web-Server');
 
   // The bundle as a zip next to it.
   await page.getByLabel('One zip file').check();
