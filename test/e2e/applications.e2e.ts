@@ -170,3 +170,27 @@ test('an application that is not ready is shown with its errors and cannot be sa
   await expect(page.getByRole('button', { name: 'Save template' })).toBeDisabled();
   await screenshot(page, 'export-blocked');
 });
+
+test('recording the known network shows a server whose subnet and security group are in different VPCs, with the fix', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
+  await page.getByRole('tab', { name: 'Application' }).click();
+  const settings = page.getByRole('form', { name: 'Application settings' });
+  await settings.getByLabel('New wave name').fill('Wave 4 — retail');
+  await settings.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(settings.getByRole('combobox').first()).toHaveValue(/^wave-/);
+  await settings.getByRole('button', { name: 'Save', exact: true }).click();
+  await settings.getByLabel('Known network').fill('subnet-0a1b2c3d4e5f60002 vpc-0aaaaaaaaaaaaaaaa app\nsg-0123456789abcdef0 vpc-0bbbbbbbbbbbbbbbb shop-sg\nnonsense');
+  await expect(settings.getByText(/Not understood: nonsense/)).toBeVisible();
+  await settings.getByLabel('Known network').fill('subnet-0a1b2c3d4e5f60002 vpc-0aaaaaaaaaaaaaaaa app\nsg-0123456789abcdef0 vpc-0bbbbbbbbbbbbbbbb shop-sg');
+  await settings.getByRole('button', { name: /Save known network \(1 subnets, 1 security groups\)/ }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).not.toContainText('✓');
+  await page.getByTestId('group-Database').locator('.member-row').first().click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await expect(form.getByText(/SHOP-DB01: cutover security group sg-0123456789abcdef0 is in vpc-0bbbbbbbbbbbbbbbb, but subnet subnet-0a1b2c3d4e5f60002 is in vpc-0aaaaaaaaaaaaaaaa\..*Fix: Use security groups of vpc-0aaaaaaaaaaaaaaaa/)).toBeVisible();
+  await screenshot(page, 'applications-vpc-mismatch');
+  // Undo takes the known network back, and with it the error.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
+});

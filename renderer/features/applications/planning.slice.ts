@@ -1,6 +1,7 @@
 import type { InstanceTypeInfo } from '../../../main/common/model/instance-types';
 import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ApplicationPatch, LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
+import type { KnownNetwork } from '../../../main/common/model/planning';
 import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
 import type { ExportPreview, ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
 import { ClientError, invoke } from '../../ipc/client';
@@ -38,6 +39,9 @@ export interface PlanningSlice {
   applicationSettingsSaved(applicationId: string, patch: ApplicationPatch): Promise<boolean>;
   launchSettingsApplied(serverIds: string[], patch: LaunchSettingsPatch): Promise<boolean>;
   suggestionsAccepted(suggestions: GroupingSuggestion[]): Promise<boolean>;
+  /** Creates a wave and returns its id (null when refused). */
+  waveAdded(name: string): Promise<string | null>;
+  knownNetworkSaved(network: KnownNetwork): Promise<boolean>;
   exportPreviewRequested(request: ExportRequest): Promise<void>;
   templateSaveRequested(request: ExportRequest, path: string): Promise<boolean>;
   bundleSaveRequested(request: ExportRequest, path: string, zip: boolean): Promise<boolean>;
@@ -143,6 +147,14 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       if (first) set({ activeApplicationId: first });
       get().noticeShown('success', `Created ${suggestions.length} application${suggestions.length === 1 ? '' : 's'} (Undo removes them one by one).`);
       return true;
+    },
+
+    async waveAdded(name) {
+      const waveId = newId('wave');
+      return (await get().planEdited({ type: 'wave.create', waveId, name })) ? waveId : null;
+    },
+    knownNetworkSaved(network) {
+      return get().planEdited({ type: 'network.set', network });
     },
 
     async exportPreviewRequested(request) {
