@@ -194,3 +194,23 @@ test('recording the known network shows a server whose subnet and security group
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
 });
+
+test('suggestions turn a naming pattern into an application with launch groups in tier order', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
+  await page.getByRole('button', { name: 'Suggest…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Suggest applications' });
+  await dialog.getByRole('radio', { name: 'Naming pattern' }).check();
+  const hv = dialog.locator('li', { hasText: /^HV/ });
+  await expect(hv).toContainText('12 servers');
+  await screenshot(page, 'applications-suggestions');
+  await hv.getByRole('checkbox').check();
+  await dialog.getByRole('button', { name: 'Create 1 application' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: /^HV/ })).toHaveAttribute('aria-selected', 'true');
+  const groups = page.getByRole('list', { name: 'Launch order' }).locator('> li');
+  const total = await groups.evaluateAll((els) => els.reduce((n, el) => n + Number(/(\d+) servers?$/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0));
+  expect(total).toBe(12);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('tab', { name: /^HV/ })).toHaveCount(0);
+});
