@@ -29,7 +29,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
 
   // A new application with two launch groups.
   await page.getByLabel('New application name').fill('Billing');
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Add application' }).click();
   await expect(page.getByRole('tab', { name: /Billing/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByText('Billing has no servers.')).toBeVisible();
   await page.getByRole('button', { name: '+ Add launch group' }).click();
@@ -178,7 +178,7 @@ test('recording the known network shows a server whose subnet and security group
   await page.getByRole('tab', { name: 'Application' }).click();
   const settings = page.getByRole('form', { name: 'Application settings' });
   await settings.getByLabel('New wave name').fill('Wave 4 — retail');
-  await settings.getByRole('button', { name: 'Add', exact: true }).click();
+  await settings.getByRole('button', { name: 'Add wave' }).click();
   await expect(settings.getByRole('combobox').first()).toHaveValue(/^wave-/);
   await settings.getByRole('button', { name: 'Save', exact: true }).click();
   await settings.getByLabel('Known network').fill('subnet-0a1b2c3d4e5f60002 vpc-0aaaaaaaaaaaaaaaa app\nsg-0123456789abcdef0 vpc-0bbbbbbbbbbbbbbbb shop-sg\nnonsense');

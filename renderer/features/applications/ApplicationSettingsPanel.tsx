@@ -65,6 +65,7 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
             <input aria-label="New wave name" value={newWave} placeholder="Wave 4 — …" onChange={(e) => setNewWave(e.target.value)} />
             <button
               type="button"
+              aria-label="Add wave"
               disabled={!newWave.trim()}
               onClick={() =>
                 void addWave(newWave.trim()).then((id) => {

@@ -205,7 +205,7 @@ export function ApplicationsScreen() {
                 }}
               >
                 <input aria-label="New application name" placeholder="New application" value={newName} onChange={(e) => setNewName(e.target.value)} />
-                <button type="submit" disabled={!newName.trim()}>
+                <button type="submit" disabled={!newName.trim()} aria-label="Add application">
                   Add
                 </button>
               </form>
