@@ -214,3 +214,17 @@ test('suggestions turn a naming pattern into an application with launch groups i
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByRole('tab', { name: /^HV/ })).toHaveCount(0);
 });
+
+test('without a native dialog, the bundle folder is chosen in the in-app folder browser', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
+  await page.getByLabel('Application').selectOption({ label: 'WebShop' });
+  await page.getByRole('button', { name: 'Browse…' }).nth(1).click();
+  const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Up one folder' }).click();
+  const shown = (await dialog.locator('.file-browser-path .mono').textContent())!;
+  await dialog.getByRole('button', { name: 'Use this folder' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByLabel('Bundle location')).toHaveValue(new RegExp(`^${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?webshop-handoff$`));
+});
