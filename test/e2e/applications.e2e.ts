@@ -211,6 +211,15 @@ test('suggestions turn a naming pattern into an application with launch groups i
   const groups = page.getByRole('list', { name: 'Launch order' }).locator('> li');
   const total = await groups.evaluateAll((els) => els.reduce((n, el) => n + Number(/(\d+) servers?$/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0));
   expect(total).toBe(12);
+  // Size every HV server at once: each gets the cheapest type that fits its vCPUs and memory.
+  await page.getByRole('region', { name: 'Servers' }).getByLabel('Search servers').fill('HV-');
+  await page.getByRole('button', { name: 'Select all shown' }).click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await expect(form.getByText(/12 servers: HV-.* has no instance type/)).toBeVisible();
+  await form.getByRole('button', { name: 'Size each of the 12 to the cheapest fitting type' }).click();
+  await expect(form.getByText(/has no instance type/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(form.getByText(/12 servers: HV-.* has no instance type/)).toBeVisible();
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByRole('tab', { name: /^HV/ })).toHaveCount(0);
 });

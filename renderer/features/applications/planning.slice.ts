@@ -3,6 +3,8 @@ import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ApplicationPatch, LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
 import type { KnownNetwork } from '../../../main/common/model/planning';
 import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
+import { cheapestFit } from '../../../main/common/assess/right-size';
+import { placementsByServer } from '../../../main/common/model/planning';
 import type { ExportPreview, ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
 import { ClientError, invoke } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
@@ -38,6 +40,8 @@ export interface PlanningSlice {
   applicationDeleted(applicationId: string): Promise<boolean>;
   applicationSettingsSaved(applicationId: string, patch: ApplicationPatch): Promise<boolean>;
   launchSettingsApplied(serverIds: string[], patch: LaunchSettingsPatch): Promise<boolean>;
+  /** Gives each server the cheapest catalog type that fits its vCPUs and memory (one undoable edit). */
+  serversSizedToFit(serverIds: string[]): Promise<boolean>;
   suggestionsAccepted(suggestions: GroupingSuggestion[]): Promise<boolean>;
   /** Creates a wave and returns its id (null when refused). */
   waveAdded(name: string): Promise<string | null>;
@@ -134,6 +138,29 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
     async launchSettingsApplied(serverIds, patch) {
       const ok = await get().planEdited({ type: 'launchSettings.set', serverIds, patch });
       if (ok) get().noticeShown('success', `Launch settings applied to ${serverIds.length} server${serverIds.length === 1 ? '' : 's'}.`);
+      return ok;
+    },
+    async serversSizedToFit(serverIds) {
+      const doc = get().document;
+      const catalog = get().instanceTypes;
+      if (!doc || !catalog.length) return false;
+      const placements = placementsByServer(doc.planning);
+      const byId = new Map(doc.inventory.servers.map((x) => [x.id, x]));
+      const entries: { serverId: string; patch: LaunchSettingsPatch }[] = [];
+      let unsized = 0;
+      for (const id of serverIds) {
+        const server = byId.get(id);
+        const region = doc.planning.applications.find((a) => a.id === placements.get(id)?.applicationId)?.awsRegion;
+        const fit = server ? cheapestFit(server, catalog, region) : undefined;
+        if (fit) entries.push({ serverId: id, patch: { instanceType: fit.type } });
+        else unsized++;
+      }
+      if (!entries.length) {
+        get().noticeShown('warning', 'No catalog type fits the selected servers (vCPU, memory and architecture).');
+        return false;
+      }
+      const ok = await get().planEdited({ type: 'launchSettings.setEach', entries });
+      if (ok) get().noticeShown(unsized ? 'warning' : 'success', `Sized ${entries.length} server${entries.length === 1 ? '' : 's'} to the cheapest fitting type${unsized ? `; ${unsized} had no fitting type` : ''}.`);
       return ok;
     },
     async suggestionsAccepted(suggestions) {
