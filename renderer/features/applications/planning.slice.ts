@@ -26,6 +26,8 @@ export interface PlanningSlice {
   exportError: string | null;
   exportWritten: string[];
   instanceTypesRequested(): Promise<void>;
+  /** Planning is under way: start the validator now so the first export does not wait for it. */
+  validatorWarmUpRequested(): void;
   applicationSelected(applicationId: string | null): void;
   serverSelectionChanged(ids: string[], anchor?: string | null): void;
   /** Every planning edit goes through here: applied at once locally (the same pure edit), then in main. */
@@ -77,6 +79,11 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       } catch (err) {
         get().noticeShown('error', `The EC2 catalog could not be loaded: ${(err as Error).message}`);
       }
+    },
+
+    validatorWarmUpRequested() {
+      // Best effort: a failure here shows up, with its message, on the first export.
+      void invoke('export.warmUp', {}).catch(() => undefined);
     },
 
     applicationSelected(applicationId) {

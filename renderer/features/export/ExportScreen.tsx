@@ -246,7 +246,12 @@ export function ExportScreen() {
               ))}
             </ul>
           ) : null}
-          <pre className="template-text mono" aria-label="Template preview" tabIndex={0}>
+          {!p ? (
+            <p className="preview-wait muted" role="status">
+              {s.error ? 'No preview.' : 'Building the template and running AWS\'s CloudFormation validator (its first start takes a few seconds)…'}
+            </p>
+          ) : null}
+          <pre className="template-text mono" aria-label="Template preview" tabIndex={0} hidden={!p}>
             {tpl ? (tpl.body.length > PREVIEW_CHARS ? `${tpl.body.slice(0, PREVIEW_CHARS)}\n… (${tpl.body.length - PREVIEW_CHARS} more characters in the file)` : tpl.body) : ''}
           </pre>
         </section>
