@@ -96,6 +96,15 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
 
+  // Between groups: one database server into the web group, then back with Undo.
+  const moving = group(page, 'Database').locator('.member-row').last();
+  await moving.click();
+  await mouseDrag(page, moving, group(page, 'Web').locator('.group-head'));
+  await expect(group(page, 'Web').getByTestId('group-count')).toHaveText('2 servers');
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(group(page, 'Web').getByTestId('group-count')).toHaveText('1 server');
+
   // Launch settings: bulk edit the database group, with inline validation naming the fix.
   await catalog.getByLabel('Search servers').fill('');
   await group(page, 'Database').getByRole('button', { name: 'Database', exact: true }).click();
