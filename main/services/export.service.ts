@@ -30,7 +30,7 @@ const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
 export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
-  private run(request: ExportRequest, doc: ProjectDocument): { preview: ExportPreview; templates: BuiltTemplate[]; reports: CfnValidationReport[] } {
+  private async run(request: ExportRequest, doc: ProjectDocument, opts: { validateInvalidPlans: boolean }): Promise<{ preview: ExportPreview; templates: BuiltTemplate[]; reports: CfnValidationReport[] }> {
     const app = doc.planning.applications.find((a) => a.id === request.applicationId);
     if (!app) throw new WorkbenchError('not-found', `No application with id ${request.applicationId} in this project.`);
     const planIssues = validateApplication(doc, app, { catalog: this.deps.catalog.lookup() });
@@ -42,7 +42,10 @@ export class ExportService {
       if (!(err instanceof WorkbenchError)) throw err;
       buildError = err.message;
     }
-    const reports = templates.map((t) => this.deps.validator.validate(t.body, t.fileName, { region: app.awsRegion }));
+    const reports: CfnValidationReport[] = [];
+    // A save refused for plan errors need not wait for the validator; a preview shows both.
+    const skipValidator = hasErrors(planIssues) && !opts.validateInvalidPlans;
+    for (const t of skipValidator ? [] : templates) reports.push(await this.deps.validator.validate(t.body, t.fileName, { region: app.awsRegion }));
     const blockedBy = hasErrors(planIssues) || buildError ? 'plan' : reports.some((r) => !r.ok) ? 'validator' : null;
     const preview: ExportPreview = {
       applicationId: app.id,
@@ -56,8 +59,8 @@ export class ExportService {
     return { preview, templates, reports };
   }
 
-  preview(request: ExportRequest): ExportPreview {
-    return this.run(request, this.deps.document()).preview;
+  async preview(request: ExportRequest): Promise<ExportPreview> {
+    return (await this.run(request, this.deps.document(), { validateInvalidPlans: true })).preview;
   }
 
   /** The refusal, with every reason: plan errors with their fixes, or the validator's messages. */
@@ -71,7 +74,7 @@ export class ExportService {
   }
 
   async saveTemplate(request: ExportRequest, target: string): Promise<ExportWritten> {
-    const { preview, templates } = this.run(request, this.deps.document());
+    const { preview, templates } = await this.run(request, this.deps.document(), { validateInvalidPlans: false });
     if (preview.blockedBy) this.refuse(preview);
     const abs = path.resolve(target);
     await fs.mkdir(path.dirname(abs), { recursive: true });
@@ -88,7 +91,7 @@ export class ExportService {
 
   async saveBundle(request: ExportRequest, target: string, opts: { zip: boolean }): Promise<ExportWritten> {
     const doc = this.deps.document();
-    const { preview, templates, reports } = this.run(request, doc);
+    const { preview, templates, reports } = await this.run(request, doc, { validateInvalidPlans: false });
     if (preview.blockedBy) this.refuse(preview);
     const app = doc.planning.applications.find((a) => a.id === request.applicationId)!;
     const files = buildBundleFiles({ doc, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });

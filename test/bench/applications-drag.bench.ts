@@ -1,6 +1,7 @@
 // A drag of 500 selected servers into a launch group, measured in Chromium (target ≤ 100 ms from
 // drop to the group showing them), against the same drag of 1 server in the same run.
 // Needs a build first (node scripts/build.mjs). Run: npm run bench applications-drag
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,10 @@ import { serve } from '../../main/cli/serve.command';
 import { applyEdit } from '../../main/common/model/edits';
 import { docWithServers, makeServer } from '../helpers/plan-fixtures';
 
+if (!existsSync('out/renderer/index.html')) {
+  console.error('applications-drag: build the renderer first (node scripts/build.mjs).');
+  process.exit(1);
+}
 const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-bench-drag-'));
 let doc = docWithServers(0);
 doc = { ...doc, inventory: { ...doc.inventory, servers: [...Array.from({ length: 500 }, (_, i) => makeServer(`a${i}`, { name: `BENCH-A${String(i).padStart(3, '0')}` })), ...Array.from({ length: 1000 }, (_, i) => makeServer(`b${i}`, { name: `BENCH-B${String(i).padStart(4, '0')}` }))] } };

@@ -29,7 +29,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
 
   // A new application with two launch groups.
   await page.getByLabel('New application name').fill('Billing');
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Add application' }).click();
   await expect(page.getByRole('tab', { name: /Billing/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByText('Billing has no servers.')).toBeVisible();
   await page.getByRole('button', { name: '+ Add launch group' }).click();
@@ -96,6 +96,15 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
 
+  // Between groups: one database server into the web group, then back with Undo.
+  const moving = group(page, 'Database').locator('.member-row').last();
+  await moving.click();
+  await mouseDrag(page, moving, group(page, 'Web').locator('.group-head'));
+  await expect(group(page, 'Web').getByTestId('group-count')).toHaveText('2 servers');
+  await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(group(page, 'Web').getByTestId('group-count')).toHaveText('1 server');
+
   // Launch settings: bulk edit the database group, with inline validation naming the fix.
   await catalog.getByLabel('Search servers').fill('');
   await group(page, 'Database').getByRole('button', { name: 'Database', exact: true }).click();
@@ -121,8 +130,13 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await form.getByRole('combobox', { name: 'Instance type' }).press('Enter');
   await form.getByLabel('Subnet', { exact: true }).fill('subnet-0a1b2c3d4e5f60001');
   await form.getByLabel('Security groups', { exact: true }).fill('sg-0123456789abcdef0');
+  // MUC-WEB16 runs Windows: a shell script is flagged, PowerShell is right.
   await form.getByLabel('Script kind').selectOption('shell');
   await form.getByRole('textbox', { name: 'Script', exact: true }).fill('systemctl enable --now nginx');
+  await form.getByRole('button', { name: 'Apply to 1 server' }).click();
+  await expect(form.getByText(/runs windows but its configuration script is shell\..*Fix: Write the script in PowerShell/)).toBeVisible();
+  await form.getByLabel('Script kind').selectOption('powershell');
+  await form.getByRole('textbox', { name: 'Script', exact: true }).fill('Install-WindowsFeature Web-Server');
   await form.getByRole('button', { name: 'Apply to 1 server' }).click();
   await expect(page.getByText(/Ready to export/)).toBeVisible();
   await expect(page.getByRole('tab', { name: /Billing/ })).toContainText('✓');
@@ -145,7 +159,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   expect(instances).toHaveLength(count + 1);
   const webInstance = instances.find(([id]) => id.startsWith('MUCWEB'))!;
   expect(webInstance[1].DependsOn).toEqual(['LaunchGroup1Ready']);
-  expect(JSON.stringify(template)).toContain('systemctl enable --now nginx');
+  expect(JSON.stringify(template)).toContain('Install-WindowsFeature Web-Server');
 
   // The bundle as a zip next to it.
   await page.getByLabel('One zip file').check();
@@ -164,4 +178,71 @@ test('an application that is not ready is shown with its errors and cannot be sa
   await expect(page.getByRole('list', { name: 'Findings' })).toContainText('PAY-DB01 has no instance type. Fix: Pick one in Launch settings');
   await expect(page.getByRole('button', { name: 'Save template' })).toBeDisabled();
   await screenshot(page, 'export-blocked');
+});
+
+test('recording the known network shows a server whose subnet and security group are in different VPCs, with the fix', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
+  await page.getByRole('tab', { name: 'Application' }).click();
+  const settings = page.getByRole('form', { name: 'Application settings' });
+  await settings.getByLabel('New wave name').fill('Wave 4 — retail');
+  await settings.getByRole('button', { name: 'Add wave' }).click();
+  await expect(settings.getByRole('combobox').first()).toHaveValue(/^wave-/);
+  await settings.getByRole('button', { name: 'Save', exact: true }).click();
+  await settings.getByLabel('Known network').fill('subnet-0a1b2c3d4e5f60002 vpc-0aaaaaaaaaaaaaaaa app\nsg-0123456789abcdef0 vpc-0bbbbbbbbbbbbbbbb shop-sg\nnonsense');
+  await expect(settings.getByText(/Not understood: nonsense/)).toBeVisible();
+  await settings.getByLabel('Known network').fill('subnet-0a1b2c3d4e5f60002 vpc-0aaaaaaaaaaaaaaaa app\nsg-0123456789abcdef0 vpc-0bbbbbbbbbbbbbbbb shop-sg');
+  await settings.getByRole('button', { name: /Save known network \(1 subnets, 1 security groups\)/ }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).not.toContainText('✓');
+  await page.getByTestId('group-Database').locator('.member-row').first().click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await expect(form.getByText(/SHOP-DB01: cutover security group sg-0123456789abcdef0 is in vpc-0bbbbbbbbbbbbbbbb, but subnet subnet-0a1b2c3d4e5f60002 is in vpc-0aaaaaaaaaaaaaaaa\..*Fix: Use security groups of vpc-0aaaaaaaaaaaaaaaa/)).toBeVisible();
+  await screenshot(page, 'applications-vpc-mismatch');
+  // Undo takes the known network back, and with it the error.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
+});
+
+test('suggestions turn a naming pattern into an application with launch groups in tier order', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
+  await page.getByRole('button', { name: 'Suggest…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Suggest applications' });
+  await dialog.getByRole('radio', { name: 'Naming pattern' }).check();
+  const hv = dialog.locator('li', { hasText: /^HV/ });
+  await expect(hv).toContainText('12 servers');
+  await screenshot(page, 'applications-suggestions');
+  await hv.getByRole('checkbox').check();
+  await dialog.getByRole('button', { name: 'Create 1 application' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('tab', { name: /^HV/ })).toHaveAttribute('aria-selected', 'true');
+  const groups = page.getByRole('list', { name: 'Launch order' }).locator('> li');
+  const total = await groups.evaluateAll((els) => els.reduce((n, el) => n + Number(/(\d+) servers?$/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0));
+  expect(total).toBe(12);
+  // Size every HV server at once: each gets the cheapest type that fits its vCPUs and memory.
+  await page.getByRole('region', { name: 'Servers' }).getByLabel('Search servers').fill('HV-');
+  await page.getByRole('button', { name: 'Select all shown' }).click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await expect(form.getByText(/12 servers: HV-.* has no instance type/)).toBeVisible();
+  await form.getByRole('button', { name: 'Size each of the 12 to the cheapest fitting type' }).click();
+  await expect(form.getByText(/has no instance type/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(form.getByText(/12 servers: HV-.* has no instance type/)).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('tab', { name: /^HV/ })).toHaveCount(0);
+});
+
+test('without a native dialog, the bundle folder is chosen in the in-app folder browser', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
+  await page.getByLabel('Application').selectOption({ label: 'WebShop' });
+  await page.getByRole('button', { name: 'Browse…' }).nth(1).click();
+  const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Up one folder' }).click();
+  const shown = (await dialog.locator('.file-browser-path .mono').textContent())!;
+  await dialog.getByRole('button', { name: 'Use this folder' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByLabel('Bundle location')).toHaveValue(new RegExp(`^${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?webshop-handoff$`));
 });

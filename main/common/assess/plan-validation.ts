@@ -105,7 +105,6 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
   const sgVpc = new Map((doc.planning.network?.securityGroups ?? []).map((s) => [s.id, s.vpcId]));
 
   for (const [groupIndex, g] of app.groups.entries()) {
-    const waitsForSignal = true;
     for (const serverId of g.serverIds) {
       const server = servers.get(serverId);
       const at = { serverId, groupId: g.id };
@@ -208,7 +207,8 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
           push({ ...at, severity: 'warning', code: 'script-kind-mismatch', field: 'configScript', message: `${who} runs ${server.os.family} but its configuration script is ${s.configScript.kind}.`, fix: osWin ? 'Write the script in PowerShell.' : 'Write the script as a shell script.' });
         }
       }
-      const userData = renderUserData({ osFamily: server.os.family, script: s.configScript, signal: waitsForSignal ? { handleLogicalId: `LaunchGroup${groupIndex + 1}ReadyHandle`, uniqueId: logicalId } : undefined });
+      // Sized with the WaitCondition signal added (the larger of the two launch-order variants).
+      const userData = renderUserData({ osFamily: server.os.family, script: s.configScript, signal: { handleLogicalId: `LaunchGroup${groupIndex + 1}ReadyHandle`, uniqueId: logicalId } });
       if (userData && userData.estimatedBytes > USER_DATA_LIMIT_BYTES) {
         push({ ...at, severity: 'error', code: 'user-data-too-large', field: 'configScript', message: `${who}: user data would be ${Math.ceil(userData.estimatedBytes / 1024)} KB; EC2 accepts at most 16 KB.`, fix: 'Shorten the configuration script, or have it download the rest (from S3 or SSM) at first boot.' });
       }

@@ -57,11 +57,12 @@ class DistinctParams {
   constructor(
     private readonly prefix: string,
     private readonly make: (value: string, name: string) => { [key: string]: Json },
+    private readonly claim: (name: string, what: string) => string,
   ) {}
   nameFor(value: string): string {
     let name = this.byValue.get(value);
     if (!name) {
-      name = `${this.prefix}${this.byValue.size + 1}`;
+      name = this.claim(`${this.prefix}${this.byValue.size + 1}`, `parameter for ${value}`);
       this.byValue.set(value, name);
     }
     return name;
@@ -145,19 +146,20 @@ function planServers(doc: ProjectDocument, app: Application): ServerPlan[] {
 
 function buildPart(app: Application, plans: ServerPlan[], part: number, parts: number, opts: CloudFormationOptions): CfnTemplate {
   const usesTest = plans.some((p) => p.settings.testSubnetId || p.settings.testSecurityGroupIds.length);
-  const subnets = new DistinctParams('Subnet', (value) => ({ Type: 'AWS::EC2::Subnet::Id', Default: value, Description: `Cutover subnet (planned: ${value})` }));
-  const testSubnets = new DistinctParams('TestSubnet', (value) => ({ Type: 'AWS::EC2::Subnet::Id', Default: value, Description: `Test-launch subnet (planned: ${value})` }));
-  const keys = new DistinctParams('KeyPair', (value) => ({ Type: 'AWS::EC2::KeyPair::KeyName', Default: value, Description: `EC2 key pair (planned: ${value})` }));
-  const kmsKeys = new DistinctParams('KmsKey', (value) => ({ Type: 'String', Default: value, Description: 'KMS key (ID, ARN or alias) that encrypts the root volumes' }));
-  const amiParams: [string, { [key: string]: Json }][] = [];
-  const resources: { [key: string]: Json } = {};
-  const outputs: { [key: string]: Json } = {};
-  const taken = new Set<string>();
+  // Parameters, resources and outputs share one namespace of logical IDs in a template.
+  const taken = new Set<string>(['VpcId', 'LaunchMode']);
   const claim = (name: string, what: string) => {
     if (taken.has(name)) throw new WorkbenchError('export-invalid', `Two template entries would both be named ${name} (${what}). Give the server a different logical ID.`, { logicalId: name });
     taken.add(name);
     return name;
   };
+  const subnets = new DistinctParams('Subnet', (value) => ({ Type: 'AWS::EC2::Subnet::Id', Default: value, Description: `Cutover subnet (planned: ${value})` }), claim);
+  const testSubnets = new DistinctParams('TestSubnet', (value) => ({ Type: 'AWS::EC2::Subnet::Id', Default: value, Description: `Test-launch subnet (planned: ${value})` }), claim);
+  const keys = new DistinctParams('KeyPair', (value) => ({ Type: 'AWS::EC2::KeyPair::KeyName', Default: value, Description: `EC2 key pair (planned: ${value})` }), claim);
+  const kmsKeys = new DistinctParams('KmsKey', (value) => ({ Type: 'String', Default: value, Description: 'KMS key (ID, ARN or alias) that encrypts the root volumes' }), claim);
+  const amiParams: [string, { [key: string]: Json }][] = [];
+  const resources: { [key: string]: Json } = {};
+  const outputs: { [key: string]: Json } = {};
   const groupIndexes = [...new Set(plans.map((p) => p.groupIndex))];
   const handleName = (gi: number) => `LaunchGroup${gi + 1}ReadyHandle`;
   const waitName = (gi: number) => `LaunchGroup${gi + 1}Ready`;

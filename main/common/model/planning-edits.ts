@@ -87,6 +87,8 @@ export const PlanningEditSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('servers.move'), serverIds, target: ServerTargetSchema }).strict(),
   z.object({ type: z.literal('launchSettings.set'), serverIds, patch: LaunchSettingsPatchSchema }).strict(),
   z.object({ type: z.literal('network.set'), network: KnownNetworkSchema }).strict(),
+  /** A different change per server in one undoable step (e.g. each server sized to fit). */
+  z.object({ type: z.literal('launchSettings.setEach'), entries: z.array(z.object({ serverId: id, patch: LaunchSettingsPatchSchema }).strict()).min(1).max(100_000) }).strict(),
 ]);
 export type PlanningEdit = z.infer<typeof PlanningEditSchema>;
 
@@ -266,5 +268,11 @@ export function applyPlanningEdit(doc: ProjectDocument, edit: PlanningEdit): Pro
       return setLaunchSettings(doc, edit.serverIds, edit.patch);
     case 'network.set':
       return withPlanning(doc, { ...p, network: edit.network });
+    case 'launchSettings.setEach': {
+      assertServersExist(doc, edit.entries.map((e) => e.serverId));
+      const launchSettings = { ...p.launchSettings };
+      for (const e of edit.entries) launchSettings[e.serverId] = patchLaunchSettings(launchSettings[e.serverId] ?? emptyLaunchSettings(), e.patch);
+      return withPlanning(doc, { ...p, launchSettings });
+    }
   }
 }

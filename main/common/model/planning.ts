@@ -166,3 +166,28 @@ export function resolveLogicalIds(serverIds: readonly string[], names: ReadonlyM
 export function applicationServerIds(app: Application): string[] {
   return app.groups.flatMap((g) => g.serverIds);
 }
+
+/**
+ * Reads "known network" lines as a consultant pastes them (`subnet-… vpc-… [name]`, `sg-… vpc-… [name]`,
+ * separated by spaces, tabs or commas). Returns the network and the lines it could not read.
+ */
+export function parseKnownNetwork(text: string): { network: KnownNetwork; rejected: string[] } {
+  const network: KnownNetwork = { subnets: [], securityGroups: [] };
+  const rejected: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [id, vpcId, ...rest] = line.split(/[\s,;]+/);
+    const name = rest.join(' ') || undefined;
+    if (!id || !vpcId || !/^vpc-[0-9a-f]+$/.test(vpcId)) rejected.push(line);
+    else if (/^subnet-[0-9a-f]+$/.test(id)) network.subnets.push({ id, vpcId, ...(name ? { name } : {}) });
+    else if (/^sg-[0-9a-f]+$/.test(id)) network.securityGroups.push({ id, vpcId, ...(name ? { name } : {}) });
+    else rejected.push(line);
+  }
+  return { network, rejected };
+}
+
+export function formatKnownNetwork(network: KnownNetwork | undefined): string {
+  if (!network) return '';
+  return [...network.subnets, ...network.securityGroups].map((e) => [e.id, e.vpcId, e.name].filter(Boolean).join(' ')).join('\n');
+}

@@ -1,11 +1,23 @@
 import { useEffect, useState } from 'react';
-import type { Application } from '../../../main/common/model/planning';
+import { formatKnownNetwork, parseKnownNetwork, type Application } from '../../../main/common/model/planning';
 import type { ApplicationPatch } from '../../../main/common/model/planning-edits';
 import { useWorkbenchShallow } from '../../store';
 
 /** Per-application settings: name, wave, VPC, account/region, CloudFormation role, tags and replication. */
 export function ApplicationSettingsPanel({ app }: { app: Application }) {
-  const { waves, save, remove } = useWorkbenchShallow((s) => ({ waves: s.document?.planning.waves, save: s.applicationSettingsSaved, remove: s.applicationDeleted }));
+  const { waves, network, save, remove, addWave, saveNetwork } = useWorkbenchShallow((s) => ({
+    waves: s.document?.planning.waves,
+    network: s.document?.planning.network,
+    save: s.applicationSettingsSaved,
+    remove: s.applicationDeleted,
+    addWave: s.waveAdded,
+    saveNetwork: s.knownNetworkSaved,
+  }));
+  const [newWave, setNewWave] = useState('');
+  const [networkText, setNetworkText] = useState(formatKnownNetwork(network));
+  useEffect(() => setNetworkText(formatKnownNetwork(network)), [network]);
+  const parsedNetwork = parseKnownNetwork(networkText);
+  const networkChanged = networkText.trim() !== formatKnownNetwork(network).trim();
   const [patch, setPatch] = useState<ApplicationPatch>({});
   useEffect(() => setPatch({}), [app.id]);
   const v = { ...app, ...patch } as Application & ApplicationPatch;
@@ -47,6 +59,27 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
             ))}
           </select>
         </label>
+        <div className="form-label">
+          <span>New wave</span>
+          <div className="path-row">
+            <input aria-label="New wave name" value={newWave} placeholder="Wave 4 — …" onChange={(e) => setNewWave(e.target.value)} />
+            <button
+              type="button"
+              aria-label="Add wave"
+              disabled={!newWave.trim()}
+              onClick={() =>
+                void addWave(newWave.trim()).then((id) => {
+                  if (id) {
+                    set('waveId', id);
+                    setNewWave('');
+                  }
+                })
+              }
+            >
+              Add
+            </button>
+          </div>
+        </div>
         <label className="form-label">
           <span>VPC</span>
           <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder="vpc-…" />
@@ -97,6 +130,15 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
       <label className="check">
         <input type="checkbox" checked={rep.encrypted} onChange={(e) => setRep({ encrypted: e.target.checked })} /> Encrypt replicated AMIs
       </label>
+      <h3>Known network (whole project)</h3>
+      <label className="form-label">
+        <span>Subnets and security groups with their VPC, one per line (subnet-… vpc-… name). Lets the plan check that a server's subnet and security groups are in the same VPC.</span>
+        <textarea className="mono" rows={4} aria-label="Known network" value={networkText} placeholder={'subnet-0a1b2c3d4e5f60002 vpc-0abc12345678def01 app-a\nsg-0123456789abcdef0 vpc-0abc12345678def01 web'} onChange={(e) => setNetworkText(e.target.value)} />
+      </label>
+      {parsedNetwork.rejected.length ? <p className="field-issue issue-error">Not understood: {parsedNetwork.rejected.slice(0, 3).join('; ')}. Fix: write an ID (subnet-… or sg-…) then its vpc-… ID.</p> : null}
+      <button type="button" className="align-start" disabled={!networkChanged || parsedNetwork.rejected.length > 0} onClick={() => void saveNetwork(parsedNetwork.network)}>
+        Save known network ({parsedNetwork.network.subnets.length} subnets, {parsedNetwork.network.securityGroups.length} security groups)
+      </button>
       <div className="form-actions">
         <button type="button" className="danger-link" onClick={() => void remove(app.id)}>
           Delete application

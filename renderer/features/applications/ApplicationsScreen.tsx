@@ -73,6 +73,7 @@ export function ApplicationsScreen() {
     select: st.applicationSelected,
     addApp: st.applicationAdded,
     loadTypes: st.instanceTypesRequested,
+    warmUp: st.validatorWarmUpRequested,
   }));
   const [drag, setDrag] = useState<DragState>(null);
   const [overGroup, setOverGroup] = useState<string | null>(null);
@@ -82,6 +83,7 @@ export function ApplicationsScreen() {
 
   useEffect(() => {
     void s.loadTypes();
+    s.warmUp();
   }, []);
   const apps = s.doc?.planning.applications ?? [];
   const app = apps.find((a) => a.id === s.activeId) ?? apps[0];
@@ -205,7 +207,7 @@ export function ApplicationsScreen() {
                 }}
               >
                 <input aria-label="New application name" placeholder="New application" value={newName} onChange={(e) => setNewName(e.target.value)} />
-                <button type="submit" disabled={!newName.trim()}>
+                <button type="submit" disabled={!newName.trim()} aria-label="Add application">
                   Add
                 </button>
               </form>

@@ -64,6 +64,7 @@ export function LaunchSettingsPanel() {
     selected: st.selectedServerIds,
     catalog: st.instanceTypes,
     apply: st.launchSettingsApplied,
+    sizeToFit: st.serversSizedToFit,
   }));
   const [patch, setPatch] = useState<LaunchSettingsPatch>({});
   const selectionKey = s.selected.join('|');
@@ -133,6 +134,9 @@ export function LaunchSettingsPanel() {
       <Row label="Instance type" issues={fieldIssues('instanceType')}>
         <InstanceTypePicker value={text('instanceType')} placeholder={ph('instanceType', 'Choose a type')} catalog={s.catalog} need={need} region={app?.awsRegion} windows={windows} invalid={fieldIssues('instanceType').some((i) => i.severity === 'error')} onChange={(t) => set('instanceType', t)} />
       </Row>
+      <button type="button" className="link-button align-start" disabled={!s.catalog.length} onClick={() => void s.sizeToFit(s.selected)} title="Cheapest current-generation type with at least the allocated vCPUs and memory, priced for the OS">
+        Size {single ? 'it' : `each of the ${chosen.length}`} to the cheapest fitting type
+      </button>
       <Row label="AMI ID" issues={fieldIssues('amiId')}>
         <input value={text('amiId')} onChange={setText('amiId')} placeholder={ph('amiId', 'ami-… (the replicated image)')} />
       </Row>

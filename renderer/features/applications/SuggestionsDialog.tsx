@@ -25,7 +25,7 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
             Cancel
           </button>
           <button type="button" className="primary" disabled={!chosen.length} onClick={() => void accept(chosen).then((ok) => ok && onClose())}>
-            Create {chosen.length || ''} application{chosen.length === 1 ? '' : 's'}
+            {chosen.length ? `Create ${chosen.length} application${chosen.length === 1 ? '' : 's'}` : 'Create applications'}
           </button>
         </>
       }

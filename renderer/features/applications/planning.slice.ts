@@ -1,7 +1,10 @@
 import type { InstanceTypeInfo } from '../../../main/common/model/instance-types';
 import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ApplicationPatch, LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
+import type { KnownNetwork } from '../../../main/common/model/planning';
 import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
+import { cheapestFit } from '../../../main/common/assess/right-size';
+import { placementsByServer } from '../../../main/common/model/planning';
 import type { ExportPreview, ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
 import { ClientError, invoke } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
@@ -23,6 +26,8 @@ export interface PlanningSlice {
   exportError: string | null;
   exportWritten: string[];
   instanceTypesRequested(): Promise<void>;
+  /** Planning is under way: start the validator now so the first export does not wait for it. */
+  validatorWarmUpRequested(): void;
   applicationSelected(applicationId: string | null): void;
   serverSelectionChanged(ids: string[], anchor?: string | null): void;
   /** Every planning edit goes through here: applied at once locally (the same pure edit), then in main. */
@@ -37,7 +42,12 @@ export interface PlanningSlice {
   applicationDeleted(applicationId: string): Promise<boolean>;
   applicationSettingsSaved(applicationId: string, patch: ApplicationPatch): Promise<boolean>;
   launchSettingsApplied(serverIds: string[], patch: LaunchSettingsPatch): Promise<boolean>;
+  /** Gives each server the cheapest catalog type that fits its vCPUs and memory (one undoable edit). */
+  serversSizedToFit(serverIds: string[]): Promise<boolean>;
   suggestionsAccepted(suggestions: GroupingSuggestion[]): Promise<boolean>;
+  /** Creates a wave and returns its id (null when refused). */
+  waveAdded(name: string): Promise<string | null>;
+  knownNetworkSaved(network: KnownNetwork): Promise<boolean>;
   exportPreviewRequested(request: ExportRequest): Promise<void>;
   templateSaveRequested(request: ExportRequest, path: string): Promise<boolean>;
   bundleSaveRequested(request: ExportRequest, path: string, zip: boolean): Promise<boolean>;
@@ -69,6 +79,11 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       } catch (err) {
         get().noticeShown('error', `The EC2 catalog could not be loaded: ${(err as Error).message}`);
       }
+    },
+
+    validatorWarmUpRequested() {
+      // Best effort: a failure here shows up, with its message, on the first export.
+      void invoke('export.warmUp', {}).catch(() => undefined);
     },
 
     applicationSelected(applicationId) {
@@ -132,6 +147,29 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       if (ok) get().noticeShown('success', `Launch settings applied to ${serverIds.length} server${serverIds.length === 1 ? '' : 's'}.`);
       return ok;
     },
+    async serversSizedToFit(serverIds) {
+      const doc = get().document;
+      const catalog = get().instanceTypes;
+      if (!doc || !catalog.length) return false;
+      const placements = placementsByServer(doc.planning);
+      const byId = new Map(doc.inventory.servers.map((x) => [x.id, x]));
+      const entries: { serverId: string; patch: LaunchSettingsPatch }[] = [];
+      let unsized = 0;
+      for (const id of serverIds) {
+        const server = byId.get(id);
+        const region = doc.planning.applications.find((a) => a.id === placements.get(id)?.applicationId)?.awsRegion;
+        const fit = server ? cheapestFit(server, catalog, region) : undefined;
+        if (fit) entries.push({ serverId: id, patch: { instanceType: fit.type } });
+        else unsized++;
+      }
+      if (!entries.length) {
+        get().noticeShown('warning', 'No catalog type fits the selected servers (vCPU, memory and architecture).');
+        return false;
+      }
+      const ok = await get().planEdited({ type: 'launchSettings.setEach', entries });
+      if (ok) get().noticeShown(unsized ? 'warning' : 'success', `Sized ${entries.length} server${entries.length === 1 ? '' : 's'} to the cheapest fitting type${unsized ? `; ${unsized} had no fitting type` : ''}.`);
+      return ok;
+    },
     async suggestionsAccepted(suggestions) {
       let first: string | null = null;
       for (const s of suggestions) {
@@ -143,6 +181,14 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       if (first) set({ activeApplicationId: first });
       get().noticeShown('success', `Created ${suggestions.length} application${suggestions.length === 1 ? '' : 's'} (Undo removes them one by one).`);
       return true;
+    },
+
+    async waveAdded(name) {
+      const waveId = newId('wave');
+      return (await get().planEdited({ type: 'wave.create', waveId, name })) ? waveId : null;
+    },
+    knownNetworkSaved(network) {
+      return get().planEdited({ type: 'network.set', network });
     },
 
     async exportPreviewRequested(request) {

@@ -90,6 +90,8 @@ export function ExportScreen() {
   const p = s.preview && s.preview.applicationId === app.id ? s.preview : null;
   const planErrors = p?.planIssues.filter((i) => i.severity === 'error') ?? [];
   const planWarnings = p?.planIssues.filter((i) => i.severity === 'warning') ?? [];
+  // One line per kind of warning (seven "no AMI yet" lines say less than one with a count).
+  const warningGroups = [...planWarnings.reduce((m, i) => m.set(i.code, { code: i.code, first: m.get(i.code)?.first ?? i, count: (m.get(i.code)?.count ?? 0) + 1 }), new Map<string, { code: string; first: (typeof planWarnings)[number]; count: number }>()).values()];
   const diagnostics = p?.reports.flatMap((r) => r.diagnostics.map((d) => ({ ...d, fileName: r.fileName }))) ?? [];
   const ready = p && !p.blockedBy;
   const tpl = p?.templates[Math.min(shown, (p?.templates.length ?? 1) - 1)];
@@ -233,15 +235,23 @@ export function ExportScreen() {
                   </span>
                 </li>
               ))}
-              {planWarnings.slice(0, 20).map((i, n) => (
-                <li key={`w${n}`} className="issue issue-warning">
-                  <span>{i.message}</span> <span className="issue-fix">{i.fix}</span>
+              {warningGroups.map((g) => (
+                <li key={g.code} className="issue issue-warning">
+                  <span>
+                    {g.count > 1 ? `${g.count} servers: ` : ''}
+                    {g.first.message}
+                  </span>{' '}
+                  <span className="issue-fix">{g.first.fix}</span>
                 </li>
               ))}
-              {planWarnings.length > 20 ? <li className="muted">and {planWarnings.length - 20} more warnings</li> : null}
             </ul>
           ) : null}
-          <pre className="template-text mono" aria-label="Template preview" tabIndex={0}>
+          {!p ? (
+            <p className="preview-wait muted" role="status">
+              {s.error ? 'No preview.' : 'Building the template and running AWS\'s CloudFormation validator (its first start takes a few seconds)…'}
+            </p>
+          ) : null}
+          <pre className="template-text mono" aria-label="Template preview" tabIndex={0} hidden={!p}>
             {tpl ? (tpl.body.length > PREVIEW_CHARS ? `${tpl.body.slice(0, PREVIEW_CHARS)}\n… (${tpl.body.length - PREVIEW_CHARS} more characters in the file)` : tpl.body) : ''}
           </pre>
         </section>

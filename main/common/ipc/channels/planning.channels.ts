@@ -36,6 +36,8 @@ export type ExportWritten = z.infer<typeof ExportWrittenSchema>;
 /** Applications, launch settings and CloudFormation export channels (issue: plan and hand off). */
 export const planningChannels = {
   'planning.instanceTypes': channel(z.object({}).strict(), z.array(InstanceTypeInfoSchema)),
+  /** Starts AWS's validator in its worker ahead of the first export (its start takes seconds). */
+  'export.warmUp': channel(z.object({}).strict(), z.object({ validator: z.string() })),
   'export.preview': channel(ExportRequestSchema, ExportPreviewSchema),
   'export.saveTemplate': channel(z.object({ request: ExportRequestSchema, path }).strict(), ExportWrittenSchema),
   'export.saveBundle': channel(z.object({ request: ExportRequestSchema, path, zip: z.boolean().default(false) }).strict(), ExportWrittenSchema),

@@ -19,29 +19,38 @@ const x86Types = rows.filter((r) => r.arch === 'x86_64' && r.priceUsdHour['us-ea
 const GOLDEN = new URL('../../../fixtures/golden/cloudformation/', import.meta.url);
 
 describe('AWS CloudFormation validator on our templates', () => {
-  it('passes every golden template', () => {
+  it('passes every golden template', async () => {
     const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.cfn.yaml'));
     expect(files.length).toBe(6);
     for (const f of files) {
-      const report = validator.validate(readFileSync(new URL(f, GOLDEN), 'utf8'), f);
+      const report = await validator.validate(readFileSync(new URL(f, GOLDEN), 'utf8'), f);
       expect(report.diagnostics.filter((d) => d.blocking), f).toEqual([]);
       expect(report.ok).toBe(true);
     }
   });
 
-  it('rejects errors and invalid enum values, with the validator\'s message', () => {
+  it('rejects errors and invalid enum values, with the validator\'s message', async () => {
     const base = readFileSync(new URL('webshop.depends-on.cfn.yaml', GOLDEN), 'utf8');
-    const badEnum = validator.validate(base.replace('VolumeType: gp3', 'VolumeType: gp9'), 'bad-enum.yaml');
+    const badEnum = await validator.validate(base.replace('VolumeType: gp3', 'VolumeType: gp9'), 'bad-enum.yaml');
     expect(badEnum.ok).toBe(false);
     expect(badEnum.diagnostics.find((d) => d.blocking)).toMatchObject({ ruleId: 'W3030', logicalId: 'SHOPDB01' });
-    const badType = validator.validate(base.replace('InstanceType: r6i.2xlarge', 'InstanceType: r6i.colossal'), 'bad-type.yaml', { region: 'eu-west-1' });
+    const badType = await validator.validate(base.replace('InstanceType: r6i.2xlarge', 'InstanceType: r6i.colossal'), 'bad-type.yaml', { region: 'eu-west-1' });
     expect(badType.ok).toBe(false);
     expect(badType.diagnostics.find((d) => d.blocking)!.message).toContain('r6i.colossal');
-    const broken = validator.validate('Resources: [', 'broken.yaml');
+    const broken = await validator.validate('Resources: [', 'broken.yaml');
     expect(broken.ok).toBe(false);
   });
 
-  it('passes every template generated from random valid plans (property)', () => {
+  it('stops a validation that takes too long, with a clear error', async () => {
+    const slow = new CfnValidatorService({ timeoutMs: 1 });
+    try {
+      await expect(slow.validate('Resources: {}', 'x.yaml')).rejects.toThrow(/took longer than 0 s and was stopped/);
+    } finally {
+      slow.dispose();
+    }
+  });
+
+  it('passes every template generated from random valid plans (property)', async () => {
     const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
     const settingsArb = fc.record(
       {
@@ -71,8 +80,8 @@ describe('AWS CloudFormation validator on our templates', () => {
       waitStrategy: fc.constantFrom('depends-on', 'wait-condition' as const),
       format: fc.constantFrom('yaml', 'json' as const),
     });
-    fc.assert(
-      fc.property(planArb, (plan) => {
+    await fc.assert(
+      fc.asyncProperty(planArb, async (plan) => {
         const total = plan.groups.reduce((a, b) => a + b, 0);
         let doc = docWithServers(total);
         doc.inventory.servers = doc.inventory.servers.map((s, i) => (plan.windows[i] ? makeServer(s.id, { os: { configured: 'Microsoft Windows Server 2019 (64-bit)', family: 'windows' } }) : s));
@@ -96,7 +105,7 @@ describe('AWS CloudFormation validator on our templates', () => {
         expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
         const templates = buildCloudFormation(doc, 'app', { format: plan.format, waitStrategy: plan.waitStrategy });
         for (const t of templates) {
-          const report = validator.validate(t.body, t.fileName);
+          const report = await validator.validate(t.body, t.fileName);
           expect(report.diagnostics.filter((d) => d.blocking), t.body).toEqual([]);
         }
       }),

@@ -32,8 +32,8 @@ afterAll(async () => {
 });
 
 describe('export service', () => {
-  it('previews a valid template with no blocking findings', () => {
-    const p = exporter.preview({ applicationId: 'app-webshop', format: 'yaml', waitStrategy: 'depends-on' });
+  it('previews a valid template with no blocking findings', async () => {
+    const p = await exporter.preview({ applicationId: 'app-webshop', format: 'yaml', waitStrategy: 'depends-on' });
     expect(p.blockedBy).toBeNull();
     expect(p.templates).toHaveLength(1);
     expect(p.templates[0]!.servers).toBe(7);

@@ -96,6 +96,14 @@ describe('CloudFormation builder', () => {
     }
   });
 
+  it('refuses a server whose logical ID is also a parameter name', () => {
+    let doc = applyEdit(docWithServers(1), { type: 'application.create', applicationId: 'a', name: 'A', groups: [{ id: 'g', name: 'G', serverIds: ['s1'] }] });
+    doc = applyEdit(doc, { type: 'launchSettings.set', serverIds: ['s1'], patch: { logicalId: 'Subnet1', instanceType: 'm6i.large', subnetId: 'subnet-0123456789abcdef0' } });
+    expect(() => buildCloudFormation(doc, 'a', { format: 'yaml', waitStrategy: 'depends-on' })).toThrow(/both be named Subnet1/);
+    doc = applyEdit(doc, { type: 'launchSettings.set', serverIds: ['s1'], patch: { logicalId: 'VpcId' } });
+    expect(() => buildCloudFormation(doc, 'a', { format: 'yaml', waitStrategy: 'depends-on' })).toThrow(/both be named VpcId/);
+  });
+
   it('refuses logical IDs that would collide with generated names', () => {
     let doc = applyEdit(docWithServers(2), { type: 'application.create', applicationId: 'a', name: 'A', groups: [{ id: 'g', name: 'G', serverIds: ['s1', 's2'] }] });
     doc = applyEdit(doc, { type: 'launchSettings.set', serverIds: ['s1'], patch: { logicalId: 'Web' } });

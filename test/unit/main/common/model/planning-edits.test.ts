@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEdit, ProjectEditSchema, type ProjectEdit } from '../../../../../main/common/model/edits';
 import { isWorkbenchError } from '../../../../../main/common/model/errors';
-import { deriveLogicalId, placementsByServer, resolveLogicalIds } from '../../../../../main/common/model/planning';
+import { deriveLogicalId, formatKnownNetwork, parseKnownNetwork, placementsByServer, resolveLogicalIds } from '../../../../../main/common/model/planning';
 import type { ProjectDocument } from '../../../../../main/common/model/project';
 import { docWithServers } from '../../../../helpers/plan-fixtures';
 
@@ -127,5 +127,14 @@ describe('logical IDs', () => {
     const names = new Map([['a', 'WEB-01'], ['b', 'WEB 01'], ['c', 'x']]);
     const ids = resolveLogicalIds(['a', 'b', 'c'], names, { c: { logicalId: 'WEB01', securityGroupIds: [], testSecurityGroupIds: [], tags: {} } });
     expect([...ids.values()]).toEqual(['WEB012', 'WEB013', 'WEB01']);
+  });
+});
+
+describe('known network', () => {
+  it('reads pasted subnet and security group lines and names the ones it cannot read', () => {
+    const { network, rejected } = parseKnownNetwork('subnet-0a1 vpc-1 app subnet\nsg-0b2, vpc-1\n# comment\n\nsubnet-0c3 not-a-vpc\nfoo vpc-2');
+    expect(network).toEqual({ subnets: [{ id: 'subnet-0a1', vpcId: 'vpc-1', name: 'app subnet' }], securityGroups: [{ id: 'sg-0b2', vpcId: 'vpc-1' }] });
+    expect(rejected).toEqual(['subnet-0c3 not-a-vpc', 'foo vpc-2']);
+    expect(parseKnownNetwork(formatKnownNetwork(network)).network).toEqual(network);
   });
 });
