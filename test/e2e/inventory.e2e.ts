@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test, expect, screenshot } from './fixtures';
+import { sharedPath } from '../helpers/shared';
 
-const SAMPLES = process.env.MWB_SAMPLES ?? '/work/shared/samples';
+const SAMPLES = process.env.MWB_SAMPLES ?? sharedPath('samples');
 
 test('a consultant imports a real RVTools export through the wizard, filters the catalog and opens a server', async ({ page, workbench }) => {
   await workbench.open(page);

@@ -10,8 +10,9 @@ import { EventHub } from '../../main/platform/events';
 import { MemorySettingsStore } from '../../main/platform/settings';
 import { silentLogger } from '../../main/platform/logger';
 
-export const SAMPLES = '/work/shared/samples';
-export const sample = (name: string) => path.join(process.env.MWB_SAMPLES ?? SAMPLES, name);
+import { sharedPath } from './shared';
+
+export const sample = (name: string) => path.join(process.env.MWB_SAMPLES ?? sharedPath('samples'), name);
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'mwb-inv-'));

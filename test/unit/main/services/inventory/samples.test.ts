@@ -7,7 +7,7 @@ import { ProjectDocumentSchema } from '../../../../../main/common/model/project'
 import { makeInventory, sample, tempDir } from '../../../../helpers/inventory-fixtures';
 
 /**
- * The real exports in /work/shared/samples. Expected figures were read independently with
+ * The real exports in ../shared/samples. Expected figures were read independently with
  * Debian's python3-openpyxl (read-only mode), not with our reader.
  */
 describe('real sample exports', () => {
