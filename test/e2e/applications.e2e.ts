@@ -47,7 +47,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   expect(count).toBeGreaterThanOrEqual(2);
   await rows.nth(0).click();
   await rows.nth(count - 1).click({ modifiers: ['Shift'] });
-  await expect(page.getByTestId('catalog-count')).toContainText(`${count} selected`);
+  await expect(page.getByTestId('pool-count')).toContainText(`${count} selected`);
   await mouseDrag(page, rows.nth(0), group(page, 'Database'));
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
   await screenshot(page, 'applications-dragged');
@@ -55,7 +55,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   // Keyboard: pick up one server with Space, move over "Group 2" with the arrows, drop with Space.
   await catalog.getByLabel('Search servers').fill('MUC-WEB');
   const web = catalog.getByRole('option').first();
-  const webName = (await web.locator('.catalog-name').textContent())!;
+  const webName = (await web.locator('.pool-name').textContent())!;
   await web.focus();
   await page.keyboard.press('Space');
   const live = page.locator('[id^="DndLiveRegion"]');
@@ -86,7 +86,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   // A plain click makes it the only selected server (dragging a selected row carries the whole selection).
   const member = group(page, 'Database').locator('.member-row').first();
   await member.click();
-  await expect(page.getByTestId('catalog-count')).toContainText('1 selected');
+  await expect(page.getByTestId('pool-count')).toContainText('1 selected');
   await mouseDrag(page, member, catalog.getByRole('listbox', { name: 'Server list' }));
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
   await page.getByRole('button', { name: 'Undo' }).click();

@@ -32,6 +32,12 @@ test('a consultant imports a real RVTools export through the wizard, filters the
   await expect(page.getByTestId('total-vcpu')).toHaveText('2,741');
   await expect(page.getByTestId('dirty-indicator')).toBeVisible();
   await screenshot(page, 'inventory-catalog');
+  // Every column's cells sit under its header (another screen's styles once shifted them).
+  const lefts = await page.getByTestId('catalog').evaluate((el) => {
+    const x = (nodes: Iterable<Element>) => [...nodes].map((n) => Math.round(n.getBoundingClientRect().left));
+    return { head: x(el.querySelectorAll('[role="columnheader"]')), row: x(el.querySelector('[role="row"][aria-rowindex="2"]')!.children) };
+  });
+  expect(lefts.row).toEqual(lefts.head);
   await page.getByLabel('Power').selectOption('poweredOff');
   await expect(page.getByTestId('total-servers')).toHaveText('42');
   await page.getByLabel('Power').selectOption('');

@@ -127,7 +127,7 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
           <input value={rep.kmsKeyId ?? ''} onChange={(e) => setRep({ encrypted: !!e.target.value || rep.encrypted, ...(e.target.value ? { kmsKeyId: e.target.value } : { kmsKeyId: undefined }) })} placeholder="AWS managed key" />
         </label>
       </div>
-      <label className="check">
+      <label className="check-inline">
         <input type="checkbox" checked={rep.encrypted} onChange={(e) => setRep({ encrypted: e.target.checked })} /> Encrypt replicated AMIs
       </label>
       <h3>Known network (whole project)</h3>

@@ -177,7 +177,7 @@ export function LaunchSettingsPanel() {
         </Row>
       </div>
       <Row label="" issues={fieldIssues('elasticIp')}>
-        <span className="check">
+        <span className="check-inline">
           <input type="checkbox" aria-label="Elastic IP" checked={shown('elasticIp') === true} onChange={(e) => set('elasticIp', e.target.checked ? true : null)} /> Allocate an Elastic IP
         </span>
       </Row>

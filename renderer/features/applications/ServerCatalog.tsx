@@ -47,7 +47,7 @@ const CatalogRow = memo(function CatalogRow({ server, placement, appName, select
       e.preventDefault();
       const i = ordered.indexOf(server.id) + (e.key === 'ArrowDown' ? 1 : -1);
       const next = ordered[i];
-      if (next) (document.querySelector(`[data-catalog-row="${CSS.escape(next)}"]`) as HTMLElement | null)?.focus();
+      if (next) (document.querySelector(`[data-pool-row="${CSS.escape(next)}"]`) as HTMLElement | null)?.focus();
     } else listeners?.onKeyDown?.(e);
   };
   return (
@@ -60,13 +60,13 @@ const CatalogRow = memo(function CatalogRow({ server, placement, appName, select
       role="option"
       aria-selected={selected}
       aria-label={`${server.name}${placement ? `, in ${appName ?? 'an application'}` : ', not planned'}`}
-      data-catalog-row={server.id}
-      className={`catalog-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
+      data-pool-row={server.id}
+      className={`pool-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >
       <span className={`os-dot os-${server.os.family}`} aria-hidden />
-      <span className="catalog-name">{server.name}</span>
-      <span className="catalog-spec muted">
+      <span className="pool-name">{server.name}</span>
+      <span className="pool-spec muted">
         {server.cpu.vcpus} vCPU · {Math.round(server.memoryMiB / 1024)} GiB
       </span>
       {placement ? <span className="pill pill-app" title={appName}>{appName}</span> : <span className="pill pill-free">free</span>}
@@ -95,17 +95,17 @@ export function ServerCatalog() {
     <section className={`panel catalog${isOver ? ' drop-over' : ''}`} aria-label="Servers" ref={setNodeRef}>
       <div className="panel-head">
         <h2>Servers</h2>
-        <span className="muted small" data-testid="catalog-count">
+        <span className="muted small" data-testid="pool-count">
           {visible.length} of {servers.length}
           {selected.length ? ` · ${selected.length} selected` : ''}
         </span>
       </div>
-      <div className="catalog-tools">
+      <div className="pool-tools">
         <input type="search" placeholder="Search name, OS, folder, IP, tag" aria-label="Search servers" value={query} onChange={(e) => setQuery(e.target.value)} />
-        <label className="check">
+        <label className="check-inline">
           <input type="checkbox" checked={onlyFree} onChange={(e) => setOnlyFree(e.target.checked)} /> Not planned only
         </label>
-        <div className="catalog-select-actions">
+        <div className="pool-select-actions">
           <button type="button" className="link-button" onClick={() => select(ordered, ordered[0] ?? null)} disabled={!ordered.length}>
             Select all shown
           </button>
@@ -114,7 +114,7 @@ export function ServerCatalog() {
           </button>
         </div>
       </div>
-      <div className="catalog-list" ref={scrollRef} role="listbox" aria-multiselectable aria-label="Server list" tabIndex={-1}>
+      <div className="pool-list" ref={scrollRef} role="listbox" aria-multiselectable aria-label="Server list" tabIndex={-1}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const s = visible[v.index]!;
@@ -122,9 +122,9 @@ export function ServerCatalog() {
             return <CatalogRow key={s.id} server={s} placement={p} appName={p ? appNames.get(p.applicationId) : undefined} selected={selectedSet.has(s.id)} top={v.start} ordered={ordered} />;
           })}
         </div>
-        {visible.length === 0 ? <p className="muted catalog-empty">{servers.length ? 'No server matches.' : 'The inventory is empty: import servers first.'}</p> : null}
+        {visible.length === 0 ? <p className="muted pool-empty">{servers.length ? 'No server matches.' : 'The inventory is empty: import servers first.'}</p> : null}
       </div>
-      <p className="muted small catalog-hint">Click, Ctrl+click, Shift+click to select. Drag (or Space, arrows, Space) into a launch group; drag back here to take servers out.</p>
+      <p className="muted small pool-hint">Click, Ctrl+click, Shift+click to select. Drag (or Space, arrows, Space) into a launch group; drag back here to take servers out.</p>
     </section>
   );
 }

@@ -48,7 +48,7 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
       <ul className="suggestion-list">
         {suggestions.map((s) => (
           <li key={s.key}>
-            <label className="check">
+            <label className="check-inline">
               <input type="checkbox" checked={picked.has(s.key)} onChange={(e) => setPicked((p) => { const n = new Set(p); if (e.target.checked) n.add(s.key); else n.delete(s.key); return n; })} />
               <span className="strong">{s.name}</span>
               <span className="muted">
