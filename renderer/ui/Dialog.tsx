@@ -48,3 +48,17 @@ export function Dialog({ title, onClose, children, footer, width = 560 }: { titl
     </div>
   );
 }
+
+/** The usual footer: Cancel, then the dialog's one primary action (disabled until it can run). */
+export function DialogActions({ onCancel, label, onConfirm, disabled = false }: { onCancel(): void; label: ReactNode; onConfirm(): void; disabled?: boolean }) {
+  return (
+    <>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="button" className="primary" disabled={disabled} onClick={onConfirm}>
+        {label}
+      </button>
+    </>
+  );
+}

@@ -4,7 +4,7 @@ import { fileSlug } from '../../../main/common/export/file-names';
 import { useWorkbenchShallow } from '../../store';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { EmptyState } from '../../ui/EmptyState';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { Icon } from '../../ui/icons';
 import { FileBrowser } from '../project/FileBrowser';
 import './export.css';
@@ -24,14 +24,7 @@ function FolderDialog({ start, onPick, onClose }: { start: string; onPick(dir: s
       onClose={onClose}
       width={620}
       footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={() => onPick(dir)}>
-            Use this folder
-          </button>
-        </>
+        <DialogActions onCancel={onClose} label="Use this folder" onConfirm={() => onPick(dir)} />
       }
     >
       <FileBrowser startDir={start} suffixes={['.yaml', '.json', '.zip']} onPickFile={() => undefined} onDirChange={setDir} />

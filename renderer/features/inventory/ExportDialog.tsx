@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useWorkbenchShallow } from '../../store';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { formatCount } from '../../ui/format';
 import { FileBrowser } from '../project/FileBrowser';
 import type { ExportFormat } from './inventory.slice';
@@ -52,12 +52,7 @@ export function ExportDialog({ shownIds }: { shownIds: string[] }) {
         done ? (
           <button type="button" className="primary" onClick={close}>Close</button>
         ) : (
-          <>
-            <button type="button" onClick={close}>Cancel</button>
-            <button type="button" className="primary" disabled={count === 0 || !name.trim()} onClick={() => void run()}>
-              Export {formatCount(count)} servers
-            </button>
-          </>
+          <DialogActions onCancel={close} label={<>Export {formatCount(count)} servers</>} disabled={count === 0 || !name.trim()} onConfirm={() => void run()} />
         )
       }
     >

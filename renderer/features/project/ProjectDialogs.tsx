@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useWorkbench, useWorkbenchShallow } from '../../store';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { FileBrowser } from './FileBrowser';
 import { formatTime } from '../../ui/format';
 
@@ -18,14 +18,7 @@ function OpenDialog() {
       onClose={dialogClosed}
       width={680}
       footer={
-        <>
-          <button type="button" onClick={dialogClosed}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={!path.trim()} onClick={() => void open(path.trim())}>
-            Open
-          </button>
-        </>
+        <DialogActions onCancel={dialogClosed} label="Open" disabled={!path.trim()} onConfirm={() => void open(path.trim())} />
       }
     >
       <label className="field">
@@ -89,14 +82,7 @@ function SaveAsDialog() {
       onClose={dialogClosed}
       width={680}
       footer={
-        <>
-          <button type="button" onClick={dialogClosed}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={!name.trim()} onClick={() => void save()}>
-            Save
-          </button>
-        </>
+        <DialogActions onCancel={dialogClosed} label="Save" disabled={!name.trim()} onConfirm={() => void save()} />
       }
     >
       <label className="field">
@@ -153,14 +139,7 @@ function PropertiesDialog() {
       title="Project properties"
       onClose={dialogClosed}
       footer={
-        <>
-          <button type="button" onClick={dialogClosed}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={() => void apply()}>
-            Apply
-          </button>
-        </>
+        <DialogActions onCancel={dialogClosed} label="Apply" onConfirm={() => void apply()} />
       }
     >
       <label className="field">

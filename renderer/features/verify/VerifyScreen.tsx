@@ -4,7 +4,7 @@ import type { VerificationReport, CertSummary } from '../../../main/common/verif
 import { HASH_ALGORITHMS, HASH_LABEL } from '../../../main/common/verify/hashes';
 import { reasonText } from '../../../main/common/verify/report-format';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { Icon } from '../../ui/icons';
 import { formatTime } from '../../ui/format';
 import { FileBrowser } from '../project/FileBrowser';
@@ -169,14 +169,7 @@ function AddFilesDialog({ onClose }: { onClose(): void }) {
       onClose={onClose}
       width={720}
       footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={paths.length === 0} onClick={go}>
-            Verify {paths.length || ''} file{paths.length === 1 ? '' : 's'}
-          </button>
-        </>
+        <DialogActions onCancel={onClose} label={<>Verify {paths.length || ''} file{paths.length === 1 ? '' : 's'}</>} disabled={paths.length === 0} onConfirm={go} />
       }
     >
       <label className="field">
@@ -204,14 +197,7 @@ function SaveReportDialog({ onClose }: { onClose(): void }) {
       title="Save verification report"
       onClose={onClose}
       footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={!target.trim()} onClick={() => void save(target.trim(), format).then((ok) => ok && onClose())}>
-            Save
-          </button>
-        </>
+        <DialogActions onCancel={onClose} label="Save" disabled={!target.trim()} onConfirm={() => void save(target.trim(), format).then((ok) => ok && onClose())} />
       }
     >
       <label className="field">
