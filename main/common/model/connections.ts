@@ -142,11 +142,15 @@ export function endpointIndex(servers: readonly Server[]): EndpointIndex {
 export function matchConnections(connections: readonly Connection[], servers: readonly Server[]): { connections: Connection[]; unmatched: Map<string, number> } {
   const index = endpointIndex(servers);
   const unmatched = new Map<string, number>();
+  // One label per endpoint however the export spells its case (APP01, app01).
+  const spelled = new Map<string, string>();
   const resolve = (e: Endpoint): Endpoint => {
     const id = index.match(e);
     const { serverId: _old, ...rest } = e;
     if (!id) {
-      const label = e.name || e.ip || '(no name or IP)';
+      const raw = e.name || e.ip || '(no name or IP)';
+      const label = spelled.get(raw.toLowerCase()) ?? raw;
+      spelled.set(raw.toLowerCase(), label);
       unmatched.set(label, (unmatched.get(label) ?? 0) + 1);
       return rest;
     }
