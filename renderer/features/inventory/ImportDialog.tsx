@@ -123,6 +123,7 @@ function Report() {
         <div><span className="total-value">{formatCount(r.unchanged)}</span><span className="total-label">Unchanged</span></div>
         <div><span className="total-value">{formatCount(r.gone.length)}</span><span className="total-label">{r.removed ? 'Removed' : 'No longer in export'}</span></div>
         <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows or values skipped</span></div>
+        {r.connections ? <div><span className="total-value">{formatCount(r.connections)}</span><span className="total-label">Dependencies ({formatCount(r.connectionsAdded)} new)</span></div> : null}
       </div>
       <ul className="plain-list small">
         {r.files.map((f) => (
