@@ -242,6 +242,7 @@ export function suggestByDependencies(servers: readonly Server[], connections: r
   };
   for (let k = 0; k < sccCount; k++) layerOf(k);
   const suggestions: GroupingSuggestion[] = [];
+  const entries: string[] = [];
   for (const comp of components) {
     if (comp.length < min) continue;
     const byLayer = new Map<number, Server[]>();
@@ -249,20 +250,33 @@ export function suggestByDependencies(servers: readonly Server[], connections: r
       const l = layer[scc[i]!]!;
       byLayer.set(l, [...(byLayer.get(l) ?? []), byId.get(ids[i]!)!]);
     }
+    const used = new Map<string, number>();
     const groups = [...byLayer.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([l, ss], n) => {
+      .map(([, ss], n) => {
+        // Named by tier when every server of the step agrees (Database, Application, Web), else by position.
         const tiers = new Set(ss.map(tierOf));
-        const tier = tiers.size === 1 ? TIERS[[...tiers][0]!]?.name : undefined;
-        return { name: `${n + 1}. ${tier ?? (l === 0 ? 'Called first' : `Layer ${n + 1}`)}`, serverIds: ss.map((s) => s.id) };
+        const base = (tiers.size === 1 ? TIERS[[...tiers][0]!]?.name : undefined) ?? `Launch step ${n + 1}`;
+        const k = (used.get(base) ?? 0) + 1;
+        used.set(base, k);
+        return { name: k > 1 ? `${base} ${k}` : base, serverIds: ss.map((s) => s.id) };
       });
     const members = comp.map((i) => byId.get(ids[i]!)!);
     const prefixes = new Map<string, number>();
     for (const s of members) prefixes.set(namePrefix(s.name), (prefixes.get(namePrefix(s.name)) ?? 0) + 1);
     const [prefix, count] = [...prefixes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-    const name = count * 2 > members.length ? prefix : `${members[0]!.name} and ${members.length - 1} connected`;
+    // The entry point: the first server of the last launch step (what users reach).
+    const entry = byId.get(groups[groups.length - 1]!.serverIds[0]!)!.name;
+    const name = count * 2 > members.length ? prefix : `${entry} and ${members.length - 1} connected`;
     suggestions.push({ key: `deps:${ids[comp[0]!]}`, name, groups, serverCount: members.length });
+    entries.push(entry);
   }
+  // Two applications with the same naming prefix are told apart by their entry point.
+  const counts = new Map<string, number>();
+  for (const s of suggestions) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
+  suggestions.forEach((s, i) => {
+    if ((counts.get(s.name) ?? 0) > 1) s.name = `${s.name} (${entries[i]})`;
+  });
   suggestions.sort((a, b) => b.serverCount - a.serverCount || a.name.localeCompare(b.name));
   leftOut.sort((a, b) => a.name.localeCompare(b.name));
   return { suggestions, leftOut, rule };

@@ -7,7 +7,7 @@ import { FileBrowser } from '../project/FileBrowser';
 import { useDroppedFiles } from './inventory.hooks';
 
 const SUFFIXES = ['.xlsx', '.xlsm', '.csv', '.zip', '.json'];
-const FORMATS = 'RVTools (.xlsx, per-tab .csv or a .zip of them), AWS Migration Hub import CSV, Azure Migrate CSV, Cloud Migration Factory intake CSV, AWS SMS GetServers JSON';
+const FORMATS = 'RVTools (.xlsx, per-tab .csv or a .zip of them), AWS Migration Hub import CSV, Azure Migrate CSV, Cloud Migration Factory intake CSV, AWS SMS GetServers JSON, Azure Migrate dependency export (agentless, .csv or .xlsx)';
 
 function ChooseStep({ onImport }: { onImport(paths: string[], removeGone: boolean): void }) {
   const { appInfo, importFilesPicked } = useWorkbenchShallow((s) => ({ appInfo: s.appInfo, importFilesPicked: s.importFilesPicked }));

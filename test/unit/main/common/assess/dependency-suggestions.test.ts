@@ -26,7 +26,7 @@ describe('suggestions by dependencies', () => {
     const r = suggestByDependencies(servers, edges);
     expect(r.suggestions.map((s) => [s.name, s.serverCount])).toEqual([['SHOP', 4], ['HR', 2]]);
     expect(r.suggestions[0]!.groups.map((g) => g.serverIds)).toEqual([['shop-db01'], ['shop-app01'], ['shop-web01', 'shop-web02']]);
-    expect(r.suggestions[0]!.groups.map((g) => g.name)).toEqual(['1. Database', '2. Application', '3. Web']);
+    expect(r.suggestions[0]!.groups.map((g) => g.name)).toEqual(['Database', 'Application', 'Web']);
     expect(r.suggestions[1]!.groups.map((g) => g.serverIds)).toEqual([['hr-db01'], ['hr-app01']]);
     expect(r.leftOut).toEqual([
       { serverId: 'dc01', name: 'DC01', reason: 'infrastructure: 6 peers, reached only on port 389' },
