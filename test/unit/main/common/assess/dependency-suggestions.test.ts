@@ -86,3 +86,19 @@ describe('suggestions by dependencies', () => {
     );
   });
 });
+
+describe('the demo estate', () => {
+  it('carries dependency data from which the unplanned applications are suggested, with DC and monitoring left out', async () => {
+    const { loadDemo } = await import('../../../../helpers/plan-fixtures');
+    const demo = loadDemo();
+    const placed = new Set(demo.planning.applications.flatMap((a) => a.groups.flatMap((g) => g.serverIds)));
+    const r = suggestByDependencies(demo.inventory.servers, demo.inventory.connections, { placed });
+    expect(r.leftOut.map((l) => `${l.name} (${l.reason})`)).toEqual(['FRA-DC13 (infrastructure: 25 peers, reached only on ports 53, 88, 389)', 'FRA-MON69 (hub: 25 peers)']);
+    const name = new Map(demo.inventory.servers.map((s) => [s.id, s.name]));
+    expect(r.suggestions.map((s) => [s.name, s.groups.map((g) => g.serverIds.map((id) => name.get(id)))])).toEqual([
+      ['FRA (FRA-WEB11)', [['FRA-MQ24', 'FRA-SQL33'], ['FRA-APP15', 'FRA-ETL41'], ['FRA-WEB11']]],
+      ['FRA (FRA-APP25)', [['FRA-SQL40'], ['FRA-APP25', 'FRA-APP45']]],
+      ['FRA (FRA-WEB22)', [['FRA-SQL36'], ['FRA-RPT30'], ['FRA-WEB22']]],
+    ]);
+  });
+});
