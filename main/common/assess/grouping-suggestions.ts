@@ -222,7 +222,13 @@ export function suggestByDependencies(servers: readonly Server[], connections: r
     if (compOf[r] !== -1) continue;
     const list = [r];
     compOf[r] = components.length;
-    for (let q = 0; q < list.length; q++) for (const w of undirected[list[q]!]!) if (compOf[w] === -1) (compOf[w] = components.length, list.push(w));
+    for (let q = 0; q < list.length; q++) {
+      for (const w of undirected[list[q]!]!) {
+        if (compOf[w] !== -1) continue;
+        compOf[w] = components.length;
+        list.push(w);
+      }
+    }
     components.push(list.sort((x, y) => x - y));
   }
   const scc = sccs(ids.length, out);

@@ -69,7 +69,12 @@ describe('suggestions by dependencies', () => {
           const q = [from];
           while (q.length) {
             const v = q.shift()!;
-            for (const c of cs) if (c.source.serverId === v && groupOf.has(c.destination.serverId!) && !seen.has(c.destination.serverId!)) (seen.add(c.destination.serverId!), q.push(c.destination.serverId!));
+            for (const c of cs) {
+              const to = c.destination.serverId!;
+              if (c.source.serverId !== v || !groupOf.has(to) || seen.has(to)) continue;
+              seen.add(to);
+              q.push(to);
+            }
           }
           return seen.has(to);
         };

@@ -8,7 +8,8 @@ const c = (src: string, dst: string, port: number, over: Partial<Connection> = {
 describe('connections model', () => {
   it('a project file without connections parses with an empty list (same schema version)', () => {
     const doc = emptyProject({ id: 'p', name: 'P', now: '2026-11-22T00:00:00Z' });
-    const { connections: _omit, ...inventory } = doc.inventory;
+    const inventory: Partial<typeof doc.inventory> = { ...doc.inventory };
+    delete inventory.connections;
     const parsed = ProjectDocumentSchema.parse({ ...doc, inventory });
     expect(parsed.inventory.connections).toEqual([]);
     expect(parsed.schemaVersion).toBe(2);
