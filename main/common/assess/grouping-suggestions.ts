@@ -52,7 +52,10 @@ export function suggestApplications(servers: readonly Server[], basis: Suggestio
     const byTier = new Map<number, string[]>();
     for (const s of [...list].sort((a, b) => a.name.localeCompare(b.name))) {
       const t = tierOf(s);
-      byTier.set(t, [...(byTier.get(t) ?? []), s.id]);
+      // push, not spread: one bucket can hold thousands of servers.
+      const ids = byTier.get(t);
+      if (ids) ids.push(s.id);
+      else byTier.set(t, [s.id]);
     }
     const groups = [...byTier.entries()].sort(([a], [b]) => a - b).map(([t, ids]) => ({ name: TIERS[t]?.name ?? 'Other', serverIds: ids }));
     const name = basis === 'folder' ? key.split('/').filter(Boolean).pop() ?? key : key;
@@ -254,7 +257,9 @@ export function suggestByDependencies(servers: readonly Server[], connections: r
     const byLayer = new Map<number, Server[]>();
     for (const i of comp) {
       const l = layer[scc[i]!]!;
-      byLayer.set(l, [...(byLayer.get(l) ?? []), byId.get(ids[i]!)!]);
+      const list = byLayer.get(l);
+      if (list) list.push(byId.get(ids[i]!)!);
+      else byLayer.set(l, [byId.get(ids[i]!)!]);
     }
     const used = new Map<string, number>();
     const groups = [...byLayer.entries()]

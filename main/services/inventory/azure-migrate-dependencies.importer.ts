@@ -57,6 +57,8 @@ export const azureMigrateDependenciesImporter: Importer = {
     const source = basename(file!.path);
     const skipped: SkippedRow[] = [];
     const rows: Connection[] = [];
+    // A handful of distinct slots repeat on every row: parse each once.
+    const slots = new Map<string, { first?: string; last?: string }>();
     const text = (row: (typeof table.rows)[number], f: Field) => (cols.index[f] >= 0 ? cellText(row[cols.index[f]]) : undefined);
     for (let r = 0; r < table.rows.length; r++) {
       if ((r & 4095) === 4095) {
@@ -111,7 +113,9 @@ export const azureMigrateDependenciesImporter: Importer = {
         continue;
       }
       const c: Connection = { source: src, destination: dst, port, protocol: 'tcp', importId: 'pending', file: source, row: rowNo, count: 1 };
-      const slot = slotTimes(text(row, 'timeSlot'));
+      const slotText = text(row, 'timeSlot') ?? '';
+      let slot = slots.get(slotText);
+      if (!slot) slots.set(slotText, (slot = slotTimes(slotText)));
       if (slot.first) c.firstSeen = slot.first;
       if (slot.last) c.lastSeen = slot.last;
       rows.push(c);
