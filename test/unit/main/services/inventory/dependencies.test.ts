@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { isWorkbenchError } from '../../../../../main/common/model/errors';
 import { ProjectDocumentSchema } from '../../../../../main/common/model/project';
@@ -89,6 +90,18 @@ describe('Azure Migrate agentless dependency export', () => {
     expect(report).toMatchObject({ connections: 4, skippedTotal: 1 });
     expect(report.skipped[0]).toMatchObject({ sheet: 'Dependencies', column: 'Destination port (A)' });
     expect(project.document.inventory.connections[0]!.port).toBe(8080);
+  });
+
+  it('reads every dependency CSV of a zip (one export per appliance), with the member named in provenance', async () => {
+    const { dir, servers } = await files();
+    const lines = DEPS.trim().split('\r\n');
+    const zip = path.join(dir, 'exports.zip');
+    await writeFile(zip, zipSync({ 'appliance-a.csv': strToU8([lines[0], lines[1], lines[2]].join('\r\n')), 'appliance-b.csv': strToU8([lines[0], lines[3], lines[4]].join('\r\n')) }));
+    const { inventory, project } = makeInventory();
+    await inventory.import({ paths: [servers] });
+    const report = await inventory.import({ paths: [zip] });
+    expect(report).toMatchObject({ connections: 3, skippedTotal: 0 });
+    expect(project.document.inventory.connections.map((c) => [c.file, c.port])).toEqual([['exports.zip/appliance-a.csv', 8080], ['exports.zip/appliance-b.csv', 1433], ['exports.zip/appliance-b.csv', 389]]);
   });
 
   it('bad input: no usable row, a duplicated key column, or a file without a port column changes nothing', async () => {
