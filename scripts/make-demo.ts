@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { ProjectDocumentSchema, type ProjectDocument } from '../main/common/model/project';
 import type { Server } from '../main/common/model/server';
 import type { Application } from '../main/common/model/planning';
+import type { Connection } from '../main/common/model/connections';
 
 let seed = 0x5eed1234;
 function rand(): number {
@@ -125,6 +126,72 @@ for (let i = 0; i < 8; i++) {
   addServer({ name: `az-${pick(['web', 'api', 'batch', 'sql'])}-${String(i + 1).padStart(2, '0')}`, source: { kind: 'demo', name: 'Azure subscription Contoso-Prod' }, vm: { type: 'azure', id: 'contoso-prod', name: 'Contoso-Prod' }, dc: 'westeurope', cluster: 'rg-contoso-prod', network: 'vnet-prod/snet-app', subnet: '10.50.1' });
 }
 
+// Observed dependencies, as an Azure Migrate agentless dependency export would report them over
+// 30 days (six-hour slots folded into counts). Built without rand() so the servers above stay as
+// they were. Applications: web → app → db; shared infrastructure: a domain controller (DNS,
+// Kerberos, LDAP) everyone asks, and a monitoring server that polls everyone.
+const byName = new Map(servers.map((s) => [s.name, s]));
+const connections: Connection[] = [];
+let depRow = 2;
+function dep(from: string, to: string | { ip: string; name?: string }, port: number, proc: [string, string], app: [string?, string?] = []): void {
+  const a = byName.get(from);
+  if (!a) throw new Error(`demo dependency from unknown server ${from}`);
+  const b = typeof to === 'string' ? byName.get(to) : undefined;
+  if (typeof to === 'string' && !b) throw new Error(`demo dependency to unknown server ${to}`);
+  const ep = (s: Server | undefined, process: string, application: string | undefined, ext?: { ip: string; name?: string }) => ({
+    ...(s ? { serverId: s.id, name: s.name } : ext?.name ? { name: ext.name } : {}),
+    ...(s?.nics[0]?.ipv4[0] ? { ip: s.nics[0].ipv4[0] } : ext ? { ip: ext.ip } : {}),
+    process,
+    ...(application ? { application } : {}),
+  });
+  // Deterministic "how many slots saw it": 30 days × 4 slots at most.
+  const count = 20 + ((from.length * 31 + port * 7 + depRow * 13) % 100);
+  connections.push({
+    source: ep(a, proc[0], app[0]),
+    destination: ep(b, proc[1], app[1], typeof to === 'string' ? undefined : to),
+    port,
+    protocol: 'tcp',
+    importId: 'demo',
+    file: 'demo-dependencies.csv (generated)',
+    row: depRow++,
+    firstSeen: '2026-10-21T00:00:00.000Z',
+    lastSeen: '2026-11-19T18:00:00.000Z',
+    count,
+  });
+}
+for (const w of shopWeb) for (const a of shopApp) dep(w.name, a.name, 8080, ['nginx', 'java'], ['nginx', 'WebShop services']);
+for (const a of shopApp) {
+  dep(a.name, shopDb[0]!.name, 5432, ['java', 'postgres'], ['WebShop services', 'PostgreSQL']);
+  dep(a.name, { ip: '52.29.14.7', name: 'pay.psp.example.net' }, 443, ['java', 'Unknown process'], ['WebShop services']);
+}
+dep(shopDb[1]!.name, shopDb[0]!.name, 5432, ['postgres', 'postgres'], ['PostgreSQL replica', 'PostgreSQL']);
+for (const w of spWfe) {
+  for (const a of spApp) dep(w.name, a.name, 32843, ['w3wp', 'w3wp'], ['SharePoint', 'SharePoint']);
+  dep(w.name, spSql[0]!.name, 1433, ['w3wp', 'sqlservr'], ['SharePoint', 'SQL Server']);
+}
+for (const a of spApp) dep(a.name, spSql[0]!.name, 1433, ['OWSTIMER', 'sqlservr'], ['SharePoint', 'SQL Server']);
+dep(payroll[1]!.name, payroll[0]!.name, 1433, ['PayrollSvc', 'sqlservr'], ['Payroll', 'SQL Server']);
+// Not yet planned: an order-processing chain with a message queue, a reporting pair, and two
+// application servers that call each other (a cycle: one launch group).
+dep('FRA-WEB11', 'FRA-APP15', 8443, ['httpd', 'java'], ['Apache', 'Order service']);
+dep('FRA-APP15', 'FRA-SQL33', 1433, ['java', 'sqlservr'], ['Order service', 'SQL Server']);
+dep('FRA-APP15', 'FRA-MQ24', 5672, ['java', 'beam.smp'], ['Order service', 'RabbitMQ']);
+dep('FRA-ETL41', 'FRA-MQ24', 5672, ['python3', 'beam.smp'], ['Order export', 'RabbitMQ']);
+dep('FRA-ETL41', 'FRA-SQL33', 1433, ['python3', 'sqlservr'], ['Order export', 'SQL Server']);
+dep('FRA-WEB22', 'FRA-RPT30', 443, ['nginx', 'ReportingServicesService'], ['nginx', 'SSRS']);
+dep('FRA-RPT30', 'FRA-SQL36', 1433, ['ReportingServicesService', 'sqlservr'], ['SSRS', 'SQL Server']);
+dep('FRA-APP25', 'FRA-APP45', 7800, ['java', 'java'], ['Cache cluster', 'Cache cluster']);
+dep('FRA-APP45', 'FRA-APP25', 7800, ['java', 'java'], ['Cache cluster', 'Cache cluster']);
+dep('FRA-APP25', 'FRA-SQL40', 5432, ['java', 'postgres'], ['Cache cluster', 'PostgreSQL']);
+// Shared infrastructure: everyone with dependency data asks the domain controller; monitoring polls everyone.
+const talking = [...new Set(connections.flatMap((c) => [c.source.name, c.destination.serverId ? c.destination.name : undefined]).filter((n): n is string => !!n))];
+for (const n of talking) {
+  const windows = byName.get(n)!.os.family === 'windows';
+  dep(n, 'FRA-DC13', 53, [windows ? 'svchost' : 'systemd-resolved', 'dns'], [undefined, 'DNS']);
+  dep(n, 'FRA-DC13', windows ? 88 : 389, [windows ? 'lsass' : 'sssd', 'lsass'], [undefined, 'Active Directory']);
+  dep('FRA-MON69', n, windows ? 5985 : 9100, ['zabbix_server', windows ? 'svchost' : 'node_exporter'], ['Monitoring']);
+}
+
 const app = (id: string, name: string, description: string, waveId: string, tiers: [string, Server[]][]): Application => ({
   id,
   name,
@@ -145,7 +212,7 @@ const doc: ProjectDocument = ProjectDocumentSchema.parse({
   notes: 'Generated demo data: two vCenters (Frankfurt, Munich), a Hyper-V cluster and an Azure subscription. Nothing here is real.',
   createdAt: now,
   modifiedAt: now,
-  inventory: { servers, imports: [] },
+  inventory: { servers, imports: [], connections },
   planning: {
     waves: [
       { id: 'wave-1', name: 'Wave 1 — pilot', description: 'Low-risk web workloads' },
@@ -164,4 +231,4 @@ const doc: ProjectDocument = ProjectDocumentSchema.parse({
   verification: { records: [] },
 });
 writeFileSync(new URL('../assets/demo/demo-estate.mwb.json', import.meta.url), JSON.stringify(doc, null, 1) + '\n');
-console.log(`demo estate: ${doc.inventory.servers.length} servers, ${doc.planning.applications.length} applications`);
+console.log(`demo estate: ${doc.inventory.servers.length} servers, ${doc.inventory.connections.length} dependencies, ${doc.planning.applications.length} applications`);

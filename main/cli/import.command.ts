@@ -66,15 +66,18 @@ export async function importCommand(files: string[], o: ImportCliOptions, out: {
             skipped: report.skipped,
             skippedTotal: report.skippedTotal,
             warnings: report.warnings,
+            connections: report.connections,
+            connectionsAdded: report.connectionsAdded,
             files: report.files,
             totalInProject: services.project.document.inventory.servers.length,
+            connectionsInProject: services.project.document.inventory.connections.length,
           },
           null,
           2,
         ) + '\n',
       );
     } else {
-      out.stdout(`Imported ${report.servers} servers into ${projectFile}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged${report.gone.length ? `, ${report.gone.length} no longer in the export${report.removed ? ' (removed)' : ''}` : ''}.\n`);
+      out.stdout(`Imported ${report.servers} servers into ${projectFile}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged${report.gone.length ? `, ${report.gone.length} no longer in the export${report.removed ? ' (removed)' : ''}` : ''}${report.connections ? `; ${report.connections} dependencies read (${report.connectionsAdded} new)` : ''}.\n`);
       for (const w of report.warnings) out.stdout(`warning: ${w}\n`);
       for (const s of report.skipped.slice(0, 20)) out.stdout(`skipped: ${s.file}${s.sheet ? ` ${s.sheet}` : ''} row ${s.row}${s.column ? ` column ${s.column}` : ''}${s.value !== undefined ? ` value "${s.value}"` : ''}: ${s.reason}\n`);
       if (report.skippedTotal > 20) out.stdout(`… and ${report.skippedTotal - 20} more skipped rows (use --json for all of them).\n`);

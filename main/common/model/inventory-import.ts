@@ -3,7 +3,7 @@ import type { ProjectDocument } from './project';
 import { totalProvisionedMiB, totalUsedMiB, type Server } from './server';
 
 /** The inventory formats the workbench reads; each has one importer in the registry. */
-export const ImporterKindSchema = z.enum(['rvtools', 'migration-hub-csv', 'azure-migrate-csv', 'cmf-intake-csv', 'sms-json']);
+export const ImporterKindSchema = z.enum(['rvtools', 'migration-hub-csv', 'azure-migrate-csv', 'cmf-intake-csv', 'sms-json', 'azure-migrate-dependencies']);
 export type ImporterKind = z.infer<typeof ImporterKindSchema>;
 
 export const IMPORTER_LABELS: Record<ImporterKind, string> = {
@@ -12,6 +12,7 @@ export const IMPORTER_LABELS: Record<ImporterKind, string> = {
   'azure-migrate-csv': 'Azure Migrate CSV',
   'cmf-intake-csv': 'Cloud Migration Factory intake CSV',
   'sms-json': 'AWS SMS GetServers JSON',
+  'azure-migrate-dependencies': 'Azure Migrate dependency export (agentless)',
 };
 
 /** A row the importer could not use, said precisely enough to fix it in the source file. */
@@ -38,6 +39,9 @@ export const ImportReportSchema = z.object({
   warnings: z.array(z.string()),
   /** The skipped list is capped for transport; this is the real count. */
   skippedTotal: z.number().int(),
+  /** Dependencies (network connections) read from the files, after folding time-slot rows together. */
+  connections: z.number().int(),
+  connectionsAdded: z.number().int(),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ServerSchema } from './server';
 import { PlanningSchema } from './planning';
 import { VerificationStateSchema } from './verification';
+import { ConnectionSchema } from './connections';
 
 export const PROJECT_FORMAT = 'migration-workbench-project';
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -16,6 +17,8 @@ export const ImportRecordSchema = z.object({
   updated: z.number().int().nonnegative(),
   removed: z.number().int().nonnegative().default(0),
   skipped: z.number().int().nonnegative(),
+  /** Dependencies (network connections) this import brought. */
+  connections: z.number().int().nonnegative().optional(),
 });
 
 /** The consultant's document. Never holds secrets. */
@@ -31,6 +34,8 @@ export const ProjectDocumentSchema = z.object({
   inventory: z.object({
     servers: z.array(ServerSchema).default([]),
     imports: z.array(ImportRecordSchema).default([]),
+    /** Observed network dependencies (optional discovery data; absent in older files). */
+    connections: z.array(ConnectionSchema).default([]),
   }),
   planning: PlanningSchema,
   verification: VerificationStateSchema.default({ records: [] }),
@@ -47,7 +52,7 @@ export function emptyProject(opts: { id: string; name: string; now: string }): P
     notes: '',
     createdAt: opts.now,
     modifiedAt: opts.now,
-    inventory: { servers: [], imports: [] },
+    inventory: { servers: [], imports: [], connections: [] },
     planning: { waves: [], applications: [], launchSettings: {} },
     verification: { records: [] },
   };

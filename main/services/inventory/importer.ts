@@ -1,6 +1,7 @@
 import type { ImporterKind, SkippedRow } from '../../common/model/inventory-import';
 import type { OsFamily, Server, SourceKind } from '../../common/model/server';
 import type { Table } from './table';
+import type { Connection } from '../../common/model/connections';
 import { WorkbenchError } from '../../common/model/errors';
 
 /** A file after loading: its tables (xlsx sheets, CSV files, zipped CSVs) or its parsed JSON. */
@@ -20,6 +21,8 @@ export interface ImportBatch {
   kind: ImporterKind;
   files: string[];
   servers: Server[];
+  /** Observed dependencies (dependency exports); importId is set when the import commits. */
+  connections?: Connection[];
   skipped: SkippedRow[];
   warnings: string[];
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../common/model/errors';
 import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind } from '../../common/model/inventory-import';
 import { ServerSchema, type Server } from '../../common/model/server';
+import { matchConnections, mergeConnections } from '../../common/model/connections';
 
 /**
  * Cheap structural check of imported servers (numbers finite and non-negative, names present);
@@ -92,12 +93,13 @@ export class InventoryService {
         const before = this.deps.project.document;
         const { batches } = await this.readFiles(opts, task.signal, (d, t, m) => task.progress(d, t, m));
         const incoming = batches.flatMap((b) => b.servers);
+        const incomingConnections = batches.flatMap((b) => b.connections ?? []);
         const skipped = batches.flatMap((b) => b.skipped);
         const warnings = batches.flatMap((b) => b.warnings);
-        if (incoming.length === 0) {
+        if (incoming.length === 0 && incomingConnections.length === 0) {
           throw new WorkbenchError(
             'import-nothing-read',
-            `No server could be read from ${opts.paths.map((p) => p.replace(/^.*[\\/]/, '')).join(', ')}${skipped.length ? `: ${skipped.length} rows skipped (first: row ${skipped[0]!.row}, ${skipped[0]!.reason})` : ''}. The project is unchanged.`,
+            `No server${batches.some((b) => b.kind === 'azure-migrate-dependencies') ? ' or dependency' : ''} could be read from ${opts.paths.map((p) => p.replace(/^.*[\\/]/, '')).join(', ')}${skipped.length ? `: ${skipped.length} rows skipped (first: row ${skipped[0]!.row}, ${skipped[0]!.reason})` : ''}. The project is unchanged.`,
             { skipped: skipped.slice(0, 50), warnings },
           );
         }
@@ -105,8 +107,25 @@ export class InventoryService {
         assertServersSane(incoming);
         task.progress(1, 1, 'Merging');
         if (task.signal.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
-        const merged = mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) });
+        const merged = incoming.length
+          ? mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) })
+          : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };
         const importId = randomUUID();
+        // Dependencies: merged without duplicates, then every endpoint (old ones too: servers may
+        // arrive after the dependency export) matched again against the inventory as it is now.
+        const stamped = incomingConnections.map((c) => ({ ...c, importId }));
+        const connMerge = mergeConnections(before.inventory.connections, stamped);
+        const connections = connMerge.connections.length ? matchConnections(connMerge.connections, merged.servers).connections : connMerge.connections;
+        if (stamped.length) {
+          const { unmatched } = matchConnections(stamped, merged.servers);
+          if (unmatched.size) {
+            const total = [...unmatched.values()].reduce((n, v) => n + v, 0);
+            const top = [...unmatched.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
+            warnings.push(
+              `${unmatched.size} dependency endpoint${unmatched.size === 1 ? '' : 's'} match no server in the inventory by name or IP (${total} connection end${total === 1 ? '' : 's'}): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}${unmatched.size > top.length ? `, and ${unmatched.size - top.length} more` : ''}. They are kept; import the inventory that lists them and they are matched.`,
+            );
+          }
+        }
         const record = {
           id: importId,
           at: new Date().toISOString(),
@@ -116,11 +135,12 @@ export class InventoryService {
           updated: merged.updated,
           removed: merged.removed,
           skipped: skipped.length,
+          ...(stamped.length ? { connections: stamped.length } : {}),
         };
         if (this.deps.project.document !== before) {
           throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
         }
-        this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record] } });
+        this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record], connections } });
         return {
           importId,
           // Per-tab RVTools CSVs read together share one count: the VMs of the export.
@@ -134,6 +154,8 @@ export class InventoryService {
           skipped: skipped.slice(0, SKIPPED_CAP),
           skippedTotal: skipped.length,
           warnings,
+          connections: stamped.length,
+          connectionsAdded: connMerge.added,
         };
       },
       opts.taskId,

@@ -6,6 +6,7 @@ import { migrationHubImporter } from './migration-hub.importer';
 import { azureMigrateImporter } from './azure-migrate.importer';
 import { cmfIntakeImporter } from './cmf-intake.importer';
 import { smsJsonImporter } from './sms-json.importer';
+import { azureMigrateDependenciesImporter } from './azure-migrate-dependencies.importer';
 
 /** One importer per format; a new ImporterKind without an importer does not compile. */
 export const importers = {
@@ -14,6 +15,7 @@ export const importers = {
   'azure-migrate-csv': azureMigrateImporter,
   'cmf-intake-csv': cmfIntakeImporter,
   'sms-json': smsJsonImporter,
+  'azure-migrate-dependencies': azureMigrateDependenciesImporter,
 } satisfies Record<ImporterKind, Importer>;
 
 /** Picks the importer that reads this file, or says clearly that none does. */

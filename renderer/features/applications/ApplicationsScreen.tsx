@@ -216,7 +216,7 @@ export function ApplicationsScreen() {
               <ApplicationBoard app={app} dropHint={dropHint} />
             ) : (
               <EmptyState icon="applications" title="No applications yet">
-                Name one above, or let the workbench suggest applications from folders, tags or naming patterns.
+                Name one above, or let the workbench suggest applications from folders, tags, naming patterns or observed dependencies.
               </EmptyState>
             )}
           </section>

@@ -1,17 +1,22 @@
 import { useMemo, useState } from 'react';
-import { suggestApplications, tagKeys, type SuggestionBasis } from '../../../main/common/assess/grouping-suggestions';
+import { suggestApplications, suggestByDependencies, tagKeys, type SuggestionBasis } from '../../../main/common/assess/grouping-suggestions';
 import { useWorkbenchShallow } from '../../store';
 import { Dialog } from '../../ui/Dialog';
 import { selectPlacements } from './planning.selectors';
 
-/** Proposes applications from folders, tags or naming patterns; the consultant picks which to create. */
+type Basis = SuggestionBasis | 'deps';
+
+/** Proposes applications from folders, tags, naming patterns or observed dependencies; the consultant picks which to create. */
 export function SuggestionsDialog({ onClose }: { onClose(): void }) {
   const { doc, accept } = useWorkbenchShallow((s) => ({ doc: s.document, accept: s.suggestionsAccepted }));
-  const [basis, setBasis] = useState<SuggestionBasis>('name');
+  const [basis, setBasis] = useState<Basis>('name');
   const keys = useMemo(() => tagKeys(doc?.inventory.servers ?? []), [doc?.inventory.servers]);
   const [tagKey, setTagKey] = useState(keys.find((k) => k === 'Application') ?? keys[0] ?? '');
   const placed = doc ? new Set(selectPlacements(doc.planning, undefined).keys()) : new Set<string>();
-  const suggestions = useMemo(() => (doc ? suggestApplications(doc.inventory.servers, basis, { tagKey, placed }) : []), [doc, basis, tagKey, placed.size]);
+  const connections = doc?.inventory.connections ?? [];
+  const byDeps = useMemo(() => (doc && basis === 'deps' ? suggestByDependencies(doc.inventory.servers, doc.inventory.connections, { placed }) : null), [doc, basis, placed.size]);
+  const suggestions = useMemo(() => (!doc ? [] : byDeps ? byDeps.suggestions : basis === 'deps' ? [] : suggestApplications(doc.inventory.servers, basis, { tagKey, placed })), [doc, byDeps, basis, tagKey, placed.size]);
+  const noDeps = connections.length === 0;
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const chosen = suggestions.filter((s) => picked.has(s.key));
   return (
@@ -30,13 +35,20 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
         </>
       }
     >
-      <p className="muted">Servers not yet in an application, grouped by what the inventory says. Launch groups are guessed from names and Tier tags: databases first, then application servers, then web.</p>
+      <p className="muted">
+        {basis === 'deps'
+          ? 'Servers not yet in an application that talk to each other, from the imported dependency data. Launch order follows the connections: what is called (databases) launches first, then its callers; servers calling each other share a group.'
+          : 'Servers not yet in an application, grouped by what the inventory says. Launch groups are guessed from names and Tier tags: databases first, then application servers, then web.'}
+      </p>
       <div className="segmented" role="radiogroup" aria-label="Group by">
-        {(['name', 'folder', 'tag'] as const).map((b) => (
-          <label key={b} className={basis === b ? 'on' : ''}>
-            <input type="radio" name="basis" checked={basis === b} onChange={() => (setBasis(b), setPicked(new Set()))} /> {b === 'name' ? 'Naming pattern' : b === 'folder' ? 'VM folder' : 'Tag'}
-          </label>
-        ))}
+        {(['name', 'folder', 'tag', 'deps'] as const).map((b) => {
+          const off = b === 'deps' && noDeps;
+          return (
+            <label key={b} className={`${basis === b ? 'on' : ''}${off ? ' disabled' : ''}`} title={off ? 'No dependency data in this project: import an Azure Migrate dependency export on the Inventory screen first.' : undefined}>
+              <input type="radio" name="basis" disabled={off} checked={basis === b} onChange={() => (setBasis(b), setPicked(new Set()))} /> {b === 'name' ? 'Naming pattern' : b === 'folder' ? 'VM folder' : b === 'tag' ? 'Tag' : 'By dependencies'}
+            </label>
+          );
+        })}
         {basis === 'tag' ? (
           <select aria-label="Tag key" value={tagKey} onChange={(e) => setTagKey(e.target.value)}>
             {keys.map((k) => (
@@ -45,6 +57,17 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
           </select>
         ) : null}
       </div>
+      {noDeps ? <p className="muted small" data-testid="deps-unavailable">By dependencies needs dependency data: import an Azure Migrate dependency export on the Inventory screen.</p> : null}
+      {byDeps ? (
+        <div className="deps-summary small" data-testid="deps-left-out">
+          <span className="muted">{connections.length.toLocaleString()} dependencies. {byDeps.rule}</span>
+          {byDeps.leftOut.length ? (
+            <div>
+              <span className="strong">Left out:</span> {byDeps.leftOut.map((l) => `${l.name} (${l.reason})`).join(', ')}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       <ul className="suggestion-list">
         {suggestions.map((s) => (
           <li key={s.key}>
@@ -57,7 +80,7 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
             </label>
           </li>
         ))}
-        {suggestions.length === 0 ? <li className="muted">Nothing to suggest: every server with this information is already planned, or no two servers share it.</li> : null}
+        {suggestions.length === 0 ? <li className="muted">{basis === 'deps' ? 'Nothing to suggest: no two unplanned inventory servers are connected (once hubs and infrastructure are left out).' : 'Nothing to suggest: every server with this information is already planned, or no two servers share it.'}</li> : null}
       </ul>
     </Dialog>
   );

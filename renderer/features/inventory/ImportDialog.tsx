@@ -7,7 +7,7 @@ import { FileBrowser } from '../project/FileBrowser';
 import { useDroppedFiles } from './inventory.hooks';
 
 const SUFFIXES = ['.xlsx', '.xlsm', '.csv', '.zip', '.json'];
-const FORMATS = 'RVTools (.xlsx, per-tab .csv or a .zip of them), AWS Migration Hub import CSV, Azure Migrate CSV, Cloud Migration Factory intake CSV, AWS SMS GetServers JSON';
+const FORMATS = 'RVTools (.xlsx, per-tab .csv or a .zip of them), AWS Migration Hub import CSV, Azure Migrate CSV, Cloud Migration Factory intake CSV, AWS SMS GetServers JSON, Azure Migrate dependency export (agentless, .csv or .xlsx)';
 
 function ChooseStep({ onImport }: { onImport(paths: string[], removeGone: boolean): void }) {
   const { appInfo, importFilesPicked } = useWorkbenchShallow((s) => ({ appInfo: s.appInfo, importFilesPicked: s.importFilesPicked }));
@@ -116,14 +116,25 @@ function Report() {
   const r = importState.report;
   return (
     <div className="import-report" data-testid="import-report">
-      <div className="report-cards">
-        <div><span className="total-value">{formatCount(r.servers)}</span><span className="total-label">Servers read</span></div>
-        <div><span className="total-value">{formatCount(r.added)}</span><span className="total-label">Added</span></div>
-        <div><span className="total-value">{formatCount(r.updated)}</span><span className="total-label">Updated</span></div>
-        <div><span className="total-value">{formatCount(r.unchanged)}</span><span className="total-label">Unchanged</span></div>
-        <div><span className="total-value">{formatCount(r.gone.length)}</span><span className="total-label">{r.removed ? 'Removed' : 'No longer in export'}</span></div>
-        <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows or values skipped</span></div>
-      </div>
+      {r.servers === 0 && r.connections > 0 ? (
+        // A dependency export alone: server cards would all read 0.
+        <div className="report-cards">
+          <div><span className="total-value">{formatCount(r.connections)}</span><span className="total-label">Dependencies read</span></div>
+          <div><span className="total-value">{formatCount(r.connectionsAdded)}</span><span className="total-label">New dependencies</span></div>
+          <div><span className="total-value">{formatCount(r.connections - r.connectionsAdded)}</span><span className="total-label">Already known</span></div>
+          <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows skipped</span></div>
+        </div>
+      ) : (
+        <div className="report-cards">
+          <div><span className="total-value">{formatCount(r.servers)}</span><span className="total-label">Servers read</span></div>
+          <div><span className="total-value">{formatCount(r.added)}</span><span className="total-label">Added</span></div>
+          <div><span className="total-value">{formatCount(r.updated)}</span><span className="total-label">Updated</span></div>
+          <div><span className="total-value">{formatCount(r.unchanged)}</span><span className="total-label">Unchanged</span></div>
+          <div><span className="total-value">{formatCount(r.gone.length)}</span><span className="total-label">{r.removed ? 'Removed' : 'No longer in export'}</span></div>
+          <div><span className="total-value">{formatCount(r.skippedTotal)}</span><span className="total-label">Rows or values skipped</span></div>
+          {r.connections ? <div><span className="total-value">{formatCount(r.connections)}</span><span className="total-label">Dependencies ({formatCount(r.connectionsAdded)} new)</span></div> : null}
+        </div>
+      )}
       <ul className="plain-list small">
         {r.files.map((f) => (
           <li key={f.path}>

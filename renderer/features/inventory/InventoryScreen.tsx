@@ -10,6 +10,7 @@ import { ImportDialog } from './ImportDialog';
 import { ExportDialog } from './ExportDialog';
 import { facets as facetsOf, filterRows, searchIndex, sortRows, totals as totalsOf } from './catalog.selectors';
 import { useEffect } from 'react';
+import { connectionsOf } from '../../../main/common/model/connections';
 import './inventory.css';
 
 /** Inventory: the server catalog of the project, with import and export. */
@@ -35,8 +36,14 @@ export function InventoryScreen() {
     importDialogToggled: s.importDialogToggled,
     exportDialogToggled: s.exportDialogToggled,
     demoRequested: s.demoRequested,
+    document: s.document,
   }));
   const revision = s.meta?.revision;
+  const detailId = s.detail?.server?.id;
+  const connections = s.document?.inventory.connections;
+  const names = useMemo(() => (connections?.length ? new Map((s.document?.inventory.servers ?? []).map((x) => [x.id, x.name])) : null), [connections, s.document?.inventory.servers]);
+  // Hidden (null) when the project has no dependency data at all.
+  const detailConnections = useMemo(() => (detailId && connections?.length && names ? connectionsOf(detailId, connections, names) : null), [detailId, connections, names]);
   const { catalogRequested } = s;
   useEffect(() => {
     if (revision !== undefined) void catalogRequested(revision);
@@ -111,7 +118,7 @@ export function InventoryScreen() {
             {formatCount(shown.length)} shown{s.selectedIds.length ? ` · ${formatCount(s.selectedIds.length)} selected` : ''} · click a row for details, Ctrl+click or Space to select, Shift+click for a range
           </div>
         </div>
-        {s.detail ? <ServerDetail server={s.detail.server} error={s.detail.error} onClose={() => void s.serverOpened(null)} /> : null}
+        {s.detail ? <ServerDetail server={s.detail.server} error={s.detail.error} connections={detailConnections} onClose={() => void s.serverOpened(null)} /> : null}
       </div>
       {dialogs}
     </div>

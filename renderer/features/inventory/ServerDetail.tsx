@@ -1,4 +1,5 @@
 import type { Server } from '../../../main/common/model/server';
+import type { ServerConnectionRow } from '../../../main/common/model/connections';
 import { formatMiB } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 
@@ -15,7 +16,7 @@ function Field({ label, value, prov }: { label: string; value: string | number |
 }
 
 /** Everything known about one server, with where each value came from. */
-export function ServerDetail({ server, error, onClose }: { server: Server | null; error: string | null; onClose(): void }) {
+export function ServerDetail({ server, error, connections, onClose }: { server: Server | null; error: string | null; connections?: ServerConnectionRow[] | null; onClose(): void }) {
   if (error) return <aside className="detail" aria-label="Server details"><div className="inline-error">{error}</div></aside>;
   if (!server) return <aside className="detail" aria-label="Server details"><div className="muted detail-loading">Loading…</div></aside>;
   const p = server.provenance;
@@ -101,6 +102,27 @@ export function ServerDetail({ server, error, onClose }: { server: Server | null
             </table>
           ) : <p className="muted small">None reported.</p>}
         </section>
+        {connections ? (
+          <section>
+            <h3>Connections ({connections.length})</h3>
+            {connections.length ? (
+              <table className="mini-table" aria-label="Connections">
+                <thead><tr><th>Direction</th><th>Peer</th><th className="num">Port</th><th>Process</th><th className="num">Seen</th></tr></thead>
+                <tbody>
+                  {connections.map((c, i) => (
+                    <tr key={i}>
+                      <td>{c.direction === 'in' ? '← in' : '→ out'}</td>
+                      <td>{c.peer}{c.peerServerId ? null : <span className="muted small"> (not in inventory)</span>}</td>
+                      <td className="num mono">{c.port}/{c.protocol}</td>
+                      <td className="mono">{c.process ?? '—'}</td>
+                      <td className="num">{c.count}×</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : <p className="muted small">No dependency observed for this server in the imported dependency data.</p>}
+          </section>
+        ) : null}
         {server.snapshots.length ? (
           <section>
             <h3>Snapshots ({server.snapshots.length})</h3>

@@ -110,7 +110,12 @@ export const createInventorySlice: SliceCreator<InventorySlice> = (set, get) => 
     try {
       const report = await invoke('inventory.import', { paths, taskId, ...(opts.removeGone ? { removeGone: true } : {}) });
       set({ importState: { phase: 'done', report } });
-      get().noticeShown('success', `Imported ${report.servers.toLocaleString('en-US')} servers: ${report.added} added, ${report.updated} updated.`);
+      get().noticeShown(
+        'success',
+        report.servers === 0 && report.connections > 0
+          ? `Imported ${report.connections.toLocaleString('en-US')} dependencies: ${report.connectionsAdded} new.`
+          : `Imported ${report.servers.toLocaleString('en-US')} servers: ${report.added} added, ${report.updated} updated${report.connections ? `; ${report.connections.toLocaleString('en-US')} dependencies` : ''}.`,
+      );
     } catch (err) {
       const e = err instanceof ClientError ? err : null;
       set({ importState: { phase: 'failed', code: e?.code ?? 'internal', message: err instanceof Error ? err.message : String(err), details: e?.details } });
