@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { suggestApplications, suggestByDependencies, tagKeys, type SuggestionBasis } from '../../../main/common/assess/grouping-suggestions';
 import { useWorkbenchShallow } from '../../store';
-import { Dialog } from '../../ui/Dialog';
+import { Dialog, DialogActions } from '../../ui/Dialog';
 import { selectPlacements } from './planning.selectors';
 
 type Basis = SuggestionBasis | 'deps';
@@ -25,14 +25,12 @@ export function SuggestionsDialog({ onClose }: { onClose(): void }) {
       onClose={onClose}
       width={640}
       footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={!chosen.length} onClick={() => void accept(chosen).then((ok) => ok && onClose())}>
-            {chosen.length ? `Create ${chosen.length} application${chosen.length === 1 ? '' : 's'}` : 'Create applications'}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          label={chosen.length ? `Create ${chosen.length} application${chosen.length === 1 ? '' : 's'}` : 'Create applications'}
+          disabled={!chosen.length}
+          onConfirm={() => void accept(chosen).then((ok) => ok && onClose())}
+        />
       }
     >
       <p className="muted">
