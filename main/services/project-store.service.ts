@@ -6,6 +6,7 @@ import { emptyProject, PROJECT_FILE_EXTENSION, ProjectDocumentSchema, type Proje
 import { parseProjectText } from '../common/model/migrations';
 import { applyEdit, type ProjectEdit } from '../common/model/edits';
 import type { ProjectMeta, RecentFile } from '../common/ipc/channels/project.channels';
+import type { AppliedEdit } from '../common/ipc/events';
 import { writeFileAtomic } from '../platform/atomic-write';
 import type { SettingsStore } from '../platform/settings';
 import type { EventSink } from '../platform/events';
@@ -79,10 +80,15 @@ export class ProjectStore {
     };
   }
 
-  private changed(): ProjectMeta {
+  /**
+   * Announces a new revision. When the change is one plain edit, the event carries it so that a
+   * renderer holding `baseRevision` replays the same pure edit instead of reloading the document.
+   */
+  private changed(applied?: Omit<AppliedEdit, 'baseRevision'>): ProjectMeta {
+    const baseRevision = this.revision;
     this.revision++;
     const meta = this.meta();
-    this.deps.events.emit('project.changed', meta);
+    this.deps.events.emit('project.changed', applied ? { ...meta, applied: { ...applied, baseRevision } } : meta);
     return meta;
   }
 
@@ -144,21 +150,28 @@ export class ProjectStore {
     }
   }
 
-  edit(edit: ProjectEdit): ProjectMeta {
+  /** Applies a user edit; `editId` (chosen by the renderer) comes back in the change event to match its optimistic copy. */
+  edit(edit: ProjectEdit, editId?: string): ProjectMeta {
     const next = applyEdit(this.doc, edit);
-    return this.commit(next);
+    return this.commitNext(next, { edit, ...(editId !== undefined ? { editId } : {}) });
   }
 
   /** Replaces the document with a new version produced by a service (import, verification…); undoable. */
   commit(next: ProjectDocument): ProjectMeta {
+    return this.commitNext(next);
+  }
+
+  private commitNext(next: ProjectDocument, applied?: { edit: ProjectEdit; editId?: string }): ProjectMeta {
     if (next === this.doc) return this.meta();
     this.undoStack.push(this.doc);
     if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
     this.redoStack = [];
-    this.doc = { ...next, modifiedAt: this.now().toISOString() };
+    // The timestamp is the one impure part of an edit: main picks it and the event carries it.
+    const modifiedAt = this.now().toISOString();
+    this.doc = { ...next, modifiedAt };
     this.dirty = true;
     this.scheduleAutosave();
-    return this.changed();
+    return this.changed(applied ? { ...applied, modifiedAt } : undefined);
   }
 
   undo(): ProjectMeta {

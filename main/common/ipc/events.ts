@@ -1,5 +1,22 @@
 import { z } from 'zod';
 import { ProjectMetaSchema } from './channels/project.channels';
+import { ProjectEditSchema } from '../model/edits';
+
+/**
+ * The edit behind a change, when the change is exactly one user edit: the renderer whose document is
+ * at `baseRevision` applies the same pure edit (and `modifiedAt`) and is then at the event's revision.
+ */
+export const AppliedEditSchema = z.object({
+  baseRevision: z.number().int(),
+  edit: ProjectEditSchema,
+  modifiedAt: z.string(),
+  /** Chosen by the renderer that sent the edit, to recognise its own optimistic copy. */
+  editId: z.string().optional(),
+});
+export type AppliedEdit = z.infer<typeof AppliedEditSchema>;
+
+export const ProjectChangedSchema = ProjectMetaSchema.extend({ applied: AppliedEditSchema.optional() });
+export type ProjectChanged = z.infer<typeof ProjectChangedSchema>;
 
 export const TaskProgressSchema = z.object({
   taskId: z.string(),
@@ -14,7 +31,7 @@ export type TaskProgress = z.infer<typeof TaskProgressSchema>;
 
 /** Push events: main → renderer. */
 export const events = {
-  'project.changed': ProjectMetaSchema,
+  'project.changed': ProjectChangedSchema,
   'task.progress': TaskProgressSchema,
   /** A native menu item was chosen (Electron); the renderer runs the same action as its toolbar. */
   'app.menu': z.object({ command: z.enum(['new', 'open', 'open-demo', 'save', 'save-as', 'import', 'undo', 'redo']) }),

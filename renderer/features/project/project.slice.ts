@@ -1,6 +1,8 @@
 import type { ProjectDocument } from '../../../main/common/model/project';
-import type { ProjectEdit } from '../../../main/common/model/edits';
+import { ProjectEditSchema, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ProjectMeta, RecentFile } from '../../../main/common/ipc/channels/project.channels';
+import type { ProjectChanged } from '../../../main/common/ipc/events';
+import { DocumentSync } from './document-sync';
 import type { AppInfo } from '../../../main/common/ipc/channels/app.channels';
 import { ClientError, invoke, onEvent } from '../../ipc/client';
 import type { ChannelResult } from '../../../main/common/ipc/contract';
@@ -16,13 +18,18 @@ export interface ProjectSlice {
   recoveries: ChannelResult<'project.recoveries'>;
   busy: string | null;
   appStarted(): Promise<void>;
-  projectChanged(meta: ProjectMeta): Promise<void>;
+  /** A change event from main: replays the edit it carries when it can, else reloads the document. */
+  projectChanged(changed: ProjectChanged): Promise<void>;
   newProjectRequested(): Promise<void>;
   demoRequested(): Promise<void>;
   openRequested(path: string): Promise<boolean>;
   saveRequested(force?: boolean): Promise<boolean>;
   saveAsRequested(path: string, force?: boolean): Promise<boolean>;
-  editRequested(edit: ProjectEdit): Promise<boolean>;
+  /**
+   * Sends an edit to main. `optimistic` shows it at once (the same pure edit applied locally), and
+   * reloads main's document if main refuses it.
+   */
+  editRequested(edit: ProjectEdit, opts?: { optimistic?: boolean }): Promise<boolean>;
   undoRequested(): Promise<void>;
   redoRequested(): Promise<void>;
   recentRequested(): Promise<void>;
@@ -51,8 +58,15 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     }
   }
 
+  const sync = new DocumentSync();
+  let editCounter = 0;
+  let loads = 0;
+
   async function loadDocument(): Promise<void> {
+    const ticket = ++loads;
     const { meta, document } = await invoke('project.document', {});
+    // A newer load, or newer replayed edits, win over an older answer.
+    if (ticket !== loads || !sync.loaded(meta, document)) return;
     set({ meta, document });
   }
 
@@ -80,12 +94,13 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
       }
     },
 
-    async projectChanged(meta) {
-      const current = get().meta;
-      if (current && current.revision === meta.revision && current.path === meta.path && current.dirty === meta.dirty && current.autosavedAt === meta.autosavedAt) return;
-      if (!current || current.revision !== meta.revision || !get().document) await loadDocument();
-      else set({ meta });
+    async projectChanged(changed) {
+      const outcome = get().document ? sync.received(changed, get().meta) : ({ kind: 'reload' } as const);
+      if (outcome.kind === 'reload') await loadDocument();
+      else if (outcome.kind === 'meta') set({ meta: outcome.meta });
+      else if (outcome.kind === 'apply') set({ meta: outcome.meta, document: outcome.document });
     },
+
 
     async newProjectRequested() {
       await attempt('Creating project', () => invoke('project.new', {}));
@@ -118,8 +133,32 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
       }
       return ok !== undefined;
     },
-    async editRequested(edit) {
-      return (await attempt('Editing', () => invoke('project.edit', { edit }))) !== undefined;
+    async editRequested(edit, opts) {
+      const editId = `e${++editCounter}`;
+      if (opts?.optimistic) {
+        const doc = get().document;
+        // Parsed as main will parse it (trimmed names, defaults), so that both sides apply the same edit.
+        const parsed = ProjectEditSchema.safeParse(edit);
+        if (!parsed.success) {
+          get().noticeShown('error', `This change is not valid: ${parsed.error.issues[0]?.message ?? 'invalid edit'}.`);
+          return false;
+        }
+        edit = parsed.data;
+        if (doc) {
+          try {
+            set({ document: sync.optimistic(doc, editId, edit) });
+          } catch (err) {
+            get().noticeShown('error', (err as Error).message);
+            return false;
+          }
+        }
+      }
+      const ok = (await attempt('Editing', () => invoke('project.edit', { edit, editId }))) !== undefined;
+      if (!ok && opts?.optimistic) {
+        sync.refused(editId);
+        await loadDocument().catch(() => undefined);
+      }
+      return ok;
     },
     async undoRequested() {
       await attempt('Undo', () => invoke('project.undo', {}));
