@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProjectMetaSchema } from './channels/project.channels';
 import { ProjectEditSchema } from '../model/edits';
+import { DocumentPatchSchema } from '../model/document-patch';
 
 /**
  * The edit behind a change, when the change is exactly one user edit: the renderer whose document is
@@ -15,7 +16,12 @@ export const AppliedEditSchema = z.object({
 });
 export type AppliedEdit = z.infer<typeof AppliedEditSchema>;
 
-export const ProjectChangedSchema = ProjectMetaSchema.extend({ applied: AppliedEditSchema.optional() });
+/** A change that is not one edit (undo, redo, a service's result), as the parts of the document that differ. */
+export const PatchedSchema = z.object({ baseRevision: z.number().int(), ops: DocumentPatchSchema });
+export type Patched = z.infer<typeof PatchedSchema>;
+
+/** Without `applied` or `patched` (open, new, a huge change), the renderer reloads the document. */
+export const ProjectChangedSchema = ProjectMetaSchema.extend({ applied: AppliedEditSchema.optional(), patched: PatchedSchema.optional() });
 export type ProjectChanged = z.infer<typeof ProjectChangedSchema>;
 
 export const TaskProgressSchema = z.object({

@@ -2,6 +2,7 @@ import type { ProjectDocument } from '../../../main/common/model/project';
 import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ProjectMeta } from '../../../main/common/ipc/channels/project.channels';
 import type { ProjectChanged } from '../../../main/common/ipc/events';
+import { applyPatch } from '../../../main/common/model/document-patch';
 
 interface Pending {
   id: string;
@@ -18,8 +19,8 @@ export type SyncOutcome =
   | { kind: 'apply'; meta: ProjectMeta; document: ProjectDocument }
   | { kind: 'reload' };
 
-export function stripApplied(changed: ProjectChanged): ProjectMeta {
-  const { applied: _applied, ...meta } = changed;
+export function metaOf(changed: ProjectChanged): ProjectMeta {
+  const { applied: _applied, patched: _patched, ...meta } = changed;
   return meta;
 }
 
@@ -29,7 +30,8 @@ export function stripApplied(changed: ProjectChanged): ProjectMeta {
  * `base` is main's document at `revision` as far as this renderer knows; `pending` are edits shown
  * optimistically and sent to main but not yet confirmed by a change event. A change event that carries
  * its edit and starts from `revision` is replayed locally (edits are pure, and main sends the one impure
- * value, `modifiedAt`); anything else (a missed event, undo/redo, open, import…) asks for a reload.
+ * value, `modifiedAt`); one that carries a patch (undo, redo, a service's result) is patched in; anything
+ * else (a missed event, open, new, a huge change) asks for a reload.
  */
 export class DocumentSync {
   private base: { revision: number; document: ProjectDocument } | null = null;
@@ -60,7 +62,7 @@ export class DocumentSync {
   }
 
   received(changed: ProjectChanged, current: ProjectMeta | null): SyncOutcome {
-    const meta = stripApplied(changed);
+    const meta = metaOf(changed);
     const applied = changed.applied;
     if (!this.base) return { kind: 'reload' };
     if (meta.revision < this.base.revision) {
@@ -72,18 +74,23 @@ export class DocumentSync {
       const same = current && current.revision === meta.revision && current.path === meta.path && current.dirty === meta.dirty && current.autosavedAt === meta.autosavedAt && current.lastSavedAt === meta.lastSavedAt && current.fileName === meta.fileName;
       return same ? { kind: 'ignore' } : { kind: 'meta', meta };
     }
-    if (!applied || applied.baseRevision !== this.base.revision) return { kind: 'reload' };
-
-    const mine = applied.editId !== undefined ? this.pending.findIndex((p) => p.id === applied.editId) : -1;
+    const patched = changed.patched;
     let next: ProjectDocument;
-    try {
-      // Our own edit, applied to exactly the document main had: its local result is main's result.
-      const reuse = mine === 0 && this.pending[0]!.before === this.base.document;
-      next = { ...(reuse ? this.pending[0]!.after : applyEdit(this.base.document, applied.edit)), modifiedAt: applied.modifiedAt };
-    } catch {
+    if (applied && applied.baseRevision === this.base.revision) {
+      const mine = applied.editId !== undefined ? this.pending.findIndex((p) => p.id === applied.editId) : -1;
+      try {
+        // Our own edit, applied to exactly the document main had: its local result is main's result.
+        const reuse = mine === 0 && this.pending[0]!.before === this.base.document;
+        next = { ...(reuse ? this.pending[0]!.after : applyEdit(this.base.document, applied.edit)), modifiedAt: applied.modifiedAt };
+      } catch {
+        return { kind: 'reload' };
+      }
+      if (mine >= 0) this.pending.splice(mine, 1);
+    } else if (patched && patched.baseRevision === this.base.revision) {
+      next = applyPatch(this.base.document, patched.ops);
+    } else {
       return { kind: 'reload' };
     }
-    if (mine >= 0) this.pending.splice(mine, 1);
     this.base = { revision: meta.revision, document: next };
 
     // Edits still in flight are shown on top of main's newer document.

@@ -215,8 +215,10 @@ describe('renderer document in step with main', () => {
           await settle();
           // A lost event leaves the renderer behind until the next change event tells it so.
           if (!transport.lost) expectInStep();
-          // Edits main accepted are replayed, never answered by a reload (unless an event is lost).
-          if (accepted.length && accepted.every(Boolean) && eventsComplete) expect(transport.documentLoads).toBe(loadsBefore);
+          // Edits main accepted, undo, redo and service results are replayed or patched in, never answered by
+          // a reload (unless an event is lost).
+          const changedOnly = step.op === 'undo' || step.op === 'redo' || step.op === 'service-commit' || (accepted.length > 0 && accepted.every(Boolean));
+          if (changedOnly && eventsComplete) expect(transport.documentLoads).toBe(loadsBefore);
         }
         // Any later change brings a renderer that missed an event back in step (by reloading).
         transport.dropNext = false;
@@ -254,11 +256,16 @@ describe('renderer document in step with main', () => {
     transport.delayEvents = false;
   });
 
-  it('reloads after undo, redo and service commits, which carry no edit', async () => {
+  it('patches undo, redo and service commits in without reloading; opening a project reloads', async () => {
     await startWith(baseDoc());
     const s = useWorkbench.getState();
     await s.planEdited({ type: 'servers.move', serverIds: ['s9'], target: { applicationId: 'a2', groupId: 'g3' } });
+    await s.planEdited({ type: 'launchSettings.set', serverIds: ['s9', 's10'], patch: { instanceType: 'm5.large', tags: { a: 'b' } } });
     const loads = transport.documentLoads;
+    const untouched = useWorkbench.getState().document!.inventory.servers;
+    await s.undoRequested();
+    await settle();
+    expectInStep();
     await s.undoRequested();
     await settle();
     expectInStep();
@@ -266,6 +273,26 @@ describe('renderer document in step with main', () => {
     await s.redoRequested();
     await settle();
     expectInStep();
-    expect(transport.documentLoads).toBe(loads + 2);
+    const doc = services.project.document;
+    services.project.commit({ ...doc, inventory: { ...doc.inventory, servers: doc.inventory.servers.map((x, i) => (i === 3 ? { ...x, tags: { ...x.tags, ['__proto__']: 'odd' } } : x)) } });
+    await settle();
+    expectInStep();
+    expect(transport.documentLoads).toBe(loads);
+    // Only what changed is new: the 40 servers keep their identity (so rows need not re-render).
+    expect(useWorkbench.getState().document!.inventory.servers.filter((x, i) => x === untouched[i])).toHaveLength(39);
+
+    // Saving changes the revision, not the document: nothing to reload.
+    const kept = useWorkbench.getState().document;
+    expect(await s.saveAsRequested(`${dir}/synced.mwb.json`)).toBe(true);
+    await settle();
+    expectInStep();
+    expect(useWorkbench.getState().meta!.dirty).toBe(false);
+    expect(useWorkbench.getState().document).toBe(kept);
+    expect(transport.documentLoads).toBe(loads);
+
+    services.project.newProject();
+    await settle();
+    expectInStep();
+    expect(transport.documentLoads).toBe(loads + 1);
   });
 });
