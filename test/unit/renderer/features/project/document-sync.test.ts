@@ -13,6 +13,7 @@ import { createHandlers } from '../../../../../main/ipc/handlers';
 import { dispatch } from '../../../../../main/ipc/dispatch';
 import type { Services } from '../../../../../main/services/container';
 import type { ProjectDocument } from '../../../../../main/common/model/project';
+import { events } from '../../../../../main/common/ipc/events';
 
 const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -88,6 +89,8 @@ beforeAll(async () => {
   services = testServices(dir);
   services.events.subscribe((event, payload) => {
     if (event === 'project.changed') {
+      // What main announces matches the contract (strict: a stray field would fail here).
+      events['project.changed'].strict().parse(payload);
       if (transport.dropNext) {
         transport.dropNext = false;
         transport.lost = true;
