@@ -61,13 +61,26 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
   const sync = new DocumentSync();
   let editCounter = 0;
   let loads = 0;
+  /** The newest revision main has announced, and the whole-document load under way, if any. */
+  let newestAnnounced = -1;
+  let loading: Promise<void> | null = null;
 
   async function loadDocument(): Promise<void> {
     const ticket = ++loads;
-    const { meta, document } = await invoke('project.document', {});
-    // A newer load, or newer replayed edits, win over an older answer.
-    if (ticket !== loads || !sync.loaded(meta, document)) return;
-    set({ meta, document });
+    const run = (async () => {
+      const { meta, document } = await invoke('project.document', {});
+      // A newer load, or newer replayed edits, win over an older answer.
+      if (ticket !== loads || !sync.loaded(meta, document)) return;
+      set({ meta, document });
+    })();
+    loading = run;
+    try {
+      await run;
+    } finally {
+      if (loading === run) loading = null;
+    }
+    // Changes announced while the first document was on its way were not applied to anything: fetch again.
+    if (ticket === loads && newestAnnounced > (get().meta?.revision ?? -1)) await loadDocument();
   }
 
   return {
@@ -95,7 +108,13 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     },
 
     async projectChanged(changed) {
-      const outcome = get().document ? sync.received(changed, get().meta) : ({ kind: 'reload' } as const);
+      newestAnnounced = Math.max(newestAnnounced, changed.revision);
+      if (!get().document) {
+        // The first document is still on its way (the event stream says hello before it arrives).
+        if (!loading) await loadDocument();
+        return;
+      }
+      const outcome = sync.received(changed, get().meta);
       if (outcome.kind === 'reload') await loadDocument();
       else if (outcome.kind === 'meta') set({ meta: outcome.meta });
       else if (outcome.kind === 'apply') set({ meta: outcome.meta, document: outcome.document });

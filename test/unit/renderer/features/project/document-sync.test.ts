@@ -257,6 +257,20 @@ describe('renderer document in step with main', () => {
     expect(transport.documentLoads).toBe(loads + 1);
     expectInStep();
     transport.delayEvents = false;
+
+    // The event stream reconnects after missing a change: its hello (main's current meta) makes the page reload.
+    transport.dropNext = true;
+    await s.editRequested({ type: 'project.setMeta', name: 'While away' });
+    await settle();
+    expect(useWorkbench.getState().meta!.name).not.toBe('While away');
+    listeners.get('project.changed')!.forEach((l) => l(copy(services.project.meta())));
+    await settle();
+    expectInStep();
+    expect(transport.documentLoads).toBe(loads + 2);
+    // A hello that finds the page in step changes nothing.
+    listeners.get('project.changed')!.forEach((l) => l(copy(services.project.meta())));
+    await settle();
+    expect(transport.documentLoads).toBe(loads + 2);
   });
 
   it('patches undo, redo and service commits in without reloading; opening a project reloads', async () => {
