@@ -27,35 +27,46 @@ class TooLarge extends Error {}
  */
 export function diffDocuments(from: unknown, to: unknown, maxOps = 50_000): PatchOp[] | null {
   const ops: PatchOp[] = [];
-  const push = (op: PatchOp) => {
+  // One path stack, copied only into the ops emitted: most of a big document is walked and left alone.
+  const path: Path = [];
+  const emit = (key: string | number | null, op: { value: unknown } | { delete: true }) => {
     if (ops.length >= maxOps) throw new TooLarge();
-    ops.push(op);
+    ops.push({ path: key === null ? [...path] : [...path, key], ...op } as PatchOp);
   };
-  const walk = (a: unknown, b: unknown, path: Path): void => {
+  const walk = (a: unknown, b: unknown): void => {
     if (a === b) return;
     if (isRecord(a) && isRecord(b)) {
       for (const key of Object.keys(b)) {
         const bv = b[key];
         const av = Object.prototype.hasOwnProperty.call(a, key) ? a[key] : undefined;
         if (bv === undefined) {
-          if (av !== undefined) push({ path: [...path, key], delete: true });
-        } else if (av === undefined) push({ path: [...path, key], value: bv });
-        else walk(av, bv, [...path, key]);
+          if (av !== undefined) emit(key, { delete: true });
+        } else if (av === undefined) emit(key, { value: bv });
+        else if (av !== bv) {
+          path.push(key);
+          walk(av, bv);
+          path.pop();
+        }
       }
       for (const key of Object.keys(a)) {
-        if (a[key] !== undefined && !Object.prototype.hasOwnProperty.call(b, key)) push({ path: [...path, key], delete: true });
+        if (a[key] !== undefined && !Object.prototype.hasOwnProperty.call(b, key)) emit(key, { delete: true });
       }
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-      for (let i = 0; i < b.length; i++) walk(a[i], b[i], [...path, i]);
+      for (let i = 0; i < b.length; i++) {
+        if (a[i] === b[i]) continue;
+        path.push(i);
+        walk(a[i], b[i]);
+        path.pop();
+      }
       return;
     }
     // A leaf that differs, a type change, or an array whose length changed: sent whole.
-    push({ path, value: b });
+    emit(null, { value: b });
   };
   try {
-    walk(from, to, []);
+    walk(from, to);
   } catch (err) {
     if (err instanceof TooLarge) return null;
     throw err;
