@@ -145,6 +145,19 @@ async function renameProject(page: Page, to: string): Promise<Timing> {
   return result(page);
 }
 
+async function launchSettings(page: Page, group: string, count: number): Promise<Timing> {
+  await page.getByTestId(`group-${group}`).getByRole('button', { name: group, exact: true }).click();
+  await page.getByRole('tab', { name: /Launch settings/ }).click();
+  const form = page.getByRole('form', { name: 'Launch settings' });
+  await form.getByRole('combobox', { name: 'Instance type' }).fill('r6i.xl');
+  await page.getByRole('listbox', { name: 'Instance types' }).getByRole('option', { name: /^r6i\.xlarge/ }).click();
+  // Notices already on screen are marked so that only the new one counts.
+  await page.evaluate(`document.querySelectorAll('.notice-text').forEach((n) => (n.dataset.seen = '1'))`);
+  await arm(page, `[...document.querySelectorAll('.notice-text')].some((n) => !n.dataset.seen && n.textContent === 'Launch settings applied to ${count} servers.')`);
+  await form.getByRole('button', { name: `Apply to ${count} servers` }).click();
+  return result(page);
+}
+
 async function undo(page: Page, shownJs: string): Promise<Timing> {
   await arm(page, shownJs);
   await page.getByRole('button', { name: 'Undo' }).click();
@@ -165,6 +178,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     record('drag 1 server into a group', await drag(page, `BENCH-B${String(round).padStart(4, '0')}`, 'Other', `${round + 1} server${round ? 's' : ''}`));
     record('drag 500 servers into a group', await drag(page, 'BENCH-A', 'Target', '500 servers'));
+    record('launch settings on 500 servers (Apply)', await launchSettings(page, 'Target', 500));
     record('rename a launch group', await renameGroup(page, 'Other', `Other ${round}`));
     await renameGroup(page, `Other ${round}`, 'Other');
     record('rename the project (Properties dialog)', await renameProject(page, `Bench estate ${round}`));
@@ -172,6 +186,7 @@ try {
     record('undo (the 500-server drag)', await (async () => {
       await undo(page, `!!document.querySelector('[data-testid="group-Other ${round}"]')`);
       await undo(page, `!!document.querySelector('[data-testid="group-Other"]')`);
+      await undo(page, 'true'); // the launch settings
       return undo(page, countIs('Target', '0 servers'));
     })());
     // Reference: the page misses the event of one rename; the next rename then reloads the whole document.
