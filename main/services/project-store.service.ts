@@ -6,6 +6,8 @@ import { emptyProject, PROJECT_FILE_EXTENSION, ProjectDocumentSchema, type Proje
 import { parseProjectText } from '../common/model/migrations';
 import { applyEdit, type ProjectEdit } from '../common/model/edits';
 import type { ProjectMeta, RecentFile } from '../common/ipc/channels/project.channels';
+import type { AppliedEdit } from '../common/ipc/events';
+import { diffDocuments, type PatchOp } from '../common/model/document-patch';
 import { writeFileAtomic } from '../platform/atomic-write';
 import type { SettingsStore } from '../platform/settings';
 import type { EventSink } from '../platform/events';
@@ -79,10 +81,18 @@ export class ProjectStore {
     };
   }
 
-  private changed(): ProjectMeta {
+  /**
+   * Announces a new revision. When the change is one plain edit, the event carries it so that a
+   * renderer holding `baseRevision` replays the same pure edit instead of reloading the document; other
+   * changes of a document carry the parts that differ (`patch`), or nothing (the renderer reloads).
+   */
+  private changed(change?: { applied: Omit<AppliedEdit, 'baseRevision'> } | { ops: PatchOp[] | null }): ProjectMeta {
+    const baseRevision = this.revision;
     this.revision++;
     const meta = this.meta();
-    this.deps.events.emit('project.changed', meta);
+    if (change && 'applied' in change) this.deps.events.emit('project.changed', { ...meta, applied: { ...change.applied, baseRevision } });
+    else if (change?.ops) this.deps.events.emit('project.changed', { ...meta, patched: { baseRevision, ops: change.ops } });
+    else this.deps.events.emit('project.changed', meta);
     return meta;
   }
 
@@ -144,39 +154,49 @@ export class ProjectStore {
     }
   }
 
-  edit(edit: ProjectEdit): ProjectMeta {
+  /** Applies a user edit; `editId` (chosen by the renderer) comes back in the change event to match its optimistic copy. */
+  edit(edit: ProjectEdit, editId?: string): ProjectMeta {
     const next = applyEdit(this.doc, edit);
-    return this.commit(next);
+    return this.commitNext(next, { edit, ...(editId !== undefined ? { editId } : {}) });
   }
 
   /** Replaces the document with a new version produced by a service (import, verification…); undoable. */
   commit(next: ProjectDocument): ProjectMeta {
+    return this.commitNext(next);
+  }
+
+  private commitNext(next: ProjectDocument, applied?: { edit: ProjectEdit; editId?: string }): ProjectMeta {
     if (next === this.doc) return this.meta();
     this.undoStack.push(this.doc);
     if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
     this.redoStack = [];
-    this.doc = { ...next, modifiedAt: this.now().toISOString() };
+    // The timestamp is the one impure part of an edit: main picks it and the event carries it.
+    const modifiedAt = this.now().toISOString();
+    const before = this.doc;
+    this.doc = { ...next, modifiedAt };
     this.dirty = true;
     this.scheduleAutosave();
-    return this.changed();
+    return this.changed(applied ? { applied: { ...applied, modifiedAt } } : { ops: diffDocuments(before, this.doc) });
   }
 
   undo(): ProjectMeta {
     const prev = this.undoStack.pop();
     if (!prev) return this.meta();
     this.redoStack.push(this.doc);
+    const ops = diffDocuments(this.doc, prev);
     this.doc = prev;
     this.dirty = true;
-    return this.changed();
+    return this.changed({ ops });
   }
 
   redo(): ProjectMeta {
     const next = this.redoStack.pop();
     if (!next) return this.meta();
     this.undoStack.push(this.doc);
+    const ops = diffDocuments(this.doc, next);
     this.doc = next;
     this.dirty = true;
-    return this.changed();
+    return this.changed({ ops });
   }
 
   async save(opts: { force?: boolean } = {}): Promise<ProjectMeta> {
@@ -219,7 +239,8 @@ export class ProjectStore {
       this.remember(file, doc.name);
       await this.dropRecovery();
       this.deps.logger.info('project saved', { file });
-      return this.changed();
+      // The document did not change: an empty patch keeps the renderer's copy (no reload after a save).
+      return this.changed({ ops: [] });
     };
     const result = this.saving.then(run, run);
     this.saving = result.catch(() => undefined);

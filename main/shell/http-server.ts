@@ -181,6 +181,11 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
         res.write(': connected\n\n');
         streams.add(res);
+        // A page that (re)connects learns the current revision at once: one that missed changes while the
+        // stream was down reloads now instead of at the next change.
+        void Promise.resolve(opts.handlers['project.meta']({}))
+          .then((meta) => res.write(`event: message\ndata: ${JSON.stringify({ event: 'project.changed', payload: meta })}\n\n`))
+          .catch(() => undefined);
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
         req.on('close', () => {
           clearInterval(ping);

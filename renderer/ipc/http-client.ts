@@ -1,5 +1,6 @@
 import type { ChannelName, InvokeResponse, WorkbenchApi } from '../../main/common/ipc/contract';
 import type { EventName } from '../../main/common/ipc/events';
+import { createFrameSplitter, frameData } from './sse-frames';
 
 type Listener = (payload: unknown) => void;
 
@@ -18,24 +19,16 @@ export function createHttpApi(token: string, origin: string = window.location.or
         if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
         attempt = 0;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
+        const push = createFrameSplitter((frame) => {
+          const data = frameData(frame);
+          if (!data) return;
+          const msg = JSON.parse(data) as { event: EventName; payload: unknown };
+          listeners.get(msg.event)?.forEach((l) => l(msg.payload));
+        });
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          let idx;
-          while ((idx = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, idx);
-            buffer = buffer.slice(idx + 2);
-            const data = frame
-              .split('\n')
-              .filter((l) => l.startsWith('data: '))
-              .map((l) => l.slice(6))
-              .join('\n');
-            if (!data) continue;
-            const msg = JSON.parse(data) as { event: EventName; payload: unknown };
-            listeners.get(msg.event)?.forEach((l) => l(msg.payload));
-          }
+          push(value);
         }
       } catch {
         /* the shell restarted or the connection dropped: retry with backoff */

@@ -11,7 +11,7 @@ export function projectHandlers({ project }: Services): HandlersFor<typeof proje
     'project.open': ({ path }) => project.open(path),
     'project.save': ({ force }) => project.save(force ? { force } : {}),
     'project.saveAs': ({ path, force }) => project.saveAs(path, force ? { force } : {}),
-    'project.edit': ({ edit }) => project.edit(edit),
+    'project.edit': ({ edit, editId }) => project.edit(edit, editId),
     'project.undo': () => project.undo(),
     'project.redo': () => project.redo(),
     'project.recent': () => project.recent(),

@@ -1,5 +1,5 @@
 import type { InstanceTypeInfo } from '../../../main/common/model/instance-types';
-import { applyEdit, type ProjectEdit } from '../../../main/common/model/edits';
+import type { ProjectEdit } from '../../../main/common/model/edits';
 import type { ApplicationPatch, LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
 import type { KnownNetwork } from '../../../main/common/model/planning';
 import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
@@ -56,11 +56,6 @@ export interface PlanningSlice {
 }
 
 export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
-  async function reloadDocument(): Promise<void> {
-    const { meta, document } = await invoke('project.document', {});
-    set({ meta, document });
-  }
-
   return {
     instanceTypes: [],
     activeApplicationId: null,
@@ -94,20 +89,9 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       set({ selectedServerIds: ids, ...(anchor !== undefined ? { selectionAnchor: anchor } : {}) });
     },
 
-    async planEdited(edit) {
-      const doc = get().document;
-      if (doc) {
-        try {
-          // Optimistic: the UI shows the result at once; main applies the same pure edit and confirms.
-          set({ document: applyEdit(doc, edit) });
-        } catch (err) {
-          get().noticeShown('error', (err as Error).message);
-          return false;
-        }
-      }
-      const ok = await get().editRequested(edit);
-      if (!ok) await reloadDocument().catch(() => undefined);
-      return ok;
+    planEdited(edit) {
+      // Optimistic: the UI shows the result at once; main applies the same pure edit and confirms.
+      return get().editRequested(edit, { optimistic: true });
     },
 
     serversDroppedOnGroup(serverIds, applicationId, groupId, index) {

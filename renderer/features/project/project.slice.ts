@@ -1,6 +1,8 @@
 import type { ProjectDocument } from '../../../main/common/model/project';
-import type { ProjectEdit } from '../../../main/common/model/edits';
+import { ProjectEditSchema, type ProjectEdit } from '../../../main/common/model/edits';
 import type { ProjectMeta, RecentFile } from '../../../main/common/ipc/channels/project.channels';
+import type { ProjectChanged } from '../../../main/common/ipc/events';
+import { DocumentSync } from './document-sync';
 import type { AppInfo } from '../../../main/common/ipc/channels/app.channels';
 import { ClientError, invoke, onEvent } from '../../ipc/client';
 import type { ChannelResult } from '../../../main/common/ipc/contract';
@@ -16,13 +18,18 @@ export interface ProjectSlice {
   recoveries: ChannelResult<'project.recoveries'>;
   busy: string | null;
   appStarted(): Promise<void>;
-  projectChanged(meta: ProjectMeta): Promise<void>;
+  /** A change event from main: replays the edit it carries when it can, else reloads the document. */
+  projectChanged(changed: ProjectChanged): Promise<void>;
   newProjectRequested(): Promise<void>;
   demoRequested(): Promise<void>;
   openRequested(path: string): Promise<boolean>;
   saveRequested(force?: boolean): Promise<boolean>;
   saveAsRequested(path: string, force?: boolean): Promise<boolean>;
-  editRequested(edit: ProjectEdit): Promise<boolean>;
+  /**
+   * Sends an edit to main. `optimistic` shows it at once (the same pure edit applied locally), and
+   * reloads main's document if main refuses it.
+   */
+  editRequested(edit: ProjectEdit, opts?: { optimistic?: boolean }): Promise<boolean>;
   undoRequested(): Promise<void>;
   redoRequested(): Promise<void>;
   recentRequested(): Promise<void>;
@@ -51,9 +58,29 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     }
   }
 
+  const sync = new DocumentSync();
+  let editCounter = 0;
+  let loads = 0;
+  /** The newest revision main has announced, and the whole-document load under way, if any. */
+  let newestAnnounced = -1;
+  let loading: Promise<void> | null = null;
+
   async function loadDocument(): Promise<void> {
-    const { meta, document } = await invoke('project.document', {});
-    set({ meta, document });
+    const ticket = ++loads;
+    const run = (async () => {
+      const { meta, document } = await invoke('project.document', {});
+      // A newer load, or newer replayed edits, win over an older answer.
+      if (ticket !== loads || !sync.loaded(meta, document)) return;
+      set({ meta, document });
+    })();
+    loading = run;
+    try {
+      await run;
+    } finally {
+      if (loading === run) loading = null;
+    }
+    // Changes announced while the first document was on its way were not applied to anything: fetch again.
+    if (ticket === loads && newestAnnounced > (get().meta?.revision ?? -1)) await loadDocument();
   }
 
   return {
@@ -80,12 +107,19 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
       }
     },
 
-    async projectChanged(meta) {
-      const current = get().meta;
-      if (current && current.revision === meta.revision && current.path === meta.path && current.dirty === meta.dirty && current.autosavedAt === meta.autosavedAt) return;
-      if (!current || current.revision !== meta.revision || !get().document) await loadDocument();
-      else set({ meta });
+    async projectChanged(changed) {
+      newestAnnounced = Math.max(newestAnnounced, changed.revision);
+      if (!get().document) {
+        // The first document is still on its way (the event stream says hello before it arrives).
+        if (!loading) await loadDocument();
+        return;
+      }
+      const outcome = sync.received(changed, get().meta);
+      if (outcome.kind === 'reload') await loadDocument();
+      else if (outcome.kind === 'meta') set({ meta: outcome.meta });
+      else if (outcome.kind === 'apply') set({ meta: outcome.meta, document: outcome.document });
     },
+
 
     async newProjectRequested() {
       await attempt('Creating project', () => invoke('project.new', {}));
@@ -118,8 +152,32 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
       }
       return ok !== undefined;
     },
-    async editRequested(edit) {
-      return (await attempt('Editing', () => invoke('project.edit', { edit }))) !== undefined;
+    async editRequested(edit, opts) {
+      const editId = `e${++editCounter}`;
+      if (opts?.optimistic) {
+        const doc = get().document;
+        // Parsed as main will parse it (trimmed names, defaults), so that both sides apply the same edit.
+        const parsed = ProjectEditSchema.safeParse(edit);
+        if (!parsed.success) {
+          get().noticeShown('error', `This change is not valid: ${parsed.error.issues[0]?.message ?? 'invalid edit'}.`);
+          return false;
+        }
+        edit = parsed.data;
+        if (doc) {
+          try {
+            set({ document: sync.optimistic(doc, editId, edit) });
+          } catch (err) {
+            get().noticeShown('error', (err as Error).message);
+            return false;
+          }
+        }
+      }
+      const ok = (await attempt('Editing', () => invoke('project.edit', { edit, editId }))) !== undefined;
+      if (!ok && opts?.optimistic) {
+        sync.refused(editId);
+        await loadDocument().catch(() => undefined);
+      }
+      return ok;
     },
     async undoRequested() {
       await attempt('Undo', () => invoke('project.undo', {}));

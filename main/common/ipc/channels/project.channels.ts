@@ -34,7 +34,7 @@ export const projectChannels = {
   'project.open': channel(z.object({ path }).strict(), ProjectMetaSchema),
   'project.save': channel(z.object({ force: z.boolean().optional() }).strict(), ProjectMetaSchema),
   'project.saveAs': channel(z.object({ path, force: z.boolean().optional() }).strict(), ProjectMetaSchema),
-  'project.edit': channel(z.object({ edit: ProjectEditSchema }).strict(), ProjectMetaSchema),
+  'project.edit': channel(z.object({ edit: ProjectEditSchema, editId: z.string().min(1).max(100).optional() }).strict(), ProjectMetaSchema),
   'project.undo': channel(z.object({}).strict(), ProjectMetaSchema),
   'project.redo': channel(z.object({}).strict(), ProjectMetaSchema),
   'project.recent': channel(z.object({}).strict(), z.array(RecentFileSchema)),

@@ -106,7 +106,7 @@ describe('browser shell HTTP server', () => {
         let buf = '';
         res.on('data', (c) => {
           buf += c;
-          if (buf.includes('project.changed')) {
+          if (buf.includes('event test')) {
             req.destroy();
             resolve(buf);
           }
@@ -117,6 +117,9 @@ describe('browser shell HTTP server', () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     services.project.newProject('event test');
-    expect(await received).toContain('"name":"event test"');
+    const frames = await received;
+    expect(frames).toContain('"name":"event test"');
+    // The first frame is the current state, so a page that reconnects knows whether it missed changes.
+    expect(frames.indexOf('"event":"project.changed"')).toBeLessThan(frames.indexOf('event test'));
   });
 });
