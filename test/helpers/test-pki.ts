@@ -35,13 +35,9 @@ function ext(extnID: string, critical: boolean, value: asn1js.AsnType): pkijs.Ex
   return new pkijs.Extension({ extnID, critical, extnValue: value.toBER(false) });
 }
 
+/** CN only: pkijs would put several attributes into one multi-valued RDN ("CN=… + O=…"), which real CAs do not. */
 function name(cn: string): pkijs.RelativeDistinguishedNames {
-  return new pkijs.RelativeDistinguishedNames({
-    typesAndValues: [
-      new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: cn }) }),
-      new pkijs.AttributeTypeAndValue({ type: '2.5.4.10', value: new asn1js.Utf8String({ value: 'Workbench Tests' }) }),
-    ],
-  });
+  return new pkijs.RelativeDistinguishedNames({ typesAndValues: [new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: cn }) })] });
 }
 
 export async function issue(cn: string, role: Role, from: Date, to: Date, issuer?: Issued): Promise<Issued> {

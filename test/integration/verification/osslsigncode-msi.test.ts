@@ -10,6 +10,7 @@ import { verifyFile } from '../../../main/verification/verify-file';
 import { loadTrust, type TrustStore } from '../../../main/verification/trust';
 import { issue, writePki } from '../../helpers/test-pki';
 import { startFakeLegacyTsa } from '../../helpers/fake-legacy-tsa';
+import { buildAgentMsi, osslSign } from '../../helpers/msi-fixtures';
 
 /*
  * Windows Installer packages built by wixl (msitools) and signed by osslsigncode 2.9, the real tools; every verdict
@@ -24,24 +25,6 @@ let expired: { cert: string; key: string };
 let tsaFor: Parameters<typeof startFakeLegacyTsa>[0]['tsa'];
 const f = (n: string) => path.join(dir, n);
 
-const WXS = `<?xml version="1.0" encoding="utf-8"?>
-<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
-  <Product Id="*" Name="Workbench Migration Agent" Language="1033" Version="1.0.0" Manufacturer="Workbench Tests" UpgradeCode="6b1c9a2e-3f4d-4e5a-9b7c-1d2e3f4a5b6c">
-    <Package InstallerVersion="200" Compressed="yes" Comments="workbench test installer"/>
-    <Media Id="1" Cabinet="agent.cab" EmbedCab="yes"/>
-    <Directory Id="TARGETDIR" Name="SourceDir">
-      <Directory Id="ProgramFilesFolder">
-        <Directory Id="INSTALLDIR" Name="MigrationAgent">
-          <Component Id="Payload" Guid="0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0">
-            <File Id="AgentConf" Name="agent.conf" Source="agent.conf" KeyPath="yes"/>
-          </Component>
-        </Directory>
-      </Directory>
-    </Directory>
-    <Feature Id="Complete" Level="1"><ComponentRef Id="Payload"/></Feature>
-  </Product>
-</Wix>
-`;
 
 async function ossl(file: string): Promise<'ok' | 'fail'> {
   return run('osslsigncode', ['verify', '-in', file, '-CAfile', f('root.pem'), '-TSA-CAfile', f('root.pem'), '-ignore-cdp'], { timeout: 30_000 }).then(
@@ -50,9 +33,7 @@ async function ossl(file: string): Promise<'ok' | 'fail'> {
   );
 }
 
-async function sign(input: string, out: string, extra: string[] = [], who = leaf): Promise<void> {
-  await run('osslsigncode', ['sign', '-certs', who.cert, '-key', who.key, '-h', 'sha256', ...extra, '-in', input, '-out', out], { timeout: 30_000 });
-}
+const sign = (input: string, out: string, extra: string[] = [], who = leaf) => osslSign(input, out, who, extra);
 
 async function mwb(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -72,9 +53,7 @@ beforeAll(async () => {
   leaf = await writePki(dir, 'leaf', await issue('Workbench Installer Publisher', 'codeSigning', new Date('2024-01-01Z'), new Date('2044-01-01Z'), root));
   expired = await writePki(dir, 'expired', await issue('Expired Installer Publisher', 'codeSigning', new Date('2020-01-01Z'), new Date('2021-01-01Z'), root));
   tsaFor = await issue('Fake Legacy TSA', 'timeStamping', new Date('2019-06-01Z'), new Date('2045-01-01Z'), root);
-  await writeFile(f('agent.conf'), 'endpoint=https://replication.example\n');
-  await writeFile(f('agent.wxs'), WXS);
-  await run('wixl', ['-o', f('agent.msi'), f('agent.wxs')], { cwd: dir, timeout: 60_000 });
+  await buildAgentMsi(dir);
   await sign(f('agent.msi'), f('signed.msi'));
   await sign(f('agent.msi'), f('signed-dse.msi'), ['-add-msi-dse']);
   trust = await loadTrust({ trust: [f('root.pem')] });
