@@ -138,11 +138,12 @@ describe('legacy countersignature timestamps from osslsigncode -t (fake legacy T
     expect(c.warnings).toContain('timestamp-not-verified');
   });
 
-  it('a countersigner without the timeStamping EKU is not a TSA', async () => {
+  it('a countersigner without the timeStamping EKU is not a TSA (osslsigncode agrees)', async () => {
     const notTsa = await issue('Code Signer posing as TSA', 'codeSigning', new Date('2019-06-01Z'), new Date('2045-01-01Z'), root);
     await signWithLegacyTsa(f('agent.exe'), f('not-tsa.exe'), expiredLeaf, { tsa: notTsa, time: SIGNED_AT });
     const r = await verifyFile(f('not-tsa.exe'), { trust });
     expect(r.timestamp).toMatchObject({ kind: 'legacy', verified: false, problem: expect.stringContaining('time stamping') });
     expect(r.ok).toBe(false);
+    expect(await ossl(f('not-tsa.exe'))).toBe('fail');
   });
 });
