@@ -38,6 +38,8 @@ const DIGESTS: Record<string, string> = {
 /** PowerShell SIP {603BCC1F-4B59-4E08-B724-D2C6297EF351} in its on-the-wire (mixed-endian) byte order. */
 export const POWERSHELL_SUBJECT = { oid: OID.spcSipInfo, sipGuid: '1fcc3b60594b084eb724d2c6297ef351' };
 export const PE_SUBJECT = { oid: OID.spcPeImageData };
+/** Windows Installer SIP {000C10F1-0000-0000-C000-000000000046}, wire order. */
+export const MSI_SUBJECT = { oid: OID.spcSipInfo, sipGuid: 'f1100c0000000000c000000000000046' };
 
 export interface AuthenticodeInput {
   der: Uint8Array;

@@ -4,11 +4,13 @@ import { powershellVerifier } from './powershell.verifier';
 import { plainFileVerifier } from './plain-file.verifier';
 import { peVerifier } from './pe.verifier';
 import { ovaVerifier } from './ova.verifier';
+import { msiVerifier } from './msi.verifier';
 
 /** Every verifier kind has exactly one implementation; a new kind without one does not compile. */
 export const verifiers = {
   powershell: powershellVerifier,
   pe: peVerifier,
+  msi: msiVerifier,
   ova: ovaVerifier,
   file: plainFileVerifier,
 } satisfies Record<VerifierKind, Verifier>;

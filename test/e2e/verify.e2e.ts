@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures';
 import { makeCorpus } from '../helpers/authenticode-corpus';
+import { issue, writePki } from '../helpers/test-pki';
+import { startFakeLegacyTsa } from '../helpers/fake-legacy-tsa';
+import { buildAgentMsi, osslSign } from '../helpers/msi-fixtures';
 
 /** Drops files on the Verify screen the way a user drags them from the desktop. */
 async function dropFiles(page: Page, files: string[]) {
@@ -107,4 +110,44 @@ test('a big file shows progress and can be cancelled without recording anything'
   await expect(progress).toHaveCount(0);
   await expect(page.getByTestId('verify-card')).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Verification history' })).toHaveCount(0);
+});
+
+test('a consultant checks a signed agent installer (.msi) whose publisher certificate has since expired', async ({ page, workbench }) => {
+  test.setTimeout(120_000);
+  // The vendor's PKI and a legacy Authenticode time-stamping server (a hand-written fake: no packaged one exists).
+  const root = await issue('Vendor Root CA', 'root', new Date('2019-01-01Z'), new Date('2049-01-01Z'));
+  const rootFiles = await writePki(workbench.dir, 'vendor-root', root);
+  const publisher = await writePki(workbench.dir, 'publisher', await issue('Vendor Installer Team', 'codeSigning', new Date('2020-01-01Z'), new Date('2021-01-01Z'), root));
+  const tsa = await startFakeLegacyTsa({ tsa: await issue('Vendor Legacy TSA', 'timeStamping', new Date('2019-06-01Z'), new Date('2045-01-01Z'), root), time: new Date('2020-07-01T00:00:00Z') });
+  const unsigned = await buildAgentMsi(workbench.dir, 'unsigned.msi');
+  const installer = path.join(workbench.dir, 'migration-agent.msi');
+  try {
+    await osslSign(unsigned, installer, publisher, ['-t', tsa.url]);
+  } finally {
+    await tsa.close();
+  }
+
+  await workbench.open(page);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Verify' }).click();
+  await dropFiles(page, [rootFiles.cert, installer]);
+  const card = page.getByTestId('verify-card');
+  await expect(card).toHaveCount(1);
+  await expect(card.getByTestId('verify-status')).toHaveText('Valid');
+  await expect(card.getByText(/^Windows Installer package ·/)).toBeVisible();
+  await expect(card.getByText('Vendor Installer Team', { exact: true })).toBeVisible();
+  // Signed while the certificate was valid, proven by the countersignature.
+  await expect(card.getByText(/Timestamp \(countersignature\)/)).toContainText('Wed, 01 Jul 2020 00:00:00 GMT');
+  await expect(card.getByText(/by Vendor Legacy TSA/)).toBeVisible();
+  await screenshot(page, 'verify-msi-valid');
+
+  // A copy with one changed byte in the package's string table.
+  const bytes = await readFile(installer);
+  bytes[bytes.indexOf(Buffer.from('Workbench Migration Agent', 'latin1'))] = 0x58;
+  const tampered = path.join(workbench.dir, 'migration-agent-copy.msi');
+  await writeFile(tampered, bytes);
+  await dropFiles(page, [tampered]);
+  const bad = page.getByTestId('verify-card').filter({ hasText: 'migration-agent-copy.msi' });
+  await expect(bad.getByTestId('verify-status')).toHaveText('HashMismatch');
+  await expect(bad.getByTestId('verify-reasons')).toContainText('the file was changed after it was signed');
+  await screenshot(page, 'verify-msi-tampered');
 });

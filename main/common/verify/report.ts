@@ -7,7 +7,7 @@ export const SignatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof SignatureStatusSchema>;
 
 /** What kind of file a verifier understood it as (registry key of main/verification/registry.ts). */
-export const VERIFIER_KINDS = ['powershell', 'pe', 'ova', 'file'] as const;
+export const VERIFIER_KINDS = ['powershell', 'pe', 'msi', 'ova', 'file'] as const;
 export const VerifierKindSchema = z.enum(VERIFIER_KINDS);
 export type VerifierKind = z.infer<typeof VerifierKindSchema>;
 
@@ -33,12 +33,13 @@ export const REASON_TEXT: Record<string, string> = {
   'trailing-data-after-signature': 'data follows the signature block and is not covered by it',
   'publisher-not-pinned': 'the signer is not one of the pinned publishers',
   'unsupported-algorithm': 'the signature uses an algorithm the workbench cannot check',
-  'wrong-subject-type': 'the signature is not a PowerShell script signature',
+  'wrong-subject-type': 'the signature was made for another kind of file',
   'sidecar-mismatch': 'a checksum file does not match',
   'sidecar-name-mismatch': 'a checksum file names a different file',
   'sidecar-malformed': 'a checksum file is empty or unreadable',
   'no-signature-format': 'this file type carries no signature the workbench checks',
   'not-a-pe-file': 'the file is named like a Windows executable but is not one',
+  'not-an-msi-file': 'the file is named like a Windows Installer package but is not a readable one',
   'unsafe-archive-entry': 'the archive holds an entry that could escape its folder or point elsewhere (refused)',
   'oversized-entry': 'an archive entry is larger than the archive or than its kind allows (refused)',
   'bad-archive': 'the file is not a readable OVA (tar) archive',
@@ -128,6 +129,7 @@ export function statusForReason(reason: string): SignatureStatus {
       return 'Incompatible';
     case 'no-signature-format':
     case 'not-a-pe-file':
+    case 'not-an-msi-file':
     case 'bad-archive':
       return 'NotSupportedFileFormat';
     default:

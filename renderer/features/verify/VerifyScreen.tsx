@@ -21,7 +21,7 @@ function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-const KIND_LABEL: Record<VerificationReport['kind'], string> = { powershell: 'PowerShell script', pe: 'Windows executable', ova: 'OVA appliance', file: 'File' };
+const KIND_LABEL: Record<VerificationReport['kind'], string> = { powershell: 'PowerShell script', pe: 'Windows executable', msi: 'Windows Installer package', ova: 'OVA appliance', file: 'File' };
 
 function Cert({ c, role }: { c: CertSummary; role: string }) {
   return (
@@ -400,7 +400,7 @@ export function VerifyScreen() {
           <Icon name="verify" size={40} />
           <h2>Drop setup scripts, installers or appliances here</h2>
           <p className="muted">
-            Drop them together with their <code>.sha256</code>, <code>.md5</code>, <code>SHA256SUMS</code> or <code>.mf</code> files. PowerShell scripts (.ps1, .psm1, .psd1) and Windows executables (.exe, .dll) get their Authenticode signature checked against the certificates you trust.
+            Drop them together with their <code>.sha256</code>, <code>.md5</code>, <code>SHA256SUMS</code> or <code>.mf</code> files. PowerShell scripts (.ps1, .psm1, .psd1) Windows executables (.exe, .dll) and installer packages (.msi) get their Authenticode signature checked against the certificates you trust.
           </p>
           <button type="button" onClick={() => setDialog('add')}>
             Choose files…
