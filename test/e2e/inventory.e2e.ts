@@ -82,8 +82,8 @@ test('a consultant imports a real RVTools export through the wizard, filters the
 
 test('a file that is not an inventory gets a clear message and the project is unchanged', async ({ page, workbench }) => {
   await workbench.open(page);
-  await expect(page.getByTestId('total-servers')).toBeVisible();
-  const before = await page.getByTestId('total-servers').textContent();
+  // The demo estate's catalog has arrived (totals read … until then, never a misleading 0).
+  await expect(page.getByTestId('total-servers')).toHaveText('250');
   await page.getByRole('button', { name: 'Import…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import inventory' });
   // The browser shell has no native file dialog: Browse opens the in-app file browser instead.
@@ -96,7 +96,7 @@ test('a file that is not an inventory gets a clear message and the project is un
   await expect(dialog.getByRole('alert')).toContainText('lists no servers');
   await screenshot(page, 'inventory-import-error');
   await page.keyboard.press('Escape');
-  await expect(page.getByTestId('total-servers')).toHaveText(before ?? '');
+  await expect(page.getByTestId('total-servers')).toHaveText('250');
 });
 
 test('skipped rows are listed with row, column, value and reason, and an import can be undone', async ({ page, workbench }) => {

@@ -103,12 +103,12 @@ export function InventoryScreen() {
     <div className="screen inventory-screen">
       <ScreenHeader title="Inventory" subtitle={s.catalog ? `${formatCount(rows.length)} servers from ${sources} source${sources === 1 ? '' : 's'}` : 'Loading…'} actions={actions} />
       {s.catalogError ? <div className="inline-error">{s.catalogError}</div> : null}
-      <div className="totals totals-5" aria-label="Totals" data-testid="totals">
-        <div><span className="total-value" data-testid="total-servers">{formatCount(t.servers)}</span><span className="total-label">Servers{t.servers !== rows.length ? ` of ${formatCount(rows.length)}` : ''}</span></div>
-        <div><span className="total-value" data-testid="total-vcpu">{formatCount(t.vcpus)}</span><span className="total-label">vCPU</span></div>
-        <div><span className="total-value">{formatMiB(t.memoryMiB)}</span><span className="total-label">Memory</span></div>
-        <div><span className="total-value">{formatMiB(t.provisionedMiB)}</span><span className="total-label">Provisioned storage</span></div>
-        <div><span className="total-value">{formatMiB(t.usedMiB)}</span><span className="total-label">Used storage</span></div>
+      <div className="totals totals-5" aria-label="Totals" data-testid="totals" aria-busy={!s.catalog}>
+        <div><span className="total-value" data-testid="total-servers">{s.catalog ? formatCount(t.servers) : '…'}</span><span className="total-label">Servers{t.servers !== rows.length ? ` of ${formatCount(rows.length)}` : ''}</span></div>
+        <div><span className="total-value" data-testid="total-vcpu">{s.catalog ? formatCount(t.vcpus) : '…'}</span><span className="total-label">vCPU</span></div>
+        <div><span className="total-value">{s.catalog ? formatMiB(t.memoryMiB) : '…'}</span><span className="total-label">Memory</span></div>
+        <div><span className="total-value">{s.catalog ? formatMiB(t.provisionedMiB) : '…'}</span><span className="total-label">Provisioned storage</span></div>
+        <div><span className="total-value">{s.catalog ? formatMiB(t.usedMiB) : '…'}</span><span className="total-label">Used storage</span></div>
       </div>
       <CatalogFilterBar filters={s.filters} facets={facets} columns={s.columns} onChange={s.filtersChanged} onClear={s.filtersCleared} onColumns={s.columnsChanged} />
       <div className="catalog-area">
