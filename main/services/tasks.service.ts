@@ -21,14 +21,17 @@ export class TaskService {
     const controller = new AbortController();
     this.running.set(taskId, controller);
     let lastEmit = 0;
+    let lastMessage: string | undefined;
     const emit = (p: Omit<TaskProgress, 'taskId' | 'label' | 'unit'>) => this.events.emit('task.progress', { taskId, label, unit, ...p });
     const handle: TaskHandle = {
       id: taskId,
       signal: controller.signal,
       progress: (done, total, message) => {
         const now = Date.now();
-        if (now - lastEmit < 50 && done !== total) return;
+        // Throttle repeats of one stage; a new stage (message) always shows, however fast the work runs.
+        if (now - lastEmit < 50 && done !== total && message === lastMessage) return;
         lastEmit = now;
+        lastMessage = message;
         emit({ done, total, state: 'running', ...(message ? { message } : {}) });
       },
     };
