@@ -34,9 +34,9 @@ export function catalogTable(servers: Server[]): OutCell[][] {
   ];
 }
 
-/** A value for a comma-delimited Migration Hub list cell: its own commas would split it, so they become `;`. */
+/** A value inside a comma-delimited Migration Hub list cell: its own commas would split it, so they become spaces. */
 function mhItem(v: string): string {
-  return v.replace(/,/g, ';').trim();
+  return v.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -49,6 +49,17 @@ function normMac(mac: string): string {
   return mac.trim().replace(/-/g, ':').toLowerCase();
 }
 
+/**
+ * Tags are documented as "a comma-delimited list of tags formatted as name:value". Earlier versions of our own
+ * export separated them with `;`, so a cell without commas whose `;` pieces all look like name:value splits on `;`.
+ */
+function tagItems(cell: string | undefined): string[] {
+  if (!cell) return [];
+  if (cell.includes(',')) return splitList(cell, /,/);
+  const semi = splitList(cell, /;/);
+  return semi.length > 1 && semi.every((t) => /^[^:=]+[:=]/.test(t)) ? semi : [cell.trim()];
+}
+
 export const migrationHubImporter: Importer = {
   kind: 'migration-hub-csv',
   label: 'AWS Migration Hub import CSV',
@@ -149,9 +160,7 @@ export const migrationHubImporter: Importer = {
       u('netInKBps', 'netReadKB');
       u('netOutKBps', 'netWriteKB');
       if (Object.keys(util).length) s.utilization = util;
-      // Documented as "a comma-delimited list of tags formatted as name:value"; `;` is accepted too because
-      // earlier versions of our own export wrote it.
-      for (const t of splitList(r.text('tags'), /[,;]/)) {
+      for (const t of tagItems(r.text('tags'))) {
         const m = /^([^:=]+)[:=](.*)$/.exec(t);
         const k = (m ? m[1]! : t).trim();
         if (k) {
