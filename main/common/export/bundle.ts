@@ -7,6 +7,7 @@ import { fileSlug } from './cloudformation.builder';
 import type { CfnValidationReport } from './validation-report';
 import { formatDiagnostic } from './validation-report';
 import { toCsv } from './csv';
+import { mgnBootVolume, mgnPlatform, mgnServerAddress, mgnUserProvidedIds } from './aws-import-formats';
 
 export interface BundleInput {
   doc: ProjectDocument;
@@ -54,26 +55,37 @@ export function inventoryCsv(doc: ProjectDocument, app: Application): string {
   );
 }
 
-/** The AWS Application Migration Service (MGN) import file: one row per server, `mgn:` columns. */
+/**
+ * The AWS Application Migration Service (MGN) import file: one row per server, documented `mgn:` parameters only
+ * (aws-import-formats.ts names the page). Servers are matched by `mgn:server:user-provided-id`.
+ */
 export function mgnImportCsv(doc: ProjectDocument, app: Application): string {
   const rows = rowsOf(doc, app);
   const wave = doc.planning.waves.find((w) => w.id === app.waveId)?.name ?? '';
   const maxSg = Math.max(1, ...rows.map((r) => r.settings.securityGroupIds.length));
   const tagKeys = [...new Set(rows.flatMap((r) => Object.keys({ ...app.tags, ...r.settings.tags })))].sort();
+  const ids = mgnUserProvidedIds(rows.map((r) => r.server));
+  // The volume name is part of the parameter (`mgn:launch:volume:/dev/sda:type`); one column per boot volume name used.
+  const volumes = [...new Set(rows.filter((r) => r.settings.volumeType).map((r) => mgnBootVolume(r.server.os.family)).filter((v): v is string => !!v))].sort();
+  // MGN takes LI (license included) or BYOL; 'Auto' leaves MGN's own default.
+  const licensing = app.replication.licenseType === 'AWS' ? 'LI' : app.replication.licenseType === 'BYOL' ? 'BYOL' : undefined;
   const header = [
     'mgn:account-id', 'mgn:region', 'mgn:wave:name', 'mgn:app:name', 'mgn:app:description', 'mgn:server:user-provided-id', 'mgn:server:platform', 'mgn:server:fqdn-for-action-framework',
     'mgn:launch:instance-type', 'mgn:launch:nic:0:subnet-id', ...Array.from({ length: maxSg }, (_, i) => `mgn:launch:nic:0:security-group-id:${i}`),
-    'mgn:launch:nic:0:private-ip:0', 'mgn:launch:placement:tenancy', 'mgn:launch:iam-instance-profile:name', 'mgn:launch:volume:/dev/sda1:type',
+    'mgn:launch:nic:0:private-ip:0', 'mgn:launch:placement:tenancy', 'mgn:launch:placement:operating-system-licensing', 'mgn:launch:iam-instance-profile:name',
+    ...volumes.map((v) => `mgn:launch:volume:${v}:type`),
     ...tagKeys.map((k) => `mgn:launch:tag:instance:${k}`),
   ];
   return toCsv(
     header,
-    rows.map((r) => {
+    rows.map((r, i) => {
       const tags = { ...app.tags, ...r.settings.tags };
+      const boot = mgnBootVolume(r.server.os.family);
       return [
-        app.awsAccountId, app.awsRegion, wave, app.name, app.description, r.server.name, r.server.os.family === 'windows' ? 'WINDOWS' : 'LINUX', r.server.identity.fqdn,
-        r.settings.instanceType, r.settings.subnetId, ...Array.from({ length: maxSg }, (_, i) => r.settings.securityGroupIds[i]),
-        r.settings.privateIpAddress, r.settings.tenancy, r.settings.iamInstanceProfile, r.settings.volumeType,
+        app.awsAccountId, app.awsRegion, wave, app.name, app.description, ids[i], mgnPlatform(r.server.os.family), mgnServerAddress(r.server),
+        r.settings.instanceType, r.settings.subnetId, ...Array.from({ length: maxSg }, (_, k) => r.settings.securityGroupIds[k]),
+        r.settings.privateIpAddress, r.settings.tenancy, licensing, r.settings.iamInstanceProfile,
+        ...volumes.map((v) => (v === boot ? r.settings.volumeType : undefined)),
         ...tagKeys.map((k) => tags[k]),
       ];
     }),

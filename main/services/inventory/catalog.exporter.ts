@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { WorkbenchError } from '../../common/model/errors';
 import { catalogRow } from '../../common/model/inventory-import';
-import { totalProvisionedMiB, type Server } from '../../common/model/server';
+import { type Server } from '../../common/model/server';
+import { MIGRATION_HUB_EXPORT_COLUMNS, MIGRATION_HUB_LIST_SEPARATOR, mgnPlatform, mgnServerAddress, mgnUserProvidedIds } from '../../common/export/aws-import-formats';
+import { splitList } from './importer';
 import { writeFileAtomic } from '../../platform/atomic-write';
 import { writeXlsx, type OutCell } from './xlsx.writer';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'migration-hub-csv' | 'mgn-csv';
+type MigrationHubExportColumn = (typeof MIGRATION_HUB_EXPORT_COLUMNS)[number];
 
 /** A CSV field: quoted when needed; text a spreadsheet would run as a formula gets a leading quote. */
 function csvField(v: OutCell): string {
@@ -31,51 +34,103 @@ export function catalogTable(servers: Server[]): OutCell[][] {
   ];
 }
 
-/** AWS Migration Hub (Application Discovery Service) import template. */
-export function migrationHubTable(servers: Server[]): OutCell[][] {
-  const head = ['ExternalId', 'SMBiosId', 'IPAddress', 'MACAddress', 'HostName', 'VMware.MoRefId', 'VMware.VCenterId', 'VMware.VMName', 'OS.Name', 'CPU.NumberOfProcessors', 'CPU.NumberOfLogicalCores', 'RAM.TotalSizeInMB', 'CPU.UsagePct.Avg', 'CPU.UsagePct.Max', 'Applications', 'Tags'];
-  return [
-    head,
-    ...servers.map((s) => [
-      s.identity.externalId ?? s.id,
-      s.identity.smbiosUuid ?? s.identity.biosUuid,
-      s.nics.flatMap((n) => n.ipv4)[0],
-      s.nics.find((n) => n.mac)?.mac,
-      s.identity.fqdn ?? s.identity.hostName ?? s.name,
-      s.identity.moref,
-      s.vmManager.id,
-      s.vmManager.type === 'vsphere' ? s.name : undefined,
-      s.os.reported ?? s.os.configured,
-      s.cpu.sockets,
-      s.cpu.vcpus || undefined,
-      s.memoryMiB || undefined,
-      s.utilization?.cpuAvgPct,
-      s.utilization?.cpuMaxPct,
-      s.tags.application,
-      Object.entries(s.tags).filter(([k]) => k !== 'application').map(([k, v]) => `${k}:${v}`).join(';') || undefined,
-    ]),
-  ];
+/** A value inside a comma-delimited Migration Hub list cell: its own commas would split it, so they become spaces. */
+function mhItem(v: string): string {
+  return v.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** AWS Application Migration Service (MGN) import file: one row per server, launch fields where known. */
+/**
+ * AWS Migration Hub (Application Discovery Service) import template: the documented fields in the documented
+ * order (MIGRATION_HUB_EXPORT_COLUMNS); lists are comma-delimited, tags are `name:value`.
+ */
+export function migrationHubTable(servers: Server[]): OutCell[][] {
+  const sep = MIGRATION_HUB_LIST_SEPARATOR;
+  const rows = servers.map((s): Record<MigrationHubExportColumn, OutCell> => {
+    const u = s.utilization;
+    const ramUsed = (pct: number | undefined) => (pct !== undefined && s.memoryMiB ? Math.round((pct * s.memoryMiB) / 100) : undefined);
+    // "If you're using either VMware.MoRefId or VMWare.VCenterId … you must have both fields in the same record."
+    const vmware = s.identity.moref && s.vmManager.type === 'vsphere' && s.vmManager.id ? { moref: s.identity.moref, vc: s.vmManager.id } : undefined;
+    const tags = Object.entries(s.tags)
+      .filter(([k]) => k !== 'application' && k !== 'applications' && k !== 'wave' && !/[:,]/.test(k))
+      .map(([k, v]) => `${k.trim()}:${mhItem(v)}`);
+    const ips = s.nics.flatMap((n) => [...n.ipv4, ...n.ipv6]);
+    const macs = s.nics.flatMap((n) => (n.mac ? [n.mac] : []));
+    const apps = s.tags.applications ? splitApps(s.tags.applications) : s.tags.application ? [mhItem(s.tags.application)] : [];
+    return {
+      ExternalId: s.identity.externalId ?? s.id,
+      SMBiosId: s.identity.smbiosUuid ?? s.identity.biosUuid,
+      IPAddress: ips.join(sep) || undefined,
+      MACAddress: macs.join(sep) || undefined,
+      HostName: s.identity.fqdn ?? s.identity.hostName ?? s.name,
+      'VMware.MoRefId': vmware?.moref,
+      'VMware.VCenterId': vmware?.vc,
+      'CPU.NumberOfProcessors': s.cpu.sockets,
+      'CPU.NumberOfCores': s.cpu.sockets && s.cpu.coresPerSocket ? s.cpu.sockets * s.cpu.coresPerSocket : undefined,
+      'CPU.NumberOfLogicalCores': s.cpu.vcpus || undefined,
+      'OS.Name': s.os.reported ?? s.os.configured,
+      'OS.Version': undefined,
+      'VMware.VMName': s.vmManager.type === 'vsphere' ? s.name : undefined,
+      'RAM.TotalSizeInMB': s.memoryMiB || undefined,
+      'RAM.UsedSizeInMB.Avg': ramUsed(u?.memAvgPct),
+      'RAM.UsedSizeInMB.Max': ramUsed(u?.memMaxPct),
+      'CPU.UsagePct.Avg': u?.cpuAvgPct,
+      'CPU.UsagePct.Max': u?.cpuMaxPct,
+      'DiskReadsPerSecondInKB.Avg': u?.diskReadKBps,
+      'DiskWritesPerSecondInKB.Avg': u?.diskWriteKBps,
+      'DiskReadsPerSecondInKB.Max': undefined,
+      'DiskWritesPerSecondInKB.Max': undefined,
+      // We keep total IOPS only; the template wants reads and writes apart, so they stay empty.
+      'DiskReadsOpsPerSecond.Avg': undefined,
+      'DiskWritesOpsPerSecond.Avg': undefined,
+      'DiskReadsOpsPerSecond.Max': undefined,
+      'DiskWritesOpsPerSecond.Max': undefined,
+      'NetworkReadsPerSecondInKB.Avg': u?.netInKBps,
+      'NetworkWritesPerSecondInKB.Avg': u?.netOutKBps,
+      'NetworkReadsPerSecondInKB.Max': undefined,
+      'NetworkWritesPerSecondInKB.Max': undefined,
+      Applications: apps.join(sep) || undefined,
+      ApplicationWave: s.tags.wave,
+      Tags: tags.join(sep) || undefined,
+    };
+  });
+  return [[...MIGRATION_HUB_EXPORT_COLUMNS], ...rows.map((r) => MIGRATION_HUB_EXPORT_COLUMNS.map((c) => r[c]))];
+}
+
+function splitApps(list: string): string[] {
+  return list.split(',').map((a) => a.trim()).filter(Boolean);
+}
+
+/** Fixed leading columns of our MGN export, all documented parameters (pinned by the unit tests). */
+export const MGN_EXPORT_FIXED_COLUMNS = [
+  'mgn:account-id', 'mgn:region', 'mgn:wave:name', 'mgn:app:name', 'mgn:server:user-provided-id', 'mgn:server:platform',
+  'mgn:server:fqdn-for-action-framework', 'mgn:launch:instance-type', 'mgn:launch:nic:0:subnet-id',
+] as const;
+
+/** AWS Application Migration Service (MGN) import file: one row per server, launch fields where known (from tags). */
 export function mgnTable(servers: Server[]): OutCell[][] {
-  const head = ['mgn:account-id', 'mgn:region', 'mgn:wave:name', 'mgn:app:name', 'mgn:server:user-provided-id', 'mgn:server:platform', 'mgn:server:fqdn-for-action-framework', 'mgn:launch:instance-type', 'mgn:launch:nic:0:subnet-id', 'mgn:launch:nic:0:security-group-id:0', 'mgn:launch:placement:tenancy', 'mgn:server:tag:Name', 'mgn:server:tag:source-disk-gib'];
+  const sgs = servers.map((s) => splitList(s.tags['security groups']));
+  const maxSg = Math.max(1, ...sgs.map((l) => l.length));
+  const head = [
+    ...MGN_EXPORT_FIXED_COLUMNS,
+    ...Array.from({ length: maxSg }, (_, i) => `mgn:launch:nic:0:security-group-id:${i}`),
+    'mgn:launch:placement:tenancy', 'mgn:server:tag:Name',
+  ];
+  const ids = mgnUserProvidedIds(servers);
   return [
     head,
-    ...servers.map((s) => [
+    ...servers.map((s, i) => [
       s.tags['aws account'],
       s.tags['aws region'],
       s.tags.wave,
       s.tags.application,
-      s.name,
-      s.os.family === 'windows' ? 'WINDOWS' : s.os.family === 'linux' ? 'LINUX' : undefined,
-      s.identity.fqdn,
+      ids[i],
+      mgnPlatform(s.os.family),
+      mgnServerAddress(s),
       s.tags['instance type'],
-      s.tags.subnet?.split(',')[0]?.trim(),
-      s.tags['security groups']?.split(',')[0]?.trim(),
+      splitList(s.tags.subnet)[0],
+      ...Array.from({ length: maxSg }, (_, k) => sgs[i]![k]),
       s.tags.tenancy,
       s.name,
-      Math.ceil(totalProvisionedMiB(s) / 1024) || undefined,
     ]),
   ];
 }

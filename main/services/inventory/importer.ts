@@ -47,6 +47,8 @@ export function osFamily(...names: (string | undefined)[]): OsFamily {
   const t = names.filter(Boolean).join(' ').toLowerCase();
   if (!t) return 'unknown';
   if (t.includes('windows')) return 'windows';
+  // "Oracle Solaris" would otherwise match `oracle` (Oracle Linux) below.
+  if (/solaris|sunos|\baix\b|hp-ux|freebsd/.test(t)) return 'other';
   if (/linux|ubuntu|centos|red ?hat|rhel|suse|sles|debian|photon|rocky|alma|fedora|coreos|oracle|amazon/.test(t)) return 'linux';
   return 'other';
 }

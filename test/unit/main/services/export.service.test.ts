@@ -85,7 +85,7 @@ describe('export service', () => {
     expect(runbook).toMatch(/1\. \*\*Database\*\*: SHOP-DB01 \(r6i\.2xlarge\), SHOP-DB02/);
     const mgn = parseCsv(await readFile(path.join(out, 'mgn-import.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(mgn).toHaveLength(7);
-    expect(mgn[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'eu-west-1', 'mgn:app:name': 'WebShop', 'mgn:server:user-provided-id': 'SHOP-DB01', 'mgn:server:platform': 'LINUX', 'mgn:launch:instance-type': 'r6i.2xlarge', 'mgn:launch:nic:0:security-group-id:0': 'sg-0123456789abcdef0' });
+    expect(mgn[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'eu-west-1', 'mgn:app:name': 'WebShop', 'mgn:server:user-provided-id': 'SHOP-DB01', 'mgn:server:platform': 'Linux', 'mgn:launch:instance-type': 'r6i.2xlarge', 'mgn:launch:nic:0:security-group-id:0': 'sg-0123456789abcdef0' });
     const cmf = parseCsv(await readFile(path.join(out, 'cmf-intake.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(cmf[0]).toMatchObject({ wave_name: 'Wave 1 — pilot', app_name: 'WebShop', server_name: 'SHOP-DB01', server_os_family: 'linux', r_type: 'Rehost', server_tier: 'Database', instanceType: 'r6i.2xlarge', tenancy: 'Shared' });
     const verification = parseCsv(await readFile(path.join(out, 'verification.csv'), 'utf8'), { columns: true }) as Record<string, string>[];

@@ -26,7 +26,7 @@ describe('catalog exports', () => {
     const res = await inventory.export('migration-hub-csv', path.join(dir, 'mh.csv'));
     const rows = parse(await readFile(res.path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatchObject({ 'VMware.VMName': 'sample-db-01', 'RAM.TotalSizeInMB': '16384', 'CPU.NumberOfLogicalCores': '4', IPAddress: '10.10.2.20' });
+    expect(rows[1]).toMatchObject({ 'VMware.VMName': 'sample-db-01', 'RAM.TotalSizeInMB': '16384', 'CPU.NumberOfLogicalCores': '4', IPAddress: '10.10.2.20, 10.10.3.20' });
     const r = await inventory.import({ paths: [res.path] });
     expect(r.files[0]!.kind).toBe('migration-hub-csv');
     expect(r.added).toBe(0);
@@ -38,7 +38,7 @@ describe('catalog exports', () => {
     const dir = await tempDir();
     const res = await inventory.export('mgn-csv', path.join(dir, 'mgn.csv'));
     const rows = parse(await readFile(res.path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
-    expect(rows[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'us-east-1', 'mgn:wave:name': 'Wave 1', 'mgn:app:name': 'app01-hr', 'mgn:server:platform': 'WINDOWS', 'mgn:launch:instance-type': 'm4.large', 'mgn:launch:nic:0:security-group-id:0': 'sg-1111' });
+    expect(rows[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'us-east-1', 'mgn:wave:name': 'Wave 1', 'mgn:app:name': 'app01-hr', 'mgn:server:platform': 'Windows', 'mgn:launch:instance-type': 'm4.large', 'mgn:launch:nic:0:security-group-id:0': 'sg-1111' });
   });
 
   it('CSV cells that a spreadsheet would run as formulas are neutralised', () => {

@@ -112,7 +112,11 @@ describe('other formats', () => {
     const rows = [
       ['ExternalId', 'IPAddress', 'HostName', 'VMware.MoRefId', 'VMware.VCenterId', 'OS.Name', 'CPU.NumberOfProcessors', 'CPU.NumberOfLogicalCores', 'RAM.TotalSizeInMB', 'CPU.UsagePct.Avg', 'CPU.UsagePct.Max', 'RAM.UsedSizeInMB.Avg', 'Applications', 'Tags'],
       ['ext-1', '10.0.0.1', 'db1.corp.local', 'vm-42', 'vc-1', 'Red Hat Enterprise Linux 8', '2', '8', '16384', '12.5', '80', '8192', 'billing', 'env:prod;owner:ops'],
+      // No ExternalId, but an IP address and a host name: the template needs only one identifying field.
       ['', '10.0.0.2', 'orphan', '', '', '', '', '', '', '', '', '', '', ''],
+      // Only half of the VMware pair: not an identifier on its own.
+      ['', '', '', 'vm-77', '', 'Windows Server 2019', '', '4', '', '', '', '', '', ''],
+      ['', '', '', '', '', 'Ubuntu', '', '', '', '', '', '', '', 'env:dev'],
     ];
     await writeFile(path.join(dir, 'mh.csv'), toCsv(rows));
     const { inventory, project } = makeInventory();
@@ -122,7 +126,12 @@ describe('other formats', () => {
     expect(s).toMatchObject({ name: 'db1.corp.local', cpu: { vcpus: 8, sockets: 2 }, memoryMiB: 16384, os: { family: 'linux' }, identity: { externalId: 'ext-1', moref: 'vm-42', fqdn: 'db1.corp.local' } });
     expect(s!.utilization).toMatchObject({ cpuAvgPct: 12.5, cpuMaxPct: 80, memAvgPct: 50 });
     expect(s!.tags).toMatchObject({ env: 'prod', owner: 'ops', application: 'billing' });
-    expect(report.skipped).toEqual([expect.objectContaining({ row: 3, column: 'ExternalId (A)', reason: expect.stringContaining('ExternalId is empty') })]);
+    expect(project.document.inventory.servers.map((x) => x.name)).toEqual(['db1.corp.local', 'orphan']);
+    expect(project.document.inventory.servers[1]!.identity.externalId).toBeUndefined();
+    expect(report.skipped).toEqual([
+      expect.objectContaining({ row: 4, column: 'VMware.VCenterId (E)', reason: expect.stringContaining('only together') }),
+      expect.objectContaining({ row: 5, column: 'ExternalId (A)', reason: expect.stringContaining('no identifying field') }),
+    ]);
   });
 
   it('Azure Migrate CSV with N disk columns', async () => {
