@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../../main/cli';
+import { runMwb as mwb } from '../../helpers/cli';
 import { verifyFile } from '../../../main/verification/verify-file';
 import { loadTrust, type TrustStore } from '../../../main/verification/trust';
 import { issue, writePki, type Issued } from '../../helpers/test-pki';
@@ -42,18 +42,6 @@ async function signWithLegacyTsa(input: string, out: string, leaf: { cert: strin
     return { requests: [...server.requests], signatures: [...server.signatures] };
   } finally {
     await server.close();
-  }
-}
-
-/** `mwb verify …` in-process, output captured. */
-async function mwb(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  try {
-    return { code: await runCli(args), stdout };
-  } finally {
-    out.mockRestore();
-    process.exitCode = undefined;
   }
 }
 

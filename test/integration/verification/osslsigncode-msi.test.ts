@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { runCli } from '../../../main/cli';
+import { runMwb as mwb } from '../../helpers/cli';
 import { verifyFile } from '../../../main/verification/verify-file';
 import { loadTrust, type TrustStore } from '../../../main/verification/trust';
 import { issue, writePki } from '../../helpers/test-pki';
@@ -34,17 +34,6 @@ async function ossl(file: string): Promise<'ok' | 'fail'> {
 }
 
 const sign = (input: string, out: string, extra: string[] = [], who = leaf) => osslSign(input, out, who, extra);
-
-async function mwb(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  try {
-    return { code: await runCli(args), stdout };
-  } finally {
-    out.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-msi-'));
