@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { serve } from '../../main/cli/serve.command';
+import { pointerDrag } from '../helpers/pointer-drag';
 import { applyEdit } from '../../main/common/model/edits';
 import { docWithServers, makeServer } from '../helpers/plan-fixtures';
 
@@ -31,8 +32,6 @@ async function dragOnce(page: Page, query: string, group: string, expectText: st
   await catalog.getByRole('button', { name: 'Select all shown' }).click();
   const row = catalog.getByRole('option').first();
   const target = page.getByTestId(`group-${group}`);
-  const a = (await row.boundingBox())!;
-  const b = (await target.boundingBox())!;
   // A string, not a function: tsx would wrap named functions in a helper the page does not have.
   await page.evaluate(`(() => {
     const el = document.querySelector('[data-testid="group-${group}"] [data-testid="group-count"]');
@@ -41,12 +40,7 @@ async function dragOnce(page: Page, query: string, group: string, expectText: st
       window.addEventListener('pointerup', () => { window.__dropAt = performance.now(); requestAnimationFrame(check); }, { once: true, capture: true });
     });
   })()`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
-  await page.mouse.move(b.x + b.width / 2, b.y + 30, { steps: 10 });
-  await page.mouse.move(b.x + b.width / 2 + 2, b.y + 32, { steps: 2 });
-  await page.mouse.up();
+  await pointerDrag(page, row, target, { dropY: 30, steps: 10 });
   return (await page.evaluate('window.__doneAt.then((done) => done - window.__dropAt)')) as number;
 }
 

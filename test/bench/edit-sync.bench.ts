@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { serve } from '../../main/cli/serve.command';
+import { pointerDrag } from '../helpers/pointer-drag';
 import { applyEdit } from '../../main/common/model/edits';
 import { emptyProject } from '../../main/common/model/project';
 import { blankServer } from '../../main/services/inventory/importer';
@@ -117,15 +118,8 @@ async function drag(page: Page, query: string, group: string, expectText: string
   await catalog.getByRole('button', { name: 'Select all shown' }).click();
   const row = catalog.getByRole('option').first();
   const target = page.getByTestId(`group-${group}`);
-  const a = (await row.boundingBox())!;
-  const b = (await target.boundingBox())!;
   await arm(page, countIs(group, expectText));
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
-  await page.mouse.move(b.x + b.width / 2, b.y + 30, { steps: 10 });
-  await page.mouse.move(b.x + b.width / 2 + 2, b.y + 32, { steps: 2 });
-  await page.mouse.up();
+  await pointerDrag(page, row, target, { dropY: 30, steps: 10 });
   return result(page);
 }
 

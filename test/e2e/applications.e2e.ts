@@ -2,18 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures';
-
-/** Drags with real mouse moves (dnd-kit's pointer sensor needs a few moves past its 5 px threshold). */
-async function mouseDrag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
-  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 });
-  await page.mouse.move(b.x + b.width / 2 + 2, b.y + Math.min(b.height / 2, 40) + 2, { steps: 2 });
-  await page.mouse.up();
-}
+import { pointerDrag } from '../helpers/pointer-drag';
 
 function group(page: Page, name: string): Locator {
   return page.getByTestId(`group-${name}`);
@@ -48,7 +37,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await rows.nth(0).click();
   await rows.nth(count - 1).click({ modifiers: ['Shift'] });
   await expect(page.getByTestId('pool-count')).toContainText(`${count} selected`);
-  await mouseDrag(page, rows.nth(0), group(page, 'Database'));
+  await pointerDrag(page, rows.nth(0), group(page, 'Database'));
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
   await screenshot(page, 'applications-dragged');
 
@@ -76,7 +65,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await page.keyboard.press('Space');
   await expect(live).toContainText('Dropped launch group Group 2 at the position of launch group Database');
   await expect(page.getByRole('list', { name: 'Launch order' }).locator('> li').first()).toHaveAttribute('data-testid', 'group-Group 2');
-  await mouseDrag(page, page.getByRole('button', { name: 'Reorder launch group Group 2' }), group(page, 'Database').locator('.group-head'));
+  await pointerDrag(page, page.getByRole('button', { name: 'Reorder launch group Group 2' }), group(page, 'Database').locator('.group-head'));
   await expect(page.getByRole('list', { name: 'Launch order' }).locator('> li').first()).toHaveAttribute('data-testid', 'group-Database');
   await page.getByRole('button', { name: 'Rename group Group 2' }).click();
   await page.getByLabel('Group name').fill('Web');
@@ -87,7 +76,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   const member = group(page, 'Database').locator('.member-row').first();
   await member.click();
   await expect(page.getByTestId('pool-count')).toContainText('1 selected');
-  await mouseDrag(page, member, catalog.getByRole('listbox', { name: 'Server list' }));
+  await pointerDrag(page, member, catalog.getByRole('listbox', { name: 'Server list' }));
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count} servers`);
@@ -99,7 +88,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   // Between groups: one database server into the web group, then back with Undo.
   const moving = group(page, 'Database').locator('.member-row').last();
   await moving.click();
-  await mouseDrag(page, moving, group(page, 'Web').locator('.group-head'));
+  await pointerDrag(page, moving, group(page, 'Web').locator('.group-head'));
   await expect(group(page, 'Web').getByTestId('group-count')).toHaveText('2 servers');
   await expect(group(page, 'Database').getByTestId('group-count')).toHaveText(`${count - 1} servers`);
   await page.getByRole('button', { name: 'Undo' }).click();

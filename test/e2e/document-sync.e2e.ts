@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures';
+import { pointerDrag } from '../helpers/pointer-drag';
 
 /** Counts the page's whole-document loads (`project.document` calls), installed before the app starts. */
 const COUNT_LOADS = `(() => {
@@ -49,14 +50,7 @@ test('two windows on the same project follow each other’s edits, undo and redo
   const catalog = b.getByRole('region', { name: 'Servers' });
   await catalog.getByLabel('Search servers').fill('MUC-SQL');
   const row = catalog.getByRole('option').first();
-  const from = (await row.boundingBox())!;
-  const to = (await b.getByTestId('group-Database').boundingBox())!;
-  await b.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await b.mouse.down();
-  await b.mouse.move(from.x + from.width / 2 + 12, from.y + from.height / 2 + 6, { steps: 3 });
-  await b.mouse.move(to.x + to.width / 2, to.y + 30, { steps: 12 });
-  await b.mouse.move(to.x + to.width / 2 + 2, to.y + 32, { steps: 2 });
-  await b.mouse.up();
+  await pointerDrag(b, row, b.getByTestId('group-Database'), { dropY: 30 });
   await expect(b.getByTestId('group-Database').getByTestId('group-count')).toHaveText('1 server');
   await expect(a.getByTestId('group-Database').getByTestId('group-count')).toHaveText('1 server');
 

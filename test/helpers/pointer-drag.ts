@@ -1,0 +1,18 @@
+import type { Locator, Page } from '@playwright/test';
+
+/**
+ * Drags with real mouse moves, as a user does: dnd-kit's pointer sensor starts only after a move past its 5 px
+ * threshold, and the drop target must see moves over it. `dropY` is where to let go, from the target's top
+ * (default: its middle, at most 40 px down, so tall groups get the drop inside their body).
+ */
+export async function pointerDrag(page: Page, from: Locator, to: Locator, opts: { dropY?: number; steps?: number } = {}): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  const y = b.y + (opts.dropY ?? Math.min(b.height / 2, 40));
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, y, { steps: opts.steps ?? 12 });
+  await page.mouse.move(b.x + b.width / 2 + 2, y + 2, { steps: 2 });
+  await page.mouse.up();
+}
