@@ -10,6 +10,9 @@ import { createMainWindow } from './app/window';
 import { pickFiles } from './app/dialogs';
 import { ElectronSettingsStore } from './app/electron-settings';
 import { buildMenu } from './app/menu';
+import { syncWindowTitle } from './app/window-title';
+import { confirmSaveOnClose } from './app/save-on-close';
+import { DisposableStore } from './platform/disposables';
 import { consoleLogger } from './platform/logger';
 import { packageRoot } from './platform/paths';
 
@@ -24,46 +27,49 @@ if (!app.requestSingleInstanceLock()) app.quit();
 void app.whenReady().then(async () => {
   hardenApp(appOrigin);
   const logger = consoleLogger('mwb-main');
+  // Everything this root registers is disposed together, last first, when the last window closes.
+  const owned = new DisposableStore();
   const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData') });
+  owned.add(() => services.dispose());
+  owned.add(services.tasks);
   let win: BrowserWindow | null = null;
   const handlers = createHandlers(services, { pickFiles: (o) => (win ? pickFiles(win, o) : Promise.resolve([])) });
-  registerIpc(handlers, logger, appOrigin);
-  forwardEvents(services.events, () => win?.webContents ?? null);
+  owned.add(registerIpc(handlers, logger, appOrigin));
+  owned.add(forwardEvents(services.events, () => win?.webContents ?? null));
   await services.project.openDemo();
-  win = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
+  const window = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
+  win = window;
   Menu.setApplicationMenu(buildMenu((command) => services.events.emit('app.menu', { command })));
-  services.events.subscribe((event, payload) => {
-    if (event === 'project.changed' && win) {
-      const meta = payload as { fileName: string; dirty: boolean };
-      win.setTitle(`${meta.dirty ? '● ' : ''}${meta.fileName} — Migration Workbench`);
-      win.setDocumentEdited(meta.dirty);
-    }
-  });
-  // Closing with unsaved changes asks first (the autosave recovery copy exists, but people expect the question).
-  win.on('close', (event) => {
-    const meta = services.project.meta();
-    if (!meta.dirty) return;
-    const choice = dialog.showMessageBoxSync(win!, {
-      type: 'warning',
-      buttons: ['Save', "Don't Save", 'Cancel'],
-      defaultId: 0,
-      cancelId: 2,
-      message: `Save changes to ${meta.fileName}?`,
-      detail: 'Your changes will be lost if you do not save them.',
-    });
-    if (choice === 2) return event.preventDefault();
-    if (choice === 0) {
-      event.preventDefault();
-      const done = meta.path ? services.project.save() : pickFiles(win!, { mode: 'save', title: 'Save project as', suffixes: ['.mwb.json'] }).then((p) => (p[0] ? services.project.saveAs(p[0], { force: true }) : Promise.reject(new Error('cancelled'))));
-      void done.then(() => win?.destroy(), (err: unknown) => dialog.showErrorBox('Save failed', err instanceof Error ? err.message : String(err)));
-    }
+  owned.add(syncWindowTitle(window, services.events));
+  owned.add(
+    confirmSaveOnClose(window, services.project, {
+      askSave: (fileName) =>
+        dialog.showMessageBoxSync(window, {
+          type: 'warning',
+          buttons: ['Save', "Don't Save", 'Cancel'],
+          defaultId: 0,
+          cancelId: 2,
+          message: `Save changes to ${fileName}?`,
+          detail: 'Your changes will be lost if you do not save them.',
+        }),
+      pickSavePath: () => pickFiles(window, { mode: 'save', title: 'Save project as', suffixes: ['.mwb.json'] }).then((p) => p[0]),
+      showError: (title, message) => dialog.showErrorBox(title, message),
+    }),
+  );
+  window.on('closed', () => {
+    win = null;
   });
   app.on('second-instance', () => {
     if (win?.isMinimized()) win.restore();
     win?.focus();
   });
   app.on('window-all-closed', () => {
-    services.dispose();
-    app.quit();
+    void owned.dispose().then(
+      () => app.quit(),
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: String(err) });
+        app.quit();
+      },
+    );
   });
 });

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { startShellServer } from '../shell/http-server';
-import { createNodeServices } from '../shell/node-runtime';
+import { openNodeRuntime } from '../shell/node-runtime';
 import { createHandlers } from '../ipc/handlers';
 import { packageRoot } from '../platform/paths';
 import { consoleLogger } from '../platform/logger';
+import type { Services } from '../services/container';
 
 export interface ServeOptions {
   port?: number;
@@ -15,11 +16,18 @@ export interface ServeOptions {
 }
 
 /** Starts the browser shell and prints the line a browser (or a test) opens. */
-export async function serve(opts: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(opts: ServeOptions): Promise<{ url: string; services: Services; close(): Promise<void> }> {
   const logger = consoleLogger('mwb', true);
-  const services = createNodeServices({ shell: 'browser', logger, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  if (opts.project) await services.project.open(opts.project);
-  else await services.project.openDemo();
+  // The browser shell's composition root: the runtime's store owns the services, the task service and the server.
+  const runtime = openNodeRuntime({ shell: 'browser', logger, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const { services } = runtime;
+  try {
+    if (opts.project) await services.project.open(opts.project);
+    else await services.project.openDemo();
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
   const server = await startShellServer({
     handlers: createHandlers(services),
     events: services.events,
@@ -28,14 +36,9 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; close():
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.token ? { token: opts.token } : {}),
   });
-  return {
-    url: server.url,
-    async close() {
-      await server.close();
-      await services.settings.flush();
-      services.dispose();
-    },
-  };
+  // The server (its SSE event forwarding and IPC-like routes) closes first, then tasks, settings and services.
+  runtime.owned.add(() => server.close());
+  return { url: server.url, services, close: () => runtime.close() };
 }
 
 export function registerServe(program: Command): void {

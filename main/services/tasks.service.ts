@@ -48,6 +48,16 @@ export class TaskService {
     }
   }
 
+  /** How many tasks are running now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Shutting down: cancels every running task (each ends as `cancelled`). */
+  dispose(): void {
+    for (const c of this.running.values()) c.abort();
+  }
+
   cancel(taskId: string): boolean {
     const c = this.running.get(taskId);
     if (!c) return false;

@@ -3,15 +3,50 @@ import { createServices, type Services } from '../services/container';
 import { FileSettingsStore } from '../platform/settings';
 import { appDataDir } from '../platform/paths';
 import { consoleLogger, type Logger } from '../platform/logger';
+import { DisposableStore } from '../platform/disposables';
 import type { AppInfo } from '../common/ipc/channels/app.channels';
 
+export interface NodeRuntimeOptions {
+  shell: AppInfo['shell'];
+  logger?: Logger;
+  dataDir?: string;
+}
+
+/** The service graph of a plain-Node composition root (browser shell, CLI) and the store of what it owns. */
+export interface NodeRuntime {
+  readonly services: Services;
+  /** Disposed by `close()`, last added first: the root adds its server, subscriptions and forwarding here. */
+  readonly owned: DisposableStore;
+  /** Cancels running tasks, writes the settings, disposes the services and everything the root added. */
+  close(): Promise<void>;
+}
+
 /** Builds the service graph for plain Node (browser shell, CLI): settings in a JSON file. */
-export function createNodeServices(opts: { shell: AppInfo['shell']; logger?: Logger; dataDir?: string } ): Services {
+export function openNodeRuntime(opts: NodeRuntimeOptions): NodeRuntime {
   const dataDir = opts.dataDir ?? appDataDir();
-  return createServices({
+  const services = createServices({
     shell: opts.shell,
     settings: new FileSettingsStore(path.join(dataDir, 'settings.json')),
     logger: opts.logger ?? consoleLogger('mwb', true),
     dataDir,
   });
+  const owned = new DisposableStore();
+  owned.add(() => services.dispose());
+  owned.add(() => services.settings.flush());
+  owned.add(services.tasks);
+  return { services, owned, close: () => owned.dispose() };
+}
+
+/**
+ * The services alone, for a CLI command that runs and ends: its `dispose()` closes the runtime's store (running
+ * tasks cancelled, services disposed), so no listener or timer outlives the command.
+ */
+export function createNodeServices(opts: NodeRuntimeOptions): Services {
+  const runtime = openNodeRuntime(opts);
+  return {
+    ...runtime.services,
+    dispose: () => {
+      void runtime.close().catch((err: unknown) => runtime.services.logger.warn('closing the services failed', { error: String(err) }));
+    },
+  };
 }
