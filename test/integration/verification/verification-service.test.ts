@@ -7,6 +7,7 @@ import { createNodeServices } from '../../../main/shell/node-runtime';
 import { silentLogger } from '../../../main/platform/logger';
 import type { Services } from '../../../main/services/container';
 import { isWorkbenchError } from '../../../main/common/model/errors';
+import type { TaskProgress } from '../../../main/common/ipc/events';
 import { makeCorpus, type Corpus } from '../../helpers/authenticode-corpus';
 
 /* The VerificationService against the osslsigncode corpus: records in the project, undo, cancel, bad input. */
@@ -47,9 +48,23 @@ describe('VerificationService', () => {
     await writeFile(big, randomBytes(64 * 1024 * 1024));
     const revision = services.project.meta().revision;
     const taskId = 'cancel-me';
-    const p = services.verification.verify({ paths: [big], taskId });
-    setTimeout(() => services.tasks.cancel(taskId), 30);
-    await expect(p).rejects.toSatisfy((e) => isWorkbenchError(e, 'cancelled'));
+    // Cancel on the first progress event that shows hashing under way, so the cancel lands mid-file.
+    const progress: TaskProgress[] = [];
+    const off = services.events.subscribe('task.progress', (p) => {
+      if (p.taskId !== taskId) return;
+      progress.push(p);
+      if (p.state === 'running' && p.done > 0) services.tasks.cancel(taskId);
+    });
+    try {
+      await expect(services.verification.verify({ paths: [big], taskId })).rejects.toSatisfy((e) => isWorkbenchError(e, 'cancelled'));
+    } finally {
+      off();
+    }
+    const underWay = progress.find((p) => p.state === 'running' && p.done > 0);
+    expect(underWay, 'no progress event before the end').toBeDefined();
+    expect(underWay!.done).toBeLessThan(underWay!.total ?? Infinity);
+    expect(progress.at(-1)?.state).toBe('cancelled');
+    expect(progress.filter((p) => p.state === 'done')).toEqual([]);
     expect(services.project.meta().revision).toBe(revision);
   });
 

@@ -101,11 +101,15 @@ describe('browser shell HTTP server', () => {
   });
 
   it('streams push events to an authorised client', async () => {
+    let connected!: () => void;
+    const isConnected = new Promise<void>((resolve) => (connected = resolve));
     const received = new Promise<string>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` } }, (res) => {
         let buf = '';
         res.on('data', (c) => {
           buf += c;
+          // The first frame is the current project state: from then on the stream is subscribed.
+          if (buf.includes('"event":"project.changed"')) connected();
           if (buf.includes('event test')) {
             req.destroy();
             resolve(buf);
@@ -115,7 +119,7 @@ describe('browser shell HTTP server', () => {
       req.on('error', (e) => (String(e).includes('socket hang up') ? undefined : reject(e)));
       req.end();
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await isConnected;
     services.project.newProject('event test');
     const frames = await received;
     expect(frames).toContain('"name":"event test"');
