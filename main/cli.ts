@@ -1,17 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from './platform/version';
-import { registerServe } from './cli/serve.command';
 import { cliCommands } from './cli/commands';
 import { EXIT } from './cli/context';
 
-/** `mwb`: the workbench's services from the command line. */
+/** `mwb`: the workbench's services from the command line. Each command's code loads when it runs (cli/commands.ts). */
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('mwb')
     .description('Migration Workbench: discover, assess, verify, plan and hand off server migrations to AWS')
     .version(APP_VERSION, '-v, --version', 'print the version')
     .showHelpAfterError('(run mwb --help for usage)')
     .exitOverride();
-  registerServe(program);
   for (const register of cliCommands) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

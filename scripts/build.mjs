@@ -13,7 +13,9 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'l
 const esmBanner = { js: "import { createRequire as __mwbCreateRequire } from 'node:module'; const require = __mwbCreateRequire(import.meta.url);" };
 
 await Promise.all([
-  esbuild({ ...common, entryPoints: { cli: 'main/cli.ts' }, outdir: 'out/main', format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external' }),
+  // The CLI is split: cli.mjs holds commander and the command table; each command's code (and the services it
+  // uses) is a chunk in out/main/cli-chunks/ that `import()` loads when that command runs.
+  esbuild({ ...common, entryPoints: { cli: 'main/cli.ts' }, outdir: 'out/main', format: 'esm', splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external' }),
   esbuild({ ...common, entryPoints: { index: 'main/index.ts' }, outdir: 'out/main', format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external', external: ['electron'] }),
   // Sandboxed preloads must be one CommonJS file that requires nothing but electron.
   esbuild({ ...common, entryPoints: { index: 'preload/index.ts' }, outdir: 'out/preload', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'], platform: 'node' }),

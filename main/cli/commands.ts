@@ -1,7 +1,91 @@
-import type { CommandModule } from './context';
-import { registerVerify } from './verify.command';
-import { registerImport } from './import.command';
-import { registerExport } from './export.command';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { HASH_ALGORITHMS, type HashAlgorithm } from '../common/verify/hashes';
+import { lazyAction, type CommandModule } from './context';
 
-/** Feature commands (import, verify, export…); each feature adds its module here. */
-export const cliCommands: CommandModule[] = [registerImport, registerVerify, registerExport];
+/*
+ * The static command table. Each entry defines one command's help (name, description, arguments, options)
+ * with commander alone, and loads the command's code (services, importers, verifiers) only when it runs:
+ * `mwb --version` and `mwb CMD --help` start as fast as Node does. Adding a command is one entry here
+ * plus its `*.command.ts` module, whose action the entry names through `lazyAction`.
+ */
+
+/** The formats `mwb import --kind` accepts: the same list as ImporterKindSchema (a test keeps them equal; zod is not loaded for --help). */
+export const IMPORT_KINDS = ['rvtools', 'migration-hub-csv', 'azure-migrate-csv', 'cmf-intake-csv', 'sms-json', 'azure-migrate-dependencies'] as const;
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** `--hash md5,sha256`: the digests to compute, in HASH_ALGORITHMS order. */
+export function parseHashList(v: string): HashAlgorithm[] {
+  const asked = v
+    .split(',')
+    .map((s) => s.trim().toLowerCase().replace(/-/g, ''))
+    .filter(Boolean);
+  const unknown = asked.filter((a) => !(HASH_ALGORITHMS as readonly string[]).includes(a));
+  if (asked.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`--hash takes a comma-separated list of ${HASH_ALGORITHMS.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}.`);
+  return HASH_ALGORITHMS.filter((a) => asked.includes(a));
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got ${v}`);
+  return n;
+}
+
+const serve: CommandModule = (program) => {
+  program
+    .command('serve')
+    .description('open the workbench in a browser (loopback only); prints the URL to open')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', parsePort)
+    .option('--project <file>', 'open this project instead of the demo estate')
+    .action(lazyAction(() => import('./serve.command'), (m) => m.serveAction));
+};
+
+const importCmd: CommandModule = (program) => {
+  program
+    .command('import')
+    .description('import inventory files (RVTools xlsx/CSV/zip, Migration Hub CSV, Azure Migrate CSV, CMF intake CSV, SMS JSON) into a project')
+    .argument('<files...>', 'files to import; RVTools per-tab CSVs may be given together')
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .option('--kind <kind>', `force the format (${IMPORT_KINDS.join(', ')})`)
+    .option('--remove-gone', 'remove servers of the same source that the export no longer lists')
+    .action(lazyAction(() => import('./import.command'), (m) => m.importAction));
+};
+
+const verify: CommandModule = (program) => {
+  program
+    .command('verify')
+    .description('check hashes, checksum sidecars and signatures (Authenticode of PowerShell scripts, PE executables and MSI packages; OVA manifests and certificates), offline')
+    .argument('<file...>', 'files to verify, or folders of them (checksum files among them are used as sidecars)')
+    .option('--hash <list>', `digests to compute and print, comma-separated from ${HASH_ALGORITHMS.join(', ')} (default: md5,sha256 plus every algorithm a checksum file names)`, parseHashList)
+    .option('--trust <pem>', 'trust this root/intermediate certificate (PEM or DER); repeatable', collect, [])
+    .option('--publisher <thumbprint>', 'accept only signers with this SHA-1 or SHA-256 thumbprint; repeatable', collect, [])
+    .option('--crl <pem>', 'check revocation against this CRL; repeatable', collect, [])
+    .option('--sidecar <file>', 'use this checksum file instead of looking next to each file; repeatable', collect, [])
+    .option('--json', 'print one JSON object per file (file, kind, status, reasons, signer, hashes, sidecars)')
+    .option('--project <file>', "also use this project's trust settings and keep the results in it (saved)")
+    .addHelpText('after', '\nExit status: 0 every file verified, 1 any file not verified, 2 usage error, 130 interrupted (Ctrl-C).')
+    .action(lazyAction(() => import('./verify.command'), (m) => m.verifyAction));
+};
+
+function exportOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--project <file>', 'the project file (.mwb.json)')
+    .requiredOption('--app <name>', 'the application (name or id)')
+    .requiredOption('--out <path>', 'where to write')
+    .addOption(new Option('--format <format>', 'template format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(new Option('--wait <strategy>', 'how each launch group waits for the previous one').choices(['depends-on', 'wait-condition']).default('depends-on'));
+}
+
+const exportCmd: CommandModule = (program) => {
+  const exp = program.command('export').description('export an application as CloudFormation or as a hand-off bundle');
+  exportOptions(exp.command('cloudformation').description('write the validated CloudFormation template of an application (--out FILE)')).action(
+    lazyAction(() => import('./export.command'), (m) => m.exportCloudFormationAction),
+  );
+  exportOptions(exp.command('bundle').description('write the hand-off bundle of an application (--out DIR, or a .zip with --zip)'))
+    .option('--zip', 'write one zip file instead of a folder')
+    .action(lazyAction(() => import('./export.command'), (m) => m.exportBundleAction));
+};
+
+/** Every `mwb` command, in the order `mwb --help` lists them. */
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd];

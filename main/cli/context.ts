@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
 
-/** A CLI command module: registers its subcommand(s) on the program. */
+/**
+ * A CLI command as the static command table holds it: `define` adds the command's name, description, arguments
+ * and options (so `mwb --help` and `mwb CMD --help` are complete) and must import nothing but commander and
+ * constants; the command's code is loaded by the action it sets with `lazyAction`, only when the command runs.
+ */
 export type CommandModule = (program: Command) => void;
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes shared by every command (130: interrupted by Ctrl-C, as shells report SIGINT). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** A commander action whose module is imported when the command runs, not at start-up. */
+export function lazyAction<M, A extends unknown[]>(load: () => Promise<M>, pick: (m: M) => (...args: A) => unknown): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const mod = await load();
+    await pick(mod)(...args);
+  };
+}

@@ -1,11 +1,9 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { ExportService } from '../services/export.service';
 import { findApplication } from '../common/export/cloudformation.builder';
 import type { ExportRequest } from '../common/ipc/channels/planning.channels';
-import { EXIT, type CommandModule } from './context';
+import { EXIT } from './context';
 
 interface ExportOpts {
   project: string;
@@ -38,20 +36,7 @@ async function runExport(kind: 'cloudformation' | 'bundle', o: ExportOpts): Prom
   }
 }
 
-function common(cmd: Command): Command {
-  return cmd
-    .requiredOption('--project <file>', 'the project file (.mwb.json)')
-    .requiredOption('--app <name>', 'the application (name or id)')
-    .requiredOption('--out <path>', 'where to write')
-    .addOption(new Option('--format <format>', 'template format').choices(['yaml', 'json']).default('yaml'))
-    .addOption(new Option('--wait <strategy>', 'how each launch group waits for the previous one').choices(['depends-on', 'wait-condition']).default('depends-on'));
-}
-
-/** `mwb export cloudformation|bundle`: validated templates and the hand-off bundle of one application. */
-export const registerExport: CommandModule = (program) => {
-  const exp = program.command('export').description('export an application as CloudFormation or as a hand-off bundle');
-  common(exp.command('cloudformation').description('write the validated CloudFormation template of an application (--out FILE)')).action((o: ExportOpts) => runExport('cloudformation', o));
-  common(exp.command('bundle').description('write the hand-off bundle of an application (--out DIR, or a .zip with --zip)'))
-    .option('--zip', 'write one zip file instead of a folder')
-    .action((o: ExportOpts) => runExport('bundle', o));
-};
+/** `mwb export cloudformation`. */
+export const exportCloudFormationAction = (o: ExportOpts): Promise<void> => runExport('cloudformation', o);
+/** `mwb export bundle`. */
+export const exportBundleAction = (o: ExportOpts): Promise<void> => runExport('bundle', o);

@@ -1,13 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ImporterKindSchema, type ImportReport } from '../common/model/inventory-import';
 import { serializeError } from '../common/model/errors';
 import { PROJECT_FILE_EXTENSION } from '../common/model/project';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
-import { EXIT, type CommandModule } from './context';
+import { EXIT } from './context';
 
 interface ImportCliOptions {
   project: string;
@@ -96,17 +95,8 @@ export async function importCommand(files: string[], o: ImportCliOptions, out: {
   }
 }
 
-export const registerImport: CommandModule = (program: Command) => {
-  program
-    .command('import')
-    .description('import inventory files (RVTools xlsx/CSV/zip, Migration Hub CSV, Azure Migrate CSV, CMF intake CSV, SMS JSON) into a project')
-    .argument('<files...>', 'files to import; RVTools per-tab CSVs may be given together')
-    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
-    .option('--json', 'print a machine-readable summary on stdout')
-    .option('--kind <kind>', `force the format (${ImporterKindSchema.options.join(', ')})`)
-    .option('--remove-gone', 'remove servers of the same source that the export no longer lists')
-    .action(async (files: string[], o: ImportCliOptions) => {
-      const code = await importCommand(files, o);
-      if (code !== EXIT.ok) process.exitCode = code;
-    });
-};
+/** `mwb import FILES… --project FILE`. */
+export async function importAction(files: string[], o: ImportCliOptions): Promise<void> {
+  const code = await importCommand(files, o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
 import { startShellServer } from '../shell/http-server';
 import { openNodeRuntime } from '../shell/node-runtime';
 import { createHandlers } from '../ipc/handlers';
@@ -41,25 +40,15 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; services
   return { url: server.url, services, close: () => runtime.close() };
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('open the workbench in a browser (loopback only); prints the URL to open')
-    .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got ${v}`);
-      return n;
-    })
-    .option('--project <file>', 'open this project instead of the demo estate')
-    .action(async (o: { port?: number; project?: string }) => {
-      // MWB_SHELL_TOKEN lets a test harness know the token in advance; people never need it.
-      const server = await serve({ ...o, ...(process.env.MWB_SHELL_TOKEN ? { token: process.env.MWB_SHELL_TOKEN } : {}) });
-      process.stdout.write(`Workbench: ${server.url}\n`);
-      process.stdout.write('Open that URL in Chromium, Chrome, Edge or Firefox. Ctrl+C stops the workbench.\n');
-      const stop = () => {
-        void server.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+/** `mwb serve`: runs until Ctrl-C or SIGTERM. */
+export async function serveAction(o: { port?: number; project?: string }): Promise<void> {
+  // MWB_SHELL_TOKEN lets a test harness know the token in advance; people never need it.
+  const server = await serve({ ...o, ...(process.env.MWB_SHELL_TOKEN ? { token: process.env.MWB_SHELL_TOKEN } : {}) });
+  process.stdout.write(`Workbench: ${server.url}\n`);
+  process.stdout.write('Open that URL in Chromium, Chrome, Edge or Firefox. Ctrl+C stops the workbench.\n');
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

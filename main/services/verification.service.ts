@@ -7,6 +7,7 @@ import type { VerificationReport } from '../common/verify/report';
 import { reportJson, reportMarkdown } from '../common/verify/report-format';
 import type { TrustEdit, VerifyFailure, VerifyTrust } from '../common/ipc/channels/verify.channels';
 import { algorithmFromSidecarName } from '../common/verify/sidecar';
+import type { HashAlgorithm } from '../common/verify/hashes';
 import { verifyFile } from '../verification/verify-file';
 import { findSidecars } from '../verification/sidecar.finder';
 import { loadTrust, normaliseThumbprint, parseCertificates, parseCrls, rdnText, type TrustStore } from '../verification/trust';
@@ -20,6 +21,8 @@ export interface VerifyRequest {
   sidecars?: string[];
   trust?: Partial<VerifyTrust>;
   taskId?: string;
+  /** Digests to compute per file (default md5 + sha256); the algorithms its checksum files name are always added. */
+  algorithms?: readonly HashAlgorithm[];
   /** Keep the results in the project as verification records (default true). */
   record?: boolean;
 }
@@ -171,6 +174,7 @@ export class VerificationService {
               await verifyFile(file, {
                 trust,
                 sidecars,
+                ...(req.algorithms ? { algorithms: req.algorithms } : {}),
                 signal: task.signal,
                 onProgress: (done) => task.progress(before + done, total, name),
               }),

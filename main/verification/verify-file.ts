@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
 import { statusForReason, type VerificationReport } from '../common/verify/report';
+import { DEFAULT_VERIFY_HASHES, HASH_ALGORITHMS, type HashAlgorithm } from '../common/verify/hashes';
 import { hashFile } from './parallel-hasher';
 import { checkSidecars, findSidecars } from './sidecar.finder';
 import { verifierFor } from './registry';
@@ -11,6 +12,8 @@ export interface VerifyFileOptions {
   trust: TrustStore;
   /** Sidecars chosen by the user; when absent, the ones found next to the file. */
   sidecars?: string[];
+  /** Digests to compute (default DEFAULT_VERIFY_HASHES); every algorithm a sidecar names is computed as well. */
+  algorithms?: readonly HashAlgorithm[];
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
@@ -31,8 +34,12 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
   // Appliances are read twice (whole-file hashes for sidecars, then the archive pass): progress covers both.
   const passes = verifier.kind === 'ova' ? 2 : 1;
   const progress = opts.onProgress;
-  const hashed = await hashFile(abs, { ...(opts.signal ? { signal: opts.signal } : {}), ...(progress ? { onProgress: (d: number) => progress(Math.round(d / passes), st.size) } : {}) });
   const sidecarPaths = opts.sidecars ?? (await findSidecars(abs));
+  // The sidecars are read first (small files) to learn which digests they name: only those and the asked ones are computed.
+  const named = (await checkSidecars(abs, {}, sidecarPaths)).map((s) => s.algorithm);
+  const wanted = new Set<HashAlgorithm | null>([...(opts.algorithms ?? DEFAULT_VERIFY_HASHES), ...named]);
+  const algorithms = HASH_ALGORITHMS.filter((a) => wanted.has(a));
+  const hashed = await hashFile(abs, { algorithms, ...(opts.signal ? { signal: opts.signal } : {}), ...(progress ? { onProgress: (d: number) => progress(Math.round(d / passes), st.size) } : {}) });
   const sidecars = await checkSidecars(abs, hashed.hashes, sidecarPaths);
 
   const outcome = await verifier.verify({

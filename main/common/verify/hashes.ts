@@ -3,6 +3,9 @@ export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
 export type FileHashes = Partial<Record<HashAlgorithm, string>>;
 
+/** What a verification computes unless told otherwise: what AWS publishes for its scripts (plus any algorithm a checksum file names). */
+export const DEFAULT_VERIFY_HASHES: readonly HashAlgorithm[] = ['md5', 'sha256'];
+
 /** Hex length of each digest: used to tell a wrong-length sidecar from a mismatching one. */
 export const HEX_LENGTH: Record<HashAlgorithm, number> = { md5: 32, sha1: 40, sha256: 64, sha512: 128 };
 
