@@ -1,7 +1,7 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import { aggregateConnections, type Connection, type Endpoint } from '../../common/model/connections';
-import { basename, throwIfAborted, type Importer, type LoadedFile } from './importer';
+import { basename, yieldToCancel, type Importer, type LoadedFile } from './importer';
 import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Table } from './table';
 
 /**
@@ -66,8 +66,7 @@ export const azureMigrateDependenciesImporter: Importer = {
       for (let r = 0; r < table.rows.length; r++) {
         if ((r & 4095) === 4095) {
           ctx.progress?.(r, table.rows.length);
-          await new Promise((res) => setImmediate(res));
-          throwIfAborted(ctx.signal);
+          await yieldToCancel(ctx.signal);
         }
         const row = table.rows[r]!;
         const rowNo = table.rowNumbers[r]!;

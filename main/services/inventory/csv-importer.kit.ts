@@ -1,7 +1,7 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import type { Server } from '../../common/model/server';
-import { basename, throwIfAborted, type ImportContext, type LoadedFile } from './importer';
+import { basename, yieldToCancel, type ImportContext, type LoadedFile } from './importer';
 import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type ColumnMap, type Table } from './table';
 
 /** Shared plumbing of the one-table CSV importers: column lookup, typed cells, precise row issues. */
@@ -77,8 +77,7 @@ export async function readRows<F extends string>(
   for (let r = 0; r < table.rows.length; r++) {
     if ((r & 2047) === 2047) {
       ctx.progress?.(r, table.rows.length);
-      await new Promise((res) => setImmediate(res));
-      throwIfAborted(ctx.signal);
+      await yieldToCancel(ctx.signal);
     }
     reader.row = table.rows[r]!;
     reader.rowNo = table.rowNumbers[r]!;

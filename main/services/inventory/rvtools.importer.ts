@@ -1,7 +1,7 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
-import { basename, blankServer, osFamily, splitList, throwIfAborted, type ImportBatch, type Importer, type LoadedFile } from './importer';
+import { basename, blankServer, osFamily, splitList, yieldToCancel, type ImportBatch, type Importer, type LoadedFile } from './importer';
 import { cellBool, cellDate, cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type Table } from './table';
 
 /** The RVTools tabs the importer joins; the others (vHealth, vLicense…) say nothing about a VM's migration. */
@@ -203,8 +203,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
   const tick = async () => {
     if ((++done & 2047) !== 0) return;
     onRow?.(done, total);
-    await new Promise((r) => setImmediate(r));
-    throwIfAborted(signal);
+    await yieldToCancel(signal);
   };
   const vinfoRow = (row: Cell[], r: number) => {
     const rowNo = vinfo.rowNumbers[r]!;
