@@ -2,7 +2,7 @@ import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import { aggregateConnections, type Connection, type Endpoint } from '../../common/model/connections';
 import { basename, yieldToCancel, type Importer, type LoadedFile } from './importer';
-import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Table } from './table';
+import { cellNumber, cellText, columnLetter, excerpt, mapColumns, normHeader, type Table } from './table';
 
 /**
  * Columns of Azure Migrate's agentless dependency export ("Export dependencies", CSV), as listed in
@@ -77,7 +77,7 @@ export const azureMigrateDependenciesImporter: Importer = {
           if (i >= 0) {
             entry.column = `${table.headers[i]} (${columnLetter(i)})`;
             const v = row[i];
-            if (v !== undefined && v !== null) entry.value = String(v);
+            if (v !== undefined && v !== null) entry.value = excerpt(v, 120);
           }
           skipped.push(entry);
         };
