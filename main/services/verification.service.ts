@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../platform/atomic-write';
 import type { ProjectStore } from './project-store.service';
 import type { TaskService } from './tasks.service';
 import type { Logger } from '../platform/logger';
+import { throwIfAborted } from '../common/util/cancel';
 
 export interface VerifyRequest {
   paths: string[];
@@ -160,7 +161,7 @@ export class VerificationService {
       async (task) => {
         let before = 0;
         for (const [i, file] of targets.entries()) {
-          if (task.signal.aborted) throw new WorkbenchError('cancelled', 'Verification was cancelled.');
+          throwIfAborted(task.signal, 'Verification was cancelled.');
           const name = path.basename(file);
           const own = req.sidecars ?? (await findSidecars(file));
           // Dropped files arrive in separate folders: pair them with checksum files from the same batch.

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { throwIfAborted } from '../common/util/cancel';
 
 /*
  * A streaming reader for OVA files (POSIX ustar, as OVF DSP0243 requires) that never writes anything to disk:
@@ -104,7 +105,7 @@ export async function readArchive(fh: FileHandle, opts: ReadArchiveOptions): Pro
     if (bytesRead !== target.length) throw new ArchiveError('oversized-entry', 'the archive ends inside an entry (truncated, or an entry claims more bytes than the file has)');
   };
   for (;;) {
-    if (opts.signal?.aborted) throw new ArchiveError('bad-archive', 'cancelled');
+    throwIfAborted(opts.signal, 'Verification was cancelled.');
     if (pos + BLOCK > opts.fileSize) throw new ArchiveError('bad-archive', 'the archive has no end-of-archive marker');
     await readExact(header, pos);
     if (header.every((b) => b === 0)) break;
@@ -138,7 +139,7 @@ export async function readArchive(fh: FileHandle, opts: ReadArchiveOptions): Pro
     const hashers: Array<[string, Hash]> = opts.algorithmsFor(clean).map((a) => [a, createHash(a)]);
     const keep: Buffer[] = [];
     for (let done = 0; done < size; ) {
-      if (opts.signal?.aborted) throw new ArchiveError('bad-archive', 'cancelled');
+      throwIfAborted(opts.signal, 'Verification was cancelled.');
       const n = Math.min(buf.length, size - done);
       const chunk = buf.subarray(0, n);
       await readExact(chunk, dataAt + done);

@@ -1,12 +1,12 @@
 import { open } from 'node:fs/promises';
 import { createHash, verify as cryptoVerify } from 'node:crypto';
-import { WorkbenchError } from '../common/model/errors';
 import { parseSidecar, decodeSidecarBytes } from '../common/verify/sidecar';
 import { algorithmFromName } from '../common/verify/hashes';
 import { ArchiveError, readArchive, type ArchiveEntry } from './ova-archive';
 import { buildChain, summarise, validAt, type AuthenticodeOutcome } from './authenticode';
 import { parseCertificates } from './trust';
 import type { Verifier } from './verifier';
+import { throwIfAborted } from '../common/util/cancel';
 
 const DIGEST_NODE: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 
@@ -42,7 +42,7 @@ export const ovaVerifier: Verifier = {
         },
       });
     } catch (err) {
-      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Verification was cancelled.');
+      throwIfAborted(signal, 'Verification was cancelled.');
       if (err instanceof ArchiveError) {
         out.reasons.push(err.reason);
         out.details.push(err.message);

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError } from '../common/model/errors';
+import { throwIfAborted } from '../common/util/cancel';
 import { HASH_ALGORITHMS, type HashAlgorithm, type FileHashes } from '../common/verify/hashes';
 
 export interface HashFileOptions {
@@ -42,16 +43,14 @@ parentPort.on('message', (m) => {
 });
 `;
 
-function cancelled(): WorkbenchError {
-  return new WorkbenchError('cancelled', 'Hashing was cancelled.');
-}
+const HASHING_CANCELLED = 'Hashing was cancelled.';
 
 /** MD5/SHA-1/SHA-256/SHA-512 of a file in one read, the digests computed in parallel. */
 export async function hashFile(file: string, opts: HashFileOptions = {}): Promise<HashFileResult> {
   const algorithms = [...new Set(opts.algorithms ?? HASH_ALGORITHMS)];
   if (algorithms.length === 0) throw new WorkbenchError('invalid-input', 'No hash algorithm requested.');
   const signal = opts.signal;
-  if (signal?.aborted) throw cancelled();
+  throwIfAborted(signal, HASHING_CANCELLED);
   let fh;
   try {
     fh = await open(file, 'r');
@@ -65,7 +64,7 @@ export async function hashFile(file: string, opts: HashFileOptions = {}): Promis
     const total = stat.size;
     if (total <= (opts.inlineBelow ?? 1024 * 1024)) {
       const buf = await fh.readFile({ ...(signal ? { signal } : {}) }).catch((err: unknown) => {
-        if (signal?.aborted) throw cancelled();
+        throwIfAborted(signal, HASHING_CANCELLED);
         throw err;
       });
       const hashes: FileHashes = {};
@@ -113,11 +112,11 @@ async function hashWithWorkers(
   opts.signal?.addEventListener('abort', onAbort);
   const waitUntil = async (ready: () => boolean) => {
     while (!ready()) {
-      if (opts.signal?.aborted) throw cancelled();
+      throwIfAborted(opts.signal, HASHING_CANCELLED);
       if (failure) throw new WorkbenchError('internal', `Hash worker failed: ${String(failure)}`);
       await new Promise<void>((resolve) => (wake = resolve));
     }
-    if (opts.signal?.aborted) throw cancelled();
+    throwIfAborted(opts.signal, HASHING_CANCELLED);
   };
   try {
     let done = 0;

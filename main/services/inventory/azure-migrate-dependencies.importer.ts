@@ -1,8 +1,8 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import { aggregateConnections, type Connection, type Endpoint } from '../../common/model/connections';
-import { basename, throwIfAborted, type Importer, type LoadedFile } from './importer';
-import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Table } from './table';
+import { basename, yieldToCancel, type Importer, type LoadedFile } from './importer';
+import { cellNumber, cellText, columnLetter, excerpt, mapColumns, normHeader, type Table } from './table';
 
 /**
  * Columns of Azure Migrate's agentless dependency export ("Export dependencies", CSV), as listed in
@@ -66,8 +66,7 @@ export const azureMigrateDependenciesImporter: Importer = {
       for (let r = 0; r < table.rows.length; r++) {
         if ((r & 4095) === 4095) {
           ctx.progress?.(r, table.rows.length);
-          await new Promise((res) => setImmediate(res));
-          throwIfAborted(ctx.signal);
+          await yieldToCancel(ctx.signal);
         }
         const row = table.rows[r]!;
         const rowNo = table.rowNumbers[r]!;
@@ -78,7 +77,7 @@ export const azureMigrateDependenciesImporter: Importer = {
           if (i >= 0) {
             entry.column = `${table.headers[i]} (${columnLetter(i)})`;
             const v = row[i];
-            if (v !== undefined && v !== null) entry.value = String(v);
+            if (v !== undefined && v !== null) entry.value = excerpt(v, 120);
           }
           skipped.push(entry);
         };

@@ -1,8 +1,8 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import type { Server } from '../../common/model/server';
-import { basename, throwIfAborted, type ImportContext, type LoadedFile } from './importer';
-import { cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type ColumnMap, type Table } from './table';
+import { basename, yieldToCancel, type ImportContext, type LoadedFile } from './importer';
+import { cellNumber, cellText, columnLetter, describeHeaders, excerpt, mapColumns, normHeader, type Cell, type ColumnMap, type Table } from './table';
 
 /** Shared plumbing of the one-table CSV importers: column lookup, typed cells, precise row issues. */
 export interface RowReader<F extends string> {
@@ -42,7 +42,7 @@ export async function readRows<F extends string>(
   if (missing.length) {
     throw new WorkbenchError(
       'import-missing-columns',
-      `${file.name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${spec[f][0]}"`).join(', ')}. Found: ${table.headers.slice(0, 15).join(', ')}.`,
+      `${file.name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${spec[f][0]}"`).join(', ')}. Found: ${describeHeaders(table.headers)}.`,
       { missing: missing.map((f) => spec[f][0]) },
     );
   }
@@ -60,7 +60,7 @@ export async function readRows<F extends string>(
     const v = i >= 0 ? reader.row[i] : undefined;
     const entry: SkippedRow = { file: source, row: reader.rowNo, reason };
     if (i >= 0) entry.column = `${table.headers[i]} (${columnLetter(i)})`;
-    if (v !== undefined && v !== null) entry.value = String(v);
+    if (v !== undefined && v !== null) entry.value = excerpt(v, 120);
     skipped.push(entry);
   };
   reader.num = (f, what) => {
@@ -77,8 +77,7 @@ export async function readRows<F extends string>(
   for (let r = 0; r < table.rows.length; r++) {
     if ((r & 2047) === 2047) {
       ctx.progress?.(r, table.rows.length);
-      await new Promise((res) => setImmediate(res));
-      throwIfAborted(ctx.signal);
+      await yieldToCancel(ctx.signal);
     }
     reader.row = table.rows[r]!;
     reader.rowNo = table.rowNumbers[r]!;

@@ -48,12 +48,16 @@ export function sniffDelimiter(text: string): string {
   return candidates[0]!.n > 0 ? candidates[0]!.d : ',';
 }
 
-/** Decoded text full of control characters (or undecodable bytes) is not a CSV export. */
+/**
+ * Decoded text full of control characters (or undecodable bytes) is not a CSV export, and neither
+ * is text holding NUL characters (an environment block, a binary file): no spreadsheet writes them.
+ */
 export function isBinaryText(text: string): boolean {
   const n = Math.min(text.length, 4096);
   let odd = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c === 0) return true;
     if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) odd++;
   }
   return odd > n / 10;

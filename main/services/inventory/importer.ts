@@ -1,8 +1,8 @@
+import { throwIfAborted } from '../../common/util/cancel';
 import type { ImporterKind, SkippedRow } from '../../common/model/inventory-import';
 import type { OsFamily, Server, SourceKind } from '../../common/model/server';
 import type { Table } from './table';
 import type { Connection } from '../../common/model/connections';
-import { WorkbenchError } from '../../common/model/errors';
 
 /** A file after loading: its tables (xlsx sheets, CSV files, zipped CSVs) or its parsed JSON. */
 export interface LoadedFile {
@@ -76,10 +76,13 @@ export function blankServer(name: string, source: { kind: SourceKind; name: stri
   };
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
-  }
+/** What a cancelled import says (with `throwIfAborted` from main/common/util/cancel). */
+export const IMPORT_CANCELLED = 'Import cancelled; the project is unchanged.';
+
+/** Lets progress events and cancel requests through, then stops if the import was cancelled. */
+export async function yieldToCancel(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  throwIfAborted(signal, IMPORT_CANCELLED);
 }
 
 /** Splits multi-value cells: `a;b`, `a, b`, newline lists. */

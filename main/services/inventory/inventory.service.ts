@@ -33,6 +33,8 @@ import { loadFile } from './loader';
 import { detectImporter, importers } from './registry';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
 import { exportCatalog, type ExportFormat } from './catalog.exporter';
+import { throwIfAborted } from '../../common/util/cancel';
+import { IMPORT_CANCELLED, yieldToCancel } from './importer';
 
 export interface ImportOptions {
   paths: string[];
@@ -61,8 +63,7 @@ export class InventoryService {
       const name = p.replace(/^.*[\\/]/, '');
       const file = await loadFile(p, limits, { ...(signal ? { signal } : {}), onSheet: (sheet, k, n) => progress?.(k, n, `Reading ${name}: sheet ${sheet}`) });
       // Let cancel requests and progress events through between the synchronous parsing steps.
-      await new Promise((r) => setImmediate(r));
-      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+      await yieldToCancel(signal);
       loaded.push({ file, kind: detectImporter(file, opts.kind).kind });
     }
     // RVTools per-tab CSV files picked together form one export.
@@ -72,8 +73,7 @@ export class InventoryService {
     for (const l of loaded) if (!(l.kind === 'rvtools' && l.file.format === 'csv')) groups.push({ kind: l.kind, files: [l.file] });
     const batches: ImportBatch[] = [];
     for (const g of groups) {
-      await new Promise((r) => setImmediate(r));
-      if (signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+      await yieldToCancel(signal);
       const batch = await importers[g.kind].read(g.files, {
         signal,
         progress: (done, total) => {
@@ -106,7 +106,7 @@ export class InventoryService {
         // Guard the document: a bug in an importer must not produce an unloadable project.
         assertServersSane(incoming);
         task.progress(1, 1, 'Merging');
-        if (task.signal.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+        throwIfAborted(task.signal, IMPORT_CANCELLED);
         const merged = incoming.length
           ? mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) })
           : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };

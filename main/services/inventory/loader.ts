@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import { WorkbenchError } from '../../common/model/errors';
 import { basename, type LoadedFile } from './importer';
 import { readCsv } from './csv.reader';
@@ -58,12 +58,48 @@ export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMI
   } catch {
     throw new WorkbenchError('not-found', `No file at ${path}.`);
   }
-  if (!stat.isFile()) throw new WorkbenchError('import-unrecognized', `${path} is a folder, not a file. Pick the export file (or a zip of RVTools CSVs).`);
-  if (stat.size > limits.maxFileBytes) {
-    throw new WorkbenchError(
-      'import-too-large',
-      `${basename(path)} is ${Math.round(stat.size / 2 ** 20)} MiB; the workbench reads inventory files up to ${Math.round(limits.maxFileBytes / 2 ** 20)} MiB. A real RVTools export of 20,000 VMs is about 30 MiB: is this the right file?`,
-    );
+  if (!stat.isFile()) {
+    throw new WorkbenchError('import-unrecognized', `${path} is ${notAFile(stat)}, not a regular file. Pick the export file (or a zip of RVTools CSVs).`);
   }
-  return loadBytes(new Uint8Array(await fs.readFile(path)), path, limits, io);
+  const tooLarge = (size: string) =>
+    new WorkbenchError(
+      'import-too-large',
+      `${basename(path)} is ${size}; the workbench reads inventory files up to ${Math.round(limits.maxFileBytes / 2 ** 20)} MiB. A real RVTools export of 20,000 VMs is about 30 MiB: is this the right file?`,
+    );
+  if (stat.size > limits.maxFileBytes) throw tooLarge(`${Math.round(stat.size / 2 ** 20)} MiB`);
+  // Read at most the bound: files under /proc report size 0 and may hold more than stat says.
+  const fh = await fs.open(path, 'r');
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(Math.min(total < stat.size ? stat.size + 1 - total : 64 * 1024, limits.maxFileBytes + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limits.maxFileBytes) throw tooLarge(`more than ${Math.round(limits.maxFileBytes / 2 ** 20)} MiB`);
+    }
+    const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
+    if (chunks.length > 1) {
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+    }
+    return await loadBytes(bytes, path, limits, io);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** What a path that is not a regular file is, in words ("/dev/zero is a device"). */
+function notAFile(stat: Stats): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isCharacterDevice()) return 'a character device (like /dev/zero)';
+  if (stat.isBlockDevice()) return 'a block device (a disk)';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
 }

@@ -1,6 +1,7 @@
 import { WorkbenchError } from '../../common/model/errors';
 import { IMPORTER_LABELS, type ImporterKind } from '../../common/model/inventory-import';
 import type { Importer, LoadedFile } from './importer';
+import { describeHeaders, quoteNames } from './table';
 import { rvtoolsImporter } from './rvtools.importer';
 import { migrationHubImporter } from './migration-hub.importer';
 import { azureMigrateImporter } from './azure-migrate.importer';
@@ -27,12 +28,18 @@ export function detectImporter(file: LoadedFile, forced?: ImporterKind): Importe
     if (score > 0.5 && (!best || score > best.score)) best = { imp, score };
   }
   if (best) return best.imp;
-  const seen =
+  const empty = file.format !== 'json' && file.tables.length > 0 && file.tables.every((t) => t.headers.length === 0);
+  const first = file.tables[0];
+  const found =
     file.format === 'json'
       ? 'JSON without a serverList'
-      : file.tables.length === 0 || file.tables.every((t) => t.headers.length === 0)
+      : empty || !first
         ? 'no data at all'
-        : `${file.format === 'xlsx' ? `sheets ${file.sheetNames.slice(0, 6).join(', ')}; ` : ''}columns ${file.tables[0]!.headers.slice(0, 8).join(', ') || '(none)'}`;
-  const code = file.tables.length > 0 && file.tables.every((t) => t.headers.length === 0) ? 'import-empty' : 'import-unrecognized';
-  throw new WorkbenchError(code, `${file.name} does not look like an inventory export (${seen}). The workbench reads: ${Object.values(IMPORTER_LABELS).join(', ')}.`);
+        : file.format === 'xlsx'
+          ? `a workbook with ${file.sheetNames.length} sheet${file.sheetNames.length === 1 ? '' : 's'} (${quoteNames(file.sheetNames)}); the first has ${describeHeaders(first.headers)}`
+          : describeHeaders(first.headers);
+  throw new WorkbenchError(
+    empty ? 'import-empty' : 'import-unrecognized',
+    `${file.name} is not an inventory export the workbench reads. Expected: ${Object.values(IMPORTER_LABELS).join(', ')}. Found: ${found}.`,
+  );
 }

@@ -1,8 +1,8 @@
 import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
-import { basename, blankServer, osFamily, splitList, throwIfAborted, type ImportBatch, type Importer, type LoadedFile } from './importer';
-import { cellBool, cellDate, cellNumber, cellText, columnLetter, mapColumns, normHeader, type Cell, type Table } from './table';
+import { basename, blankServer, osFamily, splitList, yieldToCancel, type ImportBatch, type Importer, type LoadedFile } from './importer';
+import { cellBool, cellDate, cellNumber, cellText, columnLetter, describeHeaders, excerpt, mapColumns, normHeader, type Cell, type Table } from './table';
 
 /** The RVTools tabs the importer joins; the others (vHealth, vLicense…) say nothing about a VM's migration. */
 export const RVTOOLS_SHEETS = ['vInfo', 'vCPU', 'vMemory', 'vDisk', 'vPartition', 'vNetwork', 'vHost', 'vSource', 'vSnapshot', 'vTools'] as const;
@@ -172,7 +172,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
   const cols = mapColumns(vinfo, VINFO, ['vm', 'uuid', 'vmId', 'smbios']);
   const ix = cols.index;
   if (ix.vm < 0) {
-    throw new WorkbenchError('import-missing-columns', `${fileLabel}: the vInfo tab has no "VM" column (found: ${vinfo.headers.slice(0, 12).join(', ')}…). It is the VM name RVTools always writes; was the header row edited?`);
+    throw new WorkbenchError('import-missing-columns', `${fileLabel}: the vInfo tab has no "VM" column (found: ${describeHeaders(vinfo.headers)}). It is the VM name RVTools always writes; was the header row edited?`);
   }
   for (const f of ['cpus', 'memory'] as const) {
     if (ix[f] < 0) warnings.push(`vInfo has no ${VINFO[f][0]} column: ${f === 'cpus' ? 'vCPU counts' : 'memory sizes'} come from ${f === 'cpus' ? 'vCPU' : 'vMemory'} if present, else stay 0.`);
@@ -185,7 +185,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
   const index: VmIndex = { byUuid: new Map(), byMoref: new Map(), byName: new Map() };
   const prov = (sheet: string, header: string | undefined, row: number) => `${sheet}!${header ?? '?'} r${row}`;
   const issue = (t: Table, row: number, col: number, value: Cell | undefined, reason: string) =>
-    skipped.push({ file: sourceName, sheet: t.name, row, column: col >= 0 ? `${t.headers[col] ?? ''} (${columnLetter(col)})` : undefined, ...(value !== undefined && value !== null ? { value: String(value) } : {}), reason } as SkippedRow);
+    skipped.push({ file: sourceName, sheet: t.name, row, column: col >= 0 ? `${t.headers[col] ?? ''} (${columnLetter(col)})` : undefined, ...(value !== undefined && value !== null ? { value: excerpt(value, 120) } : {}), reason } as SkippedRow);
   const num = (t: Table, row: Cell[], rowNo: number, col: number, what: string): number | undefined => {
     if (col < 0) return undefined;
     const n = cellNumber(row[col]);
@@ -203,8 +203,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
   const tick = async () => {
     if ((++done & 2047) !== 0) return;
     onRow?.(done, total);
-    await new Promise((r) => setImmediate(r));
-    throwIfAborted(signal);
+    await yieldToCancel(signal);
   };
   const vinfoRow = (row: Cell[], r: number) => {
     const rowNo = vinfo.rowNumbers[r]!;

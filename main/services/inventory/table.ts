@@ -65,8 +65,8 @@ export function mapColumns<F extends string>(table: Table, spec: Record<F, reado
       if (found.length > 1 && keyFields.includes(field)) {
         throw new WorkbenchError(
           'import-duplicate-columns',
-          `${table.file}${table.name !== table.file ? ` (${table.name})` : ''}: the column "${table.headers[found[0]!]}" appears ${found.length} times (columns ${found.map(columnLetter).join(', ')}); keep one and import again.`,
-          { file: table.file, sheet: table.name, header: table.headers[found[0]!] },
+          `${table.file}${table.name !== table.file ? ` (${table.name})` : ''}: the column "${excerpt(table.headers[found[0]!], 40)}" appears ${found.length} times (columns ${found.map(columnLetter).join(', ')}); keep one and import again.`,
+          { file: table.file, sheet: table.name, header: excerpt(table.headers[found[0]!], 40) },
         );
       }
       index[field] = found[0]!;
@@ -123,4 +123,30 @@ export function cellDate(c: Cell | undefined): string | undefined {
   if (/^\d+(\.\d+)?$/.test(t)) return cellDate(Number(t));
   const ms = Date.parse(t);
   return Number.isNaN(ms) ? t : new Date(ms).toISOString();
+}
+
+/**
+ * A piece of file content fit for a message: control and format characters dropped, cut to `max`
+ * characters. Messages say what was expected and what was found; they never quote a whole line.
+ */
+export function excerpt(v: unknown, max = 24): string {
+  const s = String(v).replace(/[\p{C}]+/gu, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** At most `count` names, each cut short: `"VM", "Powerstate", "Template" and 12 more`. */
+export function quoteNames(names: readonly string[], count = 4, max = 24): string {
+  const shown = names.slice(0, count).map((h) => `"${excerpt(h, max)}"`);
+  return `${shown.join(', ')}${names.length > count ? ` and ${names.length - count} more` : ''}`;
+}
+
+/** What a table's header row looks like, briefly and without quoting a line of text. */
+export function describeHeaders(headers: readonly string[]): string {
+  const named = headers.filter((h) => h.trim() !== '');
+  if (named.length === 0) return 'no header row';
+  // One "column" is a line without separators (a text file, a passwd line, an environment block): quote none of it.
+  if (headers.length === 1) return 'text without column separators (no `,` `;` or tab), not a table';
+  // Control characters or very long fields: not a header row, so none of it is quoted.
+  if (headers.some((h) => h.length > 64 || /[\p{Cc}]/u.test(h))) return `a first line of ${headers.length} fields that is not a header row`;
+  return `${headers.length} columns (${quoteNames(named)})`;
 }

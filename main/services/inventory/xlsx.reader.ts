@@ -2,6 +2,7 @@ import { WorkbenchError } from '../../common/model/errors';
 import type { Cell, Table } from './table';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
 import { unzipBounded } from './zip.reader';
+import { yieldToCancel } from './importer';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -246,8 +247,7 @@ export async function readXlsxAsync(bytes: Uint8Array, fileName: string, opts: X
   const tables: Table[] = [];
   for (const [i, s] of wb.wanted.entries()) {
     opts.onSheet?.(s.name, i, wb.wanted.length);
-    await new Promise((r) => setImmediate(r));
-    if (opts.signal?.aborted) throw new WorkbenchError('cancelled', 'Import cancelled; the project is unchanged.');
+    await yieldToCancel(opts.signal);
     tables.push(wb.parse(s));
   }
   return { sheetNames: wb.sheetNames, tables };

@@ -109,14 +109,14 @@ describe('bad input gets a specific error and changes nothing', () => {
   it('a workbook with no sheet data at all', async () => {
     const dir = await tempDir();
     const file = await writeWorkbook(dir, 'blank.xlsx', { Sheet1: [] });
-    await expectRefused(file, 'import-empty', /does not look like an inventory/);
+    await expectRefused(file, 'import-empty', /not an inventory export .*Found: no data at all/);
   });
 
   it('a spreadsheet that is not an inventory', async () => {
     const dir = await tempDir();
     const file = await writeWorkbook(dir, 'budget.xlsx', { Budget: [['Month', 'Amount'], ['Jan', 100]] });
     const err = await expectRefused(file, 'import-unrecognized');
-    expect(err.message).toContain('sheets Budget');
+    expect(err.message).toContain('a workbook with 1 sheet ("Budget"); the first has 2 columns ("Month", "Amount")');
     expect(err.message).toContain('RVTools export');
   });
 
@@ -142,9 +142,60 @@ describe('bad input gets a specific error and changes nothing', () => {
     expect((err as unknown as { details: { skipped: unknown[] } }).details.skipped).toHaveLength(2);
   });
 
-  it('a missing file and a folder', async () => {
+  it('a missing file, a folder and a device say what they are', async () => {
     const dir = await tempDir();
     await expectRefused(path.join(dir, 'nope.xlsx'), 'not-found');
-    await expectRefused(dir, 'import-unrecognized', /folder/);
+    await expectRefused(dir, 'import-unrecognized', /is a folder, not a regular file/);
+    const err = await expectRefused('/dev/zero', 'import-unrecognized', /\/dev\/zero is a character device .*not a regular file/);
+    expect(err.message).not.toMatch(/folder/);
+  });
+});
+
+/** True when `message` repeats any run of `n` characters of `content` (a quoted line, a secret). */
+function quotes(message: string, content: string, n = 12): string | null {
+  const text = content.slice(0, 8192);
+  for (let i = 0; i + n <= text.length; i++) {
+    const run = text.slice(i, i + n);
+    if (/[\p{C}]/u.test(run)) continue;
+    if (message.includes(run)) return run;
+  }
+  return null;
+}
+
+describe('import errors never quote file contents at length', () => {
+  const environ = ['MWB_TEST_TOKEN=tok-7f3a9c2e51b84d06a1e4c9b2', 'HOME=/home/consultant', 'PATH=/usr/local/bin:/usr/bin:/bin', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'].join('\0') + '\0';
+
+  it.each([
+    ['environ', environ, 12],
+    ['environ with commas', `SHELL=/bin/bash\0LIST=a,b,c\0${environ}`, 12],
+    ['passwd', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n', 12],
+    // A real header row: a few names, each cut to 24 characters.
+    ['a long header line', `${'Column with a very long name number '.repeat(1)}1,Second column that goes on and on and on,c,d,e,f,g,h,i,j\nx,y\n`, 24],
+    ['an over-long field', `${'k'.repeat(500)},b,c\nx,y\n`, 12],
+  ])('%s: the error says what was expected and what was found, in a few words', async (_what, content, n) => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'input');
+    await writeFile(file, content);
+    const err = await expectRefused(file, 'import-unrecognized');
+    expect(quotes(err.message, content, n)).toBeNull();
+    expect(err.message).toMatch(/Expected: .*RVTools export.*Found: |is a binary file, not a CSV/);
+    expect(err.message.length).toBeLessThan(400);
+  });
+
+  it('the process’s own environment (/proc/self/environ) and /etc/passwd', async () => {
+    for (const file of ['/proc/self/environ', '/etc/passwd']) {
+      const content = await readFile(file, 'latin1');
+      const err = await expectRefused(file, 'import-unrecognized');
+      expect(quotes(err.message, content), file).toBeNull();
+      for (const v of Object.values(process.env)) if (v && v.length >= 8) expect(err.message).not.toContain(v);
+    }
+  });
+
+  it('a missing column: a few header names, each cut short', async () => {
+    const dir = await tempDir();
+    const long = 'x'.repeat(40);
+    await writeFile(path.join(dir, 'az.csv'), toCsv([['*Server name', '*Cores', long, 'a', 'b', 'c', 'd'], ['a', '1', 'x', '', '', '', '']]));
+    const err = await expectRefused(path.join(dir, 'az.csv'), 'import-missing-columns', /Found: 7 columns \("\*Server name", "\*Cores", "x{23}…", "a" and 3 more\)/);
+    expect(err.message).not.toContain('x'.repeat(24));
   });
 });

@@ -111,7 +111,7 @@ describe('Azure Migrate agentless dependency export', () => {
     const cases: [string, string, string, RegExp][] = [
       ['bad-ports.csv', csv([HEAD, ['', 'A', '', '', '', 'B', '', '', '', '99999'], ['', '', '', '', '', 'B', '', '', '', '80']]), 'import-nothing-read', /No server or dependency could be read.*2 rows skipped/],
       ['dup.csv', csv([[...HEAD, 'Destination port'], ['', 'A', '', '', '', 'B', '', '', '', '80', '81']]), 'import-duplicate-columns', /"Destination port" appears 2 times/],
-      ['noport.csv', csv([['Source server name', 'Destination server name'], ['A', 'B']]), 'import-unrecognized', /does not look like an inventory export/],
+      ['noport.csv', csv([['Source server name', 'Destination server name'], ['A', 'B']]), 'import-unrecognized', /not an inventory export the workbench reads/],
       ['header-only.csv', csv([HEAD]), 'import-empty', /no dependencies/],
     ];
     for (const [name, text, code, message] of cases) {
