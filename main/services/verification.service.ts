@@ -12,6 +12,9 @@ import { verifyFile } from '../verification/verify-file';
 import { findSidecars } from '../verification/sidecar.finder';
 import { loadTrust, normaliseThumbprint, parseCertificates, parseCrls, rdnText, type TrustStore } from '../verification/trust';
 import { writeFileAtomic } from '../platform/atomic-write';
+import { assetPath } from '../platform/paths';
+import { loadBundledRoots, type BundledRoot } from '../verification/bundled-roots';
+import type { BundledRootInfo } from '../common/verify/bundled';
 import type { ProjectStore } from './project-store.service';
 import type { TaskService } from './tasks.service';
 import type { Logger } from '../platform/logger';
@@ -74,15 +77,37 @@ async function expandFolders(paths: string[]): Promise<string[]> {
 
 /** Verifies files as a cancellable task and keeps the results in the project (one undoable change). */
 export class VerificationService {
-  constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; logger: Logger }) {}
+  private bundled: Promise<BundledRoot[]> | null = null;
 
-  /** The project's trust (kept as PEM) plus any extra files given for this run (CLI --trust/--crl/--publisher). */
+  constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; logger: Logger; /** Bundled root store (tests inject a test PKI); default assets/data/code-signing-roots. */ bundledRootsDir?: string }) {}
+
+  /** The roots shipped with the app, read and checked once (a damaged bundle is an error, not an empty store). */
+  bundledRoots(): Promise<BundledRoot[]> {
+    if (!this.bundled) {
+      this.bundled = loadBundledRoots(this.deps.bundledRootsDir ?? assetPath('data', 'code-signing-roots'));
+      this.bundled.catch(() => (this.bundled = null));
+    }
+    return this.bundled;
+  }
+
+  async bundledRootList(): Promise<{ roots: BundledRootInfo[] }> {
+    return { roots: (await this.bundledRoots()).map((r) => r.info) };
+  }
+
+  /**
+   * Anchors from three stores, each tagged so reports name it: the bundled roots the project does not distrust, the
+   * project's own roots (kept as PEM), and any files given for this run (CLI --trust); plus CRLs and pinned publishers.
+   */
   async trustStore(extra: Partial<VerifyTrust> | undefined): Promise<TrustStore> {
     const files = await loadTrust({ trust: extra?.roots ?? [], crl: extra?.crls ?? [], publisher: extra?.publishers ?? [] });
     const kept = this.deps.project.document.verification.trust ?? EMPTY_TRUST;
-    const anchors = kept.roots.flatMap((r) => parseCertificates(Buffer.from(r.pem), r.subject));
+    const distrusted = new Set(kept.distrusted ?? []);
+    const bundled = (await this.bundledRoots()).filter((r) => !distrusted.has(r.info.thumbprintSha256)).map((r) => r.cert);
+    const own = kept.roots.flatMap((r) => parseCertificates(Buffer.from(r.pem), r.subject)).map((c) => ({ ...c, store: 'project' as const }));
     const crls = kept.crls.flatMap((c) => parseCrls(Buffer.from(c.pem), c.issuer));
-    return { anchors: [...anchors, ...files.anchors], crls: [...crls, ...files.crls], publishers: [...new Set([...kept.publishers, ...files.publishers])] };
+    // A root the user added or named for this run wins over the same bundled one, so the report names their store.
+    const anchors = [...files.anchors, ...own, ...bundled].filter((c, i, all) => all.findIndex((x) => x.thumbprintSha256 === c.thumbprintSha256) === i);
+    return { anchors, crls: [...crls, ...files.crls], publishers: [...new Set([...kept.publishers, ...files.publishers])] };
   }
 
   /** Changes the project's trust as one undoable change; bad files change nothing. */
@@ -138,6 +163,16 @@ export class VerificationService {
         const t = normaliseThumbprint(edit.thumbprint);
         next = { ...trust, publishers: trust.publishers.filter((p) => p !== t) };
         message = 'Publisher unpinned.';
+        break;
+      }
+      case 'distrustBundled':
+      case 'trustBundled': {
+        const t = edit.thumbprintSha256.toUpperCase();
+        const root = (await this.bundledRoots()).find((r) => r.info.thumbprintSha256 === t);
+        if (!root) throw new WorkbenchError('not-found', `No bundled root has the SHA-256 thumbprint ${t}.`);
+        const distrusted = (trust.distrusted ?? []).filter((x) => x !== t);
+        next = { ...trust, distrusted: edit.op === 'distrustBundled' ? [...distrusted, t] : distrusted };
+        message = edit.op === 'distrustBundled' ? `${root.info.name} is no longer trusted in this project.` : `${root.info.name} is trusted again.`;
         break;
       }
     }

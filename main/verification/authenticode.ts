@@ -1,8 +1,9 @@
 import { createHash, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { CertSummary, TimestampInfo } from '../common/verify/report';
+import type { CertSummary, ReasonCode, TimestampInfo } from '../common/verify/report';
 import { certFromDer, type Cert, type TrustStore } from './trust';
+import { outcome, type VerifierOutcome } from './outcome';
 
 /*
  * Authenticode (PKCS#7 SignedData over SpcIndirectDataContent) checked the way WinVerifyTrust does, offline:
@@ -50,16 +51,8 @@ export interface AuthenticodeInput {
   trust: TrustStore;
 }
 
-export interface AuthenticodeOutcome {
-  reasons: string[];
-  warnings: string[];
-  notChecked: string[];
-  details: string[];
-  signer: CertSummary | null;
-  chain: CertSummary[];
-  timestamp: TimestampInfo | null;
-  digestAlgorithm: string | null;
-}
+/** What an Authenticode check returns: the verifiers' shared outcome (outcome.ts). */
+export type AuthenticodeOutcome = VerifierOutcome;
 
 class BadPkcs7 extends Error {}
 
@@ -80,7 +73,7 @@ export function summarise(c: Cert, anchor = false): CertSummary {
     thumbprintSha256: c.thumbprintSha256,
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    ...(anchor ? { trustAnchor: true } : {}),
+    ...(anchor ? { trustAnchor: true, ...(c.store ? { anchorStore: c.store } : {}) } : {}),
   };
 }
 
@@ -111,7 +104,7 @@ function signerCert(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
   return certs.find((c) => hex(c.pki.serialNumber.valueBlock.valueHexView).replace(/^(00)+/, '') === serial && c.pki.issuer.isEqual(sid.issuer)) ?? null;
 }
 
-type SignerCheck = { ok: true } | { ok: false; reason: 'message-digest-mismatch' | 'bad-signer-signature' | 'unsupported-algorithm'; detail: string };
+type SignerCheck = { ok: true } | { ok: false; reason: Extract<ReasonCode, 'message-digest-mismatch' | 'bad-signer-signature' | 'unsupported-algorithm'>; detail: string };
 
 /** messageDigest attribute and the signature over the DER of the signed attributes (tag rewritten to SET). */
 function checkSigner(si: pkijs.SignerInfo, cert: Cert, signedContent: Uint8Array): SignerCheck {
@@ -247,17 +240,22 @@ function finishTimestamp(
   const s = checkSigner(tsi, tsaCert, signed);
   if (!s.ok) return fail(`TSA signature: ${s.detail}`);
   const chain = buildChain(tsaCert, pool, trust.anchors);
-  if (chain.problem) return fail(`TSA chain: ${chain.detail ?? chain.problem}`);
+  if (chain.problem) {
+    const last = chain.chain.at(-1)!;
+    const rootNeeded = chain.problem === 'untrusted-root' ? last.subject : last.issuer;
+    return { info: { ...base, verified: false, authority, problem: `TSA chain: ${chain.detail ?? chain.problem}`, chainProblem: chain.problem, rootNeeded }, time: null };
+  }
   const usages = ekus(tsaCert);
   if (usages && !usages.includes(OID.timeStamping)) return fail('TSA certificate is not for time stamping');
   const expired = chain.chain.find((c) => !validAt(c, time));
   if (expired) return fail(`"${expired.subject}" was not valid at the timestamp time`);
-  return { info: { ...base, verified: true, authority }, time };
+  const anchorStore = chain.chain.at(-1)?.store;
+  return { info: { ...base, verified: true, authority, ...(anchorStore ? { anchorStore } : {}) }, time };
 }
 
 /** Verifies one Authenticode signature; never throws for bad input (reasons say what is wrong). */
 export async function verifyAuthenticode(input: AuthenticodeInput): Promise<AuthenticodeOutcome> {
-  const out: AuthenticodeOutcome = { reasons: [], warnings: [], notChecked: [], details: [], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
+  const out = outcome();
   let sd: pkijs.SignedData;
   let si: pkijs.SignerInfo;
   let spc: asn1js.Sequence;
@@ -352,7 +350,7 @@ export async function verifyAuthenticode(input: AuthenticodeInput): Promise<Auth
   // 4. Trust: chain to an anchor, validity, EKU, pinned publishers, revocation.
   const chain = buildChain(leaf, certs, input.trust.anchors);
   out.chain = chain.chain.map((c, i) => summarise(c, chain.anchored && i === chain.chain.length - 1));
-  if (input.trust.anchors.length === 0) out.notChecked.push('trust: no trusted root was given (add one with --trust or in Trust settings)');
+  if (input.trust.anchors.length === 0) out.notChecked.push('trust: no root is trusted, so no certificate chain can end at a trusted root');
   if (chain.problem) {
     out.reasons.push(chain.problem);
     if (chain.detail) out.details.push(chain.detail);
@@ -397,7 +395,7 @@ function crlSignedBy(crl: pkijs.CertificateRevocationList, issuer: Cert): boolea
   }
 }
 
-function checkRevocation(chain: ChainResult, trust: TrustStore, out: AuthenticodeOutcome): void {
+function checkRevocation(chain: ChainResult, trust: TrustStore, out: VerifierOutcome): void {
   const unchecked: string[] = [];
   for (let i = 0; i < chain.chain.length; i++) {
     const c = chain.chain[i]!;

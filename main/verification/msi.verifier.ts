@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { MSI_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import { MSI_SUBJECT, verifyAuthenticode } from './authenticode';
 import { MsiFormatError, msiDigest, msiPrehash, readMsi, type MsiPackage } from './msi-package';
+import { failed } from './outcome';
 import type { Verifier } from './verifier';
 
 /** The compound file is read whole (cfb parses from memory); installers far beyond this are not Windows Installer packages. */
 const MAX_MSI_BYTES = 2 ** 31 - 1;
-
-function only(reason: string, detail: string, notChecked: string[] = []): AuthenticodeOutcome {
-  return { reasons: [reason], warnings: [], notChecked, details: [detail], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
-}
 
 /** Authenticode for Windows Installer packages (.msi, patches .msp, merge modules .msm). */
 export const msiVerifier: Verifier = {
@@ -16,15 +13,15 @@ export const msiVerifier: Verifier = {
   label: 'Windows Installer package (Authenticode)',
   matches: (name) => /\.(msi|msp|msm)$/i.test(name),
   async verify({ file, size, trust }) {
-    if (size > MAX_MSI_BYTES) return only('not-an-msi-file', `${size} bytes is larger than a Windows Installer package can be`);
+    if (size > MAX_MSI_BYTES) return failed('not-an-msi-file', `${size} bytes is larger than a Windows Installer package can be`);
     let pkg: MsiPackage;
     try {
       pkg = readMsi(await readFile(file));
     } catch (err) {
-      if (err instanceof MsiFormatError) return only('not-an-msi-file', err.message);
+      if (err instanceof MsiFormatError) return failed('not-an-msi-file', err.message);
       throw err;
     }
-    if (!pkg.signature) return only('unsigned', 'the package has no \\x05DigitalSignature stream', ['signature: the package is not signed']);
+    if (!pkg.signature) return failed('unsigned', 'the package has no \\x05DigitalSignature stream', ['signature: the package is not signed']);
     const outcome = await verifyAuthenticode({ der: pkg.signature, contentDigest: (alg) => msiDigest(pkg, alg), subjectType: MSI_SUBJECT, trust });
     if (pkg.signatureEx && outcome.digestAlgorithm) {
       // The stored pre-hash must describe the entries as they are now (names, sizes, times), as Windows checks it.

@@ -3,16 +3,13 @@ import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { parseSidecar, decodeSidecarBytes } from '../common/verify/sidecar';
 import { algorithmFromName } from '../common/verify/hashes';
 import { ArchiveError, readArchive, type ArchiveEntry } from './ova-archive';
-import { buildChain, summarise, validAt, type AuthenticodeOutcome } from './authenticode';
+import { buildChain, summarise, validAt } from './authenticode';
+import { outcome } from './outcome';
 import { parseCertificates } from './trust';
 import type { Verifier } from './verifier';
 import { throwIfAborted } from '../common/util/cancel';
 
 const DIGEST_NODE: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
-
-function outcome(): AuthenticodeOutcome {
-  return { reasons: [], warnings: [], notChecked: [], details: [], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
-}
 
 /**
  * OVA appliances: one streaming pass through the tar (nothing extracted), every file checked against the

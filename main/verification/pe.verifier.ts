@@ -1,11 +1,8 @@
 import { open } from 'node:fs/promises';
-import { PE_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import { PE_SUBJECT, verifyAuthenticode } from './authenticode';
 import { firstSignature, parsePeLayout, PE_HEAD_BYTES, PeFormatError, peImageDigest } from './pe-image';
+import { failed } from './outcome';
 import type { Verifier } from './verifier';
-
-function only(reason: string, detail: string, notChecked: string[] = []): AuthenticodeOutcome {
-  return { reasons: [reason], warnings: [], notChecked, details: [detail], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
-}
 
 /** Authenticode for PE images (agent installers .exe, libraries .dll, drivers .sys), streamed: any size. */
 export const peVerifier: Verifier = {
@@ -21,17 +18,17 @@ export const peVerifier: Verifier = {
       try {
         layout = parsePeLayout(head, size);
       } catch (err) {
-        if (err instanceof PeFormatError) return only(/not a PE file/.test(err.message) ? 'not-a-pe-file' : 'malformed-signature-block', err.message);
+        if (err instanceof PeFormatError) return failed(/not a PE file/.test(err.message) ? 'not-a-pe-file' : 'malformed-signature-block', err.message);
         throw err;
       }
-      if (!layout.certTable) return only('unsigned', 'the image has no certificate table', ['signature: the executable is not signed']);
+      if (!layout.certTable) return failed('unsigned', 'the image has no certificate table', ['signature: the executable is not signed']);
       const table = Buffer.alloc(layout.certTable.size);
       await fh.read(table, 0, table.length, layout.certTable.offset);
       let der;
       try {
         der = firstSignature(table);
       } catch (err) {
-        if (err instanceof PeFormatError) return only('bad-pkcs7', err.message);
+        if (err instanceof PeFormatError) return failed('bad-pkcs7', err.message);
         throw err;
       }
       const outcome = await verifyAuthenticode({ der, contentDigest: (alg) => peImageDigest(fh, layout, size, alg), subjectType: PE_SUBJECT, trust });

@@ -1,3 +1,4 @@
+import { failed } from './outcome';
 import type { Verifier } from './verifier';
 
 /** Any other file: no signature format, so only its checksum files can vouch for it. */
@@ -6,6 +7,6 @@ export const plainFileVerifier: Verifier = {
   label: 'File (checksums only)',
   matches: () => true,
   verify() {
-    return Promise.resolve({ reasons: ['no-signature-format'], warnings: [], notChecked: ['signature: this file type carries no signature the workbench checks'], details: [], signer: null, chain: [], timestamp: null, digestAlgorithm: null });
+    return Promise.resolve(failed('no-signature-format', undefined, ['signature: this file type carries no signature the workbench checks']));
   },
 };

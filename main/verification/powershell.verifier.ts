@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseScript } from './powershell-script';
-import { POWERSHELL_SUBJECT, verifyAuthenticode, type AuthenticodeOutcome } from './authenticode';
+import { POWERSHELL_SUBJECT, verifyAuthenticode } from './authenticode';
+import { failed } from './outcome';
 import type { Verifier } from './verifier';
-
-function empty(reason: string, detail?: string): AuthenticodeOutcome {
-  return { reasons: [reason], warnings: [], notChecked: [], details: detail ? [detail] : [], signer: null, chain: [], timestamp: null, digestAlgorithm: null };
-}
 
 /** Scripts are read whole (the SIP decodes the text); nothing legitimate is this big. */
 const MAX_SCRIPT_BYTES = 256 * 1024 * 1024;
@@ -17,7 +14,7 @@ export const powershellVerifier: Verifier = {
   label: 'PowerShell script (Authenticode)',
   matches: (name) => /\.(ps1|psm1|psd1|ps1xml|psc1)$/i.test(name),
   async verify({ file, size, trust }) {
-    if (size > MAX_SCRIPT_BYTES) return empty('malformed-signature-block', `${size} bytes is larger than any PowerShell script the workbench checks`);
+    if (size > MAX_SCRIPT_BYTES) return failed('malformed-signature-block', `${size} bytes is larger than any PowerShell script the workbench checks`);
     const bytes = await readFile(file);
     const { encoding, block } = parseScript(bytes);
     const ascii = !bytes.some((b) => b >= 0x80);
@@ -29,11 +26,11 @@ export const powershellVerifier: Verifier = {
         : `script read as ${encoding}`;
     switch (block.kind) {
       case 'unsigned':
-        return { ...empty('unsigned'), notChecked: ['signature: the script has no signature block'], details: [encodingNote] };
+        return failed('unsigned', encodingNote, ['signature: the script has no signature block']);
       case 'malformed':
-        return empty('malformed-signature-block', block.problem);
+        return failed('malformed-signature-block', block.problem);
       case 'bad-base64':
-        return empty('bad-pkcs7', block.problem);
+        return failed('bad-pkcs7', block.problem);
       case 'signed':
       case 'trailing-data': {
         const content = block.content;

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { WorkbenchError } from '../common/model/errors';
+import type { AnchorStore } from '../common/verify/report';
+import { thumbprintHex } from '../common/verify/trust-rules';
 
 /** One certificate, seen through the three libraries that each do part of the job. */
 export interface Cert {
@@ -17,6 +19,8 @@ export interface Cert {
   notAfter: Date;
   thumbprintSha1: string;
   thumbprintSha256: string;
+  /** For a trust anchor: the store it came from (reports name it). */
+  store?: AnchorStore;
 }
 
 export interface TrustStore {
@@ -89,10 +93,8 @@ export function parseCrls(data: Buffer, source: string): pkijs.CertificateRevoca
 }
 
 export function normaliseThumbprint(t: string): string {
-  const hex = t.replace(/[\s:]/g, '').toUpperCase();
-  if (!/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(hex)) {
-    throw new WorkbenchError('invalid-input', `"${t}" is not a certificate thumbprint (40 or 64 hex digits).`);
-  }
+  const hex = thumbprintHex(t);
+  if (!hex) throw new WorkbenchError('invalid-input', `"${t.slice(0, 80)}" is not a certificate thumbprint (40 or 64 hex digits).`);
   return hex;
 }
 
@@ -113,7 +115,7 @@ async function readInput(file: string, what: string): Promise<Buffer> {
 /** Builds a trust store from the files a user names (roots/intermediates to trust, CRLs, publisher thumbprints). */
 export async function loadTrust(files: TrustFiles): Promise<TrustStore> {
   const anchors: Cert[] = [];
-  for (const f of files.trust ?? []) anchors.push(...parseCertificates(await readInput(f, 'trust certificate'), f));
+  for (const f of files.trust ?? []) anchors.push(...parseCertificates(await readInput(f, 'trust certificate'), f).map((c) => ({ ...c, store: 'run' as const })));
   const crls: pkijs.CertificateRevocationList[] = [];
   for (const f of files.crl ?? []) crls.push(...parseCrls(await readInput(f, 'CRL'), f));
   return { anchors, crls, publishers: (files.publisher ?? []).map(normaliseThumbprint) };

@@ -1,5 +1,5 @@
 import type { VerifierKind } from '../common/verify/report';
-import type { AuthenticodeOutcome } from './authenticode';
+import type { VerifierOutcome } from './outcome';
 import type { TrustStore } from './trust';
 
 /** What a verifier gets: the file (it reads what it needs) and the trust the user configured. */
@@ -18,5 +18,5 @@ export interface Verifier {
   readonly label: string;
   /** Whether this verifier handles a file of this name. */
   matches(fileName: string): boolean;
-  verify(input: VerifierInput): Promise<AuthenticodeOutcome & { notSigned?: boolean }>;
+  verify(input: VerifierInput): Promise<VerifierOutcome>;
 }

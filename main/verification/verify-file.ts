@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
-import { statusForReason, type VerificationReport } from '../common/verify/report';
+import { statusForReason, type ReasonCode, type VerificationReport } from '../common/verify/report';
 import { DEFAULT_VERIFY_HASHES, HASH_ALGORITHMS, type HashAlgorithm } from '../common/verify/hashes';
 import { hashFile } from './parallel-hasher';
 import { checkSidecars, findSidecars } from './sidecar.finder';
@@ -49,7 +49,7 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(progress && passes > 1 ? { onProgress: (d: number) => progress(Math.round(st.size / 2 + d / 2), st.size) } : {}),
   });
-  const reasons = outcome.reasons.length > 0 ? [...outcome.reasons] : [outcome.warnings.includes('weak-digest-sha1') ? 'ok-weak-digest' : 'ok'];
+  const reasons: ReasonCode[] = outcome.reasons.length > 0 ? [...outcome.reasons] : [outcome.warnings.includes('weak-digest-sha1') ? 'ok-weak-digest' : 'ok'];
   // An appliance without a .cert is intact per its manifest; that counts when a checksum file vouches for it.
   const unsignedButIntact = verifier.kind === 'ova' && reasons.length === 1 && reasons[0] === 'unsigned';
   const status = statusForReason(reasons[0]!);

@@ -50,10 +50,12 @@ export const VerificationTrustSchema = z.object({
   crls: z.array(TrustedCrlSchema).default([]),
   /** Pinned publisher thumbprints (upper-case hex); empty = any signer that chains to a root. */
   publishers: z.array(z.string()).default([]),
+  /** SHA-256 thumbprints of bundled roots this project does not trust (added by the verify feature; older files have none). */
+  distrusted: z.array(z.string()).default([]),
 });
 export type VerificationTrust = z.infer<typeof VerificationTrustSchema>;
 
-export const EMPTY_TRUST: VerificationTrust = { roots: [], crls: [], publishers: [] };
+export const EMPTY_TRUST: VerificationTrust = { roots: [], crls: [], publishers: [], distrusted: [] };
 
 /** The project's verification section: results kept, and the trust they were judged against. */
 export const VerificationStateSchema = z.object({

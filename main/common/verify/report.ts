@@ -15,7 +15,7 @@ export type VerifierKind = z.infer<typeof VerifierKindSchema>;
  * Machine-readable reasons (first = the decisive one). The Authenticode ones follow the corpus manifest
  * (../shared/authenticode/make-corpus.sh); sidecar-* ones come from checksum files.
  */
-export const REASON_TEXT: Record<string, string> = {
+export const REASON_TEXT = {
   ok: 'signature verified',
   'ok-weak-digest': 'signature verified, but with a SHA-1 digest',
   unsigned: 'no signature block',
@@ -47,6 +47,34 @@ export const REASON_TEXT: Record<string, string> = {
   'manifest-mismatch': 'a file in the appliance does not match its manifest',
   'manifest-incomplete': 'the appliance holds files its manifest does not list',
   'nothing-to-compare': 'no signature and no checksum file: nothing proves the file is intact',
+} as const satisfies Record<string, string>;
+
+/** Every reason a verifier can give: one typed union, from the reason texts. */
+export type ReasonCode = keyof typeof REASON_TEXT;
+export const REASON_CODES = Object.keys(REASON_TEXT) as [ReasonCode, ...ReasonCode[]];
+export const ReasonCodeSchema = z.enum(REASON_CODES);
+
+/** Warnings: the file may still verify, but the user should know. Human texts for the screen and reports. */
+export const WARNING_TEXT = {
+  'weak-digest-sha1': 'signed with a SHA-1 digest (weak, still accepted by Windows)',
+  'timestamp-not-verified': 'the timestamp could not be verified, so the certificates were checked at the current time',
+  'leaf-has-no-eku-extension': 'the signing certificate names no intended purposes',
+  'crl-out-of-date': 'a CRL used for the revocation check is past its next update',
+  'revocation-not-checked': 'revocation was not checked for every certificate (no CRL for its issuer)',
+  'manifest-has-unreadable-lines': 'the manifest has lines the workbench cannot read',
+} as const satisfies Record<string, string>;
+export type WarningCode = keyof typeof WARNING_TEXT;
+export const WARNING_CODES = Object.keys(WARNING_TEXT) as [WarningCode, ...WarningCode[]];
+export const WarningCodeSchema = z.enum(WARNING_CODES);
+
+/** Where a trusted root came from: shipped with the app, added to the project by the user, or given for one run (CLI). */
+export const ANCHOR_STORES = ['bundled', 'project', 'run'] as const;
+export const AnchorStoreSchema = z.enum(ANCHOR_STORES);
+export type AnchorStore = z.infer<typeof AnchorStoreSchema>;
+export const ANCHOR_STORE_LABEL: Record<AnchorStore, string> = {
+  bundled: 'bundled roots (Microsoft Trusted Root Program, code signing and time stamping)',
+  project: "this project's trusted roots",
+  run: 'roots given for this run',
 };
 
 export const CertSummarySchema = z.object({
@@ -59,6 +87,8 @@ export const CertSummarySchema = z.object({
   notAfter: z.string(),
   /** True for the certificate the chain ended at because the user (or the bundle) trusts it. */
   trustAnchor: z.boolean().optional(),
+  /** For the trust anchor: which store trusted it. */
+  anchorStore: AnchorStoreSchema.optional(),
 });
 export type CertSummary = z.infer<typeof CertSummarySchema>;
 
@@ -68,6 +98,11 @@ export const TimestampInfoSchema = z.object({
   verified: z.boolean(),
   authority: z.string().optional(),
   problem: z.string().optional(),
+  /** Verified: the store of the root the TSA chain ended at. */
+  anchorStore: AnchorStoreSchema.optional(),
+  /** Not verified because the TSA chain has no trusted root: the problem and the root (or missing issuer) to trust. */
+  chainProblem: z.enum(['untrusted-root', 'chain-incomplete']).optional(),
+  rootNeeded: z.string().optional(),
 });
 export type TimestampInfo = z.infer<typeof TimestampInfoSchema>;
 
@@ -89,8 +124,8 @@ export const VerificationReportSchema = z.object({
   status: SignatureStatusSchema,
   /** True when the file is proven intact (and, if signable, validly signed) with every sidecar matching. */
   ok: z.boolean(),
-  reasons: z.array(z.string()),
-  warnings: z.array(z.string()),
+  reasons: z.array(ReasonCodeSchema),
+  warnings: z.array(WarningCodeSchema),
   /** What was not checked and why (e.g. revocation without a CRL). */
   notChecked: z.array(z.string()),
   details: z.array(z.string()),
@@ -106,7 +141,7 @@ export const VerificationReportSchema = z.object({
 export type VerificationReport = z.infer<typeof VerificationReportSchema>;
 
 /** Status for a reason code, mapped the way PowerShell maps WinVerifyTrust results. */
-export function statusForReason(reason: string): SignatureStatus {
+export function statusForReason(reason: ReasonCode): SignatureStatus {
   switch (reason) {
     case 'ok':
     case 'ok-weak-digest':

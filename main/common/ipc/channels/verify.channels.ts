@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../define';
 import { VerificationReportSchema } from '../../verify/report';
+import { BundledRootInfoSchema } from '../../verify/bundled';
 
 const path = z.string().min(1).max(4096);
 
@@ -23,6 +24,9 @@ export const TrustEditSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('removeCrl'), id: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   z.object({ op: z.literal('pinPublisher'), thumbprint }).strict(),
   z.object({ op: z.literal('unpinPublisher'), thumbprint }).strict(),
+  /** Stop trusting a bundled root in this project, or trust it again (SHA-256 thumbprint). */
+  z.object({ op: z.literal('distrustBundled'), thumbprintSha256: z.string().regex(/^[0-9A-Fa-f]{64}$/) }).strict(),
+  z.object({ op: z.literal('trustBundled'), thumbprintSha256: z.string().regex(/^[0-9A-Fa-f]{64}$/) }).strict(),
 ]);
 export type TrustEdit = z.infer<typeof TrustEditSchema>;
 
@@ -46,6 +50,8 @@ export const verifyChannels = {
       .strict(),
     z.object({ reports: z.array(VerificationReportSchema), failures: z.array(VerifyFailureSchema) }),
   ),
+  /** The roots shipped with the app (Microsoft Trusted Root Program roots for code signing and time stamping). */
+  'verify.trust.bundled': channel(z.object({}).strict(), z.object({ roots: z.array(BundledRootInfoSchema) })),
   /** Edits the trust kept in the project (roots, CRLs, pinned publishers); answers with a summary of the change. */
   'verify.trust.edit': channel(z.object({ edit: TrustEditSchema }).strict(), z.object({ message: z.string() })),
   /** Writes a verification report (JSON or Markdown) for the given reports. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REASON_TEXT, statusForReason, VerificationReportSchema, type VerificationReport } from '../../../../../main/common/verify/report';
+import { REASON_CODES, REASON_TEXT, statusForReason, VerificationReportSchema, type VerificationReport } from '../../../../../main/common/verify/report';
 import { reportJson, reportMarkdown } from '../../../../../main/common/verify/report-format';
 
 const report: VerificationReport = VerificationReportSchema.parse({
@@ -31,7 +31,7 @@ describe('verification report', () => {
     expect(statusForReason('untrusted-root')).toBe('UnknownError');
     expect(statusForReason('publisher-not-pinned')).toBe('NotTrusted');
     expect(statusForReason('weak-digest-md5')).toBe('Incompatible');
-    for (const r of Object.keys(REASON_TEXT)) expect(REASON_TEXT[r]!.length).toBeGreaterThan(5);
+    for (const r of REASON_CODES) expect(REASON_TEXT[r].length).toBeGreaterThan(5);
   });
 
   it('renders Markdown and the --json object', () => {
