@@ -6,6 +6,7 @@ import type { ProjectDocument } from '../common/model/project';
 import { validateApplication, hasErrors } from '../common/assess/plan-validation';
 import { buildCloudFormation, type BuiltTemplate } from '../common/export/cloudformation.builder';
 import { buildBundleFiles } from '../common/export/bundle';
+import { withProjectDefaults } from '../common/assess/project-defaults';
 import { formatDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
 import type { ExportPreview, ExportRequest, ExportWritten } from '../common/ipc/channels/planning.channels';
 import { writeFileAtomic } from '../platform/atomic-write';
@@ -34,10 +35,13 @@ export class ExportService {
     const app = doc.planning.applications.find((a) => a.id === request.applicationId);
     if (!app) throw new WorkbenchError('not-found', `No application with id ${request.applicationId} in this project.`);
     const planIssues = validateApplication(doc, app, { catalog: this.deps.catalog.lookup() });
+    // Every output sees the project defaults filled in (account, region, VPC, subnets, security groups).
+    const effective = withProjectDefaults(doc);
+    const region = effective.planning.applications.find((a) => a.id === app.id)?.awsRegion;
     let templates: BuiltTemplate[] = [];
     let buildError: string | null = null;
     try {
-      templates = buildCloudFormation(doc, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
+      templates = buildCloudFormation(effective, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
     } catch (err) {
       if (!(err instanceof WorkbenchError)) throw err;
       buildError = err.message;
@@ -45,7 +49,7 @@ export class ExportService {
     const reports: CfnValidationReport[] = [];
     // A save refused for plan errors need not wait for the validator; a preview shows both.
     const skipValidator = hasErrors(planIssues) && !opts.validateInvalidPlans;
-    for (const t of skipValidator ? [] : templates) reports.push(await this.deps.validator.validate(t.body, t.fileName, { region: app.awsRegion }));
+    for (const t of skipValidator ? [] : templates) reports.push(await this.deps.validator.validate(t.body, t.fileName, { region }));
     const blockedBy = hasErrors(planIssues) || buildError ? 'plan' : reports.some((r) => !r.ok) ? 'validator' : null;
     const preview: ExportPreview = {
       applicationId: app.id,
@@ -93,8 +97,9 @@ export class ExportService {
     const doc = this.deps.document();
     const { preview, templates, reports } = await this.run(request, doc, { validateInvalidPlans: false });
     if (preview.blockedBy) this.refuse(preview);
-    const app = doc.planning.applications.find((a) => a.id === request.applicationId)!;
-    const files = buildBundleFiles({ doc, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
+    const effective = withProjectDefaults(doc);
+    const app = effective.planning.applications.find((a) => a.id === request.applicationId)!;
+    const files = buildBundleFiles({ doc: effective, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
     const abs = path.resolve(target);
     const written: string[] = [];
     if (opts.zip) {
