@@ -10,6 +10,11 @@ import { withProjectDefaults } from '../common/assess/project-defaults';
 import { formatDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
 import type { ExportPreview, ExportRequest, ExportWritten } from '../common/ipc/channels/planning.channels';
 import { writeFileAtomic } from '../platform/atomic-write';
+import { launchSettingsSheet, readLaunchSettingsSheet, type LaunchSettingsImport } from '../common/export/launch-settings-table';
+import { toCsv } from '../common/export/csv';
+import { writeXlsx } from './inventory/xlsx.writer';
+import { readXlsx } from './inventory/xlsx.reader';
+import { readCsv } from './inventory/csv.reader';
 import type { CfnValidatorService } from './cfn-validator.service';
 import type { InstanceCatalogService } from './instance-catalog.service';
 import type { Logger } from '../platform/logger';
@@ -120,6 +125,33 @@ export class ExportService {
     }
     this.deps.logger.info('hand-off bundle exported', { application: preview.applicationName, files: written.length });
     return { written, preview };
+  }
+
+  /** Launch settings of every planned server (or one application's) as CSV or xlsx, to edit in a spreadsheet. */
+  async saveLaunchSettings(target: string, opts: { format: 'csv' | 'xlsx'; applicationId?: string }): Promise<{ written: string; rows: number }> {
+    const doc = this.deps.document();
+    if (opts.applicationId && !doc.planning.applications.some((a) => a.id === opts.applicationId)) throw new WorkbenchError('not-found', `No application with id ${opts.applicationId} in this project.`);
+    const [header, ...rows] = launchSettingsSheet(doc, opts.applicationId);
+    const abs = path.resolve(target);
+    const stat = await fs.stat(abs).catch(() => null);
+    if (stat?.isDirectory()) throw new WorkbenchError('invalid-input', `${abs} is a folder: give a file name for the launch settings.`);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    await this.write(abs, opts.format === 'xlsx' ? writeXlsx([{ name: 'Launch settings', rows: [header!, ...rows] }]) : toCsv(header!.map(String), rows));
+    this.deps.logger.info('launch settings exported', { rows: rows.length, format: opts.format });
+    return { written: abs, rows: rows.length };
+  }
+
+  /** Reads an edited launch-settings sheet and compares it with the project: nothing changes until the edit is applied. */
+  async readLaunchSettings(source: string): Promise<LaunchSettingsImport & { file: string }> {
+    const abs = path.resolve(source);
+    const stat = await fs.stat(abs).catch(() => null);
+    if (!stat?.isFile()) throw new WorkbenchError('not-found', `${abs} is not a file.`);
+    if (stat.size > 50 * 2 ** 20) throw new WorkbenchError('import-too-large', `${path.basename(abs)} is ${Math.round(stat.size / 2 ** 20)} MiB; a launch-settings sheet of 20,000 servers is a few MiB. Is this the right file?`);
+    const bytes = new Uint8Array(await fs.readFile(abs));
+    const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+    const table = isZip ? readXlsx(bytes, path.basename(abs)).tables.find((t) => t.headers.length) : readCsv(bytes, path.basename(abs), 'Launch settings');
+    if (!table) throw new WorkbenchError('import-unrecognized', `${path.basename(abs)} has no sheet with a header row.`);
+    return { file: abs, ...readLaunchSettingsSheet(this.deps.document(), table.headers, table.rows, table.rowNumbers) };
   }
 
   private async write(file: string, data: string | Uint8Array): Promise<void> {
