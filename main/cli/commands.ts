@@ -74,6 +74,8 @@ function exportOptions(cmd: Command): Command {
     .requiredOption('--app <name>', 'the application (name or id)')
     .requiredOption('--out <path>', 'where to write')
     .addOption(new Option('--format <format>', 'template format').choices(['yaml', 'json']).default('yaml'))
+    .option('--account <id>', 'target AWS account (12 digits) where the project defaults have none')
+    .option('--region <code>', 'target AWS Region where the project defaults have none')
     .addOption(new Option('--wait <strategy>', 'how each launch group waits for the previous one').choices(['depends-on', 'wait-condition']).default('depends-on'));
 }
 

@@ -3,6 +3,7 @@ import { consoleLogger } from '../platform/logger';
 import { ExportService } from '../services/export.service';
 import { findApplication } from '../common/export/cloudformation.builder';
 import type { ExportRequest } from '../common/ipc/channels/planning.channels';
+import { applyEdit } from '../common/model/edits';
 import { EXIT } from './context';
 
 interface ExportOpts {
@@ -12,13 +13,17 @@ interface ExportOpts {
   format: 'yaml' | 'json';
   wait: 'depends-on' | 'wait-condition';
   zip?: boolean;
+  account?: string;
+  region?: string;
 }
 
 async function runExport(kind: 'cloudformation' | 'bundle', o: ExportOpts): Promise<void> {
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
   try {
     // Read-only: the project file is parsed, never opened for editing or added to recent files.
-    const { document } = await services.project.readProject(o.project);
+    const read = await services.project.readProject(o.project);
+    // --account/--region stand in for the project defaults for this run (the file is not changed).
+    const document = o.account || o.region ? applyEdit(read.document, { type: 'defaults.set', defaults: { ...read.document.planning.defaults, ...(o.account ? { awsAccountId: o.account } : {}), ...(o.region ? { awsRegion: o.region } : {}) } }) : read.document;
     const app = findApplication(document, o.app);
     const exporter = new ExportService({ document: () => document, validator: services.cfnValidator, catalog: services.catalog, logger: services.logger });
     const request: ExportRequest = { applicationId: app.id, format: o.format, waitStrategy: o.wait };

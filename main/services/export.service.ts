@@ -6,9 +6,15 @@ import type { ProjectDocument } from '../common/model/project';
 import { validateApplication, hasErrors } from '../common/assess/plan-validation';
 import { buildCloudFormation, type BuiltTemplate } from '../common/export/cloudformation.builder';
 import { buildBundleFiles } from '../common/export/bundle';
+import { withProjectDefaults } from '../common/assess/project-defaults';
 import { formatDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
 import type { ExportPreview, ExportRequest, ExportWritten } from '../common/ipc/channels/planning.channels';
 import { writeFileAtomic } from '../platform/atomic-write';
+import { launchSettingsSheet, readLaunchSettingsSheet, type LaunchSettingsImport } from '../common/export/launch-settings-table';
+import { toCsv } from '../common/export/csv';
+import { writeXlsx } from './inventory/xlsx.writer';
+import { readXlsx } from './inventory/xlsx.reader';
+import { readCsv } from './inventory/csv.reader';
 import type { CfnValidatorService } from './cfn-validator.service';
 import type { InstanceCatalogService } from './instance-catalog.service';
 import type { Logger } from '../platform/logger';
@@ -34,10 +40,13 @@ export class ExportService {
     const app = doc.planning.applications.find((a) => a.id === request.applicationId);
     if (!app) throw new WorkbenchError('not-found', `No application with id ${request.applicationId} in this project.`);
     const planIssues = validateApplication(doc, app, { catalog: this.deps.catalog.lookup() });
+    // Every output sees the project defaults filled in (account, region, VPC, subnets, security groups).
+    const effective = withProjectDefaults(doc);
+    const region = effective.planning.applications.find((a) => a.id === app.id)?.awsRegion;
     let templates: BuiltTemplate[] = [];
     let buildError: string | null = null;
     try {
-      templates = buildCloudFormation(doc, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
+      templates = buildCloudFormation(effective, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
     } catch (err) {
       if (!(err instanceof WorkbenchError)) throw err;
       buildError = err.message;
@@ -45,7 +54,7 @@ export class ExportService {
     const reports: CfnValidationReport[] = [];
     // A save refused for plan errors need not wait for the validator; a preview shows both.
     const skipValidator = hasErrors(planIssues) && !opts.validateInvalidPlans;
-    for (const t of skipValidator ? [] : templates) reports.push(await this.deps.validator.validate(t.body, t.fileName, { region: app.awsRegion }));
+    for (const t of skipValidator ? [] : templates) reports.push(await this.deps.validator.validate(t.body, t.fileName, { region }));
     const blockedBy = hasErrors(planIssues) || buildError ? 'plan' : reports.some((r) => !r.ok) ? 'validator' : null;
     const preview: ExportPreview = {
       applicationId: app.id,
@@ -93,8 +102,9 @@ export class ExportService {
     const doc = this.deps.document();
     const { preview, templates, reports } = await this.run(request, doc, { validateInvalidPlans: false });
     if (preview.blockedBy) this.refuse(preview);
-    const app = doc.planning.applications.find((a) => a.id === request.applicationId)!;
-    const files = buildBundleFiles({ doc, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
+    const effective = withProjectDefaults(doc);
+    const app = effective.planning.applications.find((a) => a.id === request.applicationId)!;
+    const files = buildBundleFiles({ doc: effective, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
     const abs = path.resolve(target);
     const written: string[] = [];
     if (opts.zip) {
@@ -115,6 +125,33 @@ export class ExportService {
     }
     this.deps.logger.info('hand-off bundle exported', { application: preview.applicationName, files: written.length });
     return { written, preview };
+  }
+
+  /** Launch settings of every planned server (or one application's) as CSV or xlsx, to edit in a spreadsheet. */
+  async saveLaunchSettings(target: string, opts: { format: 'csv' | 'xlsx'; applicationId?: string }): Promise<{ written: string; rows: number }> {
+    const doc = this.deps.document();
+    if (opts.applicationId && !doc.planning.applications.some((a) => a.id === opts.applicationId)) throw new WorkbenchError('not-found', `No application with id ${opts.applicationId} in this project.`);
+    const [header, ...rows] = launchSettingsSheet(doc, opts.applicationId);
+    const abs = path.resolve(target);
+    const stat = await fs.stat(abs).catch(() => null);
+    if (stat?.isDirectory()) throw new WorkbenchError('invalid-input', `${abs} is a folder: give a file name for the launch settings.`);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    await this.write(abs, opts.format === 'xlsx' ? writeXlsx([{ name: 'Launch settings', rows: [header!, ...rows] }]) : toCsv(header!.map(String), rows));
+    this.deps.logger.info('launch settings exported', { rows: rows.length, format: opts.format });
+    return { written: abs, rows: rows.length };
+  }
+
+  /** Reads an edited launch-settings sheet and compares it with the project: nothing changes until the edit is applied. */
+  async readLaunchSettings(source: string): Promise<LaunchSettingsImport & { file: string }> {
+    const abs = path.resolve(source);
+    const stat = await fs.stat(abs).catch(() => null);
+    if (!stat?.isFile()) throw new WorkbenchError('not-found', `${abs} is not a file.`);
+    if (stat.size > 50 * 2 ** 20) throw new WorkbenchError('import-too-large', `${path.basename(abs)} is ${Math.round(stat.size / 2 ** 20)} MiB; a launch-settings sheet of 20,000 servers is a few MiB. Is this the right file?`);
+    const bytes = new Uint8Array(await fs.readFile(abs));
+    const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+    const table = isZip ? readXlsx(bytes, path.basename(abs)).tables.find((t) => t.headers.length) : readCsv(bytes, path.basename(abs), 'Launch settings');
+    if (!table) throw new WorkbenchError('import-unrecognized', `${path.basename(abs)} has no sheet with a header row.`);
+    return { file: abs, ...readLaunchSettingsSheet(this.deps.document(), table.headers, table.rows, table.rowNumbers) };
   }
 
   private async write(file: string, data: string | Uint8Array): Promise<void> {

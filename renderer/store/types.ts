@@ -4,6 +4,7 @@ import type { UiSlice } from '../app/ui.slice';
 import type { InventorySlice } from '../features/inventory/inventory.slice';
 import type { VerifySlice } from '../features/verify/verify.slice';
 import type { PlanningSlice } from '../features/applications/planning.slice';
+import type { ExportSlice } from '../features/export/export.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

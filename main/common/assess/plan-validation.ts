@@ -9,12 +9,17 @@ import {
 } from '../model/planning';
 import { sourceArchitecture, type InstanceCatalogIndex } from '../model/instance-types';
 import { renderUserData, USER_DATA_LIMIT_BYTES } from '../export/user-data';
+import { ACCOUNT_RE, SG_RE, SUBNET_RE, VPC_RE, effectiveApplication, effectiveLaunchSettings, isAwsRegion } from './project-defaults';
 
 export type PlanIssueSeverity = 'error' | 'warning';
 
 export type PlanIssueCode =
   | 'app-no-groups'
   | 'app-no-servers'
+  | 'missing-account'
+  | 'missing-region'
+  | 'invalid-account'
+  | 'unknown-region'
   | 'group-empty'
   | 'server-not-in-inventory'
   | 'missing-instance-type'
@@ -48,14 +53,16 @@ export interface PlanIssue {
   applicationId: string;
   serverId?: string;
   groupId?: string;
-  /** The launch-settings field the issue is about (for inline display in the form). */
-  field?: keyof LaunchSettings | 'application';
+  /** The launch-settings or application field the issue is about (for inline display in the form). */
+  field?: keyof LaunchSettings | PlanTargetField | 'application';
+  /** The value (or its absence) is the project default's: the fix is in Project defaults (Export screen). */
+  fromDefaults?: boolean;
 }
 
-const SUBNET_RE = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const SG_RE = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** Application fields that fall back to the project defaults. */
+export type PlanTargetField = 'awsAccountId' | 'awsRegion' | 'vpcId';
+
 const AMI_RE = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
-const VPC_RE = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const KMS_KEY_ID = '(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
 const KMS_RE = new RegExp(
@@ -72,8 +79,11 @@ export interface PlanValidationContext {
 }
 
 /** Validates one application's plan. Pure; the order of issues is stable (launch order, then field order). */
-export function validateApplication(doc: ProjectDocument, app: Application, ctx: PlanValidationContext = {}): PlanIssue[] {
+export function validateApplication(doc: ProjectDocument, ownApp: Application, ctx: PlanValidationContext = {}): PlanIssue[] {
   const issues: PlanIssue[] = [];
+  const defaults = doc.planning.defaults;
+  // Account, region and VPC: the application's own, else the project's defaults.
+  const app = effectiveApplication(ownApp, defaults);
   const base = { applicationId: app.id };
   const push = (i: Omit<PlanIssue, 'applicationId'>) => issues.push({ ...base, ...i });
 
@@ -89,8 +99,19 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
       push({ severity: 'warning', code: 'group-empty', groupId: g.id, message: `Launch group "${g.name}" is empty.`, fix: 'Drag servers into it, or delete the group.' });
     }
   }
+  const inherited = (f: PlanTargetField) => (ownApp[f] === undefined ? { fromDefaults: true as const } : {});
+  if (!app.awsAccountId) {
+    push({ severity: 'error', code: 'missing-account', field: 'awsAccountId', fromDefaults: true, message: `${app.name} has no target AWS account: the runbook and the MGN and CMF files would leave it blank.`, fix: 'Set the default account in Project defaults (Export), or the application\'s own account.' });
+  } else if (!ACCOUNT_RE.test(app.awsAccountId)) {
+    push({ severity: 'error', code: 'invalid-account', field: 'awsAccountId', ...inherited('awsAccountId'), message: `${app.name}: account "${app.awsAccountId}" is not an AWS account ID.`, fix: 'Use the 12-digit account number (for example 111122223333).' });
+  }
+  if (!app.awsRegion) {
+    push({ severity: 'error', code: 'missing-region', field: 'awsRegion', fromDefaults: true, message: `${app.name} has no target AWS Region: the runbook's commands and the MGN and CMF files need one.`, fix: 'Set the default Region in Project defaults (Export), or the application\'s own Region.' });
+  } else if (!isAwsRegion(app.awsRegion)) {
+    push({ severity: 'error', code: 'unknown-region', field: 'awsRegion', ...inherited('awsRegion'), message: `${app.name}: "${app.awsRegion}" is not an AWS Region code.`, fix: 'Pick a Region from the list, such as eu-west-1.' });
+  }
   if (app.vpcId && !VPC_RE.test(app.vpcId)) {
-    push({ severity: 'error', code: 'invalid-id-format', message: `VPC "${app.vpcId}" is not a VPC ID.`, fix: 'Use the vpc-… ID from the VPC console.', field: 'application' });
+    push({ severity: 'error', code: 'invalid-id-format', message: `VPC "${app.vpcId}" is not a VPC ID.`, fix: 'Use the vpc-… ID from the VPC console.', field: 'vpcId', ...inherited('vpcId') });
   }
   if (app.replication.kmsKeyId && !isValidKmsKey(app.replication.kmsKeyId)) {
     push({ severity: 'error', code: 'invalid-kms-key', message: `Replication KMS key "${app.replication.kmsKeyId}" is not a KMS key ID, key ARN, alias or alias ARN.`, fix: 'Use a key ID (1234abcd-…), mrk-… ID, alias/name, or the key or alias ARN.', field: 'application' });
@@ -113,7 +134,10 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
         continue;
       }
       const who = server.name;
-      const s: LaunchSettings = doc.planning.launchSettings[serverId] ?? { securityGroupIds: [], testSecurityGroupIds: [], tags: {} };
+      const own = doc.planning.launchSettings[serverId];
+      // Subnets and security groups: the server's own, else the project's defaults.
+      const s: LaunchSettings = effectiveLaunchSettings(own, defaults);
+      const fromDefaults = (f: 'subnetId' | 'testSubnetId' | 'securityGroupIds' | 'testSecurityGroupIds') => (s[f] !== undefined && s[f] !== own?.[f] ? { fromDefaults: true as const } : {});
       const logicalId = logicalIds.get(serverId)!;
       if (!isValidLogicalId(logicalId)) {
         push({ ...at, severity: 'error', code: 'invalid-logical-id', field: 'logicalId', message: `${who}: logical ID "${logicalId}" is not valid in CloudFormation.`, fix: 'Use letters and digits only (A–Z, a–z, 0–9), up to 255 characters.' });
@@ -140,19 +164,19 @@ export function validateApplication(doc: ProjectDocument, app: Application, ctx:
       }
 
       if (!s.subnetId) {
-        push({ ...at, severity: 'error', code: 'missing-subnet', field: 'subnetId', message: `${who} has no subnet.`, fix: 'Set the cutover subnet in Launch settings (subnet-…).' });
+        push({ ...at, severity: 'error', code: 'missing-subnet', field: 'subnetId', message: `${who} has no subnet.`, fix: 'Set the cutover subnet in Launch settings (subnet-…), or a default subnet in Project defaults (Export).' });
       } else if (!SUBNET_RE.test(s.subnetId)) {
-        push({ ...at, severity: 'error', code: 'invalid-id-format', field: 'subnetId', message: `${who}: "${s.subnetId}" is not a subnet ID.`, fix: 'Use the subnet-… ID from the VPC console.' });
+        push({ ...at, severity: 'error', code: 'invalid-id-format', field: 'subnetId', ...fromDefaults('subnetId'), message: `${who}: "${s.subnetId}" is not a subnet ID.`, fix: 'Use the subnet-… ID from the VPC console.' });
       }
       if (s.testSubnetId && !SUBNET_RE.test(s.testSubnetId)) {
-        push({ ...at, severity: 'error', code: 'invalid-id-format', field: 'testSubnetId', message: `${who}: test subnet "${s.testSubnetId}" is not a subnet ID.`, fix: 'Use the subnet-… ID from the VPC console.' });
+        push({ ...at, severity: 'error', code: 'invalid-id-format', field: 'testSubnetId', ...fromDefaults('testSubnetId'), message: `${who}: test subnet "${s.testSubnetId}" is not a subnet ID.`, fix: 'Use the subnet-… ID from the VPC console.' });
       }
       if (s.securityGroupIds.length === 0) {
-        push({ ...at, severity: 'warning', code: 'missing-security-groups', field: 'securityGroupIds', message: `${who} has no security groups: it would get the VPC's default group.`, fix: 'Add the security groups it needs (sg-…).' });
+        push({ ...at, severity: 'warning', code: 'missing-security-groups', field: 'securityGroupIds', message: `${who} has no security groups: it would get the VPC's default group.`, fix: 'Add the security groups it needs (sg-…), or default security groups in Project defaults (Export).' });
       }
       for (const [field, list] of [['securityGroupIds', s.securityGroupIds], ['testSecurityGroupIds', s.testSecurityGroupIds]] as const) {
         const bad = list.find((sg) => !SG_RE.test(sg));
-        if (bad) push({ ...at, severity: 'error', code: 'invalid-id-format', field, message: `${who}: "${bad}" is not a security group ID.`, fix: 'Use the sg-… ID from the VPC console.' });
+        if (bad) push({ ...at, severity: 'error', code: 'invalid-id-format', field, ...fromDefaults(field), message: `${who}: "${bad}" is not a security group ID.`, fix: 'Use the sg-… ID from the VPC console.' });
       }
       if (!s.amiId) {
         push({ ...at, severity: 'warning', code: 'missing-ami', field: 'amiId', message: `${who} has no AMI yet: its template parameter has no default.`, fix: 'Replicate the server, or enter the AMI ID (ami-…); otherwise supply it when creating the stack.' });

@@ -1,6 +1,16 @@
 import type { Server } from '../model/server';
 import { sourceArchitecture, type InstanceTypeInfo } from '../model/instance-types';
 
+/** The catalog prices two Regions; every other Region is priced as us-east-1 (a documented approximation). */
+export function pricingRegion(region: string | undefined): 'us-east-1' | 'eu-west-1' {
+  return region === 'eu-west-1' ? 'eu-west-1' : 'us-east-1';
+}
+
+/** On-demand USD per hour of a type for an OS in a Region, or null when the catalog has no price there. */
+export function pricePerHour(info: InstanceTypeInfo, region: string | undefined, windows: boolean): number | null {
+  return info.priceUsdHour[pricingRegion(region)][windows ? 'windows' : 'linux'];
+}
+
 /**
  * The cheapest catalog type with at least the server's allocated vCPUs and memory, on its
  * architecture, priced for its OS in the region (us-east-1 unless eu-west-1). Types without a
@@ -10,14 +20,13 @@ import { sourceArchitecture, type InstanceTypeInfo } from '../model/instance-typ
 export function cheapestFit(server: Server, catalog: readonly InstanceTypeInfo[], region?: string): InstanceTypeInfo | undefined {
   const arch = sourceArchitecture(server.os);
   const windows = server.os.family === 'windows';
-  const r = region === 'eu-west-1' ? 'eu-west-1' : 'us-east-1';
   const memGiB = server.memoryMiB / 1024;
   let best: { info: InstanceTypeInfo; price: number } | undefined;
   for (const info of catalog) {
     if ((info.generation ?? 0) < 5) continue;
     if (arch !== 'i386' ? info.arch !== arch : info.arch !== 'x86_64') continue;
     if (info.vcpu < Math.max(1, server.cpu.vcpus) || info.memoryGiB < memGiB) continue;
-    const price = info.priceUsdHour[r][windows ? 'windows' : 'linux'];
+    const price = pricePerHour(info, region, windows);
     if (price === null) continue;
     if (!best || price < best.price || (price === best.price && info.type < best.info.type)) best = { info, price };
   }

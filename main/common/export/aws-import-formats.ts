@@ -90,11 +90,14 @@ export function mgnUserProvidedIds(servers: readonly Server[]): string[] {
   return servers.map((s) => (count.get(s.name.toLowerCase())! > 1 ? s.identity.externalId ?? s.id : s.name));
 }
 
+const IP_LIKE = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$/i;
+
 /**
- * The value for `mgn:server:fqdn-for-action-framework`: the MGN page requires every server entry to carry the
- * server's IP address or FQDN.
+ * The value for `mgn:server:fqdn-for-action-framework`: the server's FQDN, else its host name, else its name.
+ * The MGN page accepts an IP address or an FQDN, but the column's name and MGN's post-launch actions want a name
+ * that still resolves after cutover (the source IP does not), so an IP is never written here.
  */
 export function mgnServerAddress(s: Server): string | undefined {
-  return s.identity.fqdn ?? s.nics.flatMap((n) => n.ipv4)[0] ?? s.identity.hostName;
+  return [s.identity.fqdn, s.identity.hostName, s.name].find((v): v is string => !!v && !IP_LIKE.test(v.trim()));
 }
 

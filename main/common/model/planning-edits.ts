@@ -4,6 +4,7 @@ import type { ProjectDocument } from './project';
 import {
   ConfigScriptSchema,
   EbsVolumeTypeSchema,
+  ExportPathsSchema,
   KnownNetworkSchema,
   ReplicationSettingsSchema,
   TenancySchema,
@@ -58,10 +59,26 @@ export const ApplicationPatchSchema = z
     awsRegion: z.string().max(32).nullable(),
     tags,
     replication: ReplicationSettingsSchema,
+    exportPaths: ExportPathsSchema.extend({ templatePath: z.string().max(4096).optional(), bundlePath: z.string().max(4096).optional() }).strict().nullable(),
   })
   .partial()
   .strict();
 export type ApplicationPatch = z.infer<typeof ApplicationPatchSchema>;
+
+const awsId = z.string().trim().max(64);
+/** Formats are not enforced here: a wrong value is kept and named by plan validation, like any other field. */
+export const ProjectDefaultsEditSchema = z
+  .object({
+    awsAccountId: awsId,
+    awsRegion: awsId,
+    vpcId: awsId,
+    subnetId: awsId,
+    securityGroupIds: z.array(awsId).max(16),
+    testSubnetId: awsId,
+    testSecurityGroupIds: z.array(awsId).max(16),
+  })
+  .partial()
+  .strict();
 
 const GroupInitSchema = z.object({ id, name, serverIds: z.array(id).max(100_000).default([]) });
 
@@ -87,6 +104,8 @@ export const PlanningEditSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('servers.move'), serverIds, target: ServerTargetSchema }).strict(),
   z.object({ type: z.literal('launchSettings.set'), serverIds, patch: LaunchSettingsPatchSchema }).strict(),
   z.object({ type: z.literal('network.set'), network: KnownNetworkSchema }).strict(),
+  /** Project-wide target account, region and network (replaces the previous defaults; empty fields are left out). */
+  z.object({ type: z.literal('defaults.set'), defaults: ProjectDefaultsEditSchema }).strict(),
   /** A different change per server in one undoable step (e.g. each server sized to fit). */
   z.object({ type: z.literal('launchSettings.setEach'), entries: z.array(z.object({ serverId: id, patch: LaunchSettingsPatchSchema }).strict()).min(1).max(100_000) }).strict(),
 ]);
@@ -268,6 +287,15 @@ export function applyPlanningEdit(doc: ProjectDocument, edit: PlanningEdit): Pro
       return setLaunchSettings(doc, edit.serverIds, edit.patch);
     case 'network.set':
       return withPlanning(doc, { ...p, network: edit.network });
+    case 'defaults.set': {
+      // Empty strings and lists mean "no default": they are left out, so the document holds only real values.
+      const defaults = Object.fromEntries(Object.entries(edit.defaults).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : !!v)));
+      if (Object.keys(defaults).length === 0) {
+        const { defaults: _dropped, ...rest } = p;
+        return withPlanning(doc, rest);
+      }
+      return withPlanning(doc, { ...p, defaults });
+    }
     case 'launchSettings.setEach': {
       assertServersExist(doc, edit.entries.map((e) => e.serverId));
       const launchSettings = { ...p.launchSettings };

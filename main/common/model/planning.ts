@@ -27,6 +27,14 @@ export const ReplicationSettingsSchema = z.object({
 });
 export type ReplicationSettings = z.infer<typeof ReplicationSettingsSchema>;
 
+/** Where the consultant last saved this application's export (typed or browsed), kept with the project. */
+export const ExportPathsSchema = z.object({
+  templatePath: z.string().optional(),
+  bundlePath: z.string().optional(),
+  bundleZip: z.boolean().optional(),
+});
+export type ExportPaths = z.infer<typeof ExportPathsSchema>;
+
 export const ApplicationSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -47,6 +55,8 @@ export const ApplicationSchema = z.object({
   }),
   /** Launch order: groups[0] launches first. */
   groups: z.array(LaunchGroupSchema).default([]),
+  /** Optional so documents written before it existed stay byte-identical on round trip. */
+  exportPaths: ExportPathsSchema.optional(),
 });
 export type Application = z.infer<typeof ApplicationSchema>;
 
@@ -91,6 +101,21 @@ export const KnownNetworkSchema = z.object({
 });
 export type KnownNetwork = z.infer<typeof KnownNetworkSchema>;
 
+/**
+ * Project-wide target settings, set once: every application and planned server without its own value uses
+ * these (plan validation, CloudFormation, runbook, MGN and CMF files). See main/common/assess/project-defaults.ts.
+ */
+export const ProjectDefaultsSchema = z.object({
+  awsAccountId: z.string().optional(),
+  awsRegion: z.string().optional(),
+  vpcId: z.string().optional(),
+  subnetId: z.string().optional(),
+  securityGroupIds: z.array(z.string()).optional(),
+  testSubnetId: z.string().optional(),
+  testSecurityGroupIds: z.array(z.string()).optional(),
+});
+export type ProjectDefaults = z.infer<typeof ProjectDefaultsSchema>;
+
 export const PlanningSchema = z.object({
   waves: z.array(WaveSchema).default([]),
   applications: z.array(ApplicationSchema).default([]),
@@ -98,6 +123,8 @@ export const PlanningSchema = z.object({
   launchSettings: z.record(z.string(), LaunchSettingsSchema).default({}),
   /** Optional so documents written before it existed stay byte-identical on round trip. */
   network: KnownNetworkSchema.optional(),
+  /** Optional (absent in older files): project-wide target account, region and network. */
+  defaults: ProjectDefaultsSchema.optional(),
 });
 export type Planning = z.infer<typeof PlanningSchema>;
 

@@ -11,6 +11,8 @@ export function planningHandlers({ catalog, exporter, cfnValidator }: Services):
     },
     'export.preview': (request) => exporter.preview(request),
     'export.saveTemplate': ({ request, path }) => exporter.saveTemplate(request, path),
+    'export.saveLaunchSettings': ({ path, format, applicationId }) => exporter.saveLaunchSettings(path, { format, ...(applicationId ? { applicationId } : {}) }),
+    'export.readLaunchSettings': ({ path }) => exporter.readLaunchSettings(path),
     'export.saveBundle': ({ request, path, zip }) => exporter.saveBundle(request, path, { zip }),
   };
 }

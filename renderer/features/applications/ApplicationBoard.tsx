@@ -7,15 +7,15 @@ import type { Server } from '../../../main/common/model/server';
 import type { PlanIssue } from '../../../main/common/assess/plan-validation';
 import { useWorkbench, useWorkbenchShallow } from '../../store';
 import { Icon } from '../../ui/icons';
-import { selectPlanIssues, selectServersById } from './planning.selectors';
+import { badgeOf, selectPlanIssues, selectProblemCounts, selectServersById, type ProblemCount } from './planning.selectors';
 import { clickSelection, type ServerDragData } from './ServerCatalog';
 
 /** Rows shown per group; the rest are counted (the catalog reaches every server). */
 const GROUP_ROWS = 60;
 // Stable empties: selectors must not return a new object on every call.
 const NO_SERVERS = new Map<string, Server>();
-const NO_ISSUES_BY_SERVER = new Map<string, PlanIssue[]>();
 const NO_ISSUES: PlanIssue[] = [];
+const NO_COUNTS = { server: () => ({ errors: 0, warnings: 0 }), group: () => ({ errors: 0, warnings: 0 }), app: () => ({ errors: 0, warnings: 0 }) };
 
 export interface GroupDragData {
   type: 'group';
@@ -23,7 +23,8 @@ export interface GroupDragData {
   applicationId: string;
 }
 
-const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, issues, errors }: { server: Server; groupId: string; selected: boolean; ordered: readonly string[]; issues: number; errors: boolean }) {
+const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, errors, warnings }: { server: Server; groupId: string; selected: boolean; ordered: readonly string[] } & ProblemCount) {
+  const badge = badgeOf({ errors, warnings });
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `gsrv:${groupId}:${server.id}`, data: { type: 'servers', serverId: server.id } satisfies ServerDragData });
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Enter') {
@@ -38,15 +39,15 @@ const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, 
       {...listeners}
       onKeyDown={onKeyDown}
       onClick={(e) => clickSelection(e, server.id, ordered)}
-      aria-label={`${server.name}${issues ? `, ${issues} problem${issues === 1 ? '' : 's'}` : ''}`}
+      aria-label={`${server.name}${badge ? `, ${badge.label}` : ''}`}
       aria-selected={selected}
       className={`member-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
     >
       <span className={`os-dot os-${server.os.family}`} aria-hidden />
       <span className="member-name">{server.name}</span>
-      {issues ? (
-        <span className={`issue-badge${errors ? '' : ' warn'}`} title={`${issues} ${errors ? 'problem' : 'warning'}(s): select to see them`}>
-          {issues}
+      {badge ? (
+        <span className={`issue-badge${badge.tone === 'error' ? '' : ' warn'}`} title={`${badge.label}: select to see them`}>
+          {badge.count}
         </span>
       ) : null}
     </li>
@@ -54,10 +55,10 @@ const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, 
 });
 
 function GroupCard({ app, group, index, dropHint }: { app: Application; group: LaunchGroup; index: number; dropHint: string | null }) {
-  const { servers, selected, issuesByServer } = useWorkbenchShallow((s) => ({
+  const { servers, selected, counts } = useWorkbenchShallow((s) => ({
     servers: s.document ? selectServersById(s.document.inventory.servers, undefined) : NO_SERVERS,
     selected: s.selectedServerIds,
-    issuesByServer: s.document ? selectPlanIssues(s.document, s.instanceTypes).byServer : NO_ISSUES_BY_SERVER,
+    counts: s.document ? selectProblemCounts(s.document, s.instanceTypes) : NO_COUNTS,
   }));
   const { groupRenamed, groupDeleted } = useWorkbenchShallow((s) => ({ groupRenamed: s.groupRenamed, groupDeleted: s.groupDeleted }));
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging, isOver } = useSortable({
@@ -68,7 +69,7 @@ function GroupCard({ app, group, index, dropHint }: { app: Application; group: L
   const [name, setName] = useState(group.name);
   const selectedSet = new Set(selected);
   const shown = group.serverIds.slice(0, GROUP_ROWS);
-  const errors = group.serverIds.reduce((n, id) => n + (issuesByServer.get(id)?.filter((i) => i.severity === 'error').length ?? 0), 0);
+  const badge = badgeOf(counts.group(app.id, group.id));
   const commitName = () => {
     setEditing(false);
     const next = name.trim();
@@ -100,7 +101,11 @@ function GroupCard({ app, group, index, dropHint }: { app: Application; group: L
         <span className="group-count" data-testid="group-count">
           {group.serverIds.length} server{group.serverIds.length === 1 ? '' : 's'}
         </span>
-        {errors ? <span className="issue-badge" title="Launch-setting errors in this group">{errors}</span> : null}
+        {badge ? (
+          <span className={`issue-badge${badge.tone === 'error' ? '' : ' warn'}`} title={`${badge.label} in this group`} aria-label={`${badge.label} in this group`}>
+            {badge.count}
+          </span>
+        ) : null}
         <button type="button" className="icon-button" aria-label={`Rename group ${group.name}`} onClick={() => setEditing(true)}>
           <Icon name="props" size={14} />
         </button>
@@ -115,7 +120,8 @@ function GroupCard({ app, group, index, dropHint }: { app: Application; group: L
         <ul className="member-list" aria-label={`Servers in ${group.name}`}>
           {shown.map((id) => {
             const s = servers.get(id);
-            return s ? <MemberRow key={id} server={s} groupId={group.id} selected={selectedSet.has(id)} ordered={group.serverIds} issues={issuesByServer.get(id)?.length ?? 0} errors={issuesByServer.get(id)?.some((i) => i.severity === 'error') ?? false} /> : null;
+            const c = counts.server(id);
+            return s ? <MemberRow key={id} server={s} groupId={group.id} selected={selectedSet.has(id)} ordered={group.serverIds} errors={c.errors} warnings={c.warnings} /> : null;
           })}
           {group.serverIds.length > shown.length ? <li className="member-more muted">and {group.serverIds.length - shown.length} more</li> : null}
         </ul>
@@ -126,24 +132,34 @@ function GroupCard({ app, group, index, dropHint }: { app: Application; group: L
 
 /** The active application's launch groups, in launch order; each group is a drop target and can be dragged to reorder. */
 export function ApplicationBoard({ app, dropHint }: { app: Application; dropHint: string | null }) {
-  const { groupAdded, issues } = useWorkbenchShallow((s) => ({ groupAdded: s.groupAdded, issues: (s.document ? selectPlanIssues(s.document, s.instanceTypes).byApp.get(app.id) : undefined) ?? NO_ISSUES }));
-  const appIssues = issues.filter((i) => !i.serverId);
+  const { groupAdded, open, issues, count } = useWorkbenchShallow((s) => ({
+    groupAdded: s.groupAdded,
+    open: s.problemOpened,
+    issues: (s.document ? selectPlanIssues(s.document, s.instanceTypes).byApp.get(app.id) : undefined) ?? NO_ISSUES,
+    count: s.document ? selectProblemCounts(s.document, s.instanceTypes).app(app.id) : NO_COUNTS.app(),
+  }));
+  const appIssues = issues.filter((i) => !i.serverId && !i.groupId);
   const serverErrors = issues.filter((i) => i.serverId && i.severity === 'error').length;
   return (
     <div className="board">
       <div className="board-status" role="status">
         {appIssues.map((i, n) => (
           <p key={n} className={`issue issue-${i.severity}`}>
-            <Icon name="warning" size={14} /> {i.message} <span className="issue-fix">{i.fix}</span>
+            <Icon name="warning" size={14} /> {i.message} <span className="issue-fix">{i.fix}</span>{' '}
+            {i.fromDefaults ? (
+              <button type="button" className="link-button" onClick={() => open(i)}>
+                Set project defaults
+              </button>
+            ) : null}
           </p>
         ))}
         {serverErrors ? (
           <p className="issue issue-error">
             <Icon name="warning" size={14} /> {serverErrors} launch-setting error{serverErrors === 1 ? '' : 's'} in this application: select a server with a red badge to see what to fix.
           </p>
-        ) : appIssues.length === 0 ? (
+        ) : count.errors === 0 ? (
           <p className="issue issue-ok">
-            Ready to export{issues.length ? `, with ${issues.length} warning${issues.length === 1 ? '' : 's'} (amber badges)` : ': every server has complete launch settings'}.
+            Ready to export{count.warnings ? `, with ${count.warnings} warning${count.warnings === 1 ? '' : 's'} (amber badges)` : ': every server has complete launch settings'}.
           </p>
         ) : null}
       </div>

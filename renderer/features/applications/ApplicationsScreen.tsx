@@ -26,7 +26,7 @@ import { ApplicationBoard, type GroupDragData } from './ApplicationBoard';
 import { LaunchSettingsPanel } from './LaunchSettingsPanel';
 import { ApplicationSettingsPanel } from './ApplicationSettingsPanel';
 import { SuggestionsDialog } from './SuggestionsDialog';
-import { selectPlanIssues } from './planning.selectors';
+import { badgeOf, selectProblemCounts } from './planning.selectors';
 import './applications.css';
 
 /**
@@ -165,7 +165,7 @@ export function ApplicationsScreen() {
     setOverGroup(null);
   };
 
-  const issues = selectPlanIssues(s.doc, s.catalog);
+  const counts = selectProblemCounts(s.doc, s.catalog);
   const dropHint = drag?.kind === 'servers' ? `Drop ${drag.label} into ${groupName(overGroup) ?? 'this group'}` : null;
 
   return (
@@ -188,12 +188,13 @@ export function ApplicationsScreen() {
             <div className="panel-head app-tabs">
               <div className="app-tablist" role="tablist" aria-label="Applications">
                 {apps.map((a) => {
-                  const errs = (issues.byApp.get(a.id) ?? []).filter((i) => i.severity === 'error').length;
+                  // Same count as the group and server badges: errors in red; else ✓ (exportable) with the warnings in amber.
+                  const b = badgeOf(counts.app(a.id));
                   return (
                     <button key={a.id} type="button" role="tab" aria-selected={a.id === app?.id} className={`app-tab${a.id === app?.id ? ' on' : ''}`} onClick={() => s.select(a.id)}>
                       {a.name}
-                      <span className={`tab-badge${errs ? ' bad' : ' good'}`} aria-label={errs ? `${errs} errors` : 'ready'}>
-                        {errs || '✓'}
+                      <span className={`tab-badge${b?.tone === 'error' ? ' bad' : b ? ' warn' : ' good'}`} aria-label={b?.tone === 'error' ? b.label : b ? `ready, ${b.label}` : 'ready'}>
+                        {b?.tone === 'error' ? b.count : b ? `✓ ${b.count}` : '✓'}
                       </span>
                     </button>
                   );

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LaunchSettings } from '../../../main/common/model/planning';
 import { emptyLaunchSettings } from '../../../main/common/model/planning';
 import type { LaunchSettingsPatch } from '../../../main/common/model/planning-edits';
@@ -6,7 +6,8 @@ import type { PlanIssue } from '../../../main/common/assess/plan-validation';
 import { sourceArchitecture } from '../../../main/common/model/instance-types';
 import { useWorkbenchShallow } from '../../store';
 import { InstanceTypePicker } from './InstanceTypePicker';
-import { selectPlacements, selectPlanIssues, selectServersById } from './planning.selectors';
+import { groupIssues, selectPlacements, selectPlanIssues, selectServersById } from './planning.selectors';
+import { effectiveApplication } from '../../../main/common/assess/project-defaults';
 
 const MIXED = Symbol('mixed');
 type Key = keyof LaunchSettingsPatch;
@@ -33,28 +34,45 @@ function parseTags(text: string): Record<string, string> {
   return out;
 }
 
-function FieldIssues({ issues }: { issues: PlanIssue[] }) {
+/** Names every server an issue is about (a bulk selection shows one line per kind of issue). */
+function FieldIssues({ issues, names }: { issues: PlanIssue[]; names: ReadonlyMap<string, string> }) {
   if (!issues.length) return null;
-  const first = issues[0]!;
   return (
-    <p className={`field-issue issue-${first.severity}`} role={first.severity === 'error' ? 'alert' : undefined}>
-      {issues.length > 1 ? `${issues.length} servers: ` : ''}
-      {first.message} <span className="issue-fix">Fix: {first.fix}</span>
-    </p>
+    <>
+      {groupIssues(issues).map((g) => {
+        const first = g.issues[0]!;
+        const who = [...new Set(g.issues.map((i) => names.get(i.serverId ?? '') ?? i.serverId ?? ''))];
+        // Several servers: name them all (up to five), and say what each has without naming only the first.
+        const firstName = who[0] ?? '';
+        const what = who.length > 1 && first.message.startsWith(firstName) ? first.message.slice(firstName.length).replace(/^:\s*/, '').trim() : first.message;
+        return (
+          <p key={`${g.severity}:${g.code}`} className={`field-issue issue-${g.severity}`} role={g.severity === 'error' ? 'alert' : undefined}>
+            {who.length > 1 ? `${who.length} servers: ${who.slice(0, 5).join(', ')}${who.length > 5 ? ` and ${who.length - 5} more` : ''} — ` : ''}
+            {what} <span className="issue-fix">Fix: {first.fix}</span>
+          </p>
+        );
+      })}
+    </>
   );
 }
 
-function Row({ label, children, issues, hint }: { label: string; children: ReactNode; issues: PlanIssue[]; hint?: string }) {
+function Row({ label, children, issues, hint, field }: { label: string; children: ReactNode; issues: PlanIssue[]; hint?: string; field?: string }) {
+  const names = useNames();
   return (
-    <div className={`form-row${issues.some((i) => i.severity === 'error') ? ' has-error' : ''}`}>
+    <div className={`form-row${issues.some((i) => i.severity === 'error') ? ' has-error' : ''}`} data-field={field ?? issues[0]?.field}>
       <label className="form-label">
         <span>{label}</span>
         {children}
       </label>
       {hint ? <span className="muted small">{hint}</span> : null}
-      <FieldIssues issues={issues} />
+      <FieldIssues issues={issues} names={names} />
     </div>
   );
+}
+
+function useNames(): ReadonlyMap<string, string> {
+  const servers = useWorkbenchShallow((st) => ({ m: st.document ? selectServersById(st.document.inventory.servers, undefined) : null })).m;
+  return useMemo(() => new Map([...(servers ?? new Map()).values()].map((x) => [x.id, x.name])), [servers]);
 }
 
 /** Launch settings of the selected server(s): one form, bulk when several are selected (only changed fields apply). */
@@ -65,7 +83,21 @@ export function LaunchSettingsPanel() {
     catalog: st.instanceTypes,
     apply: st.launchSettingsApplied,
     sizeToFit: st.serversSizedToFit,
+    focus: st.problemFocus,
+    focused: st.problemFocused,
   }));
+  const formRef = useRef<HTMLFormElement>(null);
+  // A problem opened elsewhere (Export list, board): land on its field.
+  useEffect(() => {
+    if (s.focus?.target !== 'launch' || !formRef.current) return;
+    const row = formRef.current.querySelector(`[data-field="${CSS.escape(s.focus.field)}"]`);
+    const el = row?.querySelector<HTMLElement>('input:not([disabled]), select, textarea, button') ?? formRef.current.querySelector<HTMLElement>('input, select');
+    if (el) {
+      row?.scrollIntoView({ block: 'center' });
+      el.focus();
+    }
+    s.focused();
+  }, [s.focus, s.selected.join('|')]);
   const [patch, setPatch] = useState<LaunchSettingsPatch>({});
   const selectionKey = s.selected.join('|');
   useEffect(() => setPatch({}), [selectionKey]);
@@ -110,6 +142,7 @@ export function LaunchSettingsPanel() {
 
   return (
     <form
+      ref={formRef}
       className="settings-form"
       aria-label="Launch settings"
       onSubmit={(e) => {
@@ -127,24 +160,24 @@ export function LaunchSettingsPanel() {
 
       <h3>Instance</h3>
       {single ? (
-        <Row label="Logical ID" issues={fieldIssues('logicalId')} hint="Name of the instance in the template; derived from the server name when empty.">
+        <Row label="Logical ID" field="logicalId" issues={fieldIssues('logicalId')} hint="Name of the instance in the template; derived from the server name when empty.">
           <input value={text('logicalId')} onChange={setText('logicalId')} placeholder="derived from the name" />
         </Row>
       ) : null}
-      <Row label="Instance type" issues={fieldIssues('instanceType')}>
-        <InstanceTypePicker value={text('instanceType')} placeholder={ph('instanceType', 'Choose a type')} catalog={s.catalog} need={need} region={app?.awsRegion} windows={windows} invalid={fieldIssues('instanceType').some((i) => i.severity === 'error')} onChange={(t) => set('instanceType', t)} />
+      <Row label="Instance type" field="instanceType" issues={fieldIssues('instanceType')}>
+        <InstanceTypePicker value={text('instanceType')} placeholder={ph('instanceType', 'Choose a type')} catalog={s.catalog} need={need} region={app ? effectiveApplication(app, doc.planning.defaults).awsRegion : doc.planning.defaults?.awsRegion} windows={windows} invalid={fieldIssues('instanceType').some((i) => i.severity === 'error')} onChange={(t) => set('instanceType', t)} />
       </Row>
       <button type="button" className="link-button align-start" disabled={!s.catalog.length} onClick={() => void s.sizeToFit(s.selected)} title="Cheapest current-generation type with at least the allocated vCPUs and memory, priced for the OS">
         Size {single ? 'it' : `each of the ${chosen.length}`} to the cheapest fitting type
       </button>
-      <Row label="AMI ID" issues={fieldIssues('amiId')}>
+      <Row label="AMI ID" field="amiId" issues={fieldIssues('amiId')}>
         <input value={text('amiId')} onChange={setText('amiId')} placeholder={ph('amiId', 'ami-… (the replicated image)')} />
       </Row>
       <div className="form-grid">
-        <Row label="Key pair" issues={fieldIssues('keyName')}>
+        <Row label="Key pair" field="keyName" issues={fieldIssues('keyName')}>
           <input value={text('keyName')} onChange={setText('keyName')} placeholder={ph('keyName', 'none')} />
         </Row>
-        <Row label="Tenancy" issues={fieldIssues('tenancy')}>
+        <Row label="Tenancy" field="tenancy" issues={fieldIssues('tenancy')}>
           <select value={text('tenancy')} onChange={(e) => set('tenancy', e.target.value || null)}>
             <option value="">{shown('tenancy') === MIXED ? '(mixed)' : 'Shared (default)'}</option>
             <option value="dedicated">Dedicated instance</option>
@@ -152,22 +185,22 @@ export function LaunchSettingsPanel() {
           </select>
         </Row>
       </div>
-      <Row label="IAM instance profile" issues={fieldIssues('iamInstanceProfile')}>
+      <Row label="IAM instance profile" field="iamInstanceProfile" issues={fieldIssues('iamInstanceProfile')}>
         <input value={text('iamInstanceProfile')} onChange={setText('iamInstanceProfile')} placeholder={ph('iamInstanceProfile', 'none')} />
       </Row>
 
       <h3>Network (cutover)</h3>
-      <Row label="Subnet" issues={fieldIssues('subnetId')}>
+      <Row label="Subnet" field="subnetId" issues={fieldIssues('subnetId')}>
         <input value={text('subnetId')} onChange={setText('subnetId')} placeholder={ph('subnetId', 'subnet-…')} />
       </Row>
-      <Row label="Security groups" issues={fieldIssues('securityGroupIds')}>
+      <Row label="Security groups" field="securityGroupIds" issues={fieldIssues('securityGroupIds')}>
         <input value={sg === MIXED ? '' : listText(sg ?? [])} onChange={(e) => set('securityGroupIds', parseList(e.target.value))} placeholder={sg === MIXED ? '(mixed)' : 'sg-…, sg-…'} />
       </Row>
       <div className="form-grid">
-        <Row label="Private IP" issues={fieldIssues('privateIpAddress')}>
+        <Row label="Private IP" field="privateIpAddress" issues={fieldIssues('privateIpAddress')}>
           <input value={single ? text('privateIpAddress') : ''} disabled={!single} onChange={setText('privateIpAddress')} placeholder={single ? 'from the subnet' : 'one per server'} />
         </Row>
-        <Row label="Public IP" issues={fieldIssues('associatePublicIp')}>
+        <Row label="Public IP" field="associatePublicIp" issues={fieldIssues('associatePublicIp')}>
           <select value={bool('associatePublicIp')} onChange={(e) => set('associatePublicIp', e.target.value === '' ? null : e.target.value === 'yes')}>
             {bool('associatePublicIp') === 'mixed' ? <option value="mixed" disabled>(mixed)</option> : null}
             <option value="">Subnet default</option>
@@ -176,23 +209,23 @@ export function LaunchSettingsPanel() {
           </select>
         </Row>
       </div>
-      <Row label="" issues={fieldIssues('elasticIp')}>
+      <Row label="" field="elasticIp" issues={fieldIssues('elasticIp')}>
         <span className="check-inline">
           <input type="checkbox" aria-label="Elastic IP" checked={shown('elasticIp') === true} onChange={(e) => set('elasticIp', e.target.checked ? true : null)} /> Allocate an Elastic IP
         </span>
       </Row>
 
       <h3>Network (test launch)</h3>
-      <Row label="Test subnet" issues={fieldIssues('testSubnetId')}>
+      <Row label="Test subnet" field="testSubnetId" issues={fieldIssues('testSubnetId')}>
         <input value={text('testSubnetId')} onChange={setText('testSubnetId')} placeholder={ph('testSubnetId', 'same as cutover')} />
       </Row>
-      <Row label="Test security groups" issues={fieldIssues('testSecurityGroupIds')}>
+      <Row label="Test security groups" field="testSecurityGroupIds" issues={fieldIssues('testSecurityGroupIds')}>
         <input value={tsg === MIXED ? '' : listText(tsg ?? [])} onChange={(e) => set('testSecurityGroupIds', parseList(e.target.value))} placeholder={tsg === MIXED ? '(mixed)' : 'same as cutover'} />
       </Row>
 
       <h3>Root volume</h3>
       <div className="form-grid three">
-        <Row label="Type" issues={fieldIssues('volumeType')}>
+        <Row label="Type" field="volumeType" issues={fieldIssues('volumeType')}>
           <select value={text('volumeType')} onChange={(e) => set('volumeType', e.target.value || null)}>
             <option value="">{shown('volumeType') === MIXED ? '(mixed)' : 'From image'}</option>
             {['gp3', 'gp2', 'io1', 'io2', 'standard'].map((t) => (
@@ -202,15 +235,15 @@ export function LaunchSettingsPanel() {
             ))}
           </select>
         </Row>
-        <Row label="Size (GiB)" issues={fieldIssues('volumeSizeGiB')}>
+        <Row label="Size (GiB)" field="volumeSizeGiB" issues={fieldIssues('volumeSizeGiB')}>
           <input inputMode="numeric" value={text('volumeSizeGiB')} onChange={(e) => set('volumeSizeGiB', e.target.value ? Number(e.target.value) : null)} placeholder={ph('volumeSizeGiB', 'image size')} />
         </Row>
-        <Row label="IOPS" issues={fieldIssues('volumeIops')}>
+        <Row label="IOPS" field="volumeIops" issues={fieldIssues('volumeIops')}>
           <input inputMode="numeric" value={text('volumeIops')} onChange={(e) => set('volumeIops', e.target.value ? Number(e.target.value) : null)} placeholder={ph('volumeIops', '—')} />
         </Row>
       </div>
       <div className="form-grid">
-        <Row label="Encrypted" issues={fieldIssues('volumeEncrypted')}>
+        <Row label="Encrypted" field="volumeEncrypted" issues={fieldIssues('volumeEncrypted')}>
           <select value={bool('volumeEncrypted')} onChange={(e) => set('volumeEncrypted', e.target.value === '' ? null : e.target.value === 'yes')}>
             {bool('volumeEncrypted') === 'mixed' ? <option value="mixed" disabled>(mixed)</option> : null}
             <option value="">As the image</option>
@@ -218,13 +251,13 @@ export function LaunchSettingsPanel() {
             <option value="no">Not encrypted</option>
           </select>
         </Row>
-        <Row label="KMS key" issues={fieldIssues('volumeKmsKeyId')}>
+        <Row label="KMS key" field="volumeKmsKeyId" issues={fieldIssues('volumeKmsKeyId')}>
           <input value={text('volumeKmsKeyId')} onChange={setText('volumeKmsKeyId')} placeholder={ph('volumeKmsKeyId', 'AWS managed key')} />
         </Row>
       </div>
 
       <h3>First boot</h3>
-      <Row label="Configuration script" issues={fieldIssues('configScript')} hint="Runs once at first boot (user data). With the WaitCondition launch order it runs before the next group starts.">
+      <Row label="Configuration script" field="configScript" issues={fieldIssues('configScript')} hint="Runs once at first boot (user data). With the WaitCondition launch order it runs before the next group starts.">
         <select
           value={script === MIXED ? 'mixed' : script ? script.kind : ''}
           onChange={(e) => set('configScript', e.target.value === '' ? null : { kind: e.target.value as 'shell' | 'powershell', content: script && script !== MIXED ? script.content : '' })}
@@ -239,7 +272,7 @@ export function LaunchSettingsPanel() {
       {script && script !== MIXED ? (
         <textarea className="script-editor mono" aria-label="Script" rows={6} value={script.content} onChange={(e) => set('configScript', { kind: script.kind, content: e.target.value })} spellCheck={false} />
       ) : null}
-      <Row label="Tags (key=value per line)" issues={fieldIssues('tags')}>
+      <Row label="Tags (key=value per line)" field="tags" issues={fieldIssues('tags')}>
         <textarea rows={3} className="mono" value={tags === MIXED ? '' : tagsText(tags ?? {})} placeholder={tags === MIXED ? '(mixed)' : 'Owner=ops'} onChange={(e) => set('tags', parseTags(e.target.value))} />
       </Row>
 

@@ -38,9 +38,71 @@ export const selectPlanIssues = memo((doc: ProjectDocument, catalogRows: Instanc
   return { issues, byServer, byApp };
 });
 
-export function priceFor(info: InstanceTypeInfo, region: string | undefined, windows: boolean): number | null {
-  const r = region === 'eu-west-1' ? 'eu-west-1' : 'us-east-1';
-  return info.priceUsdHour[r][windows ? 'windows' : 'linux'];
+/** Region pricing is a domain rule: it lives with right-sizing in main/common. */
+export { pricePerHour as priceFor } from '../../../main/common/assess/right-size';
+
+/** Errors and warnings of a server, a launch group or an application. */
+export interface ProblemCount {
+  errors: number;
+  warnings: number;
+}
+const ZERO: ProblemCount = { errors: 0, warnings: 0 };
+
+function add(m: Map<string, ProblemCount>, key: string, i: PlanIssue): void {
+  const c = m.get(key) ?? { errors: 0, warnings: 0 };
+  if (i.severity === 'error') c.errors++;
+  else c.warnings++;
+  m.set(key, c);
+}
+
+/**
+ * The one count of problems every badge shows, from the same plan-validation result: a group's count is the
+ * sum of its servers' plus its own (an empty group), an application's is every issue it has. So a group badge
+ * always equals the sum of its server badges (plus group issues), and an application with amber servers is amber.
+ */
+export const selectProblemCounts = memo((doc: ProjectDocument, catalogRows: InstanceTypeInfo[]) => {
+  const { issues } = selectPlanIssues(doc, catalogRows);
+  const byServer = new Map<string, ProblemCount>();
+  const byGroup = new Map<string, ProblemCount>();
+  const byApp = new Map<string, ProblemCount>();
+  const placements = selectPlacements(doc.planning, undefined);
+  for (const i of issues) {
+    add(byApp, i.applicationId, i);
+    if (i.serverId) add(byServer, i.serverId, i);
+    const groupId = i.groupId ?? (i.serverId ? placements.get(i.serverId)?.groupId : undefined);
+    if (groupId) add(byGroup, `${i.applicationId}/${groupId}`, i);
+  }
+  return {
+    server: (id: string): ProblemCount => byServer.get(id) ?? ZERO,
+    group: (applicationId: string, groupId: string): ProblemCount => byGroup.get(`${applicationId}/${groupId}`) ?? ZERO,
+    app: (id: string): ProblemCount => byApp.get(id) ?? ZERO,
+  };
+});
+
+/** What a badge says: the errors when there are any, else the warnings; `null` when there is nothing. */
+export function badgeOf(c: ProblemCount): { tone: 'error' | 'warning'; count: number; label: string } | null {
+  if (c.errors) return { tone: 'error', count: c.errors, label: `${c.errors} error${c.errors === 1 ? '' : 's'}${c.warnings ? `, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}` : ''}` };
+  if (c.warnings) return { tone: 'warning', count: c.warnings, label: `${c.warnings} warning${c.warnings === 1 ? '' : 's'}` };
+  return null;
+}
+
+/** Issues of one kind on several servers, for one line that names every server. */
+export interface IssueGroup {
+  code: PlanIssue['code'];
+  severity: PlanIssue['severity'];
+  issues: PlanIssue[];
+}
+
+/** Groups issues by kind (same code and severity), keeping the order of first appearance. */
+export function groupIssues(issues: readonly PlanIssue[]): IssueGroup[] {
+  const m = new Map<string, IssueGroup>();
+  for (const i of issues) {
+    const k = `${i.severity}:${i.code}`;
+    const g = m.get(k) ?? { code: i.code, severity: i.severity, issues: [] };
+    g.issues.push(i);
+    m.set(k, g);
+  }
+  return [...m.values()];
 }
 
 /** Filters servers by a free-text query over name, OS, folder, IP and tags. */

@@ -5,8 +5,9 @@ import type { KnownNetwork } from '../../../main/common/model/planning';
 import type { GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
 import { cheapestFit } from '../../../main/common/assess/right-size';
 import { placementsByServer } from '../../../main/common/model/planning';
-import type { ExportPreview, ExportRequest } from '../../../main/common/ipc/channels/planning.channels';
-import { ClientError, invoke } from '../../ipc/client';
+import type { PlanIssue } from '../../../main/common/assess/plan-validation';
+import { effectiveApplication } from '../../../main/common/assess/project-defaults';
+import { invoke } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
 
 function newId(prefix: string): string {
@@ -20,11 +21,8 @@ export interface PlanningSlice {
   selectedServerIds: string[];
   /** The row a shift-click extends from. */
   selectionAnchor: string | null;
-  exportRequest: ExportRequest | null;
-  exportPreview: ExportPreview | null;
-  exportBusy: 'preview' | 'save' | null;
-  exportError: string | null;
-  exportWritten: string[];
+  /** A problem the user opened: the form that owns its field focuses it, then clears this. */
+  problemFocus: ProblemFocus | null;
   instanceTypesRequested(): Promise<void>;
   /** Planning is under way: start the validator now so the first export does not wait for it. */
   validatorWarmUpRequested(): void;
@@ -48,12 +46,21 @@ export interface PlanningSlice {
   /** Creates a wave and returns its id (null when refused). */
   waveAdded(name: string): Promise<string | null>;
   knownNetworkSaved(network: KnownNetwork): Promise<boolean>;
-  exportPreviewRequested(request: ExportRequest): Promise<void>;
-  templateSaveRequested(request: ExportRequest, path: string): Promise<boolean>;
-  bundleSaveRequested(request: ExportRequest, path: string, zip: boolean): Promise<boolean>;
-  /** The native save/folder dialog where the shell has one; `null` means "use the in-app browser". */
-  exportPathPickRequested(mode: 'save' | 'folder', defaultPath: string): Promise<string | null | undefined>;
+  /** Opens where a problem is fixed: the server's launch settings at the field, or the project defaults. */
+  problemOpened(issue: PlanIssue): void;
+  problemFocused(): void;
 }
+
+export interface ProblemFocus {
+  target: 'launch' | 'defaults' | 'application';
+  field: string;
+  /** Distinguishes two clicks on the same problem. */
+  seq: number;
+}
+
+/** Fields of the project defaults form (Export screen). */
+const DEFAULT_FIELDS = new Set(['awsAccountId', 'awsRegion', 'vpcId', 'subnetId', 'securityGroupIds', 'testSubnetId', 'testSecurityGroupIds']);
+let focusSeq = 0;
 
 export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
   return {
@@ -61,11 +68,7 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
     activeApplicationId: null,
     selectedServerIds: [],
     selectionAnchor: null,
-    exportRequest: null,
-    exportPreview: null,
-    exportBusy: null,
-    exportError: null,
-    exportWritten: [],
+    problemFocus: null,
 
     async instanceTypesRequested() {
       if (get().instanceTypes.length) return;
@@ -141,7 +144,9 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       let unsized = 0;
       for (const id of serverIds) {
         const server = byId.get(id);
-        const region = doc.planning.applications.find((a) => a.id === placements.get(id)?.applicationId)?.awsRegion;
+        const app = doc.planning.applications.find((a) => a.id === placements.get(id)?.applicationId);
+        // Priced in the Region the server will run in: the application's, else the project default.
+        const region = app ? effectiveApplication(app, doc.planning.defaults).awsRegion : doc.planning.defaults?.awsRegion;
         const fit = server ? cheapestFit(server, catalog, region) : undefined;
         if (fit) entries.push({ serverId: id, patch: { instanceType: fit.type } });
         else unsized++;
@@ -175,50 +180,24 @@ export const createPlanningSlice: SliceCreator<PlanningSlice> = (set, get) => {
       return get().planEdited({ type: 'network.set', network });
     },
 
-    async exportPreviewRequested(request) {
-      set({ exportRequest: request, exportBusy: 'preview', exportError: null });
-      try {
-        const preview = await invoke('export.preview', request);
-        // A slower, older preview must not replace a newer request's.
-        if (get().exportRequest === request) set({ exportPreview: preview });
-      } catch (err) {
-        if (get().exportRequest === request) set({ exportPreview: null, exportError: err instanceof Error ? err.message : String(err) });
-      } finally {
-        if (get().exportRequest === request) set({ exportBusy: null });
+    problemOpened(issue) {
+      const field = issue.field ?? 'application';
+      const seq = ++focusSeq;
+      if (issue.fromDefaults && DEFAULT_FIELDS.has(field)) {
+        set({ problemFocus: { target: 'defaults', field, seq } });
+        get().areaSelected('export');
+        return;
       }
-    },
-    async templateSaveRequested(request, path) {
-      set({ exportBusy: 'save', exportError: null, exportWritten: [] });
-      try {
-        const r = await invoke('export.saveTemplate', { request, path });
-        set({ exportWritten: r.written, exportPreview: r.preview });
-        get().noticeShown('success', `Saved ${r.written.length === 1 ? r.written[0] : `${r.written.length} templates`}.`);
-        return true;
-      } catch (err) {
-        set({ exportError: err instanceof ClientError || err instanceof Error ? err.message : String(err) });
-        return false;
-      } finally {
-        set({ exportBusy: null });
+      set({ activeApplicationId: issue.applicationId });
+      if (issue.serverId) {
+        set({ selectedServerIds: [issue.serverId], selectionAnchor: issue.serverId, problemFocus: { target: 'launch', field, seq } });
+      } else {
+        set({ selectedServerIds: [], selectionAnchor: null, problemFocus: { target: 'application', field, seq } });
       }
+      get().areaSelected('applications');
     },
-    async exportPathPickRequested(mode, defaultPath) {
-      const picked = await invoke('files.pick', { mode, title: mode === 'save' ? 'Save template as' : 'Choose a folder for the bundle', defaultPath }).catch(() => ({ supported: false, paths: [] as string[] }));
-      if (!picked.supported) return null;
-      return picked.paths[0];
-    },
-    async bundleSaveRequested(request, path, zip) {
-      set({ exportBusy: 'save', exportError: null, exportWritten: [] });
-      try {
-        const r = await invoke('export.saveBundle', { request, path, zip });
-        set({ exportWritten: r.written, exportPreview: r.preview });
-        get().noticeShown('success', zip ? `Saved ${r.written[0]}.` : `Saved the hand-off bundle (${r.written.length} files).`);
-        return true;
-      } catch (err) {
-        set({ exportError: err instanceof Error ? err.message : String(err) });
-        return false;
-      } finally {
-        set({ exportBusy: null });
-      }
+    problemFocused() {
+      set({ problemFocus: null });
     },
   };
 };

@@ -7,7 +7,55 @@ import { EmptyState } from '../../ui/EmptyState';
 import { Dialog, DialogActions } from '../../ui/Dialog';
 import { Icon } from '../../ui/icons';
 import { FileBrowser } from '../project/FileBrowser';
+import type { PlanIssue } from '../../../main/common/assess/plan-validation';
+import { groupIssues, selectPlanIssues, selectServersById } from '../applications/planning.selectors';
+import { ProjectDefaultsForm } from './ProjectDefaultsForm';
+import { LaunchSettingsSheet } from './LaunchSettingsSheet';
 import './export.css';
+
+const NO_ISSUES: PlanIssue[] = [];
+
+/** Swaps the ending of a file name the workbench proposed (`.cfn.yaml` ↔ `.cfn.json`, `.zip` on or off); typed names otherwise stay. */
+function withTemplateFormat(p: string, format: string): string {
+  return /\.cfn\.(yaml|json)$/i.test(p) ? p.replace(/\.cfn\.(yaml|json)$/i, `.cfn.${format}`) : p;
+}
+function withZip(p: string, zip: boolean): string {
+  if (zip) return p.toLowerCase().endsWith('.zip') || !p.trim() ? p : `${p.replace(/[\\/]+$/, '')}.zip`;
+  return p.toLowerCase().endsWith('.zip') ? p.slice(0, -4) : p;
+}
+
+/** One line per kind of problem; every server it is about is a link to its launch settings at the field. */
+function ProblemLine({ issues, names, open }: { issues: PlanIssue[]; names: ReadonlyMap<string, string>; open(i: PlanIssue): void }) {
+  const first = issues[0]!;
+  const onServers = issues.filter((i) => i.serverId);
+  const firstName = first.serverId ? names.get(first.serverId) ?? '' : '';
+  const what = onServers.length > 1 && firstName && first.message.startsWith(firstName) ? first.message.slice(firstName.length).replace(/^:\s*/, '').trim() : first.message;
+  return (
+    <li className={`issue issue-${first.severity}`}>
+      <span>
+        {onServers.length > 1 ? (
+          <>
+            {onServers.length} servers:{' '}
+            {onServers.map((i, n) => (
+              <span key={`${i.serverId}-${n}`}>
+                {n ? ', ' : ''}
+                <button type="button" className="link-button problem-link" onClick={() => open(i)}>
+                  {names.get(i.serverId!) ?? i.serverId}
+                </button>
+              </span>
+            ))}{' '}
+            — {what}
+          </>
+        ) : (
+          <button type="button" className="link-button problem-link" onClick={() => open(first)} title={first.fromDefaults ? 'Open Project defaults at this field' : first.serverId ? 'Open the launch settings at this field' : 'Open the application'}>
+            {first.message}
+          </button>
+        )}
+      </span>{' '}
+      <span className="issue-fix">Fix: {first.fix}</span>
+    </li>
+  );
+}
 
 const PREVIEW_CHARS = 200_000;
 
@@ -47,13 +95,16 @@ export function ExportScreen() {
     saveTemplate: st.templateSaveRequested,
     saveBundle: st.bundleSaveRequested,
     pick: st.exportPathPickRequested,
+    savePaths: st.exportPathsChanged,
+    open: st.problemOpened,
+    catalog: st.instanceTypes,
+    loadTypes: st.instanceTypesRequested,
   }));
+  useEffect(() => void s.loadTypes(), []);
   const apps = s.doc?.planning.applications ?? [];
   const [appId, setAppId] = useState<string>(s.activeApp ?? apps[0]?.id ?? '');
   const [format, setFormat] = useState<ExportRequest['format']>('yaml');
   const [wait, setWait] = useState<ExportRequest['waitStrategy']>('depends-on');
-  const [dir, setDir] = useState(s.home);
-  const [zip, setZip] = useState(false);
   const [browsing, setBrowsing] = useState(false);
   const [shown, setShown] = useState(0);
   const app = apps.find((a) => a.id === appId) ?? apps[0];
@@ -61,13 +112,20 @@ export function ExportScreen() {
   useEffect(() => {
     if (request) void s.requestPreview(request);
   }, [request, s.revision]);
+  // Where files go: what was last typed or picked for this application (kept in the project), else a proposal in the home folder.
   const [templatePath, setTemplatePath] = useState('');
   const [bundlePath, setBundlePath] = useState('');
+  const [zip, setZip] = useState(false);
   useEffect(() => {
     if (!app) return;
-    setTemplatePath(joinPath(dir, `${fileSlug(app.name)}.cfn.${format}`));
-    setBundlePath(joinPath(dir, `${fileSlug(app.name)}-handoff${zip ? '.zip' : ''}`));
-  }, [app?.name, dir, format, zip]);
+    const saved = app.exportPaths;
+    setTemplatePath(withTemplateFormat(saved?.templatePath ?? joinPath(s.home, `${fileSlug(app.name)}.cfn.${format}`), format));
+    setZip(saved?.bundleZip ?? false);
+    setBundlePath(saved?.bundlePath ?? joinPath(s.home, `${fileSlug(app.name)}-handoff${saved?.bundleZip ? '.zip' : ''}`));
+  }, [app?.id]);
+  useEffect(() => setTemplatePath((p) => withTemplateFormat(p, format)), [format]);
+  const names = useMemo(() => new Map([...(s.doc ? selectServersById(s.doc.inventory.servers, undefined) : new Map()).values()].map((x) => [x.id, x.name])), [s.doc?.inventory.servers]);
+  const issues = (s.doc && app ? selectPlanIssues(s.doc, s.catalog).byApp.get(app.id) : undefined) ?? NO_ISSUES;
 
   if (!s.doc) return <div className="loading">Loading project…</div>;
   if (!app || !request) {
@@ -81,19 +139,31 @@ export function ExportScreen() {
     );
   }
   const p = s.preview && s.preview.applicationId === app.id ? s.preview : null;
-  const planErrors = p?.planIssues.filter((i) => i.severity === 'error') ?? [];
-  const planWarnings = p?.planIssues.filter((i) => i.severity === 'warning') ?? [];
-  // One line per kind of warning (seven "no AMI yet" lines say less than one with a count).
-  const warningGroups = [...planWarnings.reduce((m, i) => m.set(i.code, { code: i.code, first: m.get(i.code)?.first ?? i, count: (m.get(i.code)?.count ?? 0) + 1 }), new Map<string, { code: string; first: (typeof planWarnings)[number]; count: number }>()).values()];
+  // Plan problems come from the same selector as every badge on the Applications screen (one source of truth).
+  const planErrors = issues.filter((i) => i.severity === 'error');
+  const planWarnings = issues.filter((i) => i.severity === 'warning');
+  const errorGroups = groupIssues(planErrors);
+  const warningGroups = groupIssues(planWarnings);
   const diagnostics = p?.reports.flatMap((r) => r.diagnostics.map((d) => ({ ...d, fileName: r.fileName }))) ?? [];
-  const ready = p && !p.blockedBy;
+  const ready = p && !p.blockedBy && planErrors.length === 0;
+  const rememberTemplate = (path: string) => void s.savePaths(app.id, { templatePath: path });
+  const rememberBundle = (path: string, z: boolean) => void s.savePaths(app.id, { bundlePath: path, bundleZip: z });
   const tpl = p?.templates[Math.min(shown, (p?.templates.length ?? 1) - 1)];
+  const bundleDir = bundlePath.replace(/[\\/][^\\/]*$/, '') || s.home;
+  const bundleName = bundlePath.slice(bundleDir.length).replace(/^[\\/]/, '') || `${fileSlug(app.name)}-handoff${zip ? '.zip' : ''}`;
+  const pickFolder = (d: string) => {
+    const next = joinPath(d, bundleName);
+    setBundlePath(next);
+    rememberBundle(next, zip);
+  };
   const browse = async (mode: 'save' | 'folder') => {
-    const picked = await s.pick(mode, mode === 'save' ? templatePath : dir);
+    const picked = await s.pick(mode, mode === 'save' ? templatePath : bundleDir);
     if (picked === null) setBrowsing(true);
     else if (picked) {
-      if (mode === 'save') setTemplatePath(picked);
-      else setDir(picked);
+      if (mode === 'save') {
+        setTemplatePath(picked);
+        rememberTemplate(picked);
+      } else pickFolder(picked);
     }
   };
 
@@ -141,6 +211,10 @@ export function ExportScreen() {
               <>
                 <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
               </>
+            ) : planErrors.length ? (
+              <>
+                <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
+              </>
             ) : (
               <>
                 <Icon name="warning" size={16} /> The validator rejected the template
@@ -150,27 +224,38 @@ export function ExportScreen() {
 
           <h3>Save template</h3>
           <div className="path-row">
-            <input aria-label="Template file" value={templatePath} onChange={(e) => setTemplatePath(e.target.value)} />
+            <input aria-label="Template file" value={templatePath} onChange={(e) => setTemplatePath(e.target.value)} onBlur={() => rememberTemplate(templatePath)} />
             <button type="button" onClick={() => void browse('save')}>
               Browse…
             </button>
           </div>
-          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveTemplate(request, templatePath)}>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => (rememberTemplate(templatePath), void s.saveTemplate(request, templatePath))}>
             Save template
           </button>
 
           <h3>Save hand-off bundle</h3>
           <div className="path-row">
-            <input aria-label="Bundle location" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} />
+            <input aria-label="Bundle location" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} onBlur={() => rememberBundle(bundlePath, zip)} />
             <button type="button" onClick={() => void browse('folder')}>
               Browse…
             </button>
           </div>
           <label className="check">
-            <input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} /> One zip file
+            <input
+              type="checkbox"
+              checked={zip}
+              onChange={(e) => {
+                // Only the ending changes: a typed folder or name is kept.
+                const next = withZip(bundlePath, e.target.checked);
+                setZip(e.target.checked);
+                setBundlePath(next);
+                rememberBundle(next, e.target.checked);
+              }}
+            />{' '}
+            One zip file
           </label>
           <p className="muted small">Templates, runbook (prerequisites, parameters, launch order, test launch, cutover with DNS change, rollback), inventory, MGN import and Cloud Migration Factory intake CSVs, verification results.</p>
-          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveBundle(request, bundlePath, zip)}>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => (rememberBundle(bundlePath, zip), void s.saveBundle(request, bundlePath, zip))}>
             Save bundle
           </button>
           {s.written.length ? (
@@ -191,6 +276,8 @@ export function ExportScreen() {
               {s.error}
             </pre>
           ) : null}
+          <ProjectDefaultsForm />
+          <LaunchSettingsSheet applicationId={app.id} applicationName={app.name} />
         </section>
 
         <section className="panel export-preview" aria-label="Preview">
@@ -211,10 +298,8 @@ export function ExportScreen() {
           {planErrors.length || diagnostics.length || planWarnings.length || p?.buildError ? (
             <ul className="findings" aria-label="Findings">
               {p?.buildError ? <li className="issue issue-error">{p.buildError}</li> : null}
-              {planErrors.map((i, n) => (
-                <li key={`e${n}`} className="issue issue-error">
-                  <span>{i.message}</span> <span className="issue-fix">Fix: {i.fix}</span>
-                </li>
+              {errorGroups.map((g) => (
+                <ProblemLine key={`e-${g.code}`} issues={g.issues} names={names} open={s.open} />
               ))}
               {diagnostics.map((d, n) => (
                 <li key={`d${n}`} className={`issue ${d.blocking ? 'issue-error' : 'issue-warning'}`}>
@@ -229,13 +314,7 @@ export function ExportScreen() {
                 </li>
               ))}
               {warningGroups.map((g) => (
-                <li key={g.code} className="issue issue-warning">
-                  <span>
-                    {g.count > 1 ? `${g.count} servers: ` : ''}
-                    {g.first.message}
-                  </span>{' '}
-                  <span className="issue-fix">{g.first.fix}</span>
-                </li>
+                <ProblemLine key={`w-${g.code}`} issues={g.issues} names={names} open={s.open} />
               ))}
             </ul>
           ) : null}
@@ -251,10 +330,10 @@ export function ExportScreen() {
       </div>
       {browsing ? (
         <FolderDialog
-          start={dir}
+          start={bundleDir}
           onClose={() => setBrowsing(false)}
           onPick={(d) => {
-            setDir(d);
+            pickFolder(d);
             setBrowsing(false);
           }}
         />

@@ -3,6 +3,7 @@ import { channel } from '../define';
 import { InstanceTypeInfoSchema } from '../../model/instance-types';
 import { CfnValidationReportSchema } from '../../export/validation-report';
 import type { PlanIssue } from '../../assess/plan-validation';
+import { LaunchSettingsPatchSchema } from '../../model/planning-edits';
 
 const path = z.string().min(1).max(4096);
 
@@ -33,6 +34,17 @@ export type ExportPreview = z.infer<typeof ExportPreviewSchema>;
 export const ExportWrittenSchema = z.object({ written: z.array(z.string()), preview: ExportPreviewSchema });
 export type ExportWritten = z.infer<typeof ExportWrittenSchema>;
 
+/** An edited launch-settings sheet compared with the project (see main/common/export/launch-settings-table.ts). */
+export const LaunchSettingsImportSchema = z.object({
+  file: z.string(),
+  changes: z.array(z.object({ serverId: z.string(), serverName: z.string(), field: z.string(), before: z.string(), after: z.string() })),
+  entries: z.array(z.object({ serverId: z.string(), patch: LaunchSettingsPatchSchema })),
+  problems: z.array(z.object({ row: z.number(), column: z.string().optional(), message: z.string() })),
+  rows: z.number(),
+  unchanged: z.number(),
+});
+export type LaunchSettingsImportResult = z.infer<typeof LaunchSettingsImportSchema>;
+
 /** Applications, launch settings and CloudFormation export channels (issue: plan and hand off). */
 export const planningChannels = {
   'planning.instanceTypes': channel(z.object({}).strict(), z.array(InstanceTypeInfoSchema)),
@@ -40,5 +52,8 @@ export const planningChannels = {
   'export.warmUp': channel(z.object({}).strict(), z.object({ validator: z.string() })),
   'export.preview': channel(ExportRequestSchema, ExportPreviewSchema),
   'export.saveTemplate': channel(z.object({ request: ExportRequestSchema, path }).strict(), ExportWrittenSchema),
+  'export.saveLaunchSettings': channel(z.object({ path, format: z.enum(['csv', 'xlsx']), applicationId: z.string().min(1).max(200).optional() }).strict(), z.object({ written: z.string(), rows: z.number() })),
+  /** Reads an edited sheet and returns the differences; applying them is one `launchSettings.setEach` edit. */
+  'export.readLaunchSettings': channel(z.object({ path }).strict(), LaunchSettingsImportSchema),
   'export.saveBundle': channel(z.object({ request: ExportRequestSchema, path, zip: z.boolean().default(false) }).strict(), ExportWrittenSchema),
 } as const;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runMwb as cli } from '../../../helpers/cli';
 import { loadDemo } from '../../../helpers/plan-fixtures';
+import { applyEdit } from '../../../../main/common/model/edits';
 
 let dir: string;
 let project: string;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-cli-export-'));
   process.env.MWB_HOME = path.join(dir, 'home');
   project = path.join(dir, 'estate.mwb.json');
-  await writeFile(project, JSON.stringify(loadDemo()));
+  await writeFile(project, JSON.stringify(applyEdit(loadDemo(), { type: 'defaults.set', defaults: { awsAccountId: '111122223333', awsRegion: 'eu-west-1' } })));
 });
 afterAll(async () => {
   delete process.env.MWB_HOME;
@@ -45,6 +46,19 @@ describe('mwb export', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Payroll cannot be exported yet:\n- PAY-DB01 has no instance type/);
     await expect(stat(out)).rejects.toThrow();
+  });
+
+  it('without a target account and Region it refuses; --account and --region supply them for the run', async () => {
+    const bare = path.join(dir, 'bare.mwb.json');
+    await writeFile(bare, JSON.stringify(loadDemo()));
+    const out = path.join(dir, 'bare.yaml');
+    const r = await cli(['export', 'cloudformation', '--project', bare, '--app', 'WebShop', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/WebShop has no target AWS account[\s\S]*WebShop has no target AWS Region/);
+    await expect(stat(out)).rejects.toThrow();
+    const ok = await cli(['export', 'cloudformation', '--project', bare, '--app', 'WebShop', '--account', '111122223333', '--region', 'eu-west-1', '--out', out]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(await readFile(bare, 'utf8')).planning.defaults).toBeUndefined();
   });
 
   it('exits non-zero for an unknown application or a bad option', async () => {

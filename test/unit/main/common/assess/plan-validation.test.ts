@@ -18,8 +18,14 @@ function planned(patch: LaunchSettingsPatch = {}, doc: ProjectDocument = docWith
   return d;
 }
 
+/** A target account and Region for the project, so each test sees only the issues it is about. */
+function targeted(doc: ProjectDocument): ProjectDocument {
+  return doc.planning.defaults ? doc : applyEdit(doc, { type: 'defaults.set', defaults: { awsAccountId: '111122223333', awsRegion: 'eu-west-1' } });
+}
+
 function issues(doc: ProjectDocument): PlanIssue[] {
-  return validateApplication(doc, doc.planning.applications[0]!, { catalog });
+  const d = targeted(doc);
+  return validateApplication(d, d.planning.applications[0]!, { catalog });
 }
 const codes = (doc: ProjectDocument) => issues(doc).map((i) => i.code);
 
@@ -119,5 +125,44 @@ describe('plan validation', () => {
     const d = planned();
     const stale = { ...d, inventory: { ...d.inventory, servers: d.inventory.servers.filter((s) => s.id !== 's2') } };
     expect(codes(stale)).toEqual(['server-not-in-inventory']);
+  });
+});
+
+describe('target account, Region and project defaults', () => {
+  const raw = (doc: ProjectDocument) => validateApplication(doc, doc.planning.applications[0]!, { catalog });
+
+  it('a plan with no account or Region has two errors that point at the project defaults', () => {
+    const found = raw(planned()).filter((i) => i.severity === 'error');
+    expect(found.map((i) => [i.code, i.field, i.fromDefaults])).toEqual([['missing-account', 'awsAccountId', true], ['missing-region', 'awsRegion', true]]);
+    expect(found[0]!.fix).toMatch(/Project defaults/);
+  });
+
+  it('defaults fill account, Region, subnet and security groups; the application and server keep their own values', () => {
+    let d = applyEdit(docWithServers(1), { type: 'application.create', applicationId: 'a1', name: 'X', groups: [{ id: 'g1', name: 'G', serverIds: ['s1'] }] });
+    d = applyEdit(d, { type: 'launchSettings.set', serverIds: ['s1'], patch: { instanceType: 'm6i.large', amiId: 'ami-0123456789abcdef0' } });
+    expect(raw(d).map((i) => i.code)).toEqual(['missing-account', 'missing-region', 'missing-subnet', 'missing-security-groups']);
+    d = applyEdit(d, { type: 'defaults.set', defaults: { awsAccountId: '111122223333', awsRegion: 'eu-west-1', subnetId: 'subnet-0123456789abcdef0', securityGroupIds: ['sg-0123456789abcdef0'] } });
+    expect(raw(d)).toEqual([]);
+    // A wrong own value is not hidden by a good default, and is not blamed on the defaults.
+    const own = applyEdit(d, { type: 'application.update', applicationId: 'a1', patch: { awsRegion: 'eu-west-9' } });
+    expect(raw(own).map((i) => [i.code, i.fromDefaults])).toEqual([['unknown-region', undefined]]);
+  });
+
+  it('wrong default formats are errors, named as coming from the defaults', () => {
+    const d = applyEdit(planned({ subnetId: null, securityGroupIds: [] }), { type: 'defaults.set', defaults: { awsAccountId: '1234', awsRegion: 'mars-1', vpcId: 'vpc-1', subnetId: 'subnet-x', securityGroupIds: ['default'] } });
+    const found = raw(d).filter((i) => i.serverId === undefined || i.serverId === 's1');
+    expect(found.map((i) => [i.code, i.field, i.fromDefaults])).toEqual([
+      ['invalid-account', 'awsAccountId', true],
+      ['unknown-region', 'awsRegion', true],
+      ['invalid-id-format', 'vpcId', true],
+      ['invalid-id-format', 'subnetId', true],
+      ['invalid-id-format', 'securityGroupIds', true],
+    ]);
+  });
+
+  it('clearing every default removes them from the document', () => {
+    const d = applyEdit(planned(), { type: 'defaults.set', defaults: { awsAccountId: '111122223333' } });
+    expect(d.planning.defaults).toEqual({ awsAccountId: '111122223333' });
+    expect('defaults' in applyEdit(d, { type: 'defaults.set', defaults: { awsAccountId: '', securityGroupIds: [] } }).planning).toBe(false);
   });
 });

@@ -54,7 +54,9 @@ describe('AWS import formats match the documentation', () => {
     const base = loadDemo().inventory.servers[0]!;
     const noFqdn: Server = { ...base, identity: { ...base.identity, fqdn: undefined } };
     expect(mgnServerAddress(base)).toBe('shop-db01.corp.example.com');
-    expect(mgnServerAddress(noFqdn)).toBe('10.20.30.20');
+    // Never an IP: the host name, else the server name.
+    expect(mgnServerAddress(noFqdn)).toBe(base.identity.hostName ?? base.name);
+    expect(mgnServerAddress({ ...noFqdn, identity: { ...noFqdn.identity, hostName: '10.20.30.20' }, name: '10.20.30.20' })).toBeUndefined();
   });
 
   it('MGN user-provided ids are unique in a file even when two servers share a name', () => {
