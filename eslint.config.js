@@ -61,6 +61,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['main/replication/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['electron'], message: 'main/replication runs in plain Node.' }, { group: ['**/ipc/**', '**/shell/**', '**/cli/**', '**/cli', '**/app/**', '**/services/**', '**/verification/**', '**/discovery/**'], message: 'main/replication imports only main/common, main/platform and Node.' }] }],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...noNode, { group: ['electron'], message: 'The renderer never imports electron.' }] }],

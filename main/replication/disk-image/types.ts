@@ -23,5 +23,7 @@ export interface DiskImage {
   extents(): AsyncIterable<DiskExtent>;
   /** Reads logical bytes; unallocated ranges come back as zeros. Reads past `size` are an error. */
   read(offset: number, length: number): Promise<Buffer>;
+  /** Like read, into dst[dstOffset, dstOffset+length) (no allocation: the block iterator reuses its buffers). */
+  readInto(dst: Buffer, dstOffset: number, offset: number, length: number): Promise<void>;
   close(): Promise<void>;
 }
