@@ -89,5 +89,16 @@ const exportCmd: CommandModule = (program) => {
     .action(lazyAction(() => import('./export.command'), (m) => m.exportBundleAction));
 };
 
+const assess: CommandModule = (program) => {
+  program
+    .command('assess')
+    .description('assess a project: readiness, right-sized EC2 types, monthly cost and approach per server')
+    .requiredOption('--project <file>', 'the project file (.mwb.json); read only')
+    .option('--region <region>', "price region (us-east-1, eu-west-1); default: the project's assumption")
+    .option('--json', 'print per-server readiness, findings, proposed type and monthly cost, and the totals, as JSON')
+    .option('--out <file>', 'also write the report workbook (.xlsx)')
+    .action(lazyAction(() => import('./assess.command'), (m) => m.assessAction));
+};
+
 /** Every `mwb` command, in the order `mwb --help` lists them. */
-export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd];
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess];

@@ -13,6 +13,7 @@ import { APP_VERSION } from '../platform/version';
 import { InstanceCatalogService } from './instance-catalog.service';
 import { CfnValidatorService } from './cfn-validator.service';
 import { ExportService } from './export.service';
+import { AssessmentService } from './assessment.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -34,6 +35,7 @@ export interface Services {
   readonly catalog: InstanceCatalogService;
   readonly cfnValidator: CfnValidatorService;
   readonly exporter: ExportService;
+  readonly assessment: AssessmentService;
   dispose(): void;
 }
 
@@ -63,6 +65,7 @@ export function createServices(opts: ServicesOptions): Services {
     catalog,
     cfnValidator,
     exporter,
+    assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

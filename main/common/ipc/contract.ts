@@ -5,6 +5,7 @@ import { projectChannels } from './channels/project.channels';
 import { inventoryChannels } from './channels/inventory.channels';
 import { verifyChannels } from './channels/verify.channels';
 import { planningChannels } from './channels/planning.channels';
+import { assessChannels } from './channels/assess.channels';
 import type { EventName, EventPayload } from './events';
 
 /**
@@ -19,6 +20,7 @@ export const channels = {
   ...inventoryChannels,
   ...verifyChannels,
   ...planningChannels,
+  ...assessChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -3,6 +3,7 @@ import { ServerSchema } from './server';
 import { PlanningSchema } from './planning';
 import { VerificationStateSchema } from './verification';
 import { ConnectionSchema } from './connections';
+import { AssessmentStateSchema } from './assessment';
 
 export const PROJECT_FORMAT = 'migration-workbench-project';
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -39,6 +40,8 @@ export const ProjectDocumentSchema = z.object({
   }),
   planning: PlanningSchema,
   verification: VerificationStateSchema.default({ records: [] }),
+  /** Assessment assumptions (region, headroom…); optional so older files round-trip unchanged. */
+  assessment: AssessmentStateSchema.optional(),
 });
 export type ProjectDocument = z.infer<typeof ProjectDocumentSchema>;
 

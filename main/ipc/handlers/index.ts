@@ -4,6 +4,7 @@ import { projectHandlers } from './project.handlers';
 import { inventoryHandlers } from './inventory.handlers';
 import { verifyHandlers } from './verify.handlers';
 import { planningHandlers } from './planning.handlers';
+import { assessHandlers } from './assess.handlers';
 import type { Handlers, ShellCapabilities } from './types';
 
 /** One handler per contract channel; a missing one does not compile. */
@@ -14,6 +15,7 @@ export function createHandlers(services: Services, shell: ShellCapabilities = {}
     ...inventoryHandlers(services),
     ...verifyHandlers(services),
     ...planningHandlers(services),
+    ...assessHandlers(services),
   } satisfies Handlers;
 }
 
