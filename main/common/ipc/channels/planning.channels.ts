@@ -33,7 +33,7 @@ export type ExportPreview = z.infer<typeof ExportPreviewSchema>;
 export const ExportWrittenSchema = z.object({ written: z.array(z.string()), preview: ExportPreviewSchema });
 export type ExportWritten = z.infer<typeof ExportWrittenSchema>;
 
-/** Applications, launch settings and CloudFormation export channels (issue: plan and hand off). */
+/** Applications, launch settings and CloudFormation export channels. */
 export const planningChannels = {
   'planning.instanceTypes': channel(z.object({}).strict(), z.array(InstanceTypeInfoSchema)),
   /** Starts AWS's validator in its worker ahead of the first export (its start takes seconds). */
