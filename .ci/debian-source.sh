@@ -1,4 +1,4 @@
-# Sourced by .ci/run (and test/unit/tooling/debian-source.test.ts). Reads the machine's own apt configuration, so no
+# Sourced by .ci/run (and test/integration/ci/debian-source.test.ts). Reads the machine's own apt configuration, so no
 # package host is written in the repository.
 # debian_source [ROOT]: prints "URI SUITE SIGNED-BY" (SIGNED-BY may be empty) of the first enabled `deb` source for this
 # release's own suite (VERSION_CODENAME in ROOT/etc/os-release, not -security or -updates), from deb822
