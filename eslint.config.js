@@ -1,11 +1,11 @@
 // Lint rules that keep the layers of docs/ARCHITECTURE.md honest (who may import whom).
-// test/unit/architecture/layer-rules.test.ts proves each zone below fails on a violating import.
+// test/unit/tooling/layer-rules.test.ts proves each zone below fails on a violating import.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'url', 'worker_threads', 'zlib'];
-const noNode = nodeBuiltins.map((name) => ({ group: [name], message: 'Node APIs are not allowed in this layer (see ARCHITECTURE.md).' }));
+const noNode = nodeBuiltins.map((name) => ({ group: [name], message: 'Node APIs are not allowed in this layer (see docs/ARCHITECTURE.md).' }));
 
 /** Pure libraries main/common may import, by name (see main/common/README.md): no I/O, no Node or DOM APIs. */
 export const COMMON_LIBRARIES = ['zod', 'yaml'];

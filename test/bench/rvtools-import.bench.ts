@@ -1,6 +1,6 @@
 // Import of a generated 10,000-VM RVTools workbook (vInfo, vCPU, vMemory, vDisk, vPartition, vNetwork),
 // against Debian's python3-openpyxl reading every cell of the same workbook in read-only mode.
-// Targets (issue 3): ours ≤ 3 s and ≤ 0.5 × openpyxl. Prints figures; asserts nothing.
+// Targets: ours ≤ 3 s and ≤ 0.5 × openpyxl. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -10,7 +10,7 @@ const CatalogResult = z.object({ revision: z.number().int(), rows: z.custom<Cata
 
 export const ExportFormatSchema = z.enum(['csv', 'xlsx', 'migration-hub-csv', 'mgn-csv']);
 
-/** Inventory import, catalog and export channels (issue: inventory). */
+/** Inventory import, catalog and export channels. */
 export const inventoryChannels = {
   /** Imports one or more files (an RVTools xlsx, per-tab CSVs, a zip of them, other formats) into the project. */
   'inventory.import': channel(

@@ -45,7 +45,7 @@ export const LaunchSettingsImportSchema = z.object({
 });
 export type LaunchSettingsImportResult = z.infer<typeof LaunchSettingsImportSchema>;
 
-/** Applications, launch settings and CloudFormation export channels (issue: plan and hand off). */
+/** Applications, launch settings and CloudFormation export channels. */
 export const planningChannels = {
   'planning.instanceTypes': channel(z.object({}).strict(), z.array(InstanceTypeInfoSchema)),
   /** Starts AWS's validator in its worker ahead of the first export (its start takes seconds). */

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { promises as fs, watch } from 'node:fs';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { tempDir } from '../../../helpers/temp-dir';
 import { testServices } from '../../../helpers/services';
 
 /** Kills that must land mid-write; a kill that came too late (the save had finished) is not counted. */
-const KILLS = 12;
+const KILLS = 20;
 const MAX_ATTEMPTS = KILLS * 3;
 
 interface Kill {
@@ -22,10 +23,10 @@ interface Kill {
  * Runs the save loop in a child and SIGKILLs it the moment its `round`-th save creates a temp file (the new
  * content, or in the backup phase the copy of the old one), seen through fs.watch.
  */
-function killDuringSave(file: string, dataDir: string, round: number, phase: 'temp' | 'backup', seeded: string): Promise<Kill> {
+function killDuringSave(saver: string, file: string, dataDir: string, round: number, phase: 'temp' | 'backup', seeded: string): Promise<Kill> {
   return new Promise((resolve, reject) => {
     const dir = path.dirname(file);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/save-loop.ts', file, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [saver, file, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const prefix = `.${path.basename(file)}.${child.pid}.`;
     const wanted = phase === 'temp' ? /\.tmp$/ : /\.tmp\.bak$/;
     let out = '';
@@ -66,6 +67,9 @@ describe('a process killed mid-save (SIGKILL while its temp files exist)', () =>
   it(`always leaves a project that reloads as the old or the new version (${KILLS} kills mid-write)`, async () => {
     const dir = await tempDir('mwb-crash-');
     const file = path.join(dir, 'estate.mwb.json');
+    // The saver is bundled once into plain JavaScript, so each of the many children starts in about a second.
+    const saver = path.join(dir, 'save-loop.mjs');
+    await build({ entryPoints: ['test/helpers/save-loop.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: saver, logLevel: 'error' });
     const seed = testServices(dir);
     await seed.project.openDemo();
     seed.project.edit({ type: 'project.setMeta', name: 'version-a', notes: 'seeded' });
@@ -78,7 +82,7 @@ describe('a process killed mid-save (SIGKILL while its temp files exist)', () =>
     let current = 'seeded';
     while (midWrite < KILLS && attempts < MAX_ATTEMPTS) {
       attempts++;
-      const kill = await killDuringSave(file, dir, 1 + (attempts % 3), attempts % 2 ? 'temp' : 'backup', current);
+      const kill = await killDuringSave(saver, file, dir, 1 + (attempts % 3), attempts % 2 ? 'temp' : 'backup', current);
       const reader = testServices(dir);
       await reader.project.open(file); // throws if the file were broken
       const notes = reader.project.document.notes;
@@ -101,6 +105,7 @@ describe('a process killed mid-save (SIGKILL while its temp files exist)', () =>
     const names = await fs.readdir(dir);
     expect(names).toContain('estate.mwb.json');
     expect(names.filter((n) => n.endsWith('.tmp') || n.endsWith('.tmp.bak'))).toEqual([]);
+    console.log(`crash-during-save: ${midWrite} kills mid-write in ${attempts} attempts; outcomes: ${[...outcomes].join(', ')}`);
     await fs.rm(dir, { recursive: true, force: true });
   }, 300_000);
 });

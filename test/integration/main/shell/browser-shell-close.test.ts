@@ -4,6 +4,8 @@ import { createHook } from 'node:async_hooks';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { serve } from '../../../../main/cli/serve.command';
+import { createNodeServices } from '../../../../main/shell/node-runtime';
+import { silentLogger } from '../../../../main/platform/logger';
 import { tempDir } from '../../../helpers/temp-dir';
 
 /** Listening servers and sockets (getActiveResourcesInfo lists only ref'd timers, so timers are tracked below). */
@@ -68,7 +70,7 @@ function invoke(port: number, token: string, channel: string, args: unknown): Pr
   });
 }
 
-describe('browser shell composition root', () => {
+describe('composition roots leave nothing behind', () => {
   it('leaves no listener, timer, server or running task after close', async () => {
     const dataDir = await tempDir();
     try {
@@ -109,6 +111,26 @@ describe('browser shell composition root', () => {
       expect(timers.pending()).toBe(0);
       timers.stop();
       expect(resources()).toEqual(before);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a CLI command's services: dispose cancels the running task and clears the autosave timer", async () => {
+    const dataDir = await tempDir();
+    try {
+      const timers = trackTimers();
+      const services = createNodeServices({ shell: 'browser', dataDir, logger: silentLogger });
+      await services.project.openDemo();
+      services.project.edit({ type: 'project.setMeta', notes: 'leak check' });
+      const task = services.tasks.run('waits for cancel', 'items', (t) => new Promise<void>((_, reject) => t.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true })));
+      expect(timers.pending()).toBeGreaterThanOrEqual(1);
+      services.dispose();
+      await expect(task).rejects.toThrow('cancelled');
+      await timers.settled();
+      expect(services.tasks.runningCount).toBe(0);
+      expect(timers.pending()).toBe(0);
+      timers.stop();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
