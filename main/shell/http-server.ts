@@ -273,7 +273,7 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
 
   const server = http.createServer({ headersTimeout: opts.headersTimeoutMs ?? 10_000, requestTimeout: 0, connectionsCheckingInterval: Math.min(1000, opts.headersTimeoutMs ?? 10_000) }, (req, res) => {
     // A body that stalls is dropped; routes clear this once the body is in (bodyDone) or when nothing is expected.
-    req.socket.setTimeout(bodyIdleMs, () => req.socket.destroy());
+    req.socket.setTimeout(bodyIdleMs);
     res.once('finish', () => {
       if (req.complete) req.socket.setTimeout(0);
     });
@@ -349,6 +349,8 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
   });
 
   server.maxConnections = opts.maxConnections ?? 128;
+  // One listener per connection (a keep-alive socket serves many requests): an idle timeout set by a request closes it.
+  server.on('connection', (socket) => socket.on('timeout', () => socket.destroy()));
   // Malformed or timed-out requests (partial headers past headersTimeout): answer if we can, then close for sure.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
