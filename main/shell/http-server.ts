@@ -10,6 +10,7 @@ import type { Handlers } from '../ipc/handlers/types';
 import type { EventHub } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import { CONTENT_SECURITY_POLICY } from '../common/util/csp';
+import type { WorkbenchErrorCode } from '../common/model/errors';
 
 export interface ShellServerOptions {
   handlers: Handlers;
@@ -23,6 +24,17 @@ export interface ShellServerOptions {
   maxJsonBytes?: number;
   maxUploadBytes?: number;
   uploadDir?: string;
+  /** Uploads kept at once (oldest unused ones are deleted first): default 64 files, 16 GiB. */
+  maxKeptUploads?: number;
+  maxKeptUploadBytes?: number;
+  /** Open event streams (default 32): more answer 503. */
+  maxEventStreams?: number;
+  /** Open connections (default 128): more are closed at once. */
+  maxConnections?: number;
+  /** A request's headers must arrive within this (default 10 s). */
+  headersTimeoutMs?: number;
+  /** A request body that sends nothing for this long is dropped (default 10 s). */
+  bodyIdleTimeoutMs?: number;
 }
 
 export interface ShellServer {
@@ -64,14 +76,56 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { ok: false, error: { code, message } });
+function sendError(res: http.ServerResponse, status: number, code: string, message: string, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify({ ok: false, error: { code, message } });
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * The HTTP status of a failed call, from its typed error code: the request was wrong (400), names nothing
+ * (404), conflicts with the state on disk (409), is too large (413), or was understood and cannot be done
+ * (422: an unrecognised or corrupt import, an invalid project file, an export the plan does not allow).
+ */
+const STATUS_BY_CODE: Partial<Record<WorkbenchErrorCode, number>> = {
+  'invalid-input': 400,
+  'not-found': 404,
+  unauthorized: 401,
+  'file-changed-on-disk': 409,
+  'no-project-path': 409,
+  cancelled: 409,
+  'import-too-large': 413,
+  'file-io': 500,
+  internal: 500,
+};
+
+/** Status for a typed error code; codes not listed (import-*, file-*, export-invalid, verify-failed, new ones) are 422. */
+export function httpStatusForError(code: string): number {
+  return STATUS_BY_CODE[code as WorkbenchErrorCode] ?? 422;
+}
+
+/** The media type of a Content-Type header (`type/subtype`, lower case, parameters dropped), or '' when malformed. */
+export function mediaType(header: string | undefined): string {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : '';
 }
 
 function safeTokenEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** Channels that consume uploaded files: their uploads are deleted when the call ends. */
+const UPLOAD_CONSUMERS = new Set(['inventory.import', 'verify.files']);
+
+/** Every string in a JSON value (the paths an invoke names). */
+function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 8) return out;
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringsIn(x, out, depth + 1);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
+  return out;
 }
 
 async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
@@ -94,9 +148,16 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const maxJson = opts.maxJsonBytes ?? 16 * 1024 * 1024;
   const maxUpload = opts.maxUploadBytes ?? 8 * 1024 ** 3;
+  const maxKeptUploads = opts.maxKeptUploads ?? 64;
+  const maxKeptBytes = opts.maxKeptUploadBytes ?? 16 * 1024 ** 3;
+  const maxStreams = opts.maxEventStreams ?? 32;
+  const bodyIdleMs = opts.bodyIdleTimeoutMs ?? 10_000;
   const uploadDir = opts.uploadDir ?? path.join(os.tmpdir(), `mwb-uploads-${process.pid}`);
   const staticRoot = path.resolve(opts.staticDir);
   const streams = new Set<http.ServerResponse>();
+  /** Uploads on disk, oldest first: folder → bytes; `inUse` counts the calls reading each. */
+  const uploads = new Map<string, number>();
+  const inUse = new Map<string, number>();
   let port = 0;
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -138,33 +199,84 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
     createReadStream(target).pipe(res);
   }
 
+  const keptBytes = () => {
+    let n = 0;
+    for (const b of uploads.values()) n += b;
+    return n;
+  };
+  async function removeUpload(dir: string): Promise<void> {
+    uploads.delete(dir);
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  /** Deletes the oldest uploads no call is reading until `files` more files and `bytes` more bytes fit. */
+  const makeRoom = (files: number, bytes: number): Promise<unknown> => {
+    const removing: Array<Promise<void>> = [];
+    for (const [old] of uploads) {
+      if (uploads.size + files <= maxKeptUploads && keptBytes() + bytes <= maxKeptBytes) break;
+      if (!inUse.has(old)) removing.push(removeUpload(old));
+    }
+    return Promise.all(removing);
+  };
+  /** The upload folders a call's arguments name. */
+  const uploadsNamedBy = (args: unknown): string[] => {
+    const root = uploadDir + path.sep;
+    const dirs = stringsIn(args)
+      .filter((p) => p.startsWith(root))
+      .map((p) => path.join(uploadDir, path.relative(uploadDir, p).split(path.sep)[0]!));
+    return [...new Set(dirs)].filter((d) => uploads.has(d));
+  };
+  /** The request body is in: a long-running call may now keep the socket quiet as long as it needs. */
+  const bodyDone = (req: http.IncomingMessage) => req.socket.setTimeout(0);
+
   async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const q = UploadQuerySchema.safeParse({ name: url.searchParams.get('name') ?? '' });
     if (!q.success) return sendError(res, 400, 'invalid-input', 'Upload needs ?name=FILE_NAME (1 to 255 characters).');
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxUpload) return sendError(res, 413, 'invalid-input', 'The file is larger than the upload limit.');
     // Only the base name survives: no folders, no traversal, no control characters.
+    const base = path.basename(q.data.name.replace(/\\/g, '/'));
+    if (base === '.' || base === '..') return sendError(res, 400, 'invalid-input', 'The upload needs a file name, not "." or "..".');
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a file name
-    const safeName = path.basename(q.data.name).replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_') || 'upload.bin';
+    const safeName = base.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_') || 'upload.bin';
+    // Room for this one: the oldest uploads no call is reading are deleted first.
+    const expected = Number.isFinite(declared) ? declared : 0;
+    if (expected > maxKeptBytes) return sendError(res, 413, 'invalid-input', 'The file is larger than the upload limit.');
+    await makeRoom(1, expected);
+    if (uploads.size >= maxKeptUploads || keptBytes() + expected > maxKeptBytes) {
+      return sendError(res, 507, 'invalid-input', 'Too many uploaded files are in use: let the running import or verification finish first.');
+    }
     const dir = path.join(uploadDir, randomUUID());
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    uploads.set(dir, 0);
+    inUse.set(dir, 1); // still arriving: never evicted to make room for others
     const dest = path.join(dir, safeName);
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > maxUpload) req.destroy(new Error('upload too large'));
+      uploads.set(dir, size);
+      if (keptBytes() > maxKeptBytes) void makeRoom(0, 0);
+      // A client that sends more than it declared (or declared nothing) is cut off here.
+      if (size > maxUpload || keptBytes() > maxKeptBytes) req.destroy(new Error('upload too large'));
     });
     try {
       await pipeline(req, createWriteStream(dest, { mode: 0o600 }));
+      inUse.delete(dir);
     } catch {
-      await fs.rm(dir, { recursive: true, force: true });
+      inUse.delete(dir);
+      await removeUpload(dir);
       if (!res.headersSent) sendError(res, 413, 'invalid-input', 'The upload was interrupted or too large.');
       return;
     }
+    bodyDone(req);
     sendJson(res, 200, { ok: true, value: { path: dest, size } });
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ headersTimeout: opts.headersTimeoutMs ?? 10_000, requestTimeout: 0, connectionsCheckingInterval: Math.min(1000, opts.headersTimeoutMs ?? 10_000) }, (req, res) => {
+    // A body that stalls is dropped; routes clear this once the body is in (bodyDone) or when nothing is expected.
+    req.socket.setTimeout(bodyIdleMs);
+    res.once('finish', () => {
+      if (req.complete) req.socket.setTimeout(0);
+    });
     void (async () => {
       const host = req.headers.host ?? '';
       if (!allowedHosts().has(host)) return sendError(res, 403, 'forbidden', 'Requests must address the workbench by its loopback origin.');
@@ -178,6 +290,8 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
       if (!authorized(req)) return sendError(res, 401, 'unauthorized', 'Missing or wrong session token. Open the URL printed by `mwb serve`.');
 
       if (url.pathname === '/api/events' && req.method === 'GET') {
+        if (streams.size >= maxStreams) return sendError(res, 503, 'invalid-input', `At most ${maxStreams} workbench pages can be open at once: close one.`, { 'Retry-After': '5' });
+        bodyDone(req);
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
         res.write(': connected\n\n');
         streams.add(res);
@@ -197,20 +311,36 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
 
       const m = /^\/api\/invoke\/([A-Za-z0-9._-]{1,100})$/.exec(url.pathname);
       if (!m || req.method !== 'POST') return sendError(res, 404, 'not-found', 'No such API route.');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      if (mediaType(req.headers['content-type']) !== 'application/json') {
         return sendError(res, 415, 'invalid-input', 'API calls must send Content-Type: application/json.');
       }
       let args: unknown;
       try {
         const body = await readBody(req, maxJson);
+        bodyDone(req);
         args = body.length ? JSON.parse(body.toString('utf8')) : {};
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400;
         return sendError(res, status, 'invalid-input', status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.');
       }
-      const response = await dispatch(opts.handlers, m[1]!, args, opts.logger);
-      const status = response.ok ? 200 : response.error.code === 'invalid-input' ? 400 : response.error.message.startsWith('Unknown channel') ? 404 : 200;
-      sendJson(res, status, response);
+      const channel = m[1]!;
+      const used = UPLOAD_CONSUMERS.has(channel) ? uploadsNamedBy(args) : [];
+      for (const d of used) inUse.set(d, (inUse.get(d) ?? 0) + 1);
+      let response;
+      try {
+        response = await dispatch(opts.handlers, channel, args, opts.logger);
+      } finally {
+        // An import or verification has read its uploads: they leave the disk now, whatever the outcome.
+        for (const d of used) {
+          const n = (inUse.get(d) ?? 1) - 1;
+          if (n > 0) inUse.set(d, n);
+          else {
+            inUse.delete(d);
+            await removeUpload(d);
+          }
+        }
+      }
+      sendJson(res, response.ok ? 200 : httpStatusForError(response.error.code), response);
     })().catch((err) => {
       opts.logger.error('shell request failed', { error: String(err) });
       if (!res.headersSent) sendError(res, 500, 'internal', 'Internal error.');
@@ -218,6 +348,14 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
     });
   });
 
+  server.maxConnections = opts.maxConnections ?? 128;
+  // One listener per connection (a keep-alive socket serves many requests): an idle timeout set by a request closes it.
+  server.on('connection', (socket) => socket.on('timeout', () => socket.destroy()));
+  // Malformed or timed-out requests (partial headers past headersTimeout): answer if we can, then close for sure.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -7,6 +7,6 @@ export function inventoryHandlers({ inventory }: Services): HandlersFor<typeof i
     'inventory.import': ({ paths, kind, removeGone, taskId }) => inventory.import({ paths, ...(kind ? { kind } : {}), ...(removeGone ? { removeGone } : {}), ...(taskId ? { taskId } : {}) }),
     'inventory.catalog': () => inventory.catalog(),
     'inventory.server': ({ id }) => inventory.server(id),
-    'inventory.export': ({ format, path, ids }) => inventory.export(format, path, ids),
+    'inventory.export': ({ format, path, ids, overwrite }) => inventory.export(format, path, ids, overwrite ? { overwrite } : {}),
   };
 }

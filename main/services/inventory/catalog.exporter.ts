@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../../common/model/errors';
 import { catalogRow } from '../../common/model/inventory-import';
@@ -135,10 +136,14 @@ export function mgnTable(servers: Server[]): OutCell[][] {
   ];
 }
 
-export async function exportCatalog(format: ExportFormat, file: string, servers: Server[]): Promise<{ path: string; rows: number }> {
+/** Writes the export; an existing file is replaced only with `overwrite` (else a typed `exists` conflict, as Save As). */
+export async function exportCatalog(format: ExportFormat, file: string, servers: Server[], opts: { overwrite?: boolean } = {}): Promise<{ path: string; rows: number }> {
   const abs = path.resolve(file);
   const wantExt = format === 'xlsx' ? '.xlsx' : '.csv';
   const target = abs.toLowerCase().endsWith(wantExt) ? abs : abs + wantExt;
+  if (!opts.overwrite && (await stat(target).then(() => true, () => false))) {
+    throw new WorkbenchError('file-changed-on-disk', `${path.basename(target)} already exists. Choose another name, or confirm to replace it.`, { path: target, reason: 'exists' });
+  }
   const table = format === 'migration-hub-csv' ? migrationHubTable(servers) : format === 'mgn-csv' ? mgnTable(servers) : catalogTable(servers);
   const data = format === 'xlsx' ? writeXlsx([{ name: 'Servers', rows: table }]) : toCsv(table);
   try {

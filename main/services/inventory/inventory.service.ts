@@ -175,11 +175,11 @@ export class InventoryService {
     return s;
   }
 
-  async export(format: ExportFormat, path: string, ids?: string[]): Promise<{ path: string; rows: number }> {
+  async export(format: ExportFormat, path: string, ids?: string[], opts: { overwrite?: boolean } = {}): Promise<{ path: string; rows: number }> {
     const all = this.deps.project.document.inventory.servers;
     const pick = ids ? new Set(ids) : null;
     const servers = pick ? all.filter((s) => pick.has(s.id)) : all;
     if (servers.length === 0) throw new WorkbenchError('invalid-input', 'There are no servers to export.');
-    return exportCatalog(format, path, servers);
+    return exportCatalog(format, path, servers, opts);
   }
 }

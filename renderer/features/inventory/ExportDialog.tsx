@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useWorkbenchShallow } from '../../store';
 import { Dialog, DialogActions } from '../../ui/Dialog';
 import { formatCount } from '../../ui/format';
@@ -31,6 +31,13 @@ export function ExportDialog({ shownIds }: { shownIds: string[] }) {
   const base = (meta?.name ?? 'inventory').replace(/[^\w.-]+/g, '-').toLowerCase();
   const [name, setName] = useState(`${base}-servers`);
   const [done, setDone] = useState<{ path: string; rows: number } | null>(null);
+  /** The file that already exists: the dialog asks before replacing it, as Save As does. */
+  const [exists, setExists] = useState<string | null>(null);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // The question takes the focus, on the choice that loses nothing.
+  useEffect(() => {
+    if (exists) keepRef.current?.focus();
+  }, [exists]);
   const onDirChange = useCallback((d: string) => setDir(d), []);
   const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
   const file = `${name.replace(/\.(csv|xlsx)$/i, '')}${format === 'migration-hub-csv' ? '-migration-hub' : format === 'mgn-csv' ? '-mgn' : ''}${ext}`;
@@ -38,9 +45,13 @@ export function ExportDialog({ shownIds }: { shownIds: string[] }) {
   const target = /^([A-Za-z]:)?[\\/]/.test(name) ? file : `${dir.replace(/[\\/]$/, '')}${sep}${file}`;
   const ids = scope === 'selected' ? selectedIds : scope === 'shown' ? shownIds : undefined;
   const count = ids ? ids.length : total;
-  const run = async () => {
-    const res = await exportRequested(format, target, ids);
-    if (res) setDone(res);
+  const run = async (overwrite = false) => {
+    const res = await exportRequested(format, target, ids, overwrite);
+    if (res && 'exists' in res) setExists(res.exists);
+    else if (res) {
+      setExists(null);
+      setDone(res);
+    }
   };
   const close = () => exportDialogToggled(false);
   return (
@@ -51,12 +62,28 @@ export function ExportDialog({ shownIds }: { shownIds: string[] }) {
       footer={
         done ? (
           <button type="button" className="primary" onClick={close}>Close</button>
+        ) : exists ? (
+          <>
+            <button type="button" ref={keepRef} onClick={() => setExists(null)}>
+              Choose another name
+            </button>
+            <button type="button" className="danger" onClick={() => void run(true)}>
+              Replace
+            </button>
+          </>
         ) : (
           <DialogActions onCancel={close} label={<>Export {formatCount(count)} servers</>} disabled={count === 0 || !name.trim()} onConfirm={() => void run()} />
         )
       }
     >
-      {done ? (
+      {exists && !done ? (
+        <div className="export-exists" role="alert">
+          <p>
+            <strong>{exists.replace(/^.*[\\/]/, '')}</strong> already exists. Replace it with the export of {formatCount(count)} servers?
+          </p>
+          <p className="mono export-path">{exists}</p>
+        </div>
+      ) : done ? (
         <div className="export-done" role="status">
           <p>
             Exported <strong>{formatCount(done.rows)}</strong> servers to

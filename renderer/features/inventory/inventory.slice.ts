@@ -38,7 +38,8 @@ export interface InventorySlice {
   importFilesPicked(): Promise<string[] | null>;
   importReset(): void;
   exportDialogToggled(open: boolean): void;
-  exportRequested(format: ExportFormat, path: string, ids?: string[]): Promise<{ path: string; rows: number } | null>;
+  /** Exports; `{ exists }` when the file is already there and `overwrite` was not given (the dialog asks). */
+  exportRequested(format: ExportFormat, path: string, ids?: string[], overwrite?: boolean): Promise<{ path: string; rows: number } | { exists: string } | null>;
 }
 
 let taskCounter = 0;
@@ -137,12 +138,15 @@ export const createInventorySlice: SliceCreator<InventorySlice> = (set, get) => 
   exportDialogToggled(open) {
     set({ exportDialogOpen: open });
   },
-  async exportRequested(format, path, ids) {
+  async exportRequested(format, path, ids, overwrite) {
     try {
-      const res = await invoke('inventory.export', { format, path, ...(ids ? { ids } : {}) });
+      const res = await invoke('inventory.export', { format, path, ...(ids ? { ids } : {}), ...(overwrite ? { overwrite } : {}) });
       get().noticeShown('success', `Exported ${res.rows.toLocaleString('en-US')} servers to ${res.path}`);
       return res;
     } catch (err) {
+      if (err instanceof ClientError && err.code === 'file-changed-on-disk' && (err.details as { reason?: string } | undefined)?.reason === 'exists') {
+        return { exists: (err.details as { path?: string }).path ?? path };
+      }
       get().noticeShown('error', err instanceof Error ? err.message : String(err));
       return null;
     }

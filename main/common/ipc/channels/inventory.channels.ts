@@ -27,7 +27,8 @@ export const inventoryChannels = {
   'inventory.catalog': channel(z.object({}).strict(), CatalogResult),
   'inventory.server': channel(z.object({ id: z.string().min(1).max(200) }).strict(), z.custom<Server>()),
   'inventory.export': channel(
-    z.object({ format: ExportFormatSchema, path, ids: z.array(z.string().min(1).max(200)).max(100_000).optional() }).strict(),
+    /** An existing file is refused (file-changed-on-disk, details.reason 'exists') unless `overwrite` is true. */
+    z.object({ format: ExportFormatSchema, path, ids: z.array(z.string().min(1).max(200)).max(100_000).optional(), overwrite: z.boolean().optional() }).strict(),
     z.object({ path: z.string(), rows: z.number().int() }),
   ),
 } as const;
