@@ -21,7 +21,8 @@ export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportL
   if (zip || /\.(xlsx|xlsm|zip)$/i.test(name)) {
     const names: string[] = [];
     unzipBounded(bytes, name, (n) => (names.push(n), false), limits);
-    if (names.includes('xl/workbook.xml')) {
+    // An Office package (any writer, any part names): the xlsx reader finds the workbook through _rels/.rels.
+    if (names.includes('_rels/.rels') || names.includes('[Content_Types].xml') || names.includes('xl/workbook.xml')) {
       const probe = readXlsx(bytes, name, { wantSheet: () => false, limits });
       const rv = probe.sheetNames.some((s) => WANTED.has(s.toLowerCase()));
       // Not RVTools: read every sheet so other formats (or a clear "not an inventory") can be told.
