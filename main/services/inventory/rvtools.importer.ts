@@ -526,6 +526,13 @@ const VINFO_SIGNATURE = ['vm', 'vinfovmname'];
 export const rvtoolsImporter: Importer = {
   kind: 'rvtools',
   label: 'RVTools export',
+  hints: {
+    sheets: RVTOOLS_SHEETS,
+    sheetOf: rvtoolsSheetOf,
+    columnFilter: rvtoolsColumnFilter,
+    // RVTools CSV exports are one file per tab: the files picked together are one export.
+    groupFiles: (file) => file.format === 'csv',
+  },
   detect(file: LoadedFile): number {
     const sheets = (file.format === 'xlsx' ? file.sheetNames : file.tables.map((t) => t.name)).map((n) => rvtoolsSheetOf(n)).filter(Boolean);
     if (sheets.includes('vinfo')) return 1;
