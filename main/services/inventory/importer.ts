@@ -33,10 +33,28 @@ export interface ImportContext {
   progress?(done: number, total: number | null): void;
 }
 
+/**
+ * What a format asks of the loader and the service, so that neither names a format: which sheets
+ * (or per-tab CSV files) to read, which columns to keep while parsing, and whether several files
+ * picked together form one export.
+ */
+export interface LoadHints {
+  /** Sheets this format reads. When a workbook or zip holds any of them, only those are read. */
+  readonly sheets: readonly string[];
+  /** The sheet a workbook sheet or CSV file name stands for (`RVTools_tabvInfo.csv` → `vinfo`, lower case), or null. */
+  sheetOf?(name: string): string | null;
+  /** Per sheet, which header columns to keep (the others are skipped while parsing). */
+  columnFilter?(sheet: string): ((header: string) => boolean) | undefined;
+  /** Files of this kind for which this holds, picked together, are read as one export (per-tab CSVs). */
+  groupFiles?(file: LoadedFile): boolean;
+}
+
 /** One inventory format. Registry: `importers` in ./registry.ts. */
 export interface Importer {
   readonly kind: ImporterKind;
   readonly label: string;
+  /** How the loader should read files of this format (optional: without, every sheet and CSV is read). */
+  readonly hints?: LoadHints;
   /** How sure (0..1) this importer is that it reads the file; 0 means not at all. */
   detect(file: LoadedFile): number;
   /** Reads a group of files of this kind (RVTools per-tab CSVs come as a group). */

@@ -30,7 +30,7 @@ import type { ProjectStore } from '../project-store.service';
 import type { TaskService } from '../tasks.service';
 import type { ImportBatch, LoadedFile } from './importer';
 import { loadFile } from './loader';
-import { detectImporter, importers } from './registry';
+import { detectImporter, importers, loadHints } from './registry';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
 import { exportCatalog, type ExportFormat } from './catalog.exporter';
 import { throwIfAborted } from '../../common/util/cancel';
@@ -61,16 +61,23 @@ export class InventoryService {
     for (const [i, p] of opts.paths.entries()) {
       progress?.(i, opts.paths.length, `Reading ${p.replace(/^.*[\\/]/, '')}`);
       const name = p.replace(/^.*[\\/]/, '');
-      const file = await loadFile(p, limits, { ...(signal ? { signal } : {}), onSheet: (sheet, k, n) => progress?.(k, n, `Reading ${name}: sheet ${sheet}`) });
+      const file = await loadFile(p, limits, { ...(signal ? { signal } : {}), hints: loadHints, onSheet: (sheet, k, n) => progress?.(k, n, `Reading ${name}: sheet ${sheet}`) });
       // Let cancel requests and progress events through between the synchronous parsing steps.
       await yieldToCancel(signal);
       loaded.push({ file, kind: detectImporter(file, opts.kind).kind });
     }
-    // RVTools per-tab CSV files picked together form one export.
+    // Files an importer groups (per-tab CSVs picked together) form one export; every other file is its own.
     const groups: { kind: ImporterKind; files: LoadedFile[] }[] = [];
-    const rvCsv = loaded.filter((l) => l.kind === 'rvtools' && l.file.format === 'csv').map((l) => l.file);
-    if (rvCsv.length) groups.push({ kind: 'rvtools', files: rvCsv });
-    for (const l of loaded) if (!(l.kind === 'rvtools' && l.file.format === 'csv')) groups.push({ kind: l.kind, files: [l.file] });
+    const grouped = new Map<ImporterKind, LoadedFile[]>();
+    for (const l of loaded) {
+      if (importers[l.kind].hints?.groupFiles?.(l.file)) {
+        const files = grouped.get(l.kind);
+        if (files) files.push(l.file);
+        else grouped.set(l.kind, [l.file]);
+      }
+    }
+    for (const [kind, files] of grouped) groups.push({ kind, files });
+    for (const l of loaded) if (!importers[l.kind].hints?.groupFiles?.(l.file)) groups.push({ kind: l.kind, files: [l.file] });
     const batches: ImportBatch[] = [];
     for (const g of groups) {
       await yieldToCancel(signal);

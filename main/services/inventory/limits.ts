@@ -11,6 +11,11 @@ export interface ImportLimits {
   maxRatio: number;
   /** Most data rows per sheet or CSV file. */
   maxRows: number;
+  /**
+   * Most memory the shared strings of a workbook may take once read (UTF-16 text plus ~32 bytes
+   * per string). A 20,000-VM RVTools export needs well under 64 MiB; past this bound the import stops.
+   */
+  maxSharedStringsBytes: number;
 }
 
 export const DEFAULT_LIMITS: ImportLimits = {
@@ -18,4 +23,5 @@ export const DEFAULT_LIMITS: ImportLimits = {
   maxUncompressedBytes: 1024 * 1024 * 1024,
   maxRatio: 200,
   maxRows: 1_000_000,
+  maxSharedStringsBytes: 256 * 1024 * 1024,
 };

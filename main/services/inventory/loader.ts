@@ -5,13 +5,29 @@ import { readCsv } from './csv.reader';
 import { readXlsx, readXlsxAsync } from './xlsx.reader';
 import { unzipBounded } from './zip.reader';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
-import { RVTOOLS_SHEETS, rvtoolsColumnFilter, rvtoolsSheetOf } from './rvtools.importer';
+import type { LoadHints } from './importer';
 import type { Table } from './table';
 
-const WANTED = new Set(RVTOOLS_SHEETS.map((s) => s.toLowerCase()));
+interface LoadIo {
+  signal?: AbortSignal;
+  onSheet?(name: string, index: number, count: number): void;
+  /** The importers' load hints (`loadHints` in ./registry.ts): the first whose sheets a file holds decides what is read. */
+  hints?: readonly LoadHints[];
+}
+
+/** The hint whose sheets `names` (sheet or file names) include, and the names it wants. */
+function pickHint(names: readonly string[], hints: readonly LoadHints[]): { hint: LoadHints; wanted: Set<string> } | null {
+  for (const hint of hints) {
+    const sheets = new Set(hint.sheets.map((s) => s.toLowerCase()));
+    const key = (n: string) => (hint.sheetOf ? hint.sheetOf(n) : n.toLowerCase()) ?? '';
+    const wanted = new Set(names.filter((n) => sheets.has(key(n))));
+    if (wanted.size) return { hint, wanted };
+  }
+  return null;
+}
 
 /** Turns bytes into tables (or JSON), whatever the container: xlsx, zip of CSVs, CSV, JSON. */
-export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits = DEFAULT_LIMITS, io: { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<LoadedFile> {
+export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportLimits = DEFAULT_LIMITS, io: LoadIo = {}): Promise<LoadedFile> {
   const name = basename(path);
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (bytes.length === 0) throw new WorkbenchError('import-empty', `${name} is empty (0 bytes).`);
@@ -21,18 +37,19 @@ export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportL
   if (zip || /\.(xlsx|xlsm|zip)$/i.test(name)) {
     const names: string[] = [];
     unzipBounded(bytes, name, (n) => (names.push(n), false), limits);
-    if (names.includes('xl/workbook.xml')) {
+    // An Office package (any writer, any part names): the xlsx reader finds the workbook through _rels/.rels.
+    if (names.includes('_rels/.rels') || names.includes('[Content_Types].xml') || names.includes('xl/workbook.xml')) {
       const probe = readXlsx(bytes, name, { wantSheet: () => false, limits });
-      const rv = probe.sheetNames.some((s) => WANTED.has(s.toLowerCase()));
-      // Not RVTools: read every sheet so other formats (or a clear "not an inventory") can be told.
-      const wb = await readXlsxAsync(bytes, name, { ...(rv ? { wantSheet: (s: string) => WANTED.has(s.toLowerCase()), keepColumn: rvtoolsColumnFilter } : {}), limits, ...io });
+      const picked = pickHint(probe.sheetNames, io.hints ?? []);
+      // No format claims these sheets: read every one so other formats (or a clear "not an inventory") can be told.
+      const only = picked ? { wantSheet: (s: string) => picked.wanted.has(s), ...(picked.hint.columnFilter ? { keepColumn: picked.hint.columnFilter } : {}) } : {};
+      const wb = await readXlsxAsync(bytes, name, { ...only, limits, ...(io.signal ? { signal: io.signal } : {}), ...(io.onSheet ? { onSheet: io.onSheet } : {}) });
       return { path, name, format: 'xlsx', tables: wb.tables, sheetNames: wb.sheetNames };
     }
     const csvs = names.filter((n) => /\.csv$/i.test(n) && !n.startsWith('__MACOSX/'));
     if (csvs.length === 0) throw new WorkbenchError('import-unrecognized', `${name} is a zip archive without CSV files or an Excel workbook inside; nothing to import.`);
-    // Only the RVTools tabs we join are inflated when the zip holds an RVTools CSV export.
-    const rv = csvs.filter((n) => WANTED.has(rvtoolsSheetOf(n) ?? ''));
-    const pick = new Set(rv.length ? rv : csvs);
+    // Only the tabs a format reads are inflated when the zip holds its per-tab CSV export.
+    const pick = pickHint(csvs, io.hints ?? [])?.wanted ?? new Set(csvs);
     const files = unzipBounded(bytes, name, (n) => pick.has(n), limits);
     const tables: Table[] = [...pick].map((n) => readCsv(files[n] ?? new Uint8Array(), `${name}/${n}`, basename(n), limits));
     return { path, name, format: 'zip', tables, sheetNames: tables.map((t) => t.name) };
@@ -51,7 +68,7 @@ export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportL
   return { path, name, format: 'csv', tables: [t], sheetNames: [t.name], encoding: t.encoding };
 }
 
-export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMITS, io: { signal?: AbortSignal; onSheet?(name: string, index: number, count: number): void } = {}): Promise<LoadedFile> {
+export async function loadFile(path: string, limits: ImportLimits = DEFAULT_LIMITS, io: LoadIo = {}): Promise<LoadedFile> {
   let stat;
   try {
     stat = await fs.stat(path);

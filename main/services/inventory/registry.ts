@@ -1,6 +1,6 @@
 import { WorkbenchError } from '../../common/model/errors';
 import { IMPORTER_LABELS, type ImporterKind } from '../../common/model/inventory-import';
-import type { Importer, LoadedFile } from './importer';
+import type { Importer, LoadHints, LoadedFile } from './importer';
 import { describeHeaders, quoteNames } from './table';
 import { rvtoolsImporter } from './rvtools.importer';
 import { migrationHubImporter } from './migration-hub.importer';
@@ -18,6 +18,9 @@ export const importers = {
   'sms-json': smsJsonImporter,
   'azure-migrate-dependencies': azureMigrateDependenciesImporter,
 } satisfies Record<ImporterKind, Importer>;
+
+/** Every importer's load hints, for the loader (which names no format itself). */
+export const loadHints: readonly LoadHints[] = (Object.values(importers) as Importer[]).flatMap((i) => (i.hints ? [i.hints] : []));
 
 /** Picks the importer that reads this file, or says clearly that none does. */
 export function detectImporter(file: LoadedFile, forced?: ImporterKind): Importer {

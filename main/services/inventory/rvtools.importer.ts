@@ -46,9 +46,36 @@ const VINFO = {
   cpuUsage: ['CPU Usage %'],
 } as const;
 
-/** vInfo headers RVTools itself writes; any other column is a vCenter custom attribute. */
+/**
+ * vInfo headers RVTools 4.x writes, in its order (checked against a 27-tab RVTools 4.x export of 133
+ * VMs; network columns `Network #1`…`#8` are matched by pattern). Custom attributes sit between
+ * `Annotation` and `Datacenter`.
+ */
+export const RVTOOLS_4_VINFO_COLUMNS = [
+  'VM', 'Powerstate', 'Template', 'SRM Placeholder', 'Config status', 'DNS Name', 'Connection state', 'Guest state', 'Heartbeat',
+  'Consolidation Needed', 'PowerOn', 'Suspended To Memory', 'Suspend time', 'Suspend Interval', 'Creation date', 'Change Version', 'CPUs',
+  'Overall Cpu Readiness', 'Memory', 'Active Memory', 'NICs', 'Disks', 'Total disk capacity MiB', 'Fixed Passthru HotPlug',
+  'min Required EVC Mode Key', 'Latency Sensitivity', 'Op Notification Timeout', 'EnableUUID', 'CBT', 'Primary IP Address', 'Num Monitors',
+  'Video Ram KiB', 'Resource pool', 'Folder ID', 'Folder', 'vApp', 'DAS protection', 'FT State', 'FT Role', 'FT Latency', 'FT Bandwidth',
+  'FT Sec. Latency', 'Vm Failover In Progress', 'Provisioned MiB', 'In Use MiB', 'Unshared MiB', 'HA Restart Priority', 'HA Isolation Response',
+  'HA VM Monitoring', 'Cluster rule(s)', 'Cluster rule name(s)', 'Boot Required', 'Boot delay', 'Boot retry delay', 'Boot retry enabled',
+  'Boot BIOS setup', 'Reboot PowerOff', 'EFI Secure boot', 'Firmware', 'HW version', 'HW upgrade status', 'HW upgrade policy', 'HW target', 'Path',
+  'Log directory', 'Snapshot directory', 'Suspend directory', 'Annotation', 'Datacenter', 'Cluster', 'Host', 'OS according to the configuration file',
+  'OS according to the VMware Tools', 'Customization Info', 'Guest Detailed Data', 'VM ID', 'SMBIOS UUID', 'VM UUID', 'VI SDK Server type',
+  'VI SDK API Version', 'VI SDK Server', 'VI SDK UUID',
+] as const;
+
+/**
+ * vCenter custom fields that other products create for their own bookkeeping, not labels a consultant
+ * set: System Center VMM's per-object id and vCenter's internal `com.vmware.*` fields. RVTools lists
+ * them with the custom attributes; the importer reads them as neither columns nor tags.
+ */
+const isToolField = (n: string) => n === 'clusterinvariantvmmid' || n.startsWith('comvmware');
+
+/** vInfo headers RVTools itself writes (4.x and the 3.x spellings); any other column is a vCenter custom attribute. */
 const VINFO_STANDARD = new Set(
   [
+    ...RVTOOLS_4_VINFO_COLUMNS,
     'VM', 'Powerstate', 'Template', 'SRM Placeholder', 'Config status', 'DNS Name', 'Connection state', 'Guest state', 'Heartbeat',
     'Consolidation Needed', 'PowerOn', 'Suspended To Memory', 'Suspend time', 'Suspend Interval', 'Creation date', 'Change Version', 'CPUs',
     'Overall Cpu Readiness', 'Memory', 'Active Memory', 'NICs', 'Disks', 'Total disk capacity MiB', 'Total disk capacity MB', 'Fixed Passthru HotPlug',
@@ -65,7 +92,7 @@ const VINFO_STANDARD = new Set(
 );
 const isStandardVinfo = (h: string) => {
   const n = normHeader(h);
-  return VINFO_STANDARD.has(n) || n.startsWith('vinfo') || /^network#\d+$/.test(n) || n === '';
+  return VINFO_STANDARD.has(n) || n.startsWith('vinfo') || /^network#\d+$/.test(n) || n === '' || isToolField(n);
 };
 
 const SHEET_COLUMNS = {
@@ -499,6 +526,13 @@ const VINFO_SIGNATURE = ['vm', 'vinfovmname'];
 export const rvtoolsImporter: Importer = {
   kind: 'rvtools',
   label: 'RVTools export',
+  hints: {
+    sheets: RVTOOLS_SHEETS,
+    sheetOf: rvtoolsSheetOf,
+    columnFilter: rvtoolsColumnFilter,
+    // RVTools CSV exports are one file per tab: the files picked together are one export.
+    groupFiles: (file) => file.format === 'csv',
+  },
   detect(file: LoadedFile): number {
     const sheets = (file.format === 'xlsx' ? file.sheetNames : file.tables.map((t) => t.name)).map((n) => rvtoolsSheetOf(n)).filter(Boolean);
     if (sheets.includes('vinfo')) return 1;

@@ -39,8 +39,8 @@ describe('bad input gets a specific error and changes nothing', () => {
   it('a zip bomb: 64 MiB of zeros compressed a thousandfold is refused before inflating', async () => {
     const dir = await tempDir();
     const named = zipSync({
-      'xl/workbook.xml': strToU8('<workbook><sheets><sheet name="vInfo" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-      'xl/_rels/workbook.xml.rels': strToU8('<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'),
+      'xl/workbook.xml': strToU8('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="vInfo" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+      'xl/_rels/workbook.xml.rels': strToU8('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
       'xl/worksheets/sheet1.xml': new Uint8Array(64 * 2 ** 20),
     });
     expect(named.length).toBeLessThan(2 ** 20);
