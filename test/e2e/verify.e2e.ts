@@ -27,7 +27,7 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     await workbench.open(page);
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Verify' }).click();
     await expect(page.getByTestId('verify-dropzone')).toBeVisible();
-    await expect(page.getByText('No trusted root yet')).toBeVisible();
+    await expect(page.getByText(/^Bundled roots: \d+ of \d+ trusted$/)).toBeVisible();
     await screenshot(page, 'verify-empty');
 
     // She drops the vendor's root certificate, then the script with its .sha256 and .md5 files.
@@ -37,7 +37,7 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     await expect(card.getByTestId('verify-status')).toHaveText('Valid');
     await expect(card.getByText('Verified', { exact: true })).toBeVisible();
     await expect(card.getByText('Corpus Signer', { exact: true })).toBeVisible();
-    await expect(card.getByText('trusted', { exact: true })).toBeVisible();
+    await expect(card.getByText('trusted · project root', { exact: true })).toBeVisible();
     await expect(card.locator('.vf-sidecars .vf-tag-ok')).toHaveCount(2);
     const trustPanel = page.getByRole('region', { name: 'Trust settings' });
     await expect(trustPanel.getByText('Corpus Test Root CA')).toBeVisible();
@@ -88,6 +88,74 @@ test('a consultant checks a vendor setup script and a tampered copy before runni
     const md = await readFile(target, 'utf8');
     expect(md).toMatch(/\| aws-sms-azure-setup\.ps1 \| NOT verified \| HashMismatch \|/);
     expect(md).toMatch(/\| aws-sms-azure-setup\.ps1 \| verified \| Valid \| Corpus Signer \|/);
+  } finally {
+    await corpus.dispose();
+  }
+});
+
+test('a first-time user is led to the untrusted root, adds it, and the listed files are re-checked; bundled roots can be distrusted', async ({ page, workbench }) => {
+  test.setTimeout(150_000);
+  const corpus = await makeCorpus();
+  try {
+    const expiredLeaf = path.join(corpus.dir, 'scripts/valid-expired-leaf-timestamped.ps1');
+    const current = path.join(corpus.dir, 'scripts/valid-timestamped.ps1');
+    await workbench.open(page);
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Verify' }).click();
+    const trustPanel = page.getByRole('region', { name: 'Trust settings' });
+
+    // The roots Windows trusts for code signing ship with the workbench; one can be distrusted for this project.
+    const summary = trustPanel.getByText(/^Bundled roots: \d+ of \d+ trusted$/);
+    const total = Number(/of (\d+)/.exec((await summary.textContent()) ?? '')![1]);
+    expect(total).toBeGreaterThanOrEqual(12);
+    await summary.click();
+    const bundled = trustPanel.getByRole('list', { name: 'Bundled roots' });
+    await expect(bundled.getByText('Microsoft Identity Verification Root Certificate Authority 2020')).toBeVisible();
+    await bundled.getByRole('button', { name: 'Distrust: DigiCert Assured ID Root CA' }).click();
+    await expect(trustPanel.getByText(`Bundled roots: ${total - 1} of ${total} trusted`)).toBeVisible();
+    await expect(bundled.getByRole('listitem').filter({ hasText: 'DigiCert Assured ID Root CA' }).getByText('Distrusted')).toBeVisible();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, 'verify-bundled-roots-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await bundled.getByRole('button', { name: 'Trust again: DigiCert Assured ID Root CA' }).click();
+    await expect(trustPanel.getByText(`Bundled roots: ${total} of ${total} trusted`)).toBeVisible();
+    await summary.click();
+
+    // Two scripts from a vendor whose root is not bundled: the card leads with the root and the fix, not "expired".
+    await page.getByRole('button', { name: 'Add files…' }).click();
+    await page.getByLabel('Paths to verify').fill([expiredLeaf, current].join('\n'));
+    await page.getByRole('button', { name: /^Verify 2 files$/ }).click();
+    await expect(page.getByTestId('verify-card')).toHaveCount(2);
+    const notice = page.getByText('2 of 2 file(s) could not be verified.');
+    await expect(notice).toBeVisible();
+    const card = page.getByTestId('verify-card').filter({ hasText: 'valid-expired-leaf-timestamped.ps1' });
+    await expect(card.getByTestId('verify-status')).toHaveText('UnknownError');
+    const cause = card.getByTestId('verify-cause');
+    await expect(cause).toContainText('The signature\'s certificate chain ends at "Corpus Test Root CA", a root that is not trusted here.');
+    await expect(cause).toContainText('Add "Corpus Test Root CA" to the trusted roots (Trust settings)');
+    await expect(cause).not.toContainText('--');
+    await expect(card.getByRole('list', { name: 'Findings' })).toContainText('a certificate in the chain was not valid at signing time');
+    await screenshot(page, 'verify-untrusted-root-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, 'verify-untrusted-root-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // The fix button takes her to the place to add it; adding it re-checks both listed files.
+    await cause.getByRole('button', { name: 'Add Corpus Test Root CA…' }).click();
+    const pathField = trustPanel.getByLabel('Certificate or CRL path');
+    await expect(pathField).toBeFocused();
+    await pathField.fill(corpus.root);
+    await trustPanel.getByRole('button', { name: 'Trust certificate' }).click();
+    await expect(page.getByText('2 file(s) verified.')).toBeVisible();
+    await expect(notice).toHaveCount(0);
+    await expect(page.getByTestId('verify-card')).toHaveCount(2);
+    for (const c of await page.getByTestId('verify-card').all()) await expect(c.getByTestId('verify-status')).toHaveText('Valid');
+    await expect(page.getByTestId('verify-cause')).toHaveCount(0);
+    const fixed = page.getByTestId('verify-card').filter({ hasText: 'valid-expired-leaf-timestamped.ps1' });
+    await expect(fixed.getByText('trusted · project root', { exact: true })).toBeVisible();
+    await expect(fixed.getByText(/Timestamp \(RFC 3161\)/)).toContainText('(trusted · project root)');
+    await screenshot(page, 'verify-rechecked-1440');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, 'verify-rechecked-1280');
   } finally {
     await corpus.dispose();
   }

@@ -1,8 +1,11 @@
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { useWorkbenchShallow } from '../../store';
-import type { VerificationReport, CertSummary } from '../../../main/common/verify/report';
+import type { VerificationReport, CertSummary, AnchorStore } from '../../../main/common/verify/report';
 import { HASH_ALGORITHMS, HASH_LABEL } from '../../../main/common/verify/hashes';
-import { reasonText } from '../../../main/common/verify/report-format';
+import { reasonText, warningText } from '../../../main/common/verify/report-format';
+import { leadCause, type BundledRootState } from '../../../main/common/verify/cause';
+import { thumbprintHex } from '../../../main/common/verify/trust-rules';
+import { ROOT_PURPOSE_LABEL } from '../../../main/common/verify/bundled';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { Dialog, DialogActions } from '../../ui/Dialog';
 import { Icon } from '../../ui/icons';
@@ -12,6 +15,51 @@ import './verify.css';
 
 function cn(dn: string): string {
   return /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+}
+
+const STORE_TAG: Record<AnchorStore, string> = { bundled: 'trusted · bundled root', project: 'trusted · project root', run: 'trusted · given for this run' };
+
+/** Bundled roots with this project's distrust applied, for the cause rules and the trust panel. */
+function useBundledState(): BundledRootState[] {
+  const { roots, distrusted } = useWorkbenchShallow((s) => ({ roots: s.verifyBundledRoots, distrusted: s.document?.verification.trust?.distrusted }));
+  return (roots ?? []).map((r) => ({ subject: r.subject, thumbprintSha256: r.thumbprintSha256, distrusted: (distrusted ?? []).includes(r.thumbprintSha256) }));
+}
+
+/** Moves the keyboard focus to the trust panel's path field (the "add a root" fix). */
+function focusTrustPath() {
+  const input = document.querySelector<HTMLInputElement>('[aria-label="Certificate or CRL path"]');
+  input?.scrollIntoView({ block: 'center' });
+  input?.focus();
+}
+
+/** What the card leads with when a file did not verify: the cause and the fix, before the reason codes. */
+function CauseBanner({ r }: { r: VerificationReport }) {
+  const bundled = useBundledState();
+  const edited = useWorkbenchShallow((s) => s.verifyTrustEdited);
+  const cause = leadCause(r, bundled);
+  if (!cause) return null;
+  return (
+    <div className="vf-cause" data-testid="verify-cause" role="note">
+      <p className="vf-cause-title strong">{cause.title}</p>
+      {cause.consequence ? <p className="small">{cause.consequence}</p> : null}
+      {cause.fix ? <p className="small">{cause.fix}</p> : null}
+      {cause.roots.length > 0 ? (
+        <div className="vf-cause-actions">
+          {cause.roots.map((x) =>
+            x.action === 'trust-again' ? (
+              <button key={x.subject} type="button" className="primary" onClick={() => void edited({ op: 'trustBundled', thumbprintSha256: x.thumbprintSha256! })}>
+                Trust {x.name} again
+              </button>
+            ) : (
+              <button key={x.subject} type="button" onClick={focusTrustPath}>
+                Add {x.name}…
+              </button>
+            ),
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
 }
 
 function formatBytes(n: number): string {
@@ -28,7 +76,7 @@ function Cert({ c, role }: { c: CertSummary; role: string }) {
     <li className="vf-cert">
       <span className="vf-cert-role muted">{role}</span>
       <span className="strong">{cn(c.subject)}</span>
-      {c.trustAnchor ? <span className="vf-tag vf-tag-ok">trusted</span> : null}
+      {c.trustAnchor ? <span className="vf-tag vf-tag-ok">{c.anchorStore ? STORE_TAG[c.anchorStore] : 'trusted'}</span> : null}
       <span className="mono muted small" title={`SHA-256 ${c.thumbprintSha256}`}>
         {c.thumbprintSha1}
       </span>
@@ -52,8 +100,8 @@ function ReportCard({ r }: { r: VerificationReport }) {
         <h2 className="vf-name" title={r.file}>
           {r.name}
         </h2>
-        <span className="vf-tag" data-testid="verify-status">
-          {r.status}
+        <span className="vf-tag" title="The status Windows (Get-AuthenticodeSignature) reports for this file">
+          Windows status: <span data-testid="verify-status">{r.status}</span>
         </span>
         <span className="muted small">
           {KIND_LABEL[r.kind]} · {formatBytes(r.size)} · {(r.elapsedMs / 1000).toFixed(2)} s
@@ -62,15 +110,16 @@ function ReportCard({ r }: { r: VerificationReport }) {
           <Icon name={open ? 'up' : 'props'} size={14} />
         </button>
       </header>
-      <ul className="vf-reasons" data-testid="verify-reasons">
+      <CauseBanner r={r} />
+      <ul className="vf-reasons" data-testid="verify-reasons" aria-label="Findings">
         {r.reasons.map((x) => (
-          <li key={x} className={x === 'ok' || x === 'ok-weak-digest' ? 'vf-reason-ok' : 'vf-reason-bad'}>
-            <code>{x}</code> {reasonText(x)}
+          <li key={x} className={x === 'ok' || x === 'ok-weak-digest' ? 'vf-reason-ok' : 'vf-reason-bad'} title={x}>
+            {reasonText(x)}
           </li>
         ))}
         {r.warnings.map((w) => (
-          <li key={w} className="vf-reason-warn">
-            <code>{w}</code>
+          <li key={w} className="vf-reason-warn" title={w}>
+            {warningText(w)}
           </li>
         ))}
       </ul>
@@ -91,7 +140,11 @@ function ReportCard({ r }: { r: VerificationReport }) {
               {r.timestamp ? (
                 <p className="small">
                   Timestamp ({r.timestamp.kind === 'rfc3161' ? 'RFC 3161' : 'countersignature'}): <span className="strong">{r.timestamp.time ? new Date(r.timestamp.time).toUTCString() : '—'}</span>{' '}
-                  {r.timestamp.verified ? `by ${cn(r.timestamp.authority ?? '')}` : <span className="vf-bad-text">not verified: {r.timestamp.problem}</span>}
+                  {r.timestamp.verified ? (
+                    `by ${cn(r.timestamp.authority ?? '')}${r.timestamp.anchorStore ? ` (${STORE_TAG[r.timestamp.anchorStore]})` : ''}`
+                  ) : (
+                    <span className="vf-bad-text">not verified: {r.timestamp.problem}</span>
+                  )}
                 </p>
               ) : null}
               {r.digestAlgorithm ? <p className="small muted">Signed digest: {r.digestAlgorithm.toUpperCase()}</p> : null}
@@ -204,7 +257,7 @@ function SaveReportDialog({ onClose }: { onClose(): void }) {
         <span>Format</span>
         <select value={format} onChange={(e) => changeFormat(e.target.value as 'markdown' | 'json')} aria-label="Report format">
           <option value="markdown">Markdown (for tickets and change records)</option>
-          <option value="json">JSON (same fields as mwb verify --json)</option>
+          <option value="json">JSON (for scripts and tools)</option>
         </select>
       </label>
       <label className="field">
@@ -215,30 +268,69 @@ function SaveReportDialog({ onClose }: { onClose(): void }) {
   );
 }
 
+function BundledRoots() {
+  const { roots, kept, edited } = useWorkbenchShallow((st) => ({ roots: st.verifyBundledRoots, kept: st.document?.verification.trust?.distrusted, edited: st.verifyTrustEdited }));
+  const distrusted = kept ?? [];
+  if (!roots) return <p className="muted small">Loading the bundled roots…</p>;
+  const off = roots.filter((r) => distrusted.includes(r.thumbprintSha256)).length;
+  return (
+    <details className="vf-bundled">
+      <summary>
+        <span className="strong">Bundled roots: {roots.length - off} of {roots.length} trusted</span>{' '}
+        <span className="muted small">the roots Windows trusts for code signing and time stamping (Microsoft Trusted Root Program), shipped with the workbench</span>
+      </summary>
+      <ul className="vf-trust-list" aria-label="Bundled roots">
+        {roots.map((r) => {
+          const isOff = distrusted.includes(r.thumbprintSha256);
+          return (
+            <li key={r.thumbprintSha256} className={isOff ? 'vf-root-off' : undefined}>
+              <span className={`vf-tag ${isOff ? 'vf-tag-bad' : ''}`}>{isOff ? 'Distrusted' : 'Bundled root'}</span>
+              <span className="strong">{r.name}</span>
+              <span className="muted small">{r.purposes.map((p) => ROOT_PURPOSE_LABEL[p]).join(', ')} · until {r.notAfter.slice(0, 10)}</span>
+              <span className="mono muted small" title={`SHA-256 ${r.thumbprintSha256}`}>
+                {r.thumbprintSha1}
+              </span>
+              <button
+                type="button"
+                className="vf-root-toggle"
+                aria-label={`${isOff ? 'Trust again' : 'Distrust'}: ${r.name}`}
+                onClick={() => void edited({ op: isOff ? 'trustBundled' : 'distrustBundled', thumbprintSha256: r.thumbprintSha256 })}
+              >
+                {isOff ? 'Trust again' : 'Distrust'}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
+
 function TrustPanel() {
-  const { trust, edited } = useWorkbenchShallow((st) => ({ trust: st.document?.verification.trust, edited: st.verifyTrustEdited }));
+  const { trust, edited, bundled } = useWorkbenchShallow((st) => ({ trust: st.document?.verification.trust, edited: st.verifyTrustEdited, bundled: st.verifyBundledRoots }));
   const [path, setPath] = useState('');
   const [thumb, setThumb] = useState('');
   const roots = trust?.roots ?? [];
   const crls = trust?.crls ?? [];
   const publishers = trust?.publishers ?? [];
-  const thumbOk = /^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(thumb.replace(/[\s:]/g, ''));
+  const thumbOk = thumbprintHex(thumb) !== null;
   const addFile = async (as: 'root' | 'crl') => {
     if (await edited({ op: 'addFile', path: path.trim(), as })) setPath('');
   };
-  const empty = roots.length + crls.length + publishers.length === 0;
+  const noBundled = bundled !== null && bundled.every((b) => (trust?.distrusted ?? []).includes(b.thumbprintSha256));
   return (
     <section className="vf-trust" aria-label="Trust settings">
       <div className="vf-trust-head">
         <h2>Trust</h2>
-        <span className="muted small">Kept in this project. Signatures count only when they chain to a certificate trusted here. Drop .pem/.crt/.crl files on this screen or add them by path.</span>
+        <span className="muted small">Kept in this project. A signature counts when it chains to a bundled root you have not distrusted or to a certificate you added. Changing trust re-checks the files listed below.</span>
       </div>
-      {empty ? <p className="vf-bad-text small vf-trust-empty">No trusted root yet: every signature will be reported as not trusted.</p> : null}
-      {empty ? null : (
-        <ul className="vf-trust-list">
+      <BundledRoots />
+      {noBundled && roots.length === 0 ? <p className="vf-bad-text small vf-trust-empty">No root is trusted: every signature will be reported as not trusted.</p> : null}
+      {roots.length + crls.length + publishers.length > 0 ? (
+        <ul className="vf-trust-list" aria-label="Added to this project">
           {roots.map((r) => (
             <li key={r.thumbprintSha1}>
-              <span className="vf-tag">Trusted root</span>
+              <span className="vf-tag">Your root</span>
               <span className="strong">{cn(r.subject)}</span>
               <span className="mono muted small">{r.thumbprintSha1}</span>
               <span className="muted small">until {r.notAfter.slice(0, 10)}</span>
@@ -267,7 +359,7 @@ function TrustPanel() {
             </li>
           ))}
         </ul>
-      )}
+      ) : null}
       <div className="vf-trust-add">
         <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/root.pem or crl.pem" aria-label="Certificate or CRL path" className="mono" spellCheck={false} />
         <button type="button" disabled={!path.trim()} onClick={() => void addFile('root')}>
@@ -332,7 +424,12 @@ export function VerifyScreen() {
     cancel: st.verifyCancelRequested,
     copy: st.verifyReportCopied,
     clear: st.verifyCleared,
+    loadBundled: st.verifyBundledRootsRequested,
   }));
+  const loadBundled = s.loadBundled;
+  useEffect(() => {
+    void loadBundled();
+  }, [loadBundled]);
   const [dialog, setDialog] = useState<null | 'add' | 'save'>(null);
   const [dragging, setDragging] = useState(false);
   const onDrop = (e: DragEvent) => {
@@ -400,7 +497,7 @@ export function VerifyScreen() {
           <Icon name="verify" size={40} />
           <h2>Drop setup scripts, installers or appliances here</h2>
           <p className="muted">
-            Drop them together with their <code>.sha256</code>, <code>.md5</code>, <code>SHA256SUMS</code> or <code>.mf</code> files. PowerShell scripts (.ps1, .psm1, .psd1) Windows executables (.exe, .dll) and installer packages (.msi) get their Authenticode signature checked against the certificates you trust.
+            Drop them together with their <code>.sha256</code>, <code>.md5</code>, <code>SHA256SUMS</code> or <code>.mf</code> files. PowerShell scripts (.ps1, .psm1, .psd1) Windows executables (.exe, .dll) and installer packages (.msi) get their Authenticode signature checked the way Windows does, against the bundled roots and the certificates you add.
           </p>
           <button type="button" onClick={() => setDialog('add')}>
             Choose files…
