@@ -105,6 +105,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <Notices />
       <div className="app-body">
         <Sidebar />
         <main className="content" aria-label={AREA_LABELS[area]}>
@@ -112,7 +113,6 @@ export function App() {
         </main>
       </div>
       <StatusBar />
-      <Notices />
       <ProjectDialogs />
     </div>
   );

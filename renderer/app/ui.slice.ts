@@ -7,6 +7,17 @@ export interface Notice {
   id: number;
   level: 'info' | 'success' | 'warning' | 'error';
   message: string;
+  /** What the notice is about: a newer notice on the same topic replaces it (a passed re-check removes the old error). */
+  topic: string;
+  /** The screen it belongs to (it goes when the user leaves it), or null for the whole app (project files, main). */
+  area: Area | null;
+}
+
+export interface NoticeOptions {
+  /** Defaults to the screen shown, so a newer result on a screen supersedes the older one. */
+  topic?: string;
+  /** Kept across screens (project open/save, messages from main). */
+  global?: boolean;
 }
 
 export type DialogState =
@@ -14,7 +25,9 @@ export type DialogState =
   | { kind: 'open' }
   | { kind: 'save-as'; then?: 'close' }
   | { kind: 'conflict'; path: string; message: string }
-  | { kind: 'properties' };
+  | { kind: 'properties' }
+  /** Asked before New, Demo or Open replace a project with unsaved changes. */
+  | { kind: 'unsaved'; then: 'new' | 'demo' | 'open' };
 
 export interface UiSlice {
   area: Area;
@@ -23,22 +36,28 @@ export interface UiSlice {
   areaSelected(area: Area): void;
   dialogOpened(dialog: Exclude<DialogState, null>): void;
   dialogClosed(): void;
-  noticeShown(level: Notice['level'], message: string): void;
+  noticeShown(level: Notice['level'], message: string, options?: NoticeOptions): void;
   noticeDismissed(id: number): void;
 }
 
 let nextNotice = 1;
 
-export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
+/** Notices shown at once, newest last; older ones drop off. */
+const MAX_NOTICES = 3;
+
+export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   area: 'inventory',
   dialog: null,
   notices: [],
-  areaSelected: (area) => set({ area }),
+  // A screen's notices stay with that screen: they do not follow the user elsewhere.
+  areaSelected: (area) => set((s) => (area === s.area ? { area } : { area, notices: s.notices.filter((n) => n.area === null) })),
   dialogOpened: (dialog) => set({ dialog }),
   dialogClosed: () => set({ dialog: null }),
-  noticeShown: (level, message) => {
+  noticeShown: (level, message, options) => {
     const id = nextNotice++;
-    set((s) => ({ notices: [...s.notices.slice(-4), { id, level, message }] }));
+    const area = options?.global ? null : get().area;
+    const topic = options?.topic ?? `screen:${area ?? 'app'}`;
+    set((s) => ({ notices: [...s.notices.filter((n) => n.topic !== topic).slice(-(MAX_NOTICES - 1)), { id, level, message, topic, area }] }));
     if (level === 'info' || level === 'success') setTimeout(() => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })), 4000);
   },
   noticeDismissed: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),

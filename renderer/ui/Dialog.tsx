@@ -7,7 +7,8 @@ export function Dialog({ title, onClose, children, footer, width = 560 }: { titl
   useEffect(() => {
     const el = ref.current;
     const previous = document.activeElement as HTMLElement | null;
-    const first = el?.querySelector<HTMLElement>('[data-autofocus], input, button, select, textarea');
+    // The field or button marked data-autofocus, else the first field of the body (not the close button).
+    const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea, button)') ?? el?.querySelector<HTMLElement>('button');
     first?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {

@@ -14,3 +14,62 @@ export function formatTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   return d.toLocaleString('en-GB', { hour: '2-digit', minute: '2-digit', day: '2-digit', month: 'short' });
 }
+
+/** File sizes as a file manager shows them: bytes below 1 KiB, then binary units with one decimal below 10. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/**
+ * Human labels for the values the model stores as enums: the one place the renderer turns
+ * `poweredOn`, `windows` or `vsphere` into words. Unknown values (a newer file) print as they are.
+ */
+const LABELS = {
+  power: { poweredOn: 'On', poweredOff: 'Off', suspended: 'Suspended', unknown: 'Unknown' },
+  osFamily: { windows: 'Windows', linux: 'Linux', other: 'Other', unknown: 'Unknown' },
+  vmManagerType: { vsphere: 'VMware vSphere', hyperv: 'Microsoft Hyper-V', azure: 'Microsoft Azure', libvirt: 'libvirt (KVM)', virtualbox: 'VirtualBox', 'vmware-workstation': 'VMware Workstation', physical: 'Physical', unknown: 'Unknown' },
+  sourceKind: {
+    demo: 'Demo estate',
+    manual: 'Entered by hand',
+    rvtools: 'RVTools',
+    'migration-hub-csv': 'AWS Migration Hub CSV',
+    'azure-migrate-csv': 'Azure Migrate CSV',
+    'cmf-intake-csv': 'Cloud Migration Factory intake CSV',
+    'sms-json': 'AWS SMS GetServers JSON',
+    'azure-migrate-dependencies': 'Azure Migrate dependencies',
+    vcenter: 'vCenter',
+    hyperv: 'Hyper-V',
+    azure: 'Azure',
+    libvirt: 'libvirt',
+    virtualbox: 'VirtualBox',
+    'vmware-workstation': 'VMware Workstation',
+    ssh: 'SSH discovery',
+  },
+  firmware: { bios: 'BIOS', efi: 'UEFI', unknown: 'Unknown' },
+  tools: { toolsOk: 'Running, current', toolsOld: 'Running, out of date', toolsNotRunning: 'Not running', toolsNotInstalled: 'Not installed', guestToolsRunning: 'Running', guestToolsNotRunning: 'Not running', unknown: 'Unknown' },
+} as const satisfies Record<string, Record<string, string>>;
+
+export type LabelKind = keyof typeof LABELS;
+
+/** The human label of an enum value (`label('power', 'poweredOn')` → `On`); an empty value prints as a dash. */
+export function label(kind: LabelKind, value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return (LABELS[kind] as Record<string, string>)[value] ?? value;
+}
+
+/** How a value is spread over several items, most common first: `3 types: m7i.large ×2, r6i.xlarge ×1, none ×1`. */
+export function formatDistribution(values: readonly (string | null | undefined)[], noun: [singular: string, plural: string], max = 4): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v || 'none', (counts.get(v || 'none') ?? 0) + 1);
+  const parts = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v, n]) => `${v} ×${n}`);
+  const shown = parts.length > max ? [...parts.slice(0, max), `${parts.length - max} more`] : parts;
+  return `${counts.size} ${counts.size === 1 ? noun[0] : noun[1]}: ${shown.join(', ')}`;
+}

@@ -88,7 +88,7 @@ test('a file that is not an inventory gets a clear message and the project is un
   const dialog = page.getByRole('dialog', { name: 'Import inventory' });
   // The browser shell has no native file dialog: Browse opens the in-app file browser instead.
   await dialog.getByText('Browse the workbench machine…').click();
-  await expect(dialog.getByRole('listbox', { name: 'Files' })).toBeVisible();
+  await expect(dialog.getByRole('list', { name: 'Files' })).toBeVisible();
   await dialog.getByLabel('File path').fill(path.join(SAMPLES, 'sms_get-servers_empty-catalog_response.json'));
   await dialog.getByRole('button', { name: 'Add' }).click();
   await dialog.getByRole('button', { name: /^Import/ }).click();

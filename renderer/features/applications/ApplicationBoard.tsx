@@ -39,7 +39,7 @@ const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, 
       {...listeners}
       onKeyDown={onKeyDown}
       onClick={(e) => clickSelection(e, server.id, ordered)}
-      aria-label={`${server.name}${badge ? `, ${badge.label}` : ''}`}
+      role="option"
       aria-selected={selected}
       className={`member-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
     >
@@ -47,7 +47,9 @@ const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, 
       <span className="member-name">{server.name}</span>
       {badge ? (
         <span className={`issue-badge${badge.tone === 'error' ? '' : ' warn'}`} title={`${badge.label}: select to see them`}>
+          <span className="sr-only">, </span>
           {badge.count}
+          <span className="sr-only"> ({badge.label})</span>
         </span>
       ) : null}
     </li>
@@ -113,19 +115,18 @@ function GroupCard({ app, group, index, dropHint }: { app: Application; group: L
           <Icon name="close" size={14} />
         </button>
       </div>
-      {isOver && dropHint ? <div className="drop-hint">{dropHint}</div> : null}
       {group.serverIds.length === 0 ? (
         <p className="group-empty muted">Drop servers here.</p>
       ) : (
-        <ul className="member-list" aria-label={`Servers in ${group.name}`}>
+        <ul className="member-list" role="listbox" aria-multiselectable="true" aria-label={`Servers in ${group.name}`}>
           {shown.map((id) => {
             const s = servers.get(id);
             const c = counts.server(id);
             return s ? <MemberRow key={id} server={s} groupId={group.id} selected={selectedSet.has(id)} ordered={group.serverIds} errors={c.errors} warnings={c.warnings} /> : null;
           })}
-          {group.serverIds.length > shown.length ? <li className="member-more muted">and {group.serverIds.length - shown.length} more</li> : null}
         </ul>
       )}
+      {group.serverIds.length > shown.length ? <p className="member-more muted">and {group.serverIds.length - shown.length} more</p> : null}
     </li>
   );
 }
@@ -142,6 +143,12 @@ export function ApplicationBoard({ app, dropHint }: { app: Application; dropHint
   const serverErrors = issues.filter((i) => i.serverId && i.severity === 'error').length;
   return (
     <div className="board">
+      {/* The hint stays at the top of the board, where the dragged chip (over a group) does not cover it. */}
+      {dropHint ? (
+        <div className="drop-hint" data-testid="drop-hint">
+          {dropHint}
+        </div>
+      ) : null}
       <div className="board-status" role="status">
         {appIssues.map((i, n) => (
           <p key={n} className={`issue issue-${i.severity}`}>

@@ -15,7 +15,6 @@ import {
   type DragStartEvent,
   type DragOverEvent,
   type KeyboardCoordinateGetter,
-  type DroppableContainer,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useWorkbench, useWorkbenchShallow } from '../../store';
@@ -30,31 +29,30 @@ import { badgeOf, selectProblemCounts } from './planning.selectors';
 import './applications.css';
 
 /**
- * Arrow keys while carrying servers jump from drop target to drop target (the server list and
- * the launch groups) in the arrow's direction; groups being reordered use dnd-kit's sortable moves.
+ * Arrow keys while carrying servers step through the drop targets in screen order (the server list, then
+ * the launch groups top to bottom): Down and Right go to the next, Up and Left to the previous. Groups
+ * being reordered use dnd-kit's sortable moves.
  */
 const keyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
-  const { active, collisionRect, droppableRects, droppableContainers, over } = args.context;
+  const { active, droppableRects, droppableContainers, over } = args.context;
   if (active?.data.current?.type === 'group') return sortableKeyboardCoordinates(event, args);
   if (!['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(event.code)) return undefined;
   event.preventDefault();
-  if (!active || !collisionRect) return undefined;
-  const cx = collisionRect.left + collisionRect.width / 2;
-  const cy = collisionRect.top + collisionRect.height / 2;
-  const candidates: DroppableContainer[] = [];
+  if (!active) return undefined;
+  const targets: { id: string; rect: { left: number; top: number } }[] = [];
   droppableContainers.getEnabled().forEach((c) => {
     const r = droppableRects.get(c.id);
-    if (!r || c.id === over?.id) return;
-    const x = r.left + r.width / 2;
-    const y = r.top + Math.min(r.height / 2, 24);
-    const ok = event.code === 'ArrowDown' ? y > cy : event.code === 'ArrowUp' ? y < cy : event.code === 'ArrowRight' ? x > cx : x < cx;
-    if (ok) candidates.push(c);
+    const id = String(c.id);
+    if (r && (id === 'catalog' || id.startsWith('group:'))) targets.push({ id, rect: r });
   });
-  const hits = closestCorners({ active, collisionRect, droppableRects, droppableContainers: candidates, pointerCoordinates: null });
-  const target = hits[0] ? droppableRects.get(hits[0].id) : undefined;
-  if (!target) return undefined;
+  // Screen order: the server list first (it is on the left), then the groups as they stand on the board.
+  targets.sort((a, b) => Number(b.id === 'catalog') - Number(a.id === 'catalog') || a.rect.top - b.rect.top || a.rect.left - b.rect.left);
+  const at = targets.findIndex((t) => t.id === String(over?.id ?? 'catalog'));
+  const step = event.code === 'ArrowDown' || event.code === 'ArrowRight' ? 1 : -1;
+  const target = targets[Math.min(targets.length - 1, Math.max(0, (at < 0 ? 0 : at) + step))];
+  if (!target || target.id === String(over?.id)) return undefined;
   // Land just inside the target's top edge, where its header is.
-  return { x: target.left + 12, y: target.top + 8 };
+  return { x: target.rect.left + 12, y: target.rect.top + 8 };
 };
 
 type DragState = { kind: 'servers'; serverIds: string[]; label: string } | { kind: 'group'; groupId: string; label: string } | null;
@@ -166,7 +164,7 @@ export function ApplicationsScreen() {
   };
 
   const counts = selectProblemCounts(s.doc, s.catalog);
-  const dropHint = drag?.kind === 'servers' ? `Drop ${drag.label} into ${groupName(overGroup) ?? 'this group'}` : null;
+  const dropHint = drag?.kind === 'servers' ? (overGroup ? `Drop ${drag.label} into ${groupName(overGroup)}` : `Move ${drag.label} over a launch group`) : null;
 
   return (
     <div className="screen applications-screen">

@@ -4,6 +4,11 @@ import { priceFor } from './planning.selectors';
 
 const MAX_ROWS = 80;
 
+/** The region whose prices the bundled catalog has for the application's region (us-east-1 otherwise). */
+function priceRegion(region: string | undefined): string {
+  return region === 'eu-west-1' ? 'eu-west-1' : 'us-east-1';
+}
+
 function money(v: number | null): string {
   return v === null ? '—' : `$${v < 1 ? v.toFixed(4) : v.toFixed(3)}`;
 }
@@ -82,7 +87,10 @@ export function InstanceTypePicker({ value, placeholder, catalog, need, region, 
             <span>Type</span>
             <span className="num">vCPU</span>
             <span className="num">Memory</span>
-            <span className="num">{windows ? 'Windows' : 'Linux'} $/h</span>
+            <span className="num">$/hour</span>
+          </li>
+          <li className="type-row type-caption muted" aria-hidden>
+            {windows ? 'Windows (license included)' : 'Linux'} On-Demand prices in {priceRegion(region)}, USD per hour, from the bundled EC2 catalog
           </li>
           {rows.map(({ r, fit, price }, i) => (
             <li

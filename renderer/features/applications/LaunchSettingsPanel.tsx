@@ -6,6 +6,7 @@ import type { PlanIssue } from '../../../main/common/assess/plan-validation';
 import { sourceArchitecture } from '../../../main/common/model/instance-types';
 import { useWorkbenchShallow } from '../../store';
 import { InstanceTypePicker } from './InstanceTypePicker';
+import { formatDistribution, label } from '../../ui/format';
 import { groupIssues, selectPlacements, selectPlanIssues, selectServersById } from './planning.selectors';
 import { effectiveApplication } from '../../../main/common/assess/project-defaults';
 
@@ -153,7 +154,7 @@ export function LaunchSettingsPanel() {
       <div className="settings-title">
         <h2>{single ? first.name : `${chosen.length} servers`}</h2>
         <span className="muted small">
-          {single ? `${first.os.configured ?? first.os.family} · ${first.cpu.vcpus} vCPU · ${Math.round(first.memoryMiB / 1024)} GiB` : 'Bulk edit: only the fields you change are applied to every selected server.'}
+          {single ? `${first.os.configured ?? label('osFamily', first.os.family)} · ${first.cpu.vcpus} vCPU · ${Math.round(first.memoryMiB / 1024)} GiB` : 'Bulk edit: only the fields you change are applied to every selected server.'}
         </span>
         {unplaced ? <p className="muted small">{unplaced === chosen.length ? 'Not in an application yet: drag into a launch group to plan its launch.' : `${unplaced} of them are not in an application yet.`}</p> : null}
       </div>
@@ -164,8 +165,8 @@ export function LaunchSettingsPanel() {
           <input value={text('logicalId')} onChange={setText('logicalId')} placeholder="derived from the name" />
         </Row>
       ) : null}
-      <Row label="Instance type" field="instanceType" issues={fieldIssues('instanceType')}>
-        <InstanceTypePicker value={text('instanceType')} placeholder={ph('instanceType', 'Choose a type')} catalog={s.catalog} need={need} region={app ? effectiveApplication(app, doc.planning.defaults).awsRegion : doc.planning.defaults?.awsRegion} windows={windows} invalid={fieldIssues('instanceType').some((i) => i.severity === 'error')} onChange={(t) => set('instanceType', t)} />
+      <Row label="Instance type" field="instanceType" issues={fieldIssues('instanceType')} {...(shown('instanceType') === MIXED ? { hint: `${formatDistribution(settings.map((x) => x.instanceType), ['type', 'types'])}. Choose one to set it on all.` } : {})}>
+        <InstanceTypePicker value={text('instanceType')} placeholder={shown('instanceType') === MIXED ? 'Each keeps its own type' : ph('instanceType', 'Choose a type')} catalog={s.catalog} need={need} region={app ? effectiveApplication(app, doc.planning.defaults).awsRegion : doc.planning.defaults?.awsRegion} windows={windows} invalid={fieldIssues('instanceType').some((i) => i.severity === 'error')} onChange={(t) => set('instanceType', t)} />
       </Row>
       <button type="button" className="link-button align-start" disabled={!s.catalog.length} onClick={() => void s.sizeToFit(s.selected)} title="Cheapest current-generation type with at least the allocated vCPUs and memory, priced for the OS">
         Size {single ? 'it' : `each of the ${chosen.length}`} to the cheapest fitting type

@@ -6,7 +6,8 @@ import type { Placement } from '../../../main/common/model/planning';
 import { useWorkbench, useWorkbenchShallow } from '../../store';
 import { matchesQuery, selectPlacements } from './planning.selectors';
 
-const ROW_HEIGHT = 34;
+/** Two lines per server: the whole name first, its size and application under it. */
+const ROW_HEIGHT = 46;
 const NO_SERVERS: Server[] = [];
 const NO_PLACEMENTS = new Map<string, Placement>();
 
@@ -59,17 +60,23 @@ const CatalogRow = memo(function CatalogRow({ server, placement, appName, select
       onClick={onClick}
       role="option"
       aria-selected={selected}
-      aria-label={`${server.name}${placement ? `, in ${appName ?? 'an application'}` : ', not planned'}`}
       data-pool-row={server.id}
       className={`pool-row${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >
       <span className={`os-dot os-${server.os.family}`} aria-hidden />
-      <span className="pool-name">{server.name}</span>
+      <span className="pool-name" title={server.name}>{server.name}</span>
       <span className="pool-spec muted">
         {server.cpu.vcpus} vCPU · {Math.round(server.memoryMiB / 1024)} GiB
       </span>
-      {placement ? <span className="pill pill-app" title={appName}>{appName}</span> : <span className="pill pill-free">free</span>}
+      {placement ? (
+        <span className="pill pill-app" title={appName}>
+          <span className="sr-only">in </span>
+          {appName ?? 'an application'}
+        </span>
+      ) : (
+        <span className="pill pill-free">not planned</span>
+      )}
     </div>
   );
 });

@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { CATALOG_COLUMNS, type CatalogFilters, type ColumnKey } from './catalog.selectors';
+import { CATALOG_COLUMNS, type CatalogFilters, type ColumnKey, type Facets } from './catalog.selectors';
+import { label as labelOf, type LabelKind } from '../../ui/format';
 
-type Facets = Record<'vmManager' | 'osFamily' | 'power' | 'place' | 'tag', [string, number][]>;
-
-function FacetSelect({ label, value, options, onChange }: { label: string; value: string; options: [string, number][]; onChange(v: string): void }) {
+function FacetSelect({ label, value, options, kind, onChange }: { label: string; value: string; options: [string, number][]; kind?: LabelKind; onChange(v: string): void }) {
   return (
     <label className="facet">
       <span>{label}</span>
@@ -11,7 +10,7 @@ function FacetSelect({ label, value, options, onChange }: { label: string; value
         <option value="">All</option>
         {options.map(([v, n]) => (
           <option key={v} value={v}>
-            {v || '—'} ({n.toLocaleString('en-US')})
+            {kind ? labelOf(kind, v) : v || '—'} ({n.toLocaleString('en-US')})
           </option>
         ))}
       </select>
@@ -57,8 +56,6 @@ function ColumnChooser({ columns, onChange }: { columns: ColumnKey[]; onChange(c
   );
 }
 
-const POWER_LABELS: Record<string, string> = { poweredOn: 'On', poweredOff: 'Off', suspended: 'Suspended', unknown: 'Unknown' };
-
 /** Search, facet filters and the column chooser above the catalog. */
 export function CatalogFilterBar({ filters, facets, columns, onChange, onClear, onColumns }: { filters: CatalogFilters; facets: Facets; columns: ColumnKey[]; onChange(p: Partial<CatalogFilters>): void; onClear(): void; onColumns(c: ColumnKey[]): void }) {
   const [text, setText] = useState(filters.search);
@@ -73,9 +70,9 @@ export function CatalogFilterBar({ filters, facets, columns, onChange, onClear, 
   return (
     <div className="filter-bar" role="search">
       <input className="search" type="search" value={text} placeholder="Search name, IP, OS, host, tag…" aria-label="Search servers" onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && onChange({ search: text })} />
-      <FacetSelect label="VM manager" value={filters.vmManager} options={facets.vmManager} onChange={(v) => onChange({ vmManager: v })} />
-      <FacetSelect label="OS" value={filters.osFamily} options={facets.osFamily} onChange={(v) => onChange({ osFamily: v })} />
-      <FacetSelect label="Power" value={filters.power} options={facets.power.map(([k, n]) => [k, n])} onChange={(v) => onChange({ power: v })} />
+      <FacetSelect label="VM manager" value={filters.vmManager} options={facets.vmManager} kind="vmManagerType" onChange={(v) => onChange({ vmManager: v })} />
+      <FacetSelect label="OS" value={filters.osFamily} options={facets.osFamily} kind="osFamily" onChange={(v) => onChange({ osFamily: v })} />
+      <FacetSelect label="Power" value={filters.power} options={facets.power} kind="power" onChange={(v) => onChange({ power: v })} />
       <FacetSelect label="Datacenter / cluster" value={filters.place} options={facets.place} onChange={(v) => onChange({ place: v })} />
       <FacetSelect label="Tag" value={filters.tag} options={facets.tag} onChange={(v) => onChange({ tag: v })} />
       <button type="button" className="link-button" disabled={!active} onClick={onClear}>
@@ -86,4 +83,3 @@ export function CatalogFilterBar({ filters, facets, columns, onChange, onClear, 
     </div>
   );
 }
-export { POWER_LABELS };

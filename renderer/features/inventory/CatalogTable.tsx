@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CatalogRow } from '../../../main/common/model/inventory-import';
-import { formatMiB } from '../../ui/format';
+import { formatMiB, label } from '../../ui/format';
 import { CATALOG_COLUMNS, type ColumnKey, type SortSpec } from './catalog.selectors';
 
 const ROW_HEIGHT = 30;
@@ -14,7 +14,11 @@ function cellText(r: CatalogRow, key: ColumnKey): string {
     case 'usedMiB':
       return r[key] ? formatMiB(r[key]) : '—';
     case 'power':
-      return r.template ? 'Template' : r.power === 'poweredOn' ? 'On' : r.power === 'poweredOff' ? 'Off' : r.power === 'suspended' ? 'Suspended' : '—';
+      return r.template ? 'Template' : label('power', r.power);
+    case 'vmManager':
+      return label('vmManagerType', r.vmManager);
+    case 'firmware':
+      return label('firmware', r.firmware);
     case 'tags':
       return r.tags.join(', ');
     default: {

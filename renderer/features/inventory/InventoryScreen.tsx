@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useWorkbenchShallow } from '../../store';
+import { useWorkbench, useWorkbenchShallow } from '../../store';
 import { EmptyState } from '../../ui/EmptyState';
 import { ScreenHeader } from '../../ui/ScreenHeader';
 import { formatCount, formatMiB } from '../../ui/format';
@@ -44,14 +44,26 @@ export function InventoryScreen() {
   const names = useMemo(() => (connections?.length ? new Map((s.document?.inventory.servers ?? []).map((x) => [x.id, x.name])) : null), [connections, s.document?.inventory.servers]);
   // Hidden (null) when the project has no dependency data at all.
   const detailConnections = useMemo(() => (detailId && connections?.length && names ? connectionsOf(detailId, connections, names) : null), [detailId, connections, names]);
-  const { catalogRequested } = s;
+  const { catalogRequested, serverOpened } = s;
+  const detailOpen = !!s.detail;
+  // Escape closes the server details (unless a dialog or a menu has it), and the catalog keeps the keyboard.
+  useEffect(() => {
+    if (!detailOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || useWorkbench.getState().dialog || document.querySelector('[aria-expanded="true"]')) return;
+      void serverOpened(null);
+      document.querySelector<HTMLElement>('[data-testid="catalog"]')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [detailOpen, serverOpened]);
   useEffect(() => {
     if (revision !== undefined) void catalogRequested(revision);
   }, [revision, catalogRequested]);
 
   const rows = useMemo(() => s.catalog?.rows ?? [], [s.catalog]);
   const index = useMemo(() => searchIndex(rows), [rows]);
-  const facets = useMemo(() => facetsOf(rows), [rows]);
+  const facets = useMemo(() => facetsOf(rows, index, s.filters), [rows, index, s.filters]);
   const filtered = useMemo(() => filterRows(rows, index, s.filters), [rows, index, s.filters]);
   const shown = useMemo(() => sortRows(filtered, s.sort), [filtered, s.sort]);
   const t = useMemo(() => totalsOf(shown), [shown]);

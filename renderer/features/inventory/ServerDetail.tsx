@@ -1,6 +1,6 @@
 import type { Server } from '../../../main/common/model/server';
 import type { ServerConnectionRow } from '../../../main/common/model/connections';
-import { formatMiB } from '../../ui/format';
+import { formatMiB, label } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 
 function Field({ label, value, prov }: { label: string; value: string | number | undefined | null; prov?: string | undefined }) {
@@ -27,26 +27,26 @@ export function ServerDetail({ server, error, connections, onClose }: { server: 
         <div>
           <h2>{server.name}</h2>
           <div className="muted small">
-            {server.source.name} · {server.vmManager.name ?? server.vmManager.type}
+            {server.source.name} · {server.vmManager.name ?? label('vmManagerType', server.vmManager.type)}
           </div>
         </div>
-        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details">
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details" title="Close details (Escape)" aria-keyshortcuts="Escape">
           <Icon name="close" size={16} />
         </button>
       </header>
-      <div className="detail-body">
+      <div className="detail-body" tabIndex={0} aria-label={`Details of ${server.name}, scrollable`}>
         <section>
           <h3>Machine</h3>
           <dl className="kv">
-            <Field label="Power" value={server.state.template ? 'Template' : server.state.power} prov={p['state.power']} />
+            <Field label="Power" value={server.state.template ? 'Template' : label('power', server.state.power)} prov={p['state.power']} />
             <Field label="Guest OS (tools)" value={server.os.reported} prov={p['os.reported']} />
             <Field label="Guest OS (config)" value={server.os.configured} prov={p['os.configured']} />
             <Field label="vCPU" value={`${server.cpu.vcpus}${server.cpu.sockets ? ` (${server.cpu.sockets} × ${server.cpu.coresPerSocket ?? 1})` : ''}`} prov={p['cpu.vcpus']} />
             <Field label="Memory" value={server.memoryMiB ? formatMiB(server.memoryMiB) : undefined} prov={p.memoryMiB} />
             <Field label="Provisioned" value={prov ? formatMiB(prov) : undefined} prov={p['storage.provisionedMiB'] ?? p.disks} />
             <Field label="Used" value={server.storage?.usedMiB !== undefined ? formatMiB(server.storage.usedMiB) : undefined} prov={p['storage.usedMiB']} />
-            <Field label="Firmware" value={`${server.firmware.type}${server.firmware.secureBoot ? ', secure boot' : ''}`} prov={p['firmware.type']} />
-            <Field label="VMware Tools" value={server.state.tools} prov={p['state.tools']} />
+            <Field label="Firmware" value={`${label('firmware', server.firmware.type)}${server.firmware.secureBoot ? ', secure boot' : ''}`} prov={p['firmware.type']} />
+            <Field label="VMware Tools" value={server.state.tools ? label('tools', server.state.tools) : undefined} prov={p['state.tools']} />
             <Field label="CBT" value={server.cbt === undefined ? undefined : server.cbt ? 'enabled' : 'disabled'} prov={p.cbt} />
           </dl>
         </section>

@@ -2,9 +2,9 @@ import type { CatalogRow } from '../../../main/common/model/inventory-import';
 
 /** Catalog columns: what the table can show, sort and export. */
 export const CATALOG_COLUMNS = [
-  { key: 'name', label: 'Name', width: 220, num: false },
+  { key: 'name', label: 'Name', width: 200, num: false },
   { key: 'power', label: 'Power', width: 80, num: false },
-  { key: 'os', label: 'Guest OS', width: 240, num: false },
+  { key: 'os', label: 'Guest OS', width: 210, num: false },
   { key: 'vcpus', label: 'vCPU', width: 64, num: true },
   { key: 'memoryMiB', label: 'Memory', width: 90, num: true },
   { key: 'provisionedMiB', label: 'Provisioned', width: 100, num: true },
@@ -39,17 +39,41 @@ export interface SortSpec {
   dir: 'asc' | 'desc';
 }
 
-/** Facet values for the filter menus, with counts, most common first. */
-export function facets(rows: CatalogRow[]): Record<'vmManager' | 'osFamily' | 'power' | 'place' | 'tag', [string, number][]> {
-  const maps = { vmManager: new Map<string, number>(), osFamily: new Map<string, number>(), power: new Map<string, number>(), place: new Map<string, number>(), tag: new Map<string, number>() };
+export type FacetKey = 'vmManager' | 'osFamily' | 'power' | 'place' | 'tag';
+export type Facets = Record<FacetKey, [string, number][]>;
+const FACET_KEYS: FacetKey[] = ['vmManager', 'osFamily', 'power', 'place', 'tag'];
+
+/**
+ * Facet values for the filter menus, with counts, most common first. As in any faceted search, a
+ * facet's counts follow every other active filter (the search text and the other facets) but not its
+ * own, so each count is what choosing that value would show. The chosen value stays listed even at 0.
+ */
+export function facets(rows: CatalogRow[], index?: string[], f: CatalogFilters = NO_FILTERS): Facets {
+  const maps: Record<FacetKey, Map<string, number>> = { vmManager: new Map(), osFamily: new Map(), power: new Map(), place: new Map(), tag: new Map() };
   const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  for (const r of rows) {
-    inc(maps.vmManager, r.vmManager);
-    inc(maps.osFamily, r.osFamily);
-    inc(maps.power, r.power);
-    inc(maps.place, placeKey(r));
-    for (const t of r.tags) inc(maps.tag, t);
+  const terms = f.search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (terms.length && index) {
+      const text = index[i]!;
+      if (!terms.every((t) => text.includes(t))) continue;
+    }
+    // Which facet filters this row fails: counted in every facet when none, only in that one when one.
+    const fails: FacetKey[] = [];
+    if (f.vmManager && r.vmManager !== f.vmManager) fails.push('vmManager');
+    if (f.osFamily && r.osFamily !== f.osFamily) fails.push('osFamily');
+    if (f.power && r.power !== f.power) fails.push('power');
+    if (f.place && placeKey(r) !== f.place) fails.push('place');
+    if (f.tag && !r.tags.includes(f.tag)) fails.push('tag');
+    if (fails.length > 1) continue;
+    const counts = (k: FacetKey) => fails.length === 0 || fails[0] === k;
+    if (counts('vmManager')) inc(maps.vmManager, r.vmManager);
+    if (counts('osFamily')) inc(maps.osFamily, r.osFamily);
+    if (counts('power')) inc(maps.power, r.power);
+    if (counts('place')) inc(maps.place, placeKey(r));
+    if (counts('tag')) for (const t of r.tags) inc(maps.tag, t);
   }
+  for (const k of FACET_KEYS) if (f[k] && !maps[k].has(f[k])) maps[k].set(f[k], 0);
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return { vmManager: sorted(maps.vmManager), osFamily: sorted(maps.osFamily), power: sorted(maps.power), place: sorted(maps.place), tag: sorted(maps.tag).slice(0, 500) };
 }

@@ -90,7 +90,7 @@ function SaveAsDialog() {
         <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void save()} spellCheck={false} aria-label="File name" />
       </label>
       <p className="muted mono small">Saves to {target}</p>
-      <FileBrowser startDir={initialDir} suffixes={PROJECT_SUFFIXES} onDirChange={onDirChange} onPickFile={(e) => setName(e.name)} />
+      <FileBrowser startDir={initialDir} fixedStart={!!meta?.path} suffixes={PROJECT_SUFFIXES} onDirChange={onDirChange} onPickFile={(e) => setName(e.name)} />
     </Dialog>
   );
 }
@@ -158,6 +158,48 @@ function PropertiesDialog() {
   );
 }
 
+const UNSAVED_ACTIONS = { new: 'create a new project', demo: 'open the demo estate', open: 'open another project' } as const;
+
+/** Before New, Demo or Open replace a project with unsaved changes: save them, discard them, or stay. */
+function UnsavedDialog({ then }: { then: 'new' | 'demo' | 'open' }) {
+  const { meta, saveRequested, dialogClosed, newProjectRequested, demoRequested, openDialogRequested } = useWorkbenchShallow((s) => ({ meta: s.meta, saveRequested: s.saveRequested, dialogClosed: s.dialogClosed, newProjectRequested: s.newProjectRequested, demoRequested: s.demoRequested, openDialogRequested: s.openDialogRequested }));
+  const proceed = async () => {
+    dialogClosed();
+    if (then === 'new') await newProjectRequested(true);
+    else if (then === 'demo') await demoRequested(true);
+    else await openDialogRequested(true);
+  };
+  const saveFirst = async () => {
+    // Without a file yet, Save asks where (the Save As dialog replaces this one); the user then repeats the action.
+    if (!meta?.path) return void (await saveRequested());
+    if (await saveRequested()) await proceed();
+  };
+  return (
+    <Dialog
+      title="Unsaved changes"
+      onClose={dialogClosed}
+      width={480}
+      footer={
+        <>
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="button" className="danger" onClick={() => void proceed()}>
+            Discard changes
+          </button>
+          <button type="button" className="primary" data-autofocus onClick={() => void saveFirst()}>
+            {meta?.path ? 'Save' : 'Save As…'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        <strong>{meta?.name ?? 'This project'}</strong> has changes that are not saved. Save them before you {UNSAVED_ACTIONS[then]}?
+      </p>
+    </Dialog>
+  );
+}
+
 export function ProjectDialogs() {
   const dialog = useWorkbench((s) => s.dialog);
   if (!dialog) return null;
@@ -170,5 +212,7 @@ export function ProjectDialogs() {
       return <ConflictDialog path={dialog.path} message={dialog.message} />;
     case 'properties':
       return <PropertiesDialog />;
+    case 'unsaved':
+      return <UnsavedDialog then={dialog.then} />;
   }
 }

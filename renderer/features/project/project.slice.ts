@@ -20,8 +20,9 @@ export interface ProjectSlice {
   appStarted(): Promise<void>;
   /** A change event from main: replays the edit it carries when it can, else reloads the document. */
   projectChanged(changed: ProjectChanged): Promise<void>;
-  newProjectRequested(): Promise<void>;
-  demoRequested(): Promise<void>;
+  /** New, Demo and Open ask first when the project has unsaved changes (`discard` answers that question). */
+  newProjectRequested(discard?: boolean): Promise<void>;
+  demoRequested(discard?: boolean): Promise<void>;
   openRequested(path: string): Promise<boolean>;
   saveRequested(force?: boolean): Promise<boolean>;
   saveAsRequested(path: string, force?: boolean): Promise<boolean>;
@@ -35,9 +36,12 @@ export interface ProjectSlice {
   recentRequested(): Promise<void>;
   recoveryRequested(id: string): Promise<boolean>;
   /** File → Open: the native dialog where the shell has one, else the in-app dialog. */
-  openDialogRequested(): Promise<void>;
+  openDialogRequested(discard?: boolean): Promise<void>;
   saveAsDialogRequested(): Promise<void>;
 }
+
+/** Project file notices (open, save, recover) replace each other and follow the user across screens. */
+const PROJECT_NOTICE = { topic: 'project', global: true };
 
 export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
   /** Runs an action, turning typed errors into notices (or the conflict dialog). */
@@ -50,7 +54,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
         const details = err.details as { path?: string } | undefined;
         get().dialogOpened({ kind: 'conflict', path: details?.path ?? get().meta?.path ?? '', message: err.message });
       } else {
-        get().noticeShown('error', err instanceof Error ? err.message : String(err));
+        get().noticeShown('error', err instanceof Error ? err.message : String(err), PROJECT_NOTICE);
       }
       return undefined;
     } finally {
@@ -98,7 +102,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
         const appInfo = await invoke('app.info', {});
         set({ appInfo });
         onEvent('project.changed', (meta) => void get().projectChanged(meta));
-        onEvent('app.notice', (n) => get().noticeShown(n.level, n.message));
+        onEvent('app.notice', (n) => get().noticeShown(n.level, n.message, { topic: `main:${n.message}`, global: true }));
         await loadDocument();
         set({ connection: 'ready' });
         await get().recentRequested();
@@ -121,16 +125,19 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     },
 
 
-    async newProjectRequested() {
-      await attempt('Creating project', () => invoke('project.new', {}));
+    async newProjectRequested(discard) {
+      if (!discard && get().meta?.dirty) return get().dialogOpened({ kind: 'unsaved', then: 'new' });
+      // A new project starts where its work starts: the inventory, empty.
+      if (await attempt('Creating project', () => invoke('project.new', {}))) get().areaSelected('inventory');
     },
-    async demoRequested() {
+    async demoRequested(discard) {
+      if (!discard && get().meta?.dirty) return get().dialogOpened({ kind: 'unsaved', then: 'demo' });
       await attempt('Opening demo estate', () => invoke('project.openDemo', {}));
     },
     async openRequested(path) {
       const ok = await attempt('Opening project', () => invoke('project.open', { path }));
       if (ok) {
-        get().noticeShown(ok.migratedFrom ? 'warning' : 'success', ok.migratedFrom ? `Opened ${ok.fileName} (upgraded from file version ${ok.migratedFrom}; save to keep the upgrade).` : `Opened ${ok.fileName}.`);
+        get().noticeShown(ok.migratedFrom ? 'warning' : 'success', ok.migratedFrom ? `Opened ${ok.fileName} (upgraded from file version ${ok.migratedFrom}; save to keep the upgrade).` : `Opened ${ok.fileName}.`, PROJECT_NOTICE);
         await get().recentRequested();
       }
       return ok !== undefined;
@@ -141,13 +148,13 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
         return false;
       }
       const ok = await attempt('Saving', () => invoke('project.save', force ? { force } : {}));
-      if (ok) get().noticeShown('success', `Saved ${ok.fileName}.`);
+      if (ok) get().noticeShown('success', `Saved ${ok.fileName}.`, PROJECT_NOTICE);
       return ok !== undefined;
     },
     async saveAsRequested(path, force) {
       const ok = await attempt('Saving', () => invoke('project.saveAs', force ? { path, force } : { path }));
       if (ok) {
-        get().noticeShown('success', `Saved ${ok.fileName}.`);
+        get().noticeShown('success', `Saved ${ok.fileName}.`, PROJECT_NOTICE);
         await get().recentRequested();
       }
       return ok !== undefined;
@@ -185,7 +192,8 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     async redoRequested() {
       await attempt('Redo', () => invoke('project.redo', {}));
     },
-    async openDialogRequested() {
+    async openDialogRequested(discard) {
+      if (!discard && get().meta?.dirty) return get().dialogOpened({ kind: 'unsaved', then: 'open' });
       const picked = await invoke('files.pick', { mode: 'open', title: 'Open project', suffixes: ['.mwb.json', '.json'] }).catch(() => ({ supported: false, paths: [] as string[] }));
       if (!picked.supported) return get().dialogOpened({ kind: 'open' });
       if (picked.paths[0]) await get().openRequested(picked.paths[0]);
@@ -201,7 +209,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
     },
     async recoveryRequested(id) {
       const ok = await attempt('Recovering', () => invoke('project.openRecovery', { id }));
-      if (ok) get().noticeShown('warning', `Recovered unsaved work of "${ok.name}". Save it to keep it.`);
+      if (ok) get().noticeShown('warning', `Recovered unsaved work of "${ok.name}". Save it to keep it.`, PROJECT_NOTICE);
       return ok !== undefined;
     },
   };

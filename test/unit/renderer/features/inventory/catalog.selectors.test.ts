@@ -29,6 +29,20 @@ describe('catalog selectors', () => {
     expect(filterRows(rows, index, { ...NO_FILTERS, place: 'DC1 / B' }).map((r) => r.name)).toEqual(['web-9']);
     expect(facets(rows).osFamily).toEqual([['windows', 2], ['linux', 1]]);
   });
+  it('counts each facet under the other active filters and the search, not its own', () => {
+    // Power = On leaves web-10 (linux) and db-1 (windows): the OS counts follow it; the power counts do not.
+    const f = facets(rows, index, { ...NO_FILTERS, power: 'poweredOn' });
+    expect(f.osFamily).toEqual([['linux', 1], ['windows', 1]]);
+    expect(f.power).toEqual([['poweredOn', 2], ['poweredOff', 1]]);
+    // Each count is what choosing it shows.
+    for (const [os, n] of f.osFamily) expect(filterRows(rows, index, { ...NO_FILTERS, power: 'poweredOn', osFamily: os })).toHaveLength(n);
+    // The search counts too, and a chosen value that no longer matches stays listed at 0.
+    const g = facets(rows, index, { ...NO_FILTERS, search: 'web', osFamily: 'windows', place: 'DC2 / C' });
+    expect(g.place).toEqual([['DC1 / B', 1], ['DC2 / C', 0]]);
+    expect(g.osFamily).toEqual([['windows', 0]]);
+    expect(facets(rows, index, { ...NO_FILTERS, search: 'web', place: 'DC2 / C' }).osFamily).toEqual([]);
+    expect(facets(rows, index, { ...NO_FILTERS, search: 'web' }).osFamily).toEqual([['linux', 1], ['windows', 1]]);
+  });
   it('sorts names naturally and numbers numerically, both ways', () => {
     expect(sortRows(rows, { key: 'name', dir: 'asc' }).map((r) => r.name)).toEqual(['db-1', 'web-9', 'web-10']);
     expect(sortRows(rows, { key: 'vcpus', dir: 'desc' }).map((r) => r.vcpus)).toEqual([8, 4, 2]);
