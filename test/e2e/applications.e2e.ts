@@ -8,9 +8,20 @@ function group(page: Page, name: string): Locator {
   return page.getByTestId(`group-${name}`);
 }
 
+/** The demo has no target account or Region (plan errors until set): set them once in Project defaults. */
+async function setProjectDefaults(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
+  const defaults = page.getByRole('form', { name: 'Project defaults' });
+  await defaults.getByLabel('AWS account').fill('111122223333');
+  await defaults.getByLabel('Region').fill('eu-west-1');
+  await defaults.getByRole('button', { name: 'Save defaults' }).click();
+  await expect(defaults.getByRole('button', { name: 'Save defaults' })).toBeDisabled();
+}
+
 test('a consultant plans an application by dragging servers, orders its launch, sets launch settings and exports validated CloudFormation', async ({ page, workbench }) => {
   test.setTimeout(180_000);
   await workbench.open(page);
+  await setProjectDefaults(page);
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
   await expect(page.getByRole('tab', { name: /WebShop/ })).toBeVisible();
@@ -164,13 +175,14 @@ test('an application that is not ready is shown with its errors and cannot be sa
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Export' }).click();
   await page.getByLabel('Application').selectOption({ label: 'Payroll' });
   await expect(page.getByTestId('export-verdict')).toContainText('Not exportable yet', { timeout: 60_000 });
-  await expect(page.getByRole('list', { name: 'Findings' })).toContainText('PAY-DB01 has no instance type. Fix: Pick one in Launch settings');
+  await expect(page.getByRole('list', { name: 'Findings' })).toContainText(/2 servers: PAY-DB01, PAY-APP01 — has no instance type\. Fix: Pick one in Launch settings/);
   await expect(page.getByRole('button', { name: 'Save template' })).toBeDisabled();
   await screenshot(page, 'export-blocked');
 });
 
 test('recording the known network shows a server whose subnet and security group are in different VPCs, with the fix', async ({ page, workbench }) => {
   await workbench.open(page);
+  await setProjectDefaults(page);
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Applications' }).click();
   await expect(page.getByRole('tab', { name: /WebShop/ })).toContainText('✓');
   await page.getByRole('tab', { name: 'Application' }).click();

@@ -95,7 +95,8 @@ export function ExportScreen() {
     saveTemplate: st.templateSaveRequested,
     saveBundle: st.bundleSaveRequested,
     pick: st.exportPathPickRequested,
-    savePaths: st.exportPathsChanged,
+    drafts: st.exportPathDrafts,
+    typed: st.exportPathsTyped,
     open: st.problemOpened,
     catalog: st.instanceTypes,
     loadTypes: st.instanceTypesRequested,
@@ -118,7 +119,7 @@ export function ExportScreen() {
   const [zip, setZip] = useState(false);
   useEffect(() => {
     if (!app) return;
-    const saved = app.exportPaths;
+    const saved = { ...app.exportPaths, ...s.drafts[app.id] };
     setTemplatePath(withTemplateFormat(saved?.templatePath ?? joinPath(s.home, `${fileSlug(app.name)}.cfn.${format}`), format));
     setZip(saved?.bundleZip ?? false);
     setBundlePath(saved?.bundlePath ?? joinPath(s.home, `${fileSlug(app.name)}-handoff${saved?.bundleZip ? '.zip' : ''}`));
@@ -146,8 +147,9 @@ export function ExportScreen() {
   const warningGroups = groupIssues(planWarnings);
   const diagnostics = p?.reports.flatMap((r) => r.diagnostics.map((d) => ({ ...d, fileName: r.fileName }))) ?? [];
   const ready = p && !p.blockedBy && planErrors.length === 0;
-  const rememberTemplate = (path: string) => void s.savePaths(app.id, { templatePath: path });
-  const rememberBundle = (path: string, z: boolean) => void s.savePaths(app.id, { bundlePath: path, bundleZip: z });
+  // Kept for this application while the window is open; written into the project by a successful save.
+  const rememberTemplate = (path: string) => s.typed(app.id, { templatePath: path });
+  const rememberBundle = (path: string, z: boolean) => s.typed(app.id, { bundlePath: path, bundleZip: z });
   const tpl = p?.templates[Math.min(shown, (p?.templates.length ?? 1) - 1)];
   const bundleDir = bundlePath.replace(/[\\/][^\\/]*$/, '') || s.home;
   const bundleName = bundlePath.slice(bundleDir.length).replace(/^[\\/]/, '') || `${fileSlug(app.name)}-handoff${zip ? '.zip' : ''}`;
@@ -200,8 +202,12 @@ export function ExportScreen() {
             </label>
           </fieldset>
 
-          <div className={`export-verdict ${!p ? 'pending' : ready ? 'ok' : 'bad'}`} role="status" data-testid="export-verdict">
-            {s.busy === 'preview' || !p ? (
+          <div className={`export-verdict ${planErrors.length ? 'bad' : !p ? 'pending' : ready ? 'ok' : 'bad'}`} role="status" data-testid="export-verdict">
+            {planErrors.length ? (
+              <>
+                <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
+              </>
+            ) : s.busy === 'preview' || !p ? (
               'Building and validating…'
             ) : ready ? (
               <>
@@ -209,11 +215,7 @@ export function ExportScreen() {
               </>
             ) : p.blockedBy === 'plan' ? (
               <>
-                <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
-              </>
-            ) : planErrors.length ? (
-              <>
-                <Icon name="warning" size={16} /> Not exportable yet: {planErrors.length} plan error{planErrors.length === 1 ? '' : 's'}
+                <Icon name="warning" size={16} /> Not exportable yet: {p.buildError ?? 'the plan has errors'}
               </>
             ) : (
               <>
@@ -224,18 +226,18 @@ export function ExportScreen() {
 
           <h3>Save template</h3>
           <div className="path-row">
-            <input aria-label="Template file" value={templatePath} onChange={(e) => setTemplatePath(e.target.value)} onBlur={() => rememberTemplate(templatePath)} />
+            <input aria-label="Template file" value={templatePath} onChange={(e) => (setTemplatePath(e.target.value), rememberTemplate(e.target.value))} />
             <button type="button" onClick={() => void browse('save')}>
               Browse…
             </button>
           </div>
-          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => (rememberTemplate(templatePath), void s.saveTemplate(request, templatePath))}>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveTemplate(request, templatePath)}>
             Save template
           </button>
 
           <h3>Save hand-off bundle</h3>
           <div className="path-row">
-            <input aria-label="Bundle location" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} onBlur={() => rememberBundle(bundlePath, zip)} />
+            <input aria-label="Bundle location" value={bundlePath} onChange={(e) => (setBundlePath(e.target.value), rememberBundle(e.target.value, zip))} />
             <button type="button" onClick={() => void browse('folder')}>
               Browse…
             </button>
@@ -255,7 +257,7 @@ export function ExportScreen() {
             One zip file
           </label>
           <p className="muted small">Templates, runbook (prerequisites, parameters, launch order, test launch, cutover with DNS change, rollback), inventory, MGN import and Cloud Migration Factory intake CSVs, verification results.</p>
-          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => (rememberBundle(bundlePath, zip), void s.saveBundle(request, bundlePath, zip))}>
+          <button type="button" className="primary" disabled={!ready || s.busy !== null} onClick={() => void s.saveBundle(request, bundlePath, zip)}>
             Save bundle
           </button>
           {s.written.length ? (

@@ -32,7 +32,7 @@ export function LaunchSettingsSheet({ applicationId, applicationName }: { applic
         <input aria-label="Spreadsheet file" value={file} onChange={(e) => setFile(e.target.value)} />
       </div>
       <label className="check">
-        <input type="checkbox" checked={scope === 'all'} onChange={(e) => setScope(e.target.checked ? 'all' : 'app')} /> Every application (not only {applicationName})
+        <input type="checkbox" checked={scope === 'all'} onChange={(e) => setScope(e.target.checked ? 'all' : 'app')} /> All planned servers, not only those of {applicationName}
       </label>
       <div className="button-row">
         <button type="button" disabled={s.busy !== null || !file.trim()} onClick={() => void s.save(file.trim(), format, scope === 'app' ? applicationId : undefined)}>

@@ -12,12 +12,18 @@ export interface ExportSlice {
   exportWritten: string[];
   /** An edited launch-settings sheet read back, waiting for the user to apply or discard it. */
   sheetImport: LaunchSettingsImportResult | null;
+  /**
+   * Paths typed or picked per application and not saved with yet: kept while the window is open, so leaving
+   * the screen loses nothing. A successful save writes them into the project (`Application.exportPaths`).
+   */
+  exportPathDrafts: Record<string, ExportPaths>;
+  exportPathsTyped(applicationId: string, paths: ExportPaths): void;
   exportPreviewRequested(request: ExportRequest): Promise<void>;
   templateSaveRequested(request: ExportRequest, path: string): Promise<boolean>;
   bundleSaveRequested(request: ExportRequest, path: string, zip: boolean): Promise<boolean>;
   /** The native save/folder dialog where the shell has one; `null` means "use the in-app browser". */
   exportPathPickRequested(mode: 'save' | 'folder', defaultPath: string): Promise<string | null | undefined>;
-  /** Remembers the paths typed or picked for an application, in the project (only when they changed). */
+  /** Remembers the paths an application was exported to, in the project (only when they changed). */
   exportPathsChanged(applicationId: string, paths: ExportPaths): Promise<boolean>;
   projectDefaultsSaved(defaults: ProjectDefaults): Promise<boolean>;
   launchSettingsSheetSaveRequested(path: string, format: 'csv' | 'xlsx', applicationId?: string): Promise<boolean>;
@@ -38,6 +44,11 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => ({
   exportError: null,
   exportWritten: [],
   sheetImport: null,
+  exportPathDrafts: {},
+
+  exportPathsTyped(applicationId, paths) {
+    set((st) => ({ exportPathDrafts: { ...st.exportPathDrafts, [applicationId]: { ...st.exportPathDrafts[applicationId], ...paths } } }));
+  },
 
   async exportPreviewRequested(request) {
     set({ exportRequest: request, exportBusy: 'preview', exportError: null });
@@ -57,6 +68,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => ({
     try {
       const r = await invoke('export.saveTemplate', { request, path });
       set({ exportWritten: r.written, exportPreview: r.preview });
+      void get().exportPathsChanged(request.applicationId, { templatePath: path });
       get().noticeShown('success', `Saved ${r.written.length === 1 ? r.written[0] : `${r.written.length} templates`}.`);
       return true;
     } catch (err) {
@@ -72,6 +84,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (set, get) => ({
     try {
       const r = await invoke('export.saveBundle', { request, path, zip });
       set({ exportWritten: r.written, exportPreview: r.preview });
+      void get().exportPathsChanged(request.applicationId, { bundlePath: path, bundleZip: zip });
       get().noticeShown('success', zip ? `Saved ${r.written[0]}.` : `Saved the hand-off bundle (${r.written.length} files).`);
       return true;
     } catch (err) {
