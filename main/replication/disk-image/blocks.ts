@@ -45,7 +45,12 @@ export async function* blocks(image: DiskImage, blockSize = EBS_BLOCK_SIZE, opti
   try {
     while (next < count || pending.length > 0) {
       options.signal?.throwIfAborted();
-      while (next < count && pending.length <= readAhead) pending.push(start(next++));
+      while (next < count && pending.length <= readAhead) {
+        const p = start(next++);
+        // A read-ahead can fail before its turn: mark it handled now, it is still awaited (and rethrown) in order.
+        p.catch(() => undefined);
+        pending.push(p);
+      }
       const block = await pending.shift()!;
       yield block;
     }
