@@ -13,6 +13,7 @@ import { APP_VERSION } from '../platform/version';
 import { InstanceCatalogService } from './instance-catalog.service';
 import { CfnValidatorService } from './cfn-validator.service';
 import { ExportService } from './export.service';
+import { DiskImageService } from './disk-image.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -34,6 +35,7 @@ export interface Services {
   readonly catalog: InstanceCatalogService;
   readonly cfnValidator: CfnValidatorService;
   readonly exporter: ExportService;
+  readonly diskImages: DiskImageService;
   dispose(): void;
 }
 
@@ -63,6 +65,7 @@ export function createServices(opts: ServicesOptions): Services {
     catalog,
     cfnValidator,
     exporter,
+    diskImages: new DiskImageService(),
     dispose() {
       project.dispose();
       cfnValidator.dispose();
