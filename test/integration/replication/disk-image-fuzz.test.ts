@@ -28,7 +28,7 @@ beforeAll(async () => {
   await cv('vmdk', 'subformat=streamOptimized', 'seed-stream.vmdk');
   await cv('vpc', 'subformat=dynamic,force_size=on', 'seed.vhd');
   await cv('vpc', 'subformat=dynamic,force_size=on', 'seed-diff.vhd');
-  await makeDifferencingVhd(f('seed-diff.vhd'), 'seed.vhd', Buffer.alloc(16));
+  await makeDifferencingVhd(f('seed-diff.vhd'), 'seed.vhd', (await readFile(f('seed.vhd'))).subarray(68, 84));
   await cv('vhdx', '', 'seed.vhdx');
   await run('tar', ['--format=ustar', '-cf', f('seed.ova'), '-C', dir, 'seed-stream.vmdk']);
   await qemuImg('create', '-q', '-f', 'qcow2', '-b', 'seed.qcow2', '-F', 'qcow2', f('seed-top.qcow2'));

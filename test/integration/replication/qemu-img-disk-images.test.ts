@@ -294,6 +294,9 @@ describe('VHD differencing', () => {
     await copyFile(f('diff.vhd'), f('diff-orphan.vhd'));
     await makeDifferencingVhd(f('diff-orphan.vhd'), 'no-such-parent.vhd', parentUuid);
     await expectCode(openDiskImage(f('diff-orphan.vhd')), 'backing-missing');
+    await copyFile(f('diff.vhd'), f('stranger.vhd'));
+    await makeDifferencingVhd(f('stranger.vhd'), 'disk-dynamic.vhd', Buffer.alloc(16, 7));
+    await expectCode(openDiskImage(f('stranger.vhd')), 'backing-mismatch');
     await copyFile(f('diff.vhd'), f('self.vhd'));
     await makeDifferencingVhd(f('self.vhd'), 'self.vhd', parentUuid);
     await expectCode(openDiskImage(f('self.vhd')), 'backing-loop');
