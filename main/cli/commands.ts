@@ -100,5 +100,17 @@ const assess: CommandModule = (program) => {
     .action(lazyAction(() => import('./assess.command'), (m) => m.assessAction));
 };
 
+const disk: CommandModule = (program) => {
+  program
+    .command('disk')
+    .description('inspect a disk image (raw, VMDK, VHD, VHDX, qcow2, OVA): format, backing chain, size, allocation; --hash reads it all')
+    .argument('<file>', 'the disk image')
+    .option('--format <format>', 'skip probing: raw, vmdk, vhd, vhdx, qcow2, ova')
+    .option('--disk <name>', 'OVA only: the disk inside to open (default: the first .vmdk)')
+    .option('--hash', 'read the whole logical disk: SHA-256 (as of `qemu-img convert -O raw`) and blocks holding data')
+    .option('--json', 'print one JSON object')
+    .action(lazyAction(() => import('./disk.command'), (m) => m.diskAction));
+};
+
 /** Every `mwb` command, in the order `mwb --help` lists them. */
-export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess];
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk];

@@ -14,6 +14,7 @@ import { InstanceCatalogService } from './instance-catalog.service';
 import { CfnValidatorService } from './cfn-validator.service';
 import { ExportService } from './export.service';
 import { AssessmentService } from './assessment.service';
+import { DiskImageService } from './disk-image.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -36,6 +37,7 @@ export interface Services {
   readonly cfnValidator: CfnValidatorService;
   readonly exporter: ExportService;
   readonly assessment: AssessmentService;
+  readonly diskImages: DiskImageService;
   dispose(): void;
 }
 
@@ -66,6 +68,7 @@ export function createServices(opts: ServicesOptions): Services {
     cfnValidator,
     exporter,
     assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
+    diskImages: new DiskImageService(),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

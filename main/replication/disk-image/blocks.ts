@@ -18,8 +18,13 @@ export interface DiskBlock {
 
 export interface BlocksOptions {
   readonly signal?: AbortSignal;
-  /** Blocks read ahead while the consumer works on the current one (default 2; memory ≈ (readAhead+1) × blockSize). */
+  /** Blocks read ahead while the consumer works on the current one (default 2; memory ≈ (readAhead+2) × blockSize). */
   readonly readAhead?: number;
+  /**
+   * Recycle block buffers: a yielded `data` is then valid only until the consumer asks for the next block (copy it to
+   * keep it). Saves allocating and page-faulting a fresh buffer per block.
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 /**
@@ -33,20 +38,35 @@ export async function* blocks(image: DiskImage, blockSize = EBS_BLOCK_SIZE, opti
   const allocated = allocatedBlocks(image, blockSize);
   const zeros = Buffer.alloc(blockSize);
   const pending: Array<Promise<DiskBlock>> = [];
+  const pool: Buffer[] = [];
+  let lent: Buffer | undefined;
+  const take = () => (options.reuseBuffers ? pool.pop() : undefined) ?? Buffer.allocUnsafe(blockSize);
   let next = 0;
   const start = async (index: number): Promise<DiskBlock> => {
     const offset = index * blockSize;
     const length = Math.min(blockSize, image.size - offset);
     if (!(await allocated.has(index))) return { index, offset, length, zero: true };
-    const data = length === blockSize ? Buffer.allocUnsafe(blockSize) : Buffer.alloc(blockSize);
+    const data = take();
+    if (length < blockSize) data.fill(0, length);
     await image.readInto(data, 0, offset, length);
-    return data.equals(zeros) ? { index, offset, length, zero: true } : { index, offset, length, zero: false, data };
+    if (data.equals(zeros)) {
+      if (options.reuseBuffers) pool.push(data);
+      return { index, offset, length, zero: true };
+    }
+    return { index, offset, length, zero: false, data };
   };
   try {
     while (next < count || pending.length > 0) {
       options.signal?.throwIfAborted();
-      while (next < count && pending.length <= readAhead) pending.push(start(next++));
+      while (next < count && pending.length <= readAhead) {
+        const p = start(next++);
+        // A read-ahead can fail before its turn: mark it handled now, it is still awaited (and rethrown) in order.
+        p.catch(() => undefined);
+        pending.push(p);
+      }
       const block = await pending.shift()!;
+      if (options.reuseBuffers && lent) pool.push(lent);
+      lent = block.data;
       yield block;
     }
   } finally {
@@ -133,7 +153,8 @@ export async function hashDiskImage(image: DiskImage, options: HashOptions = {})
   const zero = new Uint8Array(count);
   const inFlight = new Set<Promise<void>>();
   let dataBlocks = 0;
-  for await (const b of blocks(image, blockSize, options)) {
+  // Buffers are recycled: WebCrypto copies its input when digest() is called, and the whole-image hash is synchronous.
+  for await (const b of blocks(image, blockSize, { ...options, reuseBuffers: true })) {
     if (b.zero || !b.data) {
       zero[b.index] = 1;
       zeroDigest.copy(digests, b.index * 32);

@@ -12,6 +12,7 @@ export type DiskImageErrorCode =
   | 'out-of-bounds'
   | 'backing-loop'
   | 'backing-missing'
+  | 'backing-mismatch'
   | 'too-deep'
   | 'read-past-end'
   | 'io';

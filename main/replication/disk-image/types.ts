@@ -19,6 +19,8 @@ export interface DiskImage {
   readonly variant?: string;
   /** Logical size in bytes. */
   readonly size: number;
+  /** The parent this image reads through where it holds nothing (qcow2 backing file, VMDK parent, VHD parent). */
+  readonly backing?: DiskImage;
   /** Contiguous, ascending, non-overlapping extents that cover [0, size) exactly. */
   extents(): AsyncIterable<DiskExtent>;
   /** Reads logical bytes; unallocated ranges come back as zeros. Reads past `size` are an error. */

@@ -39,6 +39,8 @@ export class VhdImage extends MappedImage {
   readonly path: string;
   private readonly bitmapCache = new LruCache<Buffer>(64);
   private readonly bitmapBytes: number;
+  /** The footer's unique id, which a differencing child records as its parent's. */
+  readonly uniqueId: Buffer;
 
   private constructor(
     private readonly src: ByteSource,
@@ -46,8 +48,10 @@ export class VhdImage extends MappedImage {
     private readonly type: number,
     private readonly blockSize: number,
     private readonly bat: Buffer,
+    footer: Buffer,
   ) {
     super();
+    this.uniqueId = Buffer.from(footer.subarray(68, 84));
     this.path = src.path;
     this.variant = type === TYPE_FIXED ? 'fixed' : type === TYPE_DYNAMIC ? 'dynamic' : 'differencing';
     this.bitmapBytes = Math.ceil(blockSize / SECTOR / 8 / SECTOR) * SECTOR;
@@ -68,7 +72,7 @@ export class VhdImage extends MappedImage {
     if (size > MAX_BYTES) fail('corrupt-header', 'the VHD disk size is out of range');
     if (type === TYPE_FIXED) {
       if (size + SECTOR > src.size) fail('truncated', 'the fixed VHD is shorter than its disk size');
-      return new VhdImage(src, size, type, 0, Buffer.alloc(0));
+      return new VhdImage(src, size, type, 0, Buffer.alloc(0), footer);
     }
     if (type !== TYPE_DYNAMIC && type !== TYPE_DIFFERENCING) fail('unsupported-feature', 'the VHD disk type is unknown');
     if (fixedAtEnd) fail('corrupt-header', 'a dynamic VHD lacks its footer copy at the start');
@@ -83,11 +87,17 @@ export class VhdImage extends MappedImage {
     const needed = Math.ceil(size / blockSize);
     if (needed * 4 > MAX_TABLE_BYTES) fail('corrupt-header', 'the VHD block allocation table is too large');
     const bat = needed === 0 ? Buffer.alloc(0) : await readAt(src, batOffset, needed * 4, 'VHD block allocation table');
-    const image = new VhdImage(src, size, type, blockSize, bat);
+    const image = new VhdImage(src, size, type, blockSize, bat, footer);
     if (type === TYPE_DIFFERENCING) {
       const found = await ctx.firstExisting(await parentCandidates(src, h));
       if (!found) fail('backing-missing', 'the parent of the differencing VHD was not found');
-      image.backing = await ctx.openBacking(found, 'vhd');
+      const parent = await ctx.openBacking(found, 'vhd');
+      // The child records its parent's unique id: a replaced or rebuilt parent would silently give wrong sectors.
+      if (parent instanceof VhdImage && !parent.uniqueId.equals(h.subarray(40, 56))) {
+        await parent.close();
+        fail('backing-mismatch', 'the parent VHD is not the one the differencing disk was made from (its unique id differs)');
+      }
+      image.backing = parent;
     }
     return image;
   }

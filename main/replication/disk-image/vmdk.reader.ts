@@ -59,6 +59,8 @@ class SparseExtent {
     if (gteCount < 1 || gteCount > 512) fail('corrupt-header', 'the VMDK grain table size is invalid');
     if (flags & FLAG_COMPRESSED && h.readUInt16LE(77) !== 1) fail('unsupported-feature', 'the VMDK compression algorithm is not deflate');
     const grainBytes = grainSectors * SECTOR;
+    // Decoded grains are cached whole: keep them small (VMware writes 64 KiB grains).
+    if (flags & FLAG_COMPRESSED && grainBytes > 2 * 1024 * 1024) fail('unsupported-feature', 'compressed VMDK grains larger than 2 MiB are not supported');
     const gdEntries = Math.ceil(capacity / (grainBytes * gteCount));
     if (gdEntries * 4 > MAX_TABLE_BYTES) fail('corrupt-header', 'the VMDK grain directory is too large');
     const gd = gdEntries === 0 ? Buffer.alloc(0) : await readAt(src, gdOffset, gdEntries * 4, 'VMDK grain directory');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
 import { makeDifferencingVhd, makePeerImages, mergeRuns, qemuImg, qemuIo, qemuMap, qemuRawSha256, run, sha256File, type MapEntry } from '../../helpers/disk-images';
 import { DiskImageError, hashDiskImage, openDiskImage, type DiskImage, type DiskImageFormat } from '../../../main/replication/disk-image';
+import { crc32c } from '../../../main/replication/disk-image/vhdx.reader';
 
 /*
  * The readers against qemu-img 7.2, the reference implementation: for every image the SHA-256 of our logical content
@@ -160,6 +161,29 @@ describe('qcow2', () => {
   });
 });
 
+describe('refusals with typed errors', () => {
+  it('a qcow2 with zstd-compressed clusters opens, and reading a compressed cluster says compressed-unsupported', async () => {
+    await qemuImg('convert', '-c', '-f', 'raw', '-O', 'qcow2', '-o', 'compression_type=zstd', f('disk.raw'), f('zstd.qcow2'));
+    const image = await openDiskImage(f('zstd.qcow2'));
+    expect((await image.read(0, 4096)).equals(Buffer.alloc(4096))).toBe(true); // unallocated: no decompression needed
+    await expectCode(image.read(1 * MiB, 4096), 'compressed-unsupported');
+    await expectCode(hashDiskImage(image), 'compressed-unsupported');
+    await image.close();
+  });
+
+  it('a VHDX whose log still has to be replayed is refused, not read stale', async () => {
+    const b = await readFile(f('disk.vhdx'));
+    for (const at of [64 * 1024, 128 * 1024]) {
+      const h = b.subarray(at, at + 4096);
+      if (h.toString('latin1', 0, 4) !== 'head') continue;
+      h.fill(0x42, 48, 64); // log GUID
+      h.writeUInt32LE(crc32c(h, 4), 4);
+    }
+    await writeFile(f('dirty.vhdx'), b);
+    await expectCode(openDiskImage(f('dirty.vhdx')), 'unsupported-feature');
+  });
+});
+
 describe('VMDK', () => {
   it('reads monolithicFlat (descriptor + flat extent) and a snapshot child with a parent', async () => {
     await qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=monolithicFlat', f('disk.raw'), f('flat.vmdk'));
@@ -270,6 +294,9 @@ describe('VHD differencing', () => {
     await copyFile(f('diff.vhd'), f('diff-orphan.vhd'));
     await makeDifferencingVhd(f('diff-orphan.vhd'), 'no-such-parent.vhd', parentUuid);
     await expectCode(openDiskImage(f('diff-orphan.vhd')), 'backing-missing');
+    await copyFile(f('diff.vhd'), f('stranger.vhd'));
+    await makeDifferencingVhd(f('stranger.vhd'), 'disk-dynamic.vhd', Buffer.alloc(16, 7));
+    await expectCode(openDiskImage(f('stranger.vhd')), 'backing-mismatch');
     await copyFile(f('diff.vhd'), f('self.vhd'));
     await makeDifferencingVhd(f('self.vhd'), 'self.vhd', parentUuid);
     await expectCode(openDiskImage(f('self.vhd')), 'backing-loop');
