@@ -6,6 +6,7 @@ import { createUiSlice } from '../app/ui.slice';
 import { createInventorySlice } from '../features/inventory/inventory.slice';
 import { createVerifySlice } from '../features/verify/verify.slice';
 import { createPlanningSlice } from '../features/applications/planning.slice';
+import { createAssessmentSlice } from '../features/assessment/assessment.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -14,6 +15,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createInventorySlice(...a),
   ...createVerifySlice(...a),
   ...createPlanningSlice(...a),
+  ...createAssessmentSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

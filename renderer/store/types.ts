@@ -4,6 +4,7 @@ import type { UiSlice } from '../app/ui.slice';
 import type { InventorySlice } from '../features/inventory/inventory.slice';
 import type { VerifySlice } from '../features/verify/verify.slice';
 import type { PlanningSlice } from '../features/applications/planning.slice';
+import type { AssessmentSlice } from '../features/assessment/assessment.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & AssessmentSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;
