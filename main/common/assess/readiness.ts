@@ -1,5 +1,4 @@
 import type { Server } from '../model/server';
-import { sourceArchitecture } from '../model/instance-types';
 import { osSupport, type OsSupport, type OsSupportData } from './os-support';
 
 export type Severity = 'blocker' | 'warning' | 'info';
@@ -87,7 +86,7 @@ export function assessReadiness(server: Server, osData: OsSupportData, osCache?:
     add({ rule: 'os-vm-import', severity: 'info', title: 'Image import does not support this OS version', detail: os.vmImportDetail, fix: 'Use block-level replication (MGN), or upgrade the OS before an image import.', fixKind: 'upgrade-os' });
   }
 
-  const arch = sourceArchitecture(server.os);
+  const arch = os.arch;
   if (arch === 'i386') {
     const linux = server.os.family === 'linux';
     add({
