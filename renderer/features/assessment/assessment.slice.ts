@@ -19,13 +19,22 @@ export interface AssessmentSlice {
   assessmentPrintViewToggled(open: boolean): void;
 }
 
-export const createAssessmentSlice: SliceCreator<AssessmentSlice> = (set, get) => ({
+/** `?print=assessment` in the page address: open on the printable report (what `mwb assess --out x.pdf` prints). */
+function printRequestedByAddress(): boolean {
+  return typeof location !== 'undefined' && new URLSearchParams(location.search).get('print') === 'assessment';
+}
+
+export const createAssessmentSlice: SliceCreator<AssessmentSlice> = (set, get) => {
+  const printing = printRequestedByAddress();
+  // The other slices exist once the store is built: switch to the Assessment area then.
+  if (printing) queueMicrotask(() => get().areaSelected('assessment'));
+  return {
   assessmentReference: null,
   assessmentReferenceError: null,
   assessmentReportBusy: false,
   assessmentReportWritten: null,
   assessmentReportError: null,
-  assessmentPrintView: false,
+  assessmentPrintView: printing,
 
   async assessmentReferenceRequested() {
     if (get().assessmentReference) return;
@@ -55,4 +64,5 @@ export const createAssessmentSlice: SliceCreator<AssessmentSlice> = (set, get) =
   assessmentPrintViewToggled(open) {
     set({ assessmentPrintView: open });
   },
-});
+};
+};
