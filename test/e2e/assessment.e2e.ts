@@ -49,6 +49,7 @@ test('a consultant assesses the estate, changes assumptions, filters findings, o
   await findings.getByLabel('Filter by severity').selectOption({ label: 'All' });
   await findings.getByLabel('Filter by kind of fix').selectOption({ label: 'Consolidate snapshots' });
   await expect(findings.getByRole('row').filter({ hasText: 'snapshot' }).first()).toBeVisible();
+  await findings.scrollIntoViewIfNeeded();
   await screenshot(page, 'assessment-findings');
 
   // The server opens in the catalog's detail panel with its assessment.
