@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createNodeServices } from '../shell/node-runtime';
-import { consoleLogger } from '../platform/logger';
+import { startShellServer } from '../shell/http-server';
+import { createHandlers } from '../ipc/handlers';
+import { packageRoot } from '../platform/paths';
+import { consoleLogger, silentLogger } from '../platform/logger';
+import { WorkbenchError } from '../common/model/errors';
 import { ASSESSMENT_REGIONS, AssessmentRegionSchema, type AssessmentAssumptionsPatch } from '../common/model/assessment';
 import type { AssessmentResult } from '../common/assess/assess';
 import { APPROACH_SHORT } from '../common/assess/approach';
@@ -39,6 +46,51 @@ export function assessmentJson(r: AssessmentResult, project: string): unknown {
   };
 }
 
+export const CHROMIUM = process.env.MWB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The printable assessment report as PDF, printed by headless Chromium from the same page the workbench shows: the
+ * project is opened in a private, throw-away browser shell (127.0.0.1, random port and token; never saved), with the
+ * overridden assumptions applied in memory, and Chromium is run without a shell to print `?print=assessment`.
+ */
+export async function printAssessmentPdf(projectFile: string, out: string, overrides: AssessmentAssumptionsPatch, timeoutMs = 120_000): Promise<{ path: string; bytes: number }> {
+  const staticDir = path.join(packageRoot(), 'out', 'renderer');
+  if (!existsSync(path.join(staticDir, 'index.html'))) throw new WorkbenchError('internal', 'The workbench page is not built (out/renderer); run node scripts/build.mjs, or write the report as .xlsx.');
+  if (!existsSync(CHROMIUM)) throw new WorkbenchError('internal', `PDF needs Chromium at ${CHROMIUM} (apt-get install chromium), or write the report as .xlsx.`);
+  const abs = path.resolve(out);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'mwb-assess-pdf-'));
+  const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: path.join(work, 'appdata') });
+  let server: Awaited<ReturnType<typeof startShellServer>> | null = null;
+  try {
+    await services.project.open(path.resolve(projectFile));
+    if (Object.keys(overrides).length) services.project.edit({ type: 'assessment.setAssumptions', assumptions: overrides });
+    server = await startShellServer({ handlers: createHandlers(services), events: services.events, logger: silentLogger, staticDir });
+    const url = new URL(server.url);
+    const page = `${url.origin}/?print=assessment${url.hash}`;
+    const tmpPdf = path.join(work, 'report.pdf');
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        CHROMIUM,
+        ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(work, 'chromium')}`, '--no-pdf-header-footer', '--virtual-time-budget=30000', '--run-all-compositor-stages-before-draw', `--print-to-pdf=${tmpPdf}`, page],
+        { timeout: timeoutMs, maxBuffer: 4 * 2 ** 20 },
+        (err) => (err ? reject(new WorkbenchError('internal', `Chromium could not print the report (${(err as NodeJS.ErrnoException).code ?? err.message.split('\n')[0]?.slice(0, 120)}).`)) : resolve()),
+      );
+    });
+    const bytes = await fs.readFile(tmpPdf).catch(() => null);
+    if (!bytes || bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new WorkbenchError('internal', 'Chromium did not produce a PDF.');
+    try {
+      await fs.writeFile(abs, bytes);
+    } catch (err) {
+      throw new WorkbenchError('file-io', `Cannot write the report to ${abs}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    }
+    return { path: abs, bytes: bytes.byteLength };
+  } finally {
+    await server?.close();
+    services.dispose();
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
 const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function summaryText(r: AssessmentResult, project: string): string {
@@ -64,8 +116,9 @@ export async function assessCommand(o: AssessCliOptions): Promise<number> {
     }
     overrides.region = r.data;
   }
-  if (o.out && path.extname(o.out).toLowerCase() !== '.xlsx') {
-    process.stderr.write(`mwb assess: --out must name an .xlsx file\n`);
+  const outKind = o.out ? path.extname(o.out).toLowerCase() : null;
+  if (outKind !== null && outKind !== '.xlsx' && outKind !== '.pdf') {
+    process.stderr.write(`mwb assess: --out must name an .xlsx or a .pdf file\n`);
     return EXIT.usage;
   }
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
@@ -73,7 +126,7 @@ export async function assessCommand(o: AssessCliOptions): Promise<number> {
     const { document } = await services.project.readProject(o.project);
     const result = services.assessment.assess(overrides, document);
     if (o.out) {
-      const written = await services.assessment.saveReport(o.out, overrides, document);
+      const written = outKind === '.pdf' ? await printAssessmentPdf(o.project, o.out, overrides) : await services.assessment.saveReport(o.out, overrides, document);
       process.stderr.write(`wrote ${written.path} (${written.bytes.toLocaleString('en-US')} bytes)\n`);
     }
     if (o.json) process.stdout.write(JSON.stringify(assessmentJson(result, document.name), null, 2) + '\n');
@@ -88,7 +141,7 @@ export async function assessCommand(o: AssessCliOptions): Promise<number> {
   }
 }
 
-/** `mwb assess --project P [--region R] [--json] [--out report.xlsx]` (options in commands.ts). */
+/** `mwb assess --project P [--region R] [--json] [--out report.xlsx|report.pdf]` (options in commands.ts). */
 export async function assessAction(o: AssessCliOptions): Promise<void> {
   process.exitCode = await assessCommand(o);
 }

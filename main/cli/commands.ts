@@ -96,7 +96,7 @@ const assess: CommandModule = (program) => {
     .requiredOption('--project <file>', 'the project file (.mwb.json); read only')
     .option('--region <region>', "price region (us-east-1, eu-west-1); default: the project's assumption")
     .option('--json', 'print per-server readiness, findings, proposed type and monthly cost, and the totals, as JSON')
-    .option('--out <file>', 'also write the report workbook (.xlsx)')
+    .option('--out <file>', 'also write the report: a workbook (.xlsx) or the printable report (.pdf, printed by Chromium)')
     .action(lazyAction(() => import('./assess.command'), (m) => m.assessAction));
 };
 

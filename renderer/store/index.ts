@@ -7,6 +7,7 @@ import { createInventorySlice } from '../features/inventory/inventory.slice';
 import { createVerifySlice } from '../features/verify/verify.slice';
 import { createPlanningSlice } from '../features/applications/planning.slice';
 import { createExportSlice } from '../features/export/export.slice';
+import { createAssessmentSlice } from '../features/assessment/assessment.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -16,6 +17,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createVerifySlice(...a),
   ...createPlanningSlice(...a),
   ...createExportSlice(...a),
+  ...createAssessmentSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

@@ -5,6 +5,7 @@ import type { InventorySlice } from '../features/inventory/inventory.slice';
 import type { VerifySlice } from '../features/verify/verify.slice';
 import type { PlanningSlice } from '../features/applications/planning.slice';
 import type { ExportSlice } from '../features/export/export.slice';
+import type { AssessmentSlice } from '../features/assessment/assessment.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

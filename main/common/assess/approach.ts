@@ -23,6 +23,17 @@ export const APPROACH_SHORT: Record<Approach, string> = {
   retain: 'Retain',
 };
 
+const PLATFORM_LABEL: Record<Server['vmManager']['type'], string> = {
+  vsphere: 'on VMware vSphere',
+  hyperv: 'on Hyper-V',
+  azure: 'in Azure',
+  libvirt: 'on KVM (libvirt)',
+  virtualbox: 'on VirtualBox',
+  'vmware-workstation': 'on VMware Workstation',
+  physical: 'a physical server',
+  unknown: 'on an unknown platform',
+};
+
 export interface ApproachRecommendation {
   approach: Approach;
   reasons: string[];
@@ -63,7 +74,7 @@ export function recommendApproach(server: Server, r: ServerReadiness, a: Pick<As
   if (a.agentAllowed && r.os.mgn !== 'unsupported') {
     reasons.push('An agent may be installed: block-level replication copies the running server with minimal downtime.');
     if (a.rpo === 'minutes') reasons.push('An RPO of minutes needs continuous replication.');
-    if (!hypervisor) reasons.push(`The source is ${server.vmManager.type === 'physical' ? 'a physical server' : `on ${server.vmManager.type}`}: only agent-based replication reaches it.`);
+    if (!hypervisor) reasons.push(`The source is ${PLATFORM_LABEL[server.vmManager.type]}: only agent-based replication reaches it.`);
     if (r.findings.some((f) => f.rule === 'disk-rdm' || f.rule === 'disk-independent')) reasons.push('RDM or independent disks are read from inside the guest.');
     return { approach: 'rehost-block', reasons: [...reasons, ...tail] };
   }

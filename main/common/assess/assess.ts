@@ -1,7 +1,7 @@
 import type { ProjectDocument } from '../model/project';
 import type { Server } from '../model/server';
 import { totalProvisionedMiB } from '../model/server';
-import { sourceArchitecture, type InstanceTypeInfo } from '../model/instance-types';
+import type { InstanceTypeInfo } from '../model/instance-types';
 import { placementsByServer } from '../model/planning';
 import { resolveAssumptions, type AssessmentAssumptions } from '../model/assessment';
 import type { OsSupport, OsSupportData, SupportStatus } from './os-support';
@@ -75,6 +75,17 @@ export interface AssessmentResult {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+const osViews = new WeakMap<OsSupport, ServerAssessment['os']>();
+/** One view object per distinct OS (servers with the same OS strings share it). */
+function osView(o: OsSupport): ServerAssessment['os'] {
+  let v = osViews.get(o);
+  if (!v) {
+    v = { label: o.label, vmImport: o.vmImport, mgn: o.mgn, vmImportDetail: o.vmImportDetail, mgnDetail: o.mgnDetail };
+    osViews.set(o, v);
+  }
+  return v;
+}
+
 function emptyTotals(): CostTotals {
   return { servers: 0, moving: 0, unsized: 0, computeMonthlyUsd: 0, storageMonthlyUsd: 0, monthlyUsd: 0, onPrem: { vcpu: 0, memoryGiB: 0, storageGiB: 0 }, proposed: { vcpu: 0, memoryGiB: 0, storageGiB: 0 } };
 }
@@ -113,15 +124,16 @@ export function assessServer(server: Server, index: SizingIndex, ref: Assessment
   const rec = recommendApproach(server, r, a);
   // CBT matters only where the approach reads vCenter snapshots.
   let findings = r.findings;
-  if (rec.approach === 'rehost-agentless') findings = findings.map((f) => (f.rule === 'cbt-off' ? { ...f, severity: 'warning' as const } : f));
-  else findings = findings.filter((f) => f.rule !== 'cbt-off');
+  if (findings.some((f) => f.rule === 'cbt-off')) {
+    if (rec.approach === 'rehost-agentless') findings = findings.map((f) => (f.rule === 'cbt-off' ? { ...f, severity: 'warning' as const } : f));
+    else findings = findings.filter((f) => f.rule !== 'cbt-off');
+  }
   const need = sizingNeed(server, a);
-  const fit = index.fit(sourceArchitecture(server.os), server.os.family === 'windows', need.vcpu, need.memGiB);
+  const fit = index.fit(r.os.arch, server.os.family === 'windows', need.vcpu, need.memGiB);
   const hours = a.pricingModel === 'on-demand-business-hours' ? BUSINESS_HOURS_PER_MONTH : HOURS_PER_MONTH;
   const storage = proposeStorage(server, ref.ebsPrices, a.region, a.headroomPct);
   const computeMonthlyUsd = fit ? round2(fit.price * hours) : 0;
   const counted = movesToEc2(rec.approach);
-  const os = r.os.os;
   return {
     serverId: server.id,
     name: server.name,
@@ -129,7 +141,7 @@ export function assessServer(server: Server, index: SizingIndex, ref: Assessment
     waveId: place.waveId,
     readiness: readinessOf(findings),
     findings,
-    os: { label: os.family ? `${os.family}${os.version ? ` ${os.version}` : ''}` : os.text ? 'Other' : 'Unknown', vmImport: r.os.vmImport, mgn: r.os.mgn, vmImportDetail: r.os.vmImportDetail, mgnDetail: r.os.mgnDetail },
+    os: osView(r.os),
     approach: rec.approach,
     reasons: rec.reasons,
     need,

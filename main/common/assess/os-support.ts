@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Server } from '../model/server';
+import { sourceArchitecture, type InstanceArch } from '../model/instance-types';
 
 /** One entry of assets/data/aws-os-support.json (see assets/data/PROVENANCE.md). */
 export const OsSupportEntrySchema = z.object({
@@ -33,6 +34,10 @@ export interface OsSupport {
   /** End of vendor support and not in AWS's lists for new migrations (Windows 2000/XP/2003/Vista). */
   legacyWindows: boolean;
   sources: string[];
+  /** The CPU architecture the OS strings tell (32-bit, ARM, else x86_64). */
+  arch: InstanceArch;
+  /** Family and version for tables and charts ("Windows Server 2016", "Other", "Unknown"). */
+  label: string;
 }
 
 const FAMILY_PATTERNS: Array<[RegExp, string]> = [
@@ -116,6 +121,8 @@ function legacy(os: OsIdentity): boolean {
 export function osSupport(server: Pick<Server, 'os'>, data: OsSupportData): OsSupport {
   const os = identifyOs(server);
   const isLegacy = legacy(os);
+  const arch = sourceArchitecture(server.os);
+  const label = os.family ? `${os.family}${os.version ? ` ${os.version}` : ''}` : os.text ? 'Other' : 'Unknown';
   if (!os.family) {
     const what = os.text ? `"${os.text.slice(0, 80)}"` : 'an unknown OS';
     const known = /freebsd|solaris|aix|hp-ux|netware|os\/2|dos\b/i.test(os.text);
@@ -127,6 +134,8 @@ export function osSupport(server: Pick<Server, 'os'>, data: OsSupportData): OsSu
       mgnDetail: known ? `${what} is not in the MGN OS families.` : `${what}: the OS is not recognised.`,
       legacyWindows: isLegacy,
       sources: [],
+      arch,
+      label,
     };
   }
   const entries = data[os.family] ?? [];
@@ -163,5 +172,5 @@ export function osSupport(server: Pick<Server, 'os'>, data: OsSupportData): OsSu
     mgnStatus = 'unknown';
     mgnDetail = `${name} is past the end of vendor support; MGN support for it is not in the bundled data: check before you plan on it.`;
   }
-  return { os, vmImport, mgn: mgnStatus, vmImportDetail, mgnDetail, legacyWindows: isLegacy, sources };
+  return { os, vmImport, mgn: mgnStatus, vmImportDetail, mgnDetail, legacyWindows: isLegacy, sources, arch, label };
 }

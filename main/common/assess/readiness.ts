@@ -1,5 +1,4 @@
 import type { Server } from '../model/server';
-import { sourceArchitecture } from '../model/instance-types';
 import { osSupport, type OsSupport, type OsSupportData } from './os-support';
 
 export type Severity = 'blocker' | 'warning' | 'info';
@@ -87,7 +86,7 @@ export function assessReadiness(server: Server, osData: OsSupportData, osCache?:
     add({ rule: 'os-vm-import', severity: 'info', title: 'Image import does not support this OS version', detail: os.vmImportDetail, fix: 'Use block-level replication (MGN), or upgrade the OS before an image import.', fixKind: 'upgrade-os' });
   }
 
-  const arch = sourceArchitecture(server.os);
+  const arch = os.arch;
   if (arch === 'i386') {
     const linux = server.os.family === 'linux';
     add({
@@ -109,7 +108,7 @@ export function assessReadiness(server: Server, osData: OsSupportData, osCache?:
   const shared = disks.filter((d) => d.shared);
   if (shared.length) add({ rule: 'disk-shared', severity: 'blocker', title: 'Shared (multi-writer) disk', detail: `${shared.map((d) => d.label).join(', ')} ${shared.length > 1 ? 'are' : 'is'} shared with other VMs (a cluster).`, fix: 'Redesign the cluster storage (FSx, or io2 Multi-Attach with a cluster-aware file system) before the move.', fixKind: 'rework-disks' });
   const independent = disks.filter((d) => d.mode && /independent/i.test(d.mode));
-  if (independent.length) add({ rule: 'disk-independent', severity: 'warning', title: 'Independent disk', detail: `${independent.map((d) => `${d.label} (${d.mode})`).join(', ')}: snapshots skip independent disks.`, fix: 'Switch to dependent mode, or replicate from inside the guest (agent).', fixKind: 'rework-disks' });
+  if (independent.length) add({ rule: 'disk-independent', severity: 'warning', title: 'Independent disk', detail: `${independent.map((d) => `${d.label} (${(d.mode ?? '').replace(/_/g, ' ')})`).join(', ')}: snapshots skip independent disks.`, fix: 'Switch to dependent mode, or replicate from inside the guest (agent).', fixKind: 'rework-disks' });
   if (disks.length + 1 > EC2_NITRO_ATTACHMENTS) add({ rule: 'disk-count-ec2', severity: 'blocker', title: 'More volumes than EC2 can attach', detail: `${disks.length} disks; Nitro instances attach at most ${EC2_NITRO_ATTACHMENTS} volumes and network interfaces together.`, fix: 'Consolidate disks (LVM, Storage Spaces) before the move.', fixKind: 'rework-disks' });
   else if (disks.length > VM_IMPORT_MAX_VOLUMES) add({ rule: 'disk-count-import', severity: 'warning', title: 'Too many volumes for one image import', detail: `${disks.length} disks; an import task fails above ${VM_IMPORT_MAX_VOLUMES}.`, fix: 'Use MGN, or import the extra disks one at a time as snapshots.', fixKind: 'rework-disks' });
   const boot = disks[0];

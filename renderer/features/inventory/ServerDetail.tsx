@@ -2,6 +2,7 @@ import type { Server } from '../../../main/common/model/server';
 import type { ServerConnectionRow } from '../../../main/common/model/connections';
 import { formatMiB, label } from '../../ui/format';
 import { Icon } from '../../ui/icons';
+import { ServerAssessmentPanel } from '../assessment/ServerAssessmentPanel';
 
 function Field({ label, value, prov }: { label: string; value: string | number | undefined | null; prov?: string | undefined }) {
   return (
@@ -50,6 +51,7 @@ export function ServerDetail({ server, error, connections, onClose }: { server: 
             <Field label="CBT" value={server.cbt === undefined ? undefined : server.cbt ? 'enabled' : 'disabled'} prov={p.cbt} />
           </dl>
         </section>
+        <ServerAssessmentPanel server={server} />
         <section>
           <h3>Place and identity</h3>
           <dl className="kv">

@@ -76,14 +76,15 @@ describe('mwb assess', () => {
     expect(text).not.toMatch(/>rehost-block<|>not-ready<|>conditional</);
   });
 
-  it('fails clearly on a missing project and on a non-xlsx --out, writing nothing', async () => {
+  it('fails clearly on a missing project and on an --out that is neither .xlsx nor .pdf, writing nothing', async () => {
     const missing = await cli(['assess', '--project', path.join(dir, 'nope.mwb.json')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^mwb assess: /);
-    const pdf = path.join(dir, 'r.pdf');
-    const bad = await cli(['assess', '--project', project, '--out', pdf]);
+    const txt = path.join(dir, 'r.txt');
+    const bad = await cli(['assess', '--project', project, '--out', txt]);
     expect(bad.code).toBe(2);
-    await expect(stat(pdf)).rejects.toThrow();
+    expect(bad.stderr).toMatch(/--out must name an \.xlsx or a \.pdf file/);
+    await expect(stat(txt)).rejects.toThrow();
     const junk = path.join(dir, 'junk.mwb.json');
     await writeFile(junk, '{"not": "a project"}');
     const r = await cli(['assess', '--project', junk]);

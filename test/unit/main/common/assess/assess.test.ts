@@ -158,6 +158,8 @@ describe('approach', () => {
     expect(rec(makeServer('vm'), { agentAllowed: false, rpo: 'minutes' })).toBe('rehost-agentless');
     expect(rec(makeServer('hv', { vmManager: { type: 'hyperv' } }), { agentAllowed: false, rpo: 'day' })).toBe('rehost-image');
     expect(rec(makeServer('phys', { vmManager: { type: 'physical' } }), { agentAllowed: false, rpo: 'day' })).toBe('retain');
+    const az = makeServer('az', { vmManager: { type: 'azure' } });
+    expect(recommendApproach(az, assessReadiness(az, ref.osSupport), a).reasons.join(' ')).toContain('The source is in Azure');
   });
 
   it('raises CBT off only where the approach reads vCenter snapshots', () => {
