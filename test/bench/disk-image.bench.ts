@@ -3,6 +3,7 @@
 // and `qemu-img convert -O raw` of each image, timed as CLI processes in the same run. Target: ≥ 0.5 × openssl on
 // raw. MWB_BENCH_DISK_MB sets the size (default 1024). Images are made with qemu-img in a temp dir and deleted.
 import { execFile } from 'node:child_process';
+import { setInterval, clearInterval } from 'node:timers';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm, statfs } from 'node:fs/promises';
 import os from 'node:os';
@@ -55,6 +56,7 @@ async function main() {
     const keep = (k: string, ms: number) => (best[k] = Math.min(best[k] ?? Infinity, ms));
     let reference = '';
     const digests: Record<string, string> = {};
+    const growth: Record<string, number> = {};
     for (let r = 0; r < rounds; r++) {
       const o = await time(() => run('openssl', ['dgst', '-sha256', raw]));
       keep('openssl', o.ms);
@@ -65,14 +67,19 @@ async function main() {
         const q = await time(() => run('qemu-img', ['convert', '-f', img.qemu, '-O', 'raw', img.file, out]));
         await rm(out, { force: true });
         keep(`qemu-${img.name}`, q.ms);
+        const rssBase = process.memoryUsage().rss;
+        let rssPeak = rssBase;
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
         const ours = await time(async () => {
           const image = await openDiskImage(img.file);
           try {
             return await hashDiskImage(image);
           } finally {
             await image.close();
+            clearInterval(sampler);
           }
         });
+        growth[img.name] = Math.max(growth[img.name] ?? 0, rssPeak - rssBase);
         keep(img.name, ours.ms);
         digests[img.name] = ours.value.sha256;
         line.push(`${img.name} ours ${(ours.ms / 1000).toFixed(2)} s / qemu-img convert ${(q.ms / 1000).toFixed(2)} s`);
@@ -86,7 +93,7 @@ async function main() {
       const ours = best[img.name]!;
       const q = best[`qemu-${img.name}`]!;
       console.log(
-        `  ${img.name.padEnd(6)} read+hash+manifest ${(ours / 1000).toFixed(2)} s  ${mbs(ours)}  ratio vs openssl ${(best.openssl! / ours).toFixed(2)}×, vs qemu-img convert -O raw ${(q / ours).toFixed(2)}× (qemu ${mbs(q)})  digest agrees with openssl: ${digests[img.name] === reference}`,
+        `  ${img.name.padEnd(6)} read+hash+manifest ${(ours / 1000).toFixed(2)} s  ${mbs(ours)}  ratio vs openssl ${(best.openssl! / ours).toFixed(2)}×, vs qemu-img convert -O raw ${(q / ours).toFixed(2)}× (qemu ${mbs(q)})  digest agrees with openssl: ${digests[img.name] === reference}, RSS growth ≤ ${(growth[img.name]! / MiB).toFixed(0)} MiB`,
       );
     }
     console.log(`target: raw ≥ 0.5× openssl → ${best.openssl! / best.raw! >= 0.5 ? 'met' : 'NOT met'}`);
