@@ -1,4 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { trustKey } from './verify.slice';
 import { useWorkbenchShallow } from '../../store';
 import type { VerificationReport, CertSummary, AnchorStore } from '../../../main/common/verify/report';
 import { HASH_ALGORITHMS, HASH_LABEL } from '../../../main/common/verify/hashes';
@@ -425,11 +426,17 @@ export function VerifyScreen() {
     copy: st.verifyReportCopied,
     clear: st.verifyCleared,
     loadBundled: st.verifyBundledRootsRequested,
+    recheck: st.verifyStaleRechecked,
+    trustNow: trustKey(st.document?.verification.trust),
   }));
-  const loadBundled = s.loadBundled;
+  const { loadBundled, recheck, trustNow } = s;
   useEffect(() => {
     void loadBundled();
   }, [loadBundled]);
+  // Trust changed (an edit here, a dropped certificate, Undo or Redo): the listed files are judged again.
+  useEffect(() => {
+    void recheck();
+  }, [trustNow, recheck]);
   const [dialog, setDialog] = useState<null | 'add' | 'save'>(null);
   const [dragging, setDragging] = useState(false);
   const onDrop = (e: DragEvent) => {
