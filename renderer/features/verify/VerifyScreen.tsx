@@ -4,7 +4,7 @@ import { useWorkbenchShallow } from '../../store';
 import type { VerificationReport, CertSummary, AnchorStore } from '../../../main/common/verify/report';
 import { HASH_ALGORITHMS, HASH_LABEL } from '../../../main/common/verify/hashes';
 import { reasonText, warningText } from '../../../main/common/verify/report-format';
-import { leadCause, type BundledRootState } from '../../../main/common/verify/cause';
+import { commonName, leadCause, type BundledRootState } from '../../../main/common/verify/cause';
 import { thumbprintHex } from '../../../main/common/verify/trust-rules';
 import { ROOT_PURPOSE_LABEL } from '../../../main/common/verify/bundled';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -14,9 +14,7 @@ import { formatTime } from '../../ui/format';
 import { FileBrowser } from '../project/FileBrowser';
 import './verify.css';
 
-function cn(dn: string): string {
-  return /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
-}
+const cn = commonName;
 
 const STORE_TAG: Record<AnchorStore, string> = { bundled: 'trusted · bundled root', project: 'trusted · project root', run: 'trusted · given for this run' };
 
