@@ -6,7 +6,7 @@ import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { EXIT } from './context';
 import { isWorkbenchError } from '../common/model/errors';
-import { reasonText, reportJson } from '../common/verify/report-format';
+import { anchorText, reasonText, reportJson } from '../common/verify/report-format';
 import { HASH_LABEL, HASH_ALGORITHMS, type HashAlgorithm } from '../common/verify/hashes';
 import type { VerificationReport } from '../common/verify/report';
 import type { TaskProgress } from '../common/ipc/events';
@@ -26,6 +26,8 @@ function human(r: VerificationReport, file: string): string {
   const lines = [`${mark} ${file}  ${r.status}  [${r.kind}]  ${r.reasons.map((x) => `${x}: ${reasonText(x)}`).join('; ')}`];
   if (r.signer) lines.push(`     signer: ${r.signer.subject} (thumbprint ${r.signer.thumbprintSha1})`);
   if (r.chain.length > 1) lines.push(`     chain:  ${r.chain.map((c) => (/CN=([^,]+)/.exec(c.subject)?.[1] ?? c.subject) + (c.trustAnchor ? ' (trusted)' : '')).join(' -> ')}`);
+  const anchors = anchorText(r);
+  if (anchors) lines.push(`     trusted root: ${anchors}`);
   if (r.timestamp) lines.push(`     timestamp: ${r.timestamp.kind} ${r.timestamp.time} ${r.timestamp.verified ? 'verified' : `not verified: ${r.timestamp.problem ?? ''}`}`);
   for (const a of HASH_ALGORITHMS) if (r.hashes[a]) lines.push(`     ${HASH_LABEL[a].padEnd(8)} ${r.hashes[a]}`);
   for (const s of r.sidecars) lines.push(`     sidecar ${s.sidecar}: ${s.verdict} (${s.reason})`);

@@ -156,6 +156,15 @@ test('a first-time user is led to the untrusted root, adds it, and the listed fi
     await screenshot(page, 'verify-rechecked-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
     await screenshot(page, 'verify-rechecked-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // The re-check updated the cards without adding to the kept history, so Undo takes back the root itself,
+    // and the cards are judged again under the trust as it now is.
+    await expect(page.getByRole('region', { name: 'Verification history' }).getByRole('row')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(trustPanel.getByText('Your root')).toHaveCount(0);
+    await expect(page.getByTestId('verify-cause')).toHaveCount(2);
+    await expect(page.getByText('2 of 2 file(s) could not be verified.')).toBeVisible();
   } finally {
     await corpus.dispose();
   }

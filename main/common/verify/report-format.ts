@@ -1,4 +1,5 @@
 import { HASH_LABEL, HASH_ALGORITHMS } from './hashes';
+import { commonName } from './cause';
 import { ANCHOR_STORE_LABEL, REASON_TEXT, WARNING_TEXT, type VerificationReport } from './report';
 
 /** The per-file object `mwb verify --json` prints and JSON reports hold. */
@@ -38,9 +39,7 @@ export function anchorText(r: VerificationReport): string | null {
   return parts.length ? parts.join('; ') : null;
 }
 
-function cn(dn: string): string {
-  return /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
-}
+const cn = commonName;
 
 /** A Markdown report a consultant can paste into a ticket or change record. */
 export function reportMarkdown(reports: VerificationReport[], generatedAt: string): string {

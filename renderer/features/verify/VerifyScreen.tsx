@@ -1,9 +1,10 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { trustKey } from './verify.slice';
 import { useWorkbenchShallow } from '../../store';
 import type { VerificationReport, CertSummary, AnchorStore } from '../../../main/common/verify/report';
 import { HASH_ALGORITHMS, HASH_LABEL } from '../../../main/common/verify/hashes';
 import { reasonText, warningText } from '../../../main/common/verify/report-format';
-import { leadCause, type BundledRootState } from '../../../main/common/verify/cause';
+import { commonName, leadCause, type BundledRootState } from '../../../main/common/verify/cause';
 import { thumbprintHex } from '../../../main/common/verify/trust-rules';
 import { ROOT_PURPOSE_LABEL } from '../../../main/common/verify/bundled';
 import { ScreenHeader } from '../../ui/ScreenHeader';
@@ -13,9 +14,7 @@ import { formatTime } from '../../ui/format';
 import { FileBrowser } from '../project/FileBrowser';
 import './verify.css';
 
-function cn(dn: string): string {
-  return /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
-}
+const cn = commonName;
 
 const STORE_TAG: Record<AnchorStore, string> = { bundled: 'trusted · bundled root', project: 'trusted · project root', run: 'trusted · given for this run' };
 
@@ -425,11 +424,17 @@ export function VerifyScreen() {
     copy: st.verifyReportCopied,
     clear: st.verifyCleared,
     loadBundled: st.verifyBundledRootsRequested,
+    recheck: st.verifyStaleRechecked,
+    trustNow: trustKey(st.document?.verification.trust),
   }));
-  const loadBundled = s.loadBundled;
+  const { loadBundled, recheck, trustNow } = s;
   useEffect(() => {
     void loadBundled();
   }, [loadBundled]);
+  // Trust changed (an edit here, a dropped certificate, Undo or Redo): the listed files are judged again.
+  useEffect(() => {
+    void recheck();
+  }, [trustNow, recheck]);
   const [dialog, setDialog] = useState<null | 'add' | 'save'>(null);
   const [dragging, setDragging] = useState(false);
   const onDrop = (e: DragEvent) => {

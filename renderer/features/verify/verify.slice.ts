@@ -5,6 +5,7 @@ import { trustFileKind } from '../../../main/common/verify/trust-rules';
 import type { BundledRootInfo } from '../../../main/common/verify/bundled';
 import { invoke, onEvent, pathForFile } from '../../ipc/client';
 import type { SliceCreator } from '../../store/types';
+import type { VerificationTrust } from '../../../main/common/model/verification';
 
 export interface VerifyRun {
   taskId: string;
@@ -21,19 +22,35 @@ export interface VerifySlice {
   /** The roots shipped with the app (null until loaded). */
   verifyBundledRoots: BundledRootInfo[] | null;
   verifyBundledRootsRequested(): Promise<void>;
-  /** Verifies files; a file verified again replaces its card. */
-  verifyFilesRequested(paths: string[]): Promise<void>;
+  /** For each listed file, the trust it was judged under (see trustKey). */
+  verifyJudgedUnder: Record<string, string>;
+  /**
+   * Re-checks the listed files judged under other trust than the project's now (after a trust edit, undo or redo),
+   * without adding to the project's history. Called by the screen when trust changes and after every run.
+   */
+  verifyStaleRechecked(): Promise<void>;
+  /**
+   * Verifies files; a file verified again replaces its card. A re-check after a trust change (`record: false`) updates
+   * the cards without adding to the project's history, so Undo still takes back the trust change itself.
+   */
+  verifyFilesRequested(paths: string[], opts?: { record?: boolean }): Promise<void>;
   /** Files dropped on the screen: certificates and CRLs join the trust settings, the rest is verified. */
   verifyFilesDropped(files: File[]): Promise<void>;
   verifyCancelRequested(): Promise<void>;
-  /** Trust lives in the project (undoable); this edits it, then re-checks the files already listed. */
-  verifyTrustEdited(edit: TrustEdit, opts?: { recheck?: boolean }): Promise<boolean>;
+  /** Trust lives in the project (undoable); this edits it (the screen then re-checks the listed files). */
+  verifyTrustEdited(edit: TrustEdit): Promise<boolean>;
   verifyReportCopied(format: 'markdown' | 'json'): Promise<void>;
   verifyReportSaveRequested(path: string, format: 'markdown' | 'json'): Promise<boolean>;
   verifyCleared(): void;
 }
 
 let runCounter = 0;
+
+/** What a verdict depends on in the project's trust: roots, CRLs, pinned publishers, distrusted bundled roots. */
+export function trustKey(trust: VerificationTrust | undefined): string {
+  if (!trust) return '';
+  return JSON.stringify([trust.roots.map((r) => r.thumbprintSha1), trust.crls.map((c) => c.id), trust.publishers, trust.distrusted ?? []]);
+}
 /** The notice that summarised the last run: a newer result supersedes it, so it goes away. */
 let resultNotice: number | null = null;
 
@@ -46,6 +63,14 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
   verifyFailures: [],
   verifyRun: null,
   verifyBundledRoots: null,
+  verifyJudgedUnder: {},
+
+  async verifyStaleRechecked() {
+    if (get().verifyRun) return;
+    const now = trustKey(get().document?.verification.trust);
+    const stale = get().verifyReports.filter((r) => get().verifyJudgedUnder[r.file] !== now).map((r) => r.file);
+    if (stale.length > 0) await get().verifyFilesRequested(stale, { record: false });
+  },
 
   async verifyBundledRootsRequested() {
     if (get().verifyBundledRoots) return;
@@ -57,18 +82,24 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
     }
   },
 
-  async verifyFilesRequested(paths) {
+  async verifyFilesRequested(paths, opts) {
     if (paths.length === 0 || get().verifyRun) return;
     const taskId = `verify-${Date.now()}-${++runCounter}`;
+    const judgedUnder = trustKey(get().document?.verification.trust);
     set({ verifyRun: { taskId, label: 'Starting…', done: 0, total: null, phase: 'verifying' } });
     const off = onEvent('task.progress', (p) => {
       if (p.taskId === taskId && p.state === 'running') set({ verifyRun: { taskId, label: p.message ?? p.label, done: p.done, total: p.total, phase: 'verifying' } });
     });
     try {
-      const { reports, failures } = await invoke('verify.files', { paths, taskId });
+      const { reports, failures } = await invoke('verify.files', { paths, taskId, ...(opts?.record === false ? { record: false } : {}) });
       // Newest first; a file verified again replaces its earlier card.
       const names = new Set(reports.map((r) => r.file));
-      set((s) => ({ verifyReports: [...reports, ...s.verifyReports.filter((r) => !names.has(r.file))], verifyFailures: failures }));
+      set((s) => ({
+        verifyReports: [...reports, ...s.verifyReports.filter((r) => !names.has(r.file))],
+        verifyFailures: failures,
+        // Every file asked about counts as judged, failures included, so a re-check never repeats itself.
+        verifyJudgedUnder: { ...s.verifyJudgedUnder, ...Object.fromEntries([...paths, ...reports.map((r) => r.file), ...failures.map((f) => f.file)].map((f) => [f, judgedUnder])) },
+      }));
       const bad = reports.filter((r) => !r.ok).length + failures.length;
       if (resultNotice !== null) get().noticeDismissed(resultNotice);
       get().noticeShown(bad ? 'warning' : 'success', bad ? `${bad} of ${reports.length + failures.length} file(s) could not be verified.` : `${reports.length} file(s) verified.`);
@@ -76,10 +107,13 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
     } catch (err) {
       const cancelled = err instanceof Error && 'code' in err && (err as { code: string }).code === 'cancelled';
       get().noticeShown(cancelled ? 'info' : 'error', cancelled ? 'Verification cancelled; nothing was recorded.' : err instanceof Error ? err.message : String(err));
+      return;
     } finally {
       off();
       set({ verifyRun: null });
     }
+    // Trust may have changed while this run was going (a certificate dropped with the files): catch up.
+    await get().verifyStaleRechecked();
   },
 
   async verifyFilesDropped(files) {
@@ -91,7 +125,7 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
         set({ verifyRun: { taskId, label: `Reading ${f.name} (${i + 1}/${files.length})`, done: 0, total: f.size, phase: 'uploading' } });
         const p = await pathForFile(f, (sent, total) => set({ verifyRun: { taskId, label: `Reading ${f.name} (${i + 1}/${files.length})`, done: sent, total, phase: 'uploading' } }));
         const kind = trustFileKind(f.name, await f.slice(0, 4096).text());
-        if (kind) await get().verifyTrustEdited({ op: 'addFile', path: p, as: kind }, { recheck: false });
+        if (kind) await get().verifyTrustEdited({ op: 'addFile', path: p, as: kind });
         else paths.push(p);
       }
     } catch (err) {
@@ -100,9 +134,8 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
       return;
     }
     set({ verifyRun: null });
-    // Dropped together: the new files, and the ones already listed if the drop changed what is trusted.
-    const listed = get().verifyReports.map((r) => r.file);
-    await get().verifyFilesRequested(paths.length < files.length ? [...new Set([...paths, ...listed])] : paths);
+    if (paths.length > 0) await get().verifyFilesRequested(paths);
+    else await get().verifyStaleRechecked();
   },
 
   async verifyCancelRequested() {
@@ -110,12 +143,10 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
     if (run?.phase === 'verifying') await invoke('tasks.cancel', { taskId: run.taskId });
   },
 
-  async verifyTrustEdited(edit, opts) {
+  async verifyTrustEdited(edit) {
     try {
       const { message } = await invoke('verify.trust.edit', { edit });
       get().noticeShown('info', message);
-      const listed = get().verifyReports.map((r) => r.file);
-      if (opts?.recheck !== false && listed.length > 0) await get().verifyFilesRequested(listed);
       return true;
     } catch (err) {
       get().noticeShown('error', err instanceof Error ? err.message : String(err));
@@ -150,6 +181,6 @@ export const createVerifySlice: SliceCreator<VerifySlice> = (set, get) => ({
   verifyCleared: () => {
     if (resultNotice !== null) get().noticeDismissed(resultNotice);
     resultNotice = null;
-    set({ verifyReports: [], verifyFailures: [] });
+    set({ verifyReports: [], verifyFailures: [], verifyJudgedUnder: {} });
   },
 });

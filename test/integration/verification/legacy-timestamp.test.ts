@@ -68,7 +68,7 @@ describe('legacy countersignature timestamps from osslsigncode -t (fake legacy T
       expect(seen.requests).toHaveLength(1); // osslsigncode really asked our server
       const r = await verifyFile(out, { trust });
       expect(r, r.details.join('; ')).toMatchObject({ status: 'Valid', reasons: ['ok'] });
-      expect(r.timestamp).toEqual({ kind: 'legacy', time: SIGNED_AT.toISOString(), verified: true, authority: expect.stringContaining('Fake Legacy TSA') });
+      expect(r.timestamp).toEqual({ kind: 'legacy', time: SIGNED_AT.toISOString(), verified: true, authority: expect.stringContaining('Fake Legacy TSA'), anchorStore: 'run' });
       expect(r.warnings).not.toContain('timestamp-not-verified');
       expect(await ossl(out)).toBe('ok');
     }

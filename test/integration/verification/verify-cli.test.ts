@@ -30,6 +30,7 @@ describe('mwb verify (CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^OK {3}.*valid-timestamped\.ps1 {2}Valid/m);
     expect(r.stdout).toContain('Corpus Signer -> Corpus Test Code Signing CA -> Corpus Test Root CA (trusted)');
+    expect(r.stdout).toContain('trusted root: signature: Corpus Test Root CA, from roots given for this run');
     expect(r.stdout).toMatch(/sidecar aws-sms-azure-setup\.ps1\.sha256: match/);
   }, 60_000);
 

@@ -46,6 +46,8 @@ export const verifyChannels = {
         sidecars: z.array(path).max(200).optional(),
         trust: VerifyTrustSchema.optional(),
         taskId: z.string().min(1).max(100).optional(),
+        /** Keep the results in the project (default true); re-checks after a trust change pass false. */
+        record: z.boolean().optional(),
       })
       .strict(),
     z.object({ reports: z.array(VerificationReportSchema), failures: z.array(VerifyFailureSchema) }),
