@@ -1,7 +1,10 @@
 // Import of a generated 10,000-VM RVTools workbook (vInfo, vCPU, vMemory, vDisk, vPartition, vNetwork),
 // against Debian's python3-openpyxl reading every cell of the same workbook in read-only mode.
-// Targets: ours ≤ 3 s and ≤ 0.5 × openpyxl. Prints figures; asserts nothing.
+// Targets: in-process ours ≤ 3 s and ≤ 0.5 × openpyxl; CLI to CLI (`mwb import FILE --project P`, start-up and the
+// project save included, against `python3 -c …openpyxl…` with interpreter start) ≤ 0.5 ×. The CLI figure needs a build
+// (`node scripts/build.mjs`). Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,9 @@ import { makeInventory } from '../helpers/inventory-fixtures';
 const VMS = Number(process.env.BENCH_VMS ?? 10_000);
 const RUNS = 3;
 const PYTHON = '/usr/bin/python3';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'mwb.mjs');
+const HAVE_CLI = existsSync(path.join(ROOT, 'out', 'main', 'cli.mjs'));
 const OPENPYXL = `
 import sys, time
 import openpyxl
@@ -42,6 +48,19 @@ try {
     if (i === 0) console.log(`ours: ${report.servers} servers, ${project.document.inventory.servers.reduce((n, s) => n + s.disks.length, 0)} disks, ${report.skippedTotal} skipped`);
   }
 
+  const cli: number[] = [];
+  if (!HAVE_CLI) console.log('out/main/cli.mjs is missing (run `node scripts/build.mjs`): no CLI figure');
+  for (let i = 0; HAVE_CLI && i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, 'import', file, '--project', path.join(dir, `cli-${i}.mwb.json`), '--json'], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, MWB_HOME: path.join(dir, 'home') } });
+    cli.push((performance.now() - t0) / 1000);
+    if (r.status !== 0) {
+      console.log(`mwb import failed: ${r.stderr.slice(0, 300)}`);
+      break;
+    }
+    if (i === 0) console.log(`mwb import (CLI): ${(JSON.parse(r.stdout) as { servers: number }).servers} servers`);
+  }
+
   const py: { wall: number; inner: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
@@ -63,6 +82,11 @@ try {
     const pyInner = best(py.map((p) => p.inner));
     console.log(`openpyxl read-only, all cells: best ${pyInner.toFixed(2)} s in Python (${pyWall.toFixed(2)} s with interpreter start)`);
     console.log(`ratio ours/openpyxl: ${(ourBest / pyInner).toFixed(2)}× (vs wall ${(ourBest / pyWall).toFixed(2)}×)  [target ≤ 0.5×]`);
+    if (cli.length) {
+      const cliBest = best(cli);
+      console.log(`mwb import FILE --project P (CLI process, start-up and save included): best ${cliBest.toFixed(2)} s of ${cli.map((x) => x.toFixed(2)).join(', ')}`);
+      console.log(`ratio CLI to CLI (mwb import / python3 openpyxl with interpreter start): ${(cliBest / pyWall).toFixed(2)}×  [target ≤ 0.5×]`);
+    }
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
