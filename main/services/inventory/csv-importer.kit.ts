@@ -17,6 +17,41 @@ export interface RowReader<F extends string> {
   skip(f: F | null, reason: string): void;
 }
 
+/** Where a value came from, for `Server.provenance`: `vInfo!CPUs r12` (with the sheet) or `CPUs r12`. */
+export function provenance(header: string | undefined, rowNo: number, sheet?: string): string {
+  return `${sheet ? `${sheet}!` : ''}${header ?? '?'} r${rowNo}`;
+}
+
+/** Row issues and typed numbers of one table: the one place that records a skipped value with its column. */
+export interface TableIssues {
+  issue(rowNo: number, col: number, value: Cell | undefined, reason: string): void;
+  /** The number in column `col`, or undefined when empty; a value that is not a non-negative number is reported and left empty. */
+  num(row: Cell[], rowNo: number, col: number, what: string): number | undefined;
+}
+
+export function tableIssues(table: Table, source: string, skipped: SkippedRow[], opts: { sheet?: boolean } = {}): TableIssues {
+  const issue = (rowNo: number, col: number, value: Cell | undefined, reason: string) => {
+    const entry: SkippedRow = { file: source, row: rowNo, reason };
+    if (opts.sheet) entry.sheet = table.name;
+    if (col >= 0) entry.column = `${table.headers[col] ?? ''} (${columnLetter(col)})`;
+    if (value !== undefined && value !== null) entry.value = excerpt(value, 120);
+    skipped.push(entry);
+  };
+  return {
+    issue,
+    num(row, rowNo, col, what) {
+      if (col < 0) return undefined;
+      const n = cellNumber(row[col]);
+      if (n === undefined) return undefined;
+      if (Number.isNaN(n) || n < 0) {
+        issue(rowNo, col, row[col], `${what} is not a non-negative number; left empty`);
+        return undefined;
+      }
+      return n;
+    },
+  };
+}
+
 export function headerScore(file: LoadedFile, required: string[], optional: string[] = []): number {
   const t = file.tables[0];
   if (!t || file.format !== 'csv') return 0;
@@ -51,29 +86,16 @@ export async function readRows<F extends string>(
   const warnings: string[] = [];
   const servers: Server[] = [];
   const source = basename(file.path);
+  const issues = tableIssues(table, source, skipped);
   const reader = { table, cols, rowNo: 0, row: [] as Cell[] } as RowReader<F>;
   reader.has = (f) => cols.index[f] >= 0;
   reader.text = (f) => (cols.index[f] >= 0 ? cellText(reader.row[cols.index[f]]) : undefined);
-  reader.prov = (f) => `${cols.header[f]} r${reader.rowNo}`;
+  reader.prov = (f) => provenance(cols.header[f], reader.rowNo);
   reader.skip = (f, reason) => {
     const i = f ? cols.index[f] : -1;
-    const v = i >= 0 ? reader.row[i] : undefined;
-    const entry: SkippedRow = { file: source, row: reader.rowNo, reason };
-    if (i >= 0) entry.column = `${table.headers[i]} (${columnLetter(i)})`;
-    if (v !== undefined && v !== null) entry.value = excerpt(v, 120);
-    skipped.push(entry);
+    issues.issue(reader.rowNo, i, i >= 0 ? reader.row[i] : undefined, reason);
   };
-  reader.num = (f, what) => {
-    const i = cols.index[f];
-    if (i < 0) return undefined;
-    const n = cellNumber(reader.row[i]);
-    if (n === undefined) return undefined;
-    if (Number.isNaN(n) || n < 0) {
-      reader.skip(f, `${what ?? cols.header[f]} is not a non-negative number; left empty`);
-      return undefined;
-    }
-    return n;
-  };
+  reader.num = (f, what) => issues.num(reader.row, reader.rowNo, cols.index[f], what ?? cols.header[f]);
   for (let r = 0; r < table.rows.length; r++) {
     if ((r & 2047) === 2047) {
       ctx.progress?.(r, table.rows.length);

@@ -60,7 +60,9 @@ export async function loadBytes(bytes: Uint8Array, path: string, limits: ImportL
     try {
       json = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
     } catch (err) {
-      throw new WorkbenchError('import-corrupt', `${name} is not valid JSON (${(err as Error).message}); was it cut short?`);
+      // V8 quotes the start of the text in its message ("hello…" is not valid JSON): keep only the position.
+      const at = /position (\d+)/.exec((err as Error).message)?.[1];
+      throw new WorkbenchError('import-corrupt', `${name} is not valid JSON (${at ? `it breaks at character ${at}` : 'it does not start like JSON'}); was it cut short?`);
     }
     return { path, name, format: 'json', tables: [], sheetNames: [], json };
   }

@@ -2,7 +2,8 @@ import { WorkbenchError } from '../../common/model/errors';
 import type { SkippedRow } from '../../common/model/inventory-import';
 import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
 import { basename, blankServer, osFamily, splitList, yieldToCancel, type ImportBatch, type Importer, type LoadedFile } from './importer';
-import { cellBool, cellDate, cellNumber, cellText, columnLetter, describeHeaders, excerpt, mapColumns, normHeader, type Cell, type Table } from './table';
+import { cellBool, cellDate, cellText, describeHeaders, mapColumns, normHeader, type Cell, type Table } from './table';
+import { provenance, tableIssues, type TableIssues } from './csv-importer.kit';
 
 /** The RVTools tabs the importer joins; the others (vHealth, vLicense…) say nothing about a VM's migration. */
 export const RVTOOLS_SHEETS = ['vInfo', 'vCPU', 'vMemory', 'vDisk', 'vPartition', 'vNetwork', 'vHost', 'vSource', 'vSnapshot', 'vTools'] as const;
@@ -180,22 +181,23 @@ function lc(v: string | undefined): string {
   return v ? v.toLowerCase() : '';
 }
 
-/** Joins RVTools tabs by VM identity into servers; each value records its sheet, column and row. */
-export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ImportBatch> {
-  const bySheet = new Map<Sheet, Table>();
-  for (const t of tables) {
-    const k = sheetKey(t);
-    if (k && !bySheet.has(k)) bySheet.set(k, t);
-  }
-  const vinfo = bySheet.get('vInfo');
-  if (!vinfo) {
-    throw new WorkbenchError('import-missing-columns', `${fileLabel} has no vInfo tab: RVTools exports list one row per VM there. Export vInfo (or add RVTools_tabvInfo.csv) and import again.`);
-  }
-  if (vinfo.headers.length === 0 || vinfo.rows.length === 0) {
-    throw new WorkbenchError('import-empty', `${fileLabel}: the vInfo tab is empty (no VMs). Check that RVTools was connected to vCenter when it exported.`);
-  }
-  const skipped: SkippedRow[] = [];
-  const warnings: string[] = [];
+/** What every tab reader shares: the VMs read from vInfo, their index, the report, and the row clock. */
+interface JoinContext {
+  servers: Server[];
+  index: VmIndex;
+  warnings: string[];
+  skipped: SkippedRow[];
+  source: string;
+  issues(t: Table): TableIssues;
+  /** Every 2,048 rows: report progress, let cancel requests in, stop if cancelled. */
+  tick(): Promise<void>;
+}
+
+const prov = (sheet: string, header: string | undefined, rowNo: number) => provenance(header, rowNo, sheet);
+
+/** vInfo: one server per row, with the identities the other tabs are joined on. */
+async function readVinfo(vinfo: Table, fileLabel: string, ctx: JoinContext): Promise<void> {
+  const { servers, index, warnings } = ctx;
   const cols = mapColumns(vinfo, VINFO, ['vm', 'uuid', 'vmId', 'smbios']);
   const ix = cols.index;
   if (ix.vm < 0) {
@@ -207,39 +209,14 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
   const mbEra = /\bMB$/.test(cols.header.provisioned ?? '') || /\bMB$/.test(cols.header.inUse ?? '');
   if (mbEra) warnings.push('vInfo uses RVTools 3.x "MB" headers; RVTools has always counted those in MiB, so they are read as MiB.');
   const customCols = vinfo.headers.map((h, i) => ({ h, i })).filter(({ h }) => !isStandardVinfo(h));
-  const sourceName = basename(fileLabel);
-  const servers: Server[] = [];
-  const index: VmIndex = { byUuid: new Map(), byMoref: new Map(), byName: new Map() };
-  const prov = (sheet: string, header: string | undefined, row: number) => `${sheet}!${header ?? '?'} r${row}`;
-  const issue = (t: Table, row: number, col: number, value: Cell | undefined, reason: string) =>
-    skipped.push({ file: sourceName, sheet: t.name, row, column: col >= 0 ? `${t.headers[col] ?? ''} (${columnLetter(col)})` : undefined, ...(value !== undefined && value !== null ? { value: excerpt(value, 120) } : {}), reason } as SkippedRow);
-  const num = (t: Table, row: Cell[], rowNo: number, col: number, what: string): number | undefined => {
-    if (col < 0) return undefined;
-    const n = cellNumber(row[col]);
-    if (n === undefined) return undefined;
-    if (Number.isNaN(n) || n < 0) {
-      issue(t, rowNo, col, row[col], `${what} is not a non-negative number; left empty`);
-      return undefined;
-    }
-    return n;
-  };
-
-  let done = 0;
-  const total = [...bySheet.values()].reduce((n, t) => n + t.rows.length, 0);
-  /** Every 2,048 rows: report progress, let cancel requests in, stop if cancelled. */
-  const tick = async () => {
-    if ((++done & 2047) !== 0) return;
-    onRow?.(done, total);
-    await yieldToCancel(signal);
-  };
-  const vinfoRow = (row: Cell[], r: number) => {
-    const rowNo = vinfo.rowNumbers[r]!;
+  const { issue, num } = ctx.issues(vinfo);
+  const vinfoRow = (row: Cell[], rowNo: number) => {
     const name = cellText(row[ix.vm]);
     if (!name) {
-      issue(vinfo, rowNo, ix.vm, null, 'no VM name; row skipped');
+      issue(rowNo, ix.vm, null, 'no VM name; row skipped');
       return;
     }
-    const s = blankServer(name, { kind: 'rvtools', name: sourceName });
+    const s = blankServer(name, { kind: 'rvtools', name: ctx.source });
     const p = s.provenance;
     p.name = prov('vInfo', cols.header.vm, rowNo);
     const text = (f: keyof typeof VINFO) => (ix[f] >= 0 ? cellText(row[ix[f]]) : undefined);
@@ -270,7 +247,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
       }
     }
     const pw = power(text('power'));
-    if (pw === null) issue(vinfo, rowNo, ix.power, row[ix.power], 'power state not understood (expected poweredOn, poweredOff or suspended); set to unknown');
+    if (pw === null) issue(rowNo, ix.power, row[ix.power], 'power state not understood (expected poweredOn, poweredOff or suspended); set to unknown');
     s.state.power = pw ?? 'unknown';
     if (ix.power >= 0) set('state.power', 'power');
     const tpl = ix.template >= 0 ? cellBool(row[ix.template]) : undefined;
@@ -284,12 +261,12 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
     if (fw) { s.firmware.type = fw.includes('efi') ? 'efi' : fw.includes('bios') ? 'bios' : 'unknown'; set('firmware.type', 'firmware'); }
     const sb = ix.secureBoot >= 0 ? cellBool(row[ix.secureBoot]) : undefined;
     if (sb !== undefined) { s.firmware.secureBoot = sb; set('firmware.secureBoot', 'secureBoot'); }
-    const cpus = num(vinfo, row, rowNo, ix.cpus, 'CPUs');
+    const cpus = num(row, rowNo, ix.cpus, 'CPUs');
     if (cpus !== undefined) { s.cpu.vcpus = Math.round(cpus); set('cpu.vcpus', 'cpus'); }
-    const mem = num(vinfo, row, rowNo, ix.memory, 'Memory');
+    const mem = num(row, rowNo, ix.memory, 'Memory');
     if (mem !== undefined) { s.memoryMiB = mem; set('memoryMiB', 'memory'); }
-    const provisioned = num(vinfo, row, rowNo, ix.provisioned, 'Provisioned');
-    const inUse = num(vinfo, row, rowNo, ix.inUse, 'In Use');
+    const provisioned = num(row, rowNo, ix.provisioned, 'Provisioned');
+    const inUse = num(row, rowNo, ix.inUse, 'In Use');
     if (provisioned !== undefined || inUse !== undefined) {
       s.storage = {};
       if (provisioned !== undefined) { s.storage.provisionedMiB = provisioned; set('storage.provisionedMiB', 'provisioned'); }
@@ -304,7 +281,7 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
       s.nics = [{ label: 'Primary', ipv4: ip.includes(':') ? [] : [ip], ipv6: ip.includes(':') ? [ip] : [] }];
       set('nics', 'primaryIp');
     }
-    const cpuUsage = num(vinfo, row, rowNo, ix.cpuUsage, 'CPU Usage %');
+    const cpuUsage = num(row, rowNo, ix.cpuUsage, 'CPU Usage %');
     if (cpuUsage !== undefined) { s.utilization = { cpuAvgPct: cpuUsage }; set('utilization.cpuAvgPct', 'cpuUsage'); }
     for (const { h, i } of customCols) {
       const v = cellText(row[i]);
@@ -323,93 +300,102 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
     if (nameKey !== bare) index.byName.set(bare, index.byName.has(bare) ? 'ambiguous' : at);
   };
   for (let r = 0; r < vinfo.rows.length; r++) {
-    await tick();
-    vinfoRow(vinfo.rows[r]!, r);
+    await ctx.tick();
+    vinfoRow(vinfo.rows[r]!, vinfo.rowNumbers[r]!);
   }
   if (customCols.length) warnings.push(`vInfo custom attributes kept as tags: ${customCols.map((c) => c.h).join(', ')}.`);
+}
 
-  /** Finds the vInfo VM a row of another tab belongs to: UUID, then VM ID, then name. */
-  function resolver(t: Table) {
-    const k = mapColumns(t, VM_KEY, ['vm', 'uuid', 'vmId']).index;
-    if (k.vm < 0 && k.uuid < 0 && k.vmId < 0 && k.smbios < 0) {
-      warnings.push(`${t.name} has no VM, VM UUID or VM ID column: tab ignored.`);
+/** Finds the vInfo VM a row of another tab belongs to: UUID, then VM ID, then name. */
+function resolver(t: Table, ctx: JoinContext) {
+  const k = mapColumns(t, VM_KEY, ['vm', 'uuid', 'vmId']).index;
+  if (k.vm < 0 && k.uuid < 0 && k.vmId < 0 && k.smbios < 0) {
+    ctx.warnings.push(`${t.name} has no VM, VM UUID or VM ID column: tab ignored.`);
+    return null;
+  }
+  const { issue } = ctx.issues(t);
+  const { servers, index } = ctx;
+  return (row: Cell[], rowNo: number): Server | null => {
+    const uuid = lc(cellText(row[k.smbios]) ?? cellText(row[k.uuid]));
+    if (uuid && k.smbios + k.uuid > -2) {
+      const at = index.byUuid.get(uuid);
+      if (at !== undefined) return servers[at]!;
+    }
+    const moref = lc(cellText(row[k.vmId]));
+    if (moref && k.vmId >= 0) {
+      const at = index.byMoref.get(`${lc(cellText(row[k.sdkUuid]) ?? cellText(row[k.sdkServer]))}|${moref}`);
+      if (at !== undefined) return servers[at]!;
+    }
+    const name = cellText(row[k.vm]);
+    if (!name) {
+      issue(rowNo, k.vm, null, 'no VM name or id; row skipped');
       return null;
     }
-    return (row: Cell[], rowNo: number): Server | null => {
-      const uuid = lc(cellText(row[k.smbios]) ?? cellText(row[k.uuid]));
-      if (uuid && k.smbios + k.uuid > -2) {
-        const at = index.byUuid.get(uuid);
-        if (at !== undefined) return servers[at]!;
-      }
-      const moref = lc(cellText(row[k.vmId]));
-      if (moref && k.vmId >= 0) {
-        const at = index.byMoref.get(`${lc(cellText(row[k.sdkUuid]) ?? cellText(row[k.sdkServer]))}|${moref}`);
-        if (at !== undefined) return servers[at]!;
-      }
-      const name = cellText(row[k.vm]);
-      if (!name) {
-        issue(t, rowNo, k.vm, null, 'no VM name or id; row skipped');
-        return null;
-      }
-      const at = index.byName.get(`${lc(cellText(row[k.sdkServer]))}|${lc(name)}`) ?? index.byName.get(`|${lc(name)}`);
-      if (at === 'ambiguous') {
-        issue(t, rowNo, k.vm, name, 'several VMs in vInfo have this name and the row has no VM UUID or VM ID to tell them apart; row skipped');
-        return null;
-      }
-      if (at === undefined) {
-        issue(t, rowNo, k.vm, name, 'VM not found in vInfo; row skipped');
-        return null;
-      }
-      return servers[at]!;
-    };
-  }
-
-  async function eachRow(sheet: Sheet, fn: (s: Server, row: Cell[], rowNo: number, t: Table) => void): Promise<void> {
-    const t = bySheet.get(sheet);
-    if (!t || t.rows.length === 0) return;
-    const find = resolver(t);
-    if (!find) return;
-    for (let r = 0; r < t.rows.length; r++) {
-      await tick();
-      const row = t.rows[r]!;
-      const rowNo = t.rowNumbers[r]!;
-      const s = find(row, rowNo);
-      if (s) fn(s, row, rowNo, t);
+    const at = index.byName.get(`${lc(cellText(row[k.sdkServer]))}|${lc(name)}`) ?? index.byName.get(`|${lc(name)}`);
+    if (at === 'ambiguous') {
+      issue(rowNo, k.vm, name, 'several VMs in vInfo have this name and the row has no VM UUID or VM ID to tell them apart; row skipped');
+      return null;
     }
-  }
+    if (at === undefined) {
+      issue(rowNo, k.vm, name, 'VM not found in vInfo; row skipped');
+      return null;
+    }
+    return servers[at]!;
+  };
+}
 
-  // vCPU: sockets and cores per socket.
-  const cpuCols = bySheet.get('vCPU') ? mapColumns(bySheet.get('vCPU')!, SHEET_COLUMNS.vCPU) : null;
-  if (cpuCols) {
-    await eachRow('vCPU', (s, row, rowNo, t) => {
-      const c = cpuCols.index;
-      const cpus = num(t, row, rowNo, c.cpus, 'CPUs');
-      const sockets = num(t, row, rowNo, c.sockets, 'Sockets');
-      const cores = num(t, row, rowNo, c.cores, 'Cores per socket');
-      if (cpus !== undefined && s.cpu.vcpus === 0) { s.cpu.vcpus = Math.round(cpus); s.provenance['cpu.vcpus'] = prov('vCPU', cpuCols.header.cpus, rowNo); }
-      if (sockets && sockets >= 1) { s.cpu.sockets = Math.round(sockets); s.provenance['cpu.sockets'] = prov('vCPU', cpuCols.header.sockets, rowNo); }
-      if (cores && cores >= 1) { s.cpu.coresPerSocket = Math.round(cores); s.provenance['cpu.coresPerSocket'] = prov('vCPU', cpuCols.header.cores, rowNo); }
-    });
+/** Calls `fn` for every row of a VM tab that resolves to a vInfo VM. */
+async function eachVmRow(t: Table, ctx: JoinContext, fn: (s: Server, row: Cell[], rowNo: number) => void): Promise<void> {
+  if (t.rows.length === 0) return;
+  const find = resolver(t, ctx);
+  if (!find) return;
+  for (let r = 0; r < t.rows.length; r++) {
+    await ctx.tick();
+    const row = t.rows[r]!;
+    const rowNo = t.rowNumbers[r]!;
+    const s = find(row, rowNo);
+    if (s) fn(s, row, rowNo);
   }
-  const memCols = bySheet.get('vMemory') ? mapColumns(bySheet.get('vMemory')!, SHEET_COLUMNS.vMemory) : null;
-  if (memCols) {
-    await eachRow('vMemory', (s, row, rowNo, t) => {
-      const size = num(t, row, rowNo, memCols.index.size, 'Size');
-      if (size !== undefined && s.memoryMiB === 0) { s.memoryMiB = size; s.provenance.memoryMiB = prov('vMemory', memCols.header.size, rowNo); }
-      const active = num(t, row, rowNo, memCols.index.active, 'Active');
+}
+
+type TabReader = (t: Table, ctx: JoinContext) => Promise<void>;
+
+/** One reader per RVTools tab after vInfo, run in this order. */
+const TAB_READERS: [Exclude<Sheet, 'vInfo'>, TabReader][] = [
+  // vCPU: sockets and cores per socket.
+  ['vCPU', async (t, ctx) => {
+    const cols = mapColumns(t, SHEET_COLUMNS.vCPU);
+    const c = cols.index;
+    const { num } = ctx.issues(t);
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
+      const cpus = num(row, rowNo, c.cpus, 'CPUs');
+      const sockets = num(row, rowNo, c.sockets, 'Sockets');
+      const cores = num(row, rowNo, c.cores, 'Cores per socket');
+      if (cpus !== undefined && s.cpu.vcpus === 0) { s.cpu.vcpus = Math.round(cpus); s.provenance['cpu.vcpus'] = prov('vCPU', cols.header.cpus, rowNo); }
+      if (sockets && sockets >= 1) { s.cpu.sockets = Math.round(sockets); s.provenance['cpu.sockets'] = prov('vCPU', cols.header.sockets, rowNo); }
+      if (cores && cores >= 1) { s.cpu.coresPerSocket = Math.round(cores); s.provenance['cpu.coresPerSocket'] = prov('vCPU', cols.header.cores, rowNo); }
+    });
+  }],
+  ['vMemory', async (t, ctx) => {
+    const cols = mapColumns(t, SHEET_COLUMNS.vMemory);
+    const { num } = ctx.issues(t);
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
+      const size = num(row, rowNo, cols.index.size, 'Size');
+      if (size !== undefined && s.memoryMiB === 0) { s.memoryMiB = size; s.provenance.memoryMiB = prov('vMemory', cols.header.size, rowNo); }
+      const active = num(row, rowNo, cols.index.active, 'Active');
       const total = size ?? s.memoryMiB;
       if (active !== undefined && total > 0) {
         s.utilization = { ...s.utilization, memAvgPct: Math.round((active / total) * 1000) / 10 };
-        s.provenance['utilization.memAvgPct'] = `${prov('vMemory', memCols.header.active, rowNo)} (active ÷ size at export time)`;
+        s.provenance['utilization.memAvgPct'] = `${prov('vMemory', cols.header.active, rowNo)} (active ÷ size at export time)`;
       }
     });
-  }
-  const diskCols = bySheet.get('vDisk') ? mapColumns(bySheet.get('vDisk')!, SHEET_COLUMNS.vDisk) : null;
-  if (diskCols) {
-    const d = diskCols.index;
-    if (d.capacity < 0) warnings.push('vDisk has no Capacity column: disk sizes unknown.');
-    await eachRow('vDisk', (s, row, rowNo, t) => {
-      const cap = num(t, row, rowNo, d.capacity, 'Capacity');
+  }],
+  ['vDisk', async (t, ctx) => {
+    const d = mapColumns(t, SHEET_COLUMNS.vDisk).index;
+    const { num } = ctx.issues(t);
+    if (d.capacity < 0) ctx.warnings.push('vDisk has no Capacity column: disk sizes unknown.');
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
+      const cap = num(row, rowNo, d.capacity, 'Capacity');
       const disk: Disk = { label: cellText(row[d.disk]) ?? `Disk ${s.disks.length + 1}`, capacityMiB: cap ?? 0, provisionedMiB: cap ?? 0 };
       const thin = d.thin >= 0 ? cellBool(row[d.thin]) : undefined;
       if (thin !== undefined) disk.thin = thin;
@@ -426,25 +412,22 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
       s.disks.push(disk);
       s.provenance.disks = 'vDisk rows';
     });
-  } else if (vinfo.rows.length) {
-    warnings.push('No vDisk tab: per-disk sizes are not available; storage totals come from vInfo Provisioned/In Use.');
-  }
-  const partCols = bySheet.get('vPartition') ? mapColumns(bySheet.get('vPartition')!, SHEET_COLUMNS.vPartition) : null;
-  if (partCols) {
-    const c = partCols.index;
-    await eachRow('vPartition', (s, row, rowNo, t) => {
-      const cap = num(t, row, rowNo, c.capacity, 'Capacity');
-      const free = num(t, row, rowNo, c.free, 'Free');
+  }],
+  ['vPartition', async (t, ctx) => {
+    const c = mapColumns(t, SHEET_COLUMNS.vPartition).index;
+    const { num } = ctx.issues(t);
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
+      const cap = num(row, rowNo, c.capacity, 'Capacity');
+      const free = num(row, rowNo, c.free, 'Free');
       s.partitions.push({ path: cellText(row[c.disk]) ?? '?', capacityMiB: cap ?? 0, ...(free !== undefined ? { freeMiB: free } : {}) });
       s.provenance.partitions = 'vPartition rows';
     });
-  }
-  const netCols = bySheet.get('vNetwork') ? mapColumns(bySheet.get('vNetwork')!, SHEET_COLUMNS.vNetwork) : null;
-  if (netCols) {
-    const c = netCols.index;
+  }],
+  ['vNetwork', async (t, ctx) => {
+    const c = mapColumns(t, SHEET_COLUMNS.vNetwork).index;
     let noNetwork = 0;
     const fromVnetwork = new Set<Server>();
-    await eachRow('vNetwork', (s, row, rowNo) => {
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
       if (!fromVnetwork.has(s)) {
         // vNetwork is the full list; it replaces the primary-IP stub from vInfo.
         fromVnetwork.add(s);
@@ -467,53 +450,97 @@ export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRo
       s.nics.push(nic);
       s.provenance.nics = `vNetwork rows (last r${rowNo})`;
     });
-    if (noNetwork) warnings.push(`${noNetwork} network adapter${noNetwork === 1 ? ' has' : 's have'} no network name in vNetwork (disconnected or not reported); kept without one.`);
-  }
-  const snapCols = bySheet.get('vSnapshot') ? mapColumns(bySheet.get('vSnapshot')!, SHEET_COLUMNS.vSnapshot) : null;
-  if (snapCols) {
-    const c = snapCols.index;
-    await eachRow('vSnapshot', (s, row, rowNo, t) => {
+    if (noNetwork) ctx.warnings.push(`${noNetwork} network adapter${noNetwork === 1 ? ' has' : 's have'} no network name in vNetwork (disconnected or not reported); kept without one.`);
+  }],
+  ['vSnapshot', async (t, ctx) => {
+    const c = mapColumns(t, SHEET_COLUMNS.vSnapshot).index;
+    const { num } = ctx.issues(t);
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
       const when = c.date >= 0 ? cellDate(row[c.date]) : undefined;
-      const size = num(t, row, rowNo, c.size, 'Size');
+      const size = num(row, rowNo, c.size, 'Size');
       s.snapshots.push({ name: cellText(row[c.name]) ?? 'snapshot', ...(when ? { createdAt: when } : {}), ...(size !== undefined ? { sizeMiB: size } : {}) });
       s.provenance.snapshots = 'vSnapshot rows';
     });
-  }
-  const toolsCols = bySheet.get('vTools') ? mapColumns(bySheet.get('vTools')!, SHEET_COLUMNS.vTools) : null;
-  if (toolsCols) {
-    await eachRow('vTools', (s, row, rowNo) => {
-      const tools = cellText(row[toolsCols.index.tools]);
-      if (tools && toolsCols.index.tools >= 0) { s.state.tools = tools; s.provenance['state.tools'] = prov('vTools', toolsCols.header.tools, rowNo); }
+  }],
+  ['vTools', async (t, ctx) => {
+    const cols = mapColumns(t, SHEET_COLUMNS.vTools);
+    await eachVmRow(t, ctx, (s, row, rowNo) => {
+      const tools = cellText(row[cols.index.tools]);
+      if (tools && cols.index.tools >= 0) { s.state.tools = tools; s.provenance['state.tools'] = prov('vTools', cols.header.tools, rowNo); }
     });
-  }
+  }],
   // vHost fills in datacenter/cluster for VMs whose vInfo row lacks them (trimmed exports).
-  const host = bySheet.get('vHost');
-  if (host) {
-    const c = mapColumns(host, SHEET_COLUMNS.vHost).index;
+  ['vHost', async (t, ctx) => {
+    const c = mapColumns(t, SHEET_COLUMNS.vHost).index;
     const places = new Map<string, { datacenter?: string; cluster?: string }>();
-    host.rows.forEach((row) => {
+    t.rows.forEach((row) => {
       const h = cellText(row[c.host]);
       if (h && c.host >= 0) places.set(lc(h), { ...(cellText(row[c.datacenter]) && c.datacenter >= 0 ? { datacenter: cellText(row[c.datacenter])! } : {}), ...(cellText(row[c.cluster]) && c.cluster >= 0 ? { cluster: cellText(row[c.cluster])! } : {}) });
     });
-    for (const s of servers) {
+    for (const s of ctx.servers) {
       const pl = s.place.host ? places.get(lc(s.place.host)) : undefined;
       if (!pl) continue;
       if (!s.place.datacenter && pl.datacenter) { s.place.datacenter = pl.datacenter; s.provenance['place.datacenter'] = 'vHost (by host)'; }
       if (!s.place.cluster && pl.cluster) { s.place.cluster = pl.cluster; s.provenance['place.cluster'] = 'vHost (by host)'; }
     }
-  }
+  }],
   // vSource names the vCenter when vInfo does not (single-vCenter exports).
-  const src = bySheet.get('vSource');
-  if (src && src.rows.length === 1) {
-    const c = mapColumns(src, SHEET_COLUMNS.vSource).index;
-    const row = src.rows[0]!;
+  ['vSource', async (t, ctx) => {
+    if (t.rows.length !== 1) return;
+    const c = mapColumns(t, SHEET_COLUMNS.vSource).index;
+    const row = t.rows[0]!;
     const name = c.name >= 0 ? cellText(row[c.name]) : undefined;
     const uuid = c.uuid >= 0 ? cellText(row[c.uuid]) : undefined;
-    for (const s of servers) {
+    for (const s of ctx.servers) {
       if (!s.vmManager.name && name) { s.vmManager.name = name; s.provenance['vmManager.name'] = 'vSource r2'; }
       if (!s.vmManager.id && uuid) { s.vmManager.id = uuid; s.provenance['vmManager.id'] = 'vSource r2'; }
     }
+  }],
+];
+
+/** Joins RVTools tabs by VM identity into servers (vInfo first, then one reader per tab); each value records its sheet, column and row. */
+export async function readRvtoolsTables(tables: Table[], fileLabel: string, onRow?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ImportBatch> {
+  const bySheet = new Map<Sheet, Table>();
+  for (const t of tables) {
+    const k = sheetKey(t);
+    if (k && !bySheet.has(k)) bySheet.set(k, t);
   }
+  const vinfo = bySheet.get('vInfo');
+  if (!vinfo) {
+    throw new WorkbenchError('import-missing-columns', `${fileLabel} has no vInfo tab: RVTools exports list one row per VM there. Export vInfo (or add RVTools_tabvInfo.csv) and import again.`);
+  }
+  if (vinfo.headers.length === 0 || vinfo.rows.length === 0) {
+    throw new WorkbenchError('import-empty', `${fileLabel}: the vInfo tab is empty (no VMs). Check that RVTools was connected to vCenter when it exported.`);
+  }
+  let done = 0;
+  const total = [...bySheet.values()].reduce((n, t) => n + t.rows.length, 0);
+  const skipped: SkippedRow[] = [];
+  const source = basename(fileLabel);
+  const issuesOf = new Map<Table, TableIssues>();
+  const ctx: JoinContext = {
+    servers: [],
+    index: { byUuid: new Map(), byMoref: new Map(), byName: new Map() },
+    warnings: [],
+    skipped,
+    source,
+    issues(t) {
+      let i = issuesOf.get(t);
+      if (!i) issuesOf.set(t, (i = tableIssues(t, source, skipped, { sheet: true })));
+      return i;
+    },
+    async tick() {
+      if ((++done & 2047) !== 0) return;
+      onRow?.(done, total);
+      await yieldToCancel(signal);
+    },
+  };
+  await readVinfo(vinfo, fileLabel, ctx);
+  for (const [sheet, read] of TAB_READERS) {
+    const t = bySheet.get(sheet);
+    if (t) await read(t, ctx);
+    else if (sheet === 'vDisk') ctx.warnings.push('No vDisk tab: per-disk sizes are not available; storage totals come from vInfo Provisioned/In Use.');
+  }
+  const { servers, warnings } = ctx;
   const formulas = [...bySheet.values()].reduce((n, t) => n + t.formulaCells, 0);
   if (formulas) warnings.push(`${formulas} cell${formulas === 1 ? '' : 's'} hold formulas; their last calculated values were used.`);
   for (const [name, t] of bySheet) if (name !== 'vInfo' && t.rows.length === 0) warnings.push(`${name} tab is empty.`);

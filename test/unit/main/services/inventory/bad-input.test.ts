@@ -191,6 +191,15 @@ describe('import errors never quote file contents at length', () => {
     }
   });
 
+  it('JSON that does not parse: the position, not the text', async () => {
+    const dir = await tempDir();
+    for (const [name, content] of [['a.json', 'hello there sk-live-0123456789abcdef'], ['b.json', '{"token": "sk-live-0123456789abcdef" oops}']] as const) {
+      await writeFile(path.join(dir, name), content);
+      const err = await expectRefused(path.join(dir, name), 'import-corrupt', /not valid JSON/);
+      expect(quotes(err.message, content, 8)).toBeNull();
+    }
+  });
+
   it('a missing column: a few header names, each cut short', async () => {
     const dir = await tempDir();
     const long = 'x'.repeat(40);
