@@ -60,9 +60,19 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   await page.keyboard.press('Space');
   const live = page.locator('[id^="DndLiveRegion"]');
   await expect(live).toContainText(`Picked up server ${webName}`);
+  // The arrows step through the drop targets in screen order: the list, then the groups top to bottom.
   await page.keyboard.press('ArrowRight');
-  for (let i = 0; i < 4 && !(await live.textContent())?.includes('over launch group Group 2'); i++) await page.keyboard.press('ArrowDown');
+  await expect(live).toContainText('over launch group Database');
+  await page.keyboard.press('ArrowDown');
   await expect(live).toContainText('over launch group Group 2');
+  // The hint says where the servers will land, and the dragged chip does not cover it.
+  const hint = page.getByTestId('drop-hint');
+  await expect(hint).toHaveText(`Drop server ${webName} into Group 2`);
+  expect(await hint.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && el.contains(hit);
+  }), 'the drop hint is not covered').toBe(true);
   await page.keyboard.press('Space');
   await expect(live).toContainText(`Dropped server ${webName} into launch group Group 2`);
   await expect(group(page, 'Group 2').getByTestId('group-count')).toHaveText('1 server');

@@ -72,6 +72,8 @@ export async function unusableControls(page: Page): Promise<BadControl[]> {
       const h = el as HTMLElement;
       const style = getComputedStyle(h);
       if (style.visibility === 'hidden' || style.display === 'none' || Number(style.opacity) === 0) continue;
+      // Inside a closed <details> (content-visibility) or an invisible ancestor: not shown.
+      if (!h.checkVisibility({ visibilityProperty: true, opacityProperty: true, contentVisibilityAuto: true })) continue;
       const r = h.getBoundingClientRect();
       if (r.width < 2 || r.height < 2) continue;
       // The visible part after every ancestor that clips its overflow. A scrolling ancestor may hide a control

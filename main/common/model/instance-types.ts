@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const PriceSchema = z.object({ linux: z.number().nullable(), windows: z.number().nullable() });
+const PriceDateSchema = z.object({ linux: z.string().nullable(), windows: z.string().nullable() });
 
 /** One row of the bundled EC2 catalog (assets/data/ec2-instance-types.json; see its PROVENANCE.md). */
 export const InstanceTypeInfoSchema = z.object({
@@ -13,6 +14,8 @@ export const InstanceTypeInfoSchema = z.object({
   instanceStorageGiB: z.number().nonnegative().nullable(),
   network: z.string().nullable(),
   priceUsdHour: z.object({ 'us-east-1': PriceSchema, 'eu-west-1': PriceSchema }),
+  /** The data date (YYYY-MM-DD) of each price's source, from ec2-instance-types.sources.json; added when served. */
+  priceDates: z.object({ 'us-east-1': PriceDateSchema, 'eu-west-1': PriceDateSchema }).optional(),
 });
 export type InstanceTypeInfo = z.infer<typeof InstanceTypeInfoSchema>;
 export const InstanceCatalogSchema = z.array(InstanceTypeInfoSchema);

@@ -40,6 +40,12 @@ export function InstanceTypePicker({ value, placeholder, catalog, need, region, 
       .sort((a, b) => Number(b.fit) - Number(a.fit) || (a.price ?? Infinity) - (b.price ?? Infinity) || a.r.type.localeCompare(b.r.type))
       .slice(0, MAX_ROWS);
   }, [catalog, query, need, region, windows]);
+  // The data dates of the prices shown, from the catalog's provenance.
+  const dates = useMemo(() => {
+    const seen = [...new Set(rows.map(({ r }) => r.priceDates?.[priceRegion(region) as 'us-east-1' | 'eu-west-1'][windows ? 'windows' : 'linux']).filter((d): d is string => !!d))].sort();
+    if (!seen.length) return 'data date unknown';
+    return seen.length === 1 ? `data of ${seen[0]}` : `data of ${seen[0]} to ${seen[seen.length - 1]}`;
+  }, [rows, region, windows]);
   const choose = (type: string) => {
     onChange(type);
     setOpen(false);
@@ -90,7 +96,7 @@ export function InstanceTypePicker({ value, placeholder, catalog, need, region, 
             <span className="num">$/hour</span>
           </li>
           <li className="type-row type-caption muted" aria-hidden>
-            {windows ? 'Windows (license included)' : 'Linux'} On-Demand prices in {priceRegion(region)}, USD per hour, from the bundled EC2 catalog
+            {windows ? 'Windows (license included)' : 'Linux'} On-Demand prices in {priceRegion(region)}, USD per hour, {dates}
           </li>
           {rows.map(({ r, fit, price }, i) => (
             <li
@@ -108,7 +114,9 @@ export function InstanceTypePicker({ value, placeholder, catalog, need, region, 
               <span className="mono">{r.type}</span>
               <span className="num">{r.vcpu}</span>
               <span className="num">{r.memoryGiB} GiB</span>
-              <span className="num">{money(price)}</span>
+              <span className="num" title={r.priceDates ? `Price data of ${r.priceDates[priceRegion(region) as 'us-east-1' | 'eu-west-1'][windows ? 'windows' : 'linux'] ?? 'unknown date'}` : undefined}>
+                {money(price)}
+              </span>
             </li>
           ))}
           {rows.length === 0 ? <li className="type-row muted">No type matches.</li> : null}

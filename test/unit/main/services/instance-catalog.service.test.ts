@@ -17,6 +17,18 @@ describe('instance catalog service', () => {
     expect(catalog.lookup().get('m7g.large')?.priceUsdHour['us-east-1'].windows).toBeNull();
   });
 
+  it('each price carries the data date of its source from the provenance file beside the catalog', () => {
+    const catalog = new InstanceCatalogService(path.resolve('assets/data/ec2-instance-types.json'));
+    const c4 = catalog.lookup().get('c4.2xlarge')!;
+    expect(c4.priceDates?.['us-east-1']).toEqual({ linux: '2026-09-04', windows: '2026-09-04' });
+    // No Windows on Graviton: no price, so no date.
+    expect(catalog.lookup().get('m7g.large')?.priceDates?.['us-east-1'].windows).toBeNull();
+    // Without the provenance file the catalog still loads, without dates.
+    const alone = path.join(dir, 'alone.json');
+    writeFileSync(alone, JSON.stringify([{ ...c4, priceDates: undefined }]));
+    expect(new InstanceCatalogService(alone).list()[0]!.priceDates).toBeUndefined();
+  });
+
   it('a damaged or missing catalog is a typed error, not a crash', () => {
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ type: 'x', vcpu: -1 }]));
