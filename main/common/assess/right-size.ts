@@ -11,6 +11,19 @@ export function pricePerHour(info: InstanceTypeInfo, region: string | undefined,
   return info.priceUsdHour[pricingRegion(region)][windows ? 'windows' : 'linux'];
 }
 
+/** What a server needs from an instance type: at least its vCPUs and memory, on its architecture. */
+export interface SizeNeed {
+  vcpu: number;
+  memoryGiB: number;
+  arch: string;
+}
+
+/** Whether a type fits the need (a 32-bit x86 OS runs on x86_64 types). Shared by right-sizing and the type picker. */
+export function fitsNeed(info: InstanceTypeInfo, need: SizeNeed): boolean {
+  const arch = need.arch === 'i386' ? 'x86_64' : need.arch;
+  return info.arch === arch && info.vcpu >= Math.max(1, need.vcpu) && info.memoryGiB >= need.memoryGiB;
+}
+
 /**
  * The cheapest catalog type with at least the server's allocated vCPUs and memory, on its
  * architecture, priced for its OS in the region (us-east-1 unless eu-west-1). Types without a
@@ -24,8 +37,7 @@ export function cheapestFit(server: Server, catalog: readonly InstanceTypeInfo[]
   let best: { info: InstanceTypeInfo; price: number } | undefined;
   for (const info of catalog) {
     if ((info.generation ?? 0) < 5) continue;
-    if (arch !== 'i386' ? info.arch !== arch : info.arch !== 'x86_64') continue;
-    if (info.vcpu < Math.max(1, server.cpu.vcpus) || info.memoryGiB < memGiB) continue;
+    if (!fitsNeed(info, { vcpu: server.cpu.vcpus, memoryGiB: memGiB, arch })) continue;
     const price = pricePerHour(info, region, windows);
     if (price === null) continue;
     if (!best || price < best.price || (price === best.price && info.type < best.info.type)) best = { info, price };

@@ -5,8 +5,9 @@ import { useWorkbenchShallow } from '../../store';
 
 /** Per-application settings: name, wave, VPC, account/region, CloudFormation role, tags and replication. */
 export function ApplicationSettingsPanel({ app }: { app: Application }) {
-  const { waves, network, save, remove, addWave, saveNetwork } = useWorkbenchShallow((s) => ({
+  const { waves, network, defaults, save, remove, addWave, saveNetwork } = useWorkbenchShallow((s) => ({
     waves: s.document?.planning.waves,
+    defaults: s.document?.planning.defaults,
     network: s.document?.planning.network,
     save: s.applicationSettingsSaved,
     remove: s.applicationDeleted,
@@ -82,15 +83,15 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
         </div>
         <label className="form-label">
           <span>VPC</span>
-          <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder="vpc-…" />
+          <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder={defaults?.vpcId ? `${defaults.vpcId} (project default)` : 'vpc-…'} />
         </label>
         <label className="form-label">
           <span>AWS account</span>
-          <input value={v.awsAccountId ?? ''} onChange={opt('awsAccountId')} placeholder="123456789012" />
+          <input value={v.awsAccountId ?? ''} onChange={opt('awsAccountId')} placeholder={defaults?.awsAccountId ? `${defaults.awsAccountId} (project default)` : '123456789012'} />
         </label>
         <label className="form-label">
           <span>Region</span>
-          <input value={v.awsRegion ?? ''} onChange={opt('awsRegion')} placeholder="eu-west-1" />
+          <input value={v.awsRegion ?? ''} onChange={opt('awsRegion')} placeholder={defaults?.awsRegion ? `${defaults.awsRegion} (project default)` : 'eu-west-1'} />
         </label>
       </div>
       <label className="form-label">
