@@ -93,6 +93,15 @@ test('a problem in the export list opens the server\'s launch settings with the 
   await findings.getByRole('button', { name: 'PAY-DB01' }).nth(1).click();
   await expect(form.getByRole('heading', { name: 'PAY-DB01' })).toBeVisible();
   await expect(form.getByLabel('Subnet', { exact: true })).toBeFocused();
+  // The application's own VPC, mistyped: the problem lands on it in the application's settings.
+  await page.getByRole('tab', { name: 'Application' }).click();
+  const settings = page.getByRole('form', { name: 'Application settings' });
+  await settings.getByLabel('VPC').fill('vpc-1');
+  await settings.getByRole('button', { name: 'Save', exact: true }).click();
+  await goTo(page, 'Export');
+  await page.getByLabel('Application').selectOption({ label: 'Payroll' });
+  await findings.getByRole('button', { name: /VPC "vpc-1" is not a VPC ID/ }).click();
+  await expect(settings.getByLabel('VPC')).toBeFocused();
 });
 
 test('launch settings go out to a spreadsheet and come back with a diff preview; applying is one undoable step', async ({ page, workbench }) => {

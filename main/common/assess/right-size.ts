@@ -12,6 +12,19 @@ export function pricePerHour(info: InstanceTypeInfo, region: string | undefined,
   return info.priceUsdHour[pricingRegion(region)][windows ? 'windows' : 'linux'];
 }
 
+/** What a server needs from an instance type: at least its vCPUs and memory, on its architecture. */
+export interface SizeNeed {
+  vcpu: number;
+  memoryGiB: number;
+  arch: string;
+}
+
+/** Whether a type fits the need (a 32-bit x86 OS runs on x86_64 types). Shared by right-sizing and the type picker. */
+export function fitsNeed(info: InstanceTypeInfo, need: SizeNeed): boolean {
+  const arch = need.arch === 'i386' ? 'x86_64' : need.arch;
+  return info.arch === arch && info.vcpu >= Math.max(1, need.vcpu) && info.memoryGiB >= need.memoryGiB;
+}
+
 /**
  * The cheapest catalog type with at least the server's allocated vCPUs and memory, on its
  * architecture, priced for its OS in the region (us-east-1 unless eu-west-1). Types without a

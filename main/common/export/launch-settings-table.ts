@@ -115,7 +115,10 @@ function show(kind: Kind, v: unknown): string {
 }
 
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Parses one cell into the patch value (`null` clears); a string return is the problem. */
@@ -194,23 +197,31 @@ export function readLaunchSettingsSheet(doc: ProjectDocument, headers: readonly 
     matched++;
     const current = doc.planning.launchSettings[serverId] ?? emptyLaunchSettings();
     const patch: Record<string, unknown> = {};
+    const changed: { c: Column; before: unknown; after: unknown }[] = [];
     for (const c of editable) {
       const parsed = parseCell(c.kind, text(cells[col(c)!]));
       if (typeof parsed === 'string') {
         problems.push({ row: rowNo, column: c.header, message: `${c.label}: ${parsed}; the cell is skipped.` });
         continue;
       }
-      const check = LaunchSettingsPatchSchema.safeParse({ [c.key!]: parsed.value });
-      if (!check.success) {
-        problems.push({ row: rowNo, column: c.header, message: `${c.label}: "${text(cells[col(c)!]).slice(0, SHOWN_MAX)}" is not accepted (${check.error.issues[0]?.message ?? 'invalid'}); the cell is skipped.` });
-        continue;
-      }
       const before = current[c.key!];
       const after = parsed.value === null ? undefined : parsed.value;
+      // Unchanged cells hold what the project already has: nothing to check or apply.
       if (same(before, after)) continue;
       patch[c.key!] = parsed.value;
-      changes.push({ serverId, serverName: byId.get(serverId)!.name, field: c.label, before: show(c.kind, before), after: show(c.kind, after) });
+      changed.push({ c, before, after });
     }
+    // One schema check per changed row; only a row that fails is checked cell by cell, to name the cell.
+    if (changed.length && !LaunchSettingsPatchSchema.safeParse(patch).success) {
+      for (const { c } of [...changed]) {
+        const check = LaunchSettingsPatchSchema.safeParse({ [c.key!]: patch[c.key!] });
+        if (check.success) continue;
+        problems.push({ row: rowNo, column: c.header, message: `${c.label}: "${text(cells[col(c)!]).slice(0, SHOWN_MAX)}" is not accepted (${check.error.issues[0]?.message ?? 'invalid'}); the cell is skipped.` });
+        delete patch[c.key!];
+        changed.splice(changed.findIndex((x) => x.c === c), 1);
+      }
+    }
+    for (const { c, before, after } of changed) changes.push({ serverId, serverName: byId.get(serverId)!.name, field: c.label, before: show(c.kind, before), after: show(c.kind, after) });
     if (Object.keys(patch).length) entries.push({ serverId, patch: patch as LaunchSettingsPatch });
     else unchanged++;
   });

@@ -1,18 +1,28 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatKnownNetwork, parseKnownNetwork, type Application } from '../../../main/common/model/planning';
 import type { ApplicationPatch } from '../../../main/common/model/planning-edits';
 import { useWorkbenchShallow } from '../../store';
 
 /** Per-application settings: name, wave, VPC, account/region, CloudFormation role, tags and replication. */
 export function ApplicationSettingsPanel({ app }: { app: Application }) {
-  const { waves, network, save, remove, addWave, saveNetwork } = useWorkbenchShallow((s) => ({
+  const { waves, network, defaults, save, remove, addWave, saveNetwork, focus, focused } = useWorkbenchShallow((s) => ({
     waves: s.document?.planning.waves,
+    defaults: s.document?.planning.defaults,
     network: s.document?.planning.network,
     save: s.applicationSettingsSaved,
     remove: s.applicationDeleted,
     addWave: s.waveAdded,
     saveNetwork: s.knownNetworkSaved,
+    focus: s.problemFocus,
+    focused: s.problemFocused,
   }));
+  const formRef = useRef<HTMLFormElement>(null);
+  // A problem of the application's own account, Region or VPC, opened from a list: land on the field.
+  useEffect(() => {
+    if (focus?.target !== 'application' || !formRef.current) return;
+    formRef.current.querySelector<HTMLElement>(`[data-field="${CSS.escape(focus.field)}"] input`)?.focus();
+    focused();
+  }, [focus]);
   const [newWave, setNewWave] = useState('');
   const [networkText, setNetworkText] = useState(formatKnownNetwork(network));
   useEffect(() => setNetworkText(formatKnownNetwork(network)), [network]);
@@ -28,6 +38,7 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
   const changed = Object.keys(patch).length > 0;
   return (
     <form
+      ref={formRef}
       className="settings-form"
       aria-label="Application settings"
       onSubmit={(e) => {
@@ -80,17 +91,17 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
             </button>
           </div>
         </div>
-        <label className="form-label">
+        <label className="form-label" data-field="vpcId">
           <span>VPC</span>
-          <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder="vpc-…" />
+          <input value={v.vpcId ?? ''} onChange={opt('vpcId')} placeholder={defaults?.vpcId ? `${defaults.vpcId} (project default)` : 'vpc-…'} />
         </label>
-        <label className="form-label">
+        <label className="form-label" data-field="awsAccountId">
           <span>AWS account</span>
-          <input value={v.awsAccountId ?? ''} onChange={opt('awsAccountId')} placeholder="123456789012" />
+          <input value={v.awsAccountId ?? ''} onChange={opt('awsAccountId')} placeholder={defaults?.awsAccountId ? `${defaults.awsAccountId} (project default)` : '123456789012'} />
         </label>
-        <label className="form-label">
+        <label className="form-label" data-field="awsRegion">
           <span>Region</span>
-          <input value={v.awsRegion ?? ''} onChange={opt('awsRegion')} placeholder="eu-west-1" />
+          <input value={v.awsRegion ?? ''} onChange={opt('awsRegion')} placeholder={defaults?.awsRegion ? `${defaults.awsRegion} (project default)` : 'eu-west-1'} />
         </label>
       </div>
       <label className="form-label">

@@ -72,6 +72,7 @@ export function ApplicationsScreen() {
     addApp: st.applicationAdded,
     loadTypes: st.instanceTypesRequested,
     warmUp: st.validatorWarmUpRequested,
+    focus: st.problemFocus,
   }));
   const [drag, setDrag] = useState<DragState>(null);
   const [overGroup, setOverGroup] = useState<string | null>(null);
@@ -89,6 +90,11 @@ export function ApplicationsScreen() {
     if (app && app.id !== s.activeId) s.select(app.id);
   }, [app?.id]);
   useEffect(() => setTab(s.selected.length ? 'launch' : 'app'), [s.selected.length > 0]);
+  // A problem opened from a list shows the form that fixes it.
+  useEffect(() => {
+    if (s.focus?.target === 'application') setTab('app');
+    else if (s.focus?.target === 'launch') setTab('launch');
+  }, [s.focus]);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { InstanceTypeInfo } from '../../../main/common/model/instance-types';
 import { priceFor } from './planning.selectors';
+import { fitsNeed } from '../../../main/common/assess/right-size';
 
 const MAX_ROWS = 80;
 
@@ -33,7 +34,7 @@ export function InstanceTypePicker({ value, placeholder, catalog, need, region, 
   const listId = useId();
   const rows = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const fits = (r: InstanceTypeInfo) => !need || (r.vcpu >= need.vcpu && r.memoryGiB >= need.memoryGiB && (need.arch === 'i386' || r.arch === need.arch));
+    const fits = (r: InstanceTypeInfo) => !need || fitsNeed(r, need);
     return catalog
       .filter((r) => !q || r.type.includes(q) || r.family === q)
       .map((r) => ({ r, fit: fits(r), price: priceFor(r, region, windows) }))

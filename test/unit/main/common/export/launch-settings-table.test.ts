@@ -57,8 +57,9 @@ describe('launch settings sheet', () => {
     sheet[1]![col('key_name')] = 'ops-key';
     sheet[2]![col('server_id')] = 'no-such-server';
     const r = readLaunchSettingsSheet(doc, sheet[0]!.map(String), sheet.slice(1));
-    expect(r.problems.map((p) => [p.row, p.column])).toEqual([[2, 'elastic_ip'], [2, 'volume_type'], [2, 'volume_size_gib'], [3, undefined]]);
-    expect(r.problems[2]!.message).toMatch(/"big" is not a whole number/);
+    expect(r.problems.map((p) => [p.row, p.column])).toEqual([[2, 'elastic_ip'], [2, 'volume_size_gib'], [2, 'volume_type'], [3, undefined]]);
+    expect(r.problems[2]!.message).toMatch(/Volume type: "ssd" is not accepted/);
+    expect(r.problems[1]!.message).toMatch(/"big" is not a whole number/);
     expect(r.problems[3]!.message).toMatch(/server_id "no-such-server" is not in this project/);
     expect(r.entries).toHaveLength(1);
     expect(r.entries[0]!.patch).toEqual({ keyName: 'ops-key' });
