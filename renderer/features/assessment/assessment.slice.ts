@@ -29,40 +29,40 @@ export const createAssessmentSlice: SliceCreator<AssessmentSlice> = (set, get) =
   // The other slices exist once the store is built: switch to the Assessment area then.
   if (printing) queueMicrotask(() => get().areaSelected('assessment'));
   return {
-  assessmentReference: null,
-  assessmentReferenceError: null,
-  assessmentReportBusy: false,
-  assessmentReportWritten: null,
-  assessmentReportError: null,
-  assessmentPrintView: printing,
+    assessmentReference: null,
+    assessmentReferenceError: null,
+    assessmentReportBusy: false,
+    assessmentReportWritten: null,
+    assessmentReportError: null,
+    assessmentPrintView: printing,
 
-  async assessmentReferenceRequested() {
-    if (get().assessmentReference) return;
-    try {
-      set({ assessmentReference: await invoke('assess.reference', {}), assessmentReferenceError: null });
-    } catch (err) {
-      set({ assessmentReferenceError: `The bundled assessment data could not be loaded: ${(err as Error).message}` });
-    }
-  },
-  assessmentAssumptionsChanged(patch) {
-    return get().editRequested({ type: 'assessment.setAssumptions', assumptions: patch }, { optimistic: true });
-  },
-  async assessmentReportSaveRequested(path) {
-    set({ assessmentReportBusy: true, assessmentReportError: null, assessmentReportWritten: null });
-    try {
-      const r = await invoke('assess.saveReport', { path });
-      set({ assessmentReportWritten: r.path });
-      get().noticeShown('success', `Assessment workbook saved: ${r.path}`);
-      return true;
-    } catch (err) {
-      set({ assessmentReportError: (err as Error).message });
-      return false;
-    } finally {
-      set({ assessmentReportBusy: false });
-    }
-  },
-  assessmentPrintViewToggled(open) {
-    set({ assessmentPrintView: open });
-  },
-};
+    async assessmentReferenceRequested() {
+      if (get().assessmentReference) return;
+      try {
+        set({ assessmentReference: await invoke('assess.reference', {}), assessmentReferenceError: null });
+      } catch (err) {
+        set({ assessmentReferenceError: `The bundled assessment data could not be loaded: ${(err as Error).message}` });
+      }
+    },
+    assessmentAssumptionsChanged(patch) {
+      return get().editRequested({ type: 'assessment.setAssumptions', assumptions: patch }, { optimistic: true });
+    },
+    async assessmentReportSaveRequested(path) {
+      set({ assessmentReportBusy: true, assessmentReportError: null, assessmentReportWritten: null });
+      try {
+        const r = await invoke('assess.saveReport', { path });
+        set({ assessmentReportWritten: r.path });
+        get().noticeShown('success', `Assessment workbook saved: ${r.path}`);
+        return true;
+      } catch (err) {
+        set({ assessmentReportError: (err as Error).message });
+        return false;
+      } finally {
+        set({ assessmentReportBusy: false });
+      }
+    },
+    assessmentPrintViewToggled(open) {
+      set({ assessmentPrintView: open });
+    },
+  };
 };
