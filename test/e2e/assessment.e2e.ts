@@ -108,3 +108,12 @@ test('the assessment works at 1280×720 and by keyboard', async ({ page, workben
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow).toBe(false);
 });
+
+test('the Assessment screen has no axe-core (WCAG 2 A/AA) violations', async ({ page, workbench }) => {
+  await workbench.open(page);
+  await page.keyboard.press('Control+2');
+  await expect(page.getByLabel('Totals')).toBeVisible();
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const r = await new AxeBuilder({ page }).include('.assessment-screen').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(r.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+});

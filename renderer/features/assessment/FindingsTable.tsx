@@ -56,23 +56,27 @@ export function FindingsTable({ result, onOpenServer }: { result: AssessmentResu
         </label>
         <input type="search" placeholder="Server or finding" value={text} onChange={(e) => setText(e.target.value)} aria-label="Search findings" />
       </div>
-      <div className="findings-head" role="row">
-        <span>Server</span><span>Severity</span><span>Finding</span><span>Fix</span>
-      </div>
-      <div ref={scrollRef} className="findings-scroll" role="table" aria-label="Findings list" aria-rowcount={rows.length}>
-        {rows.length === 0 ? <p className="muted small findings-empty">{all.length ? 'No finding matches the filters.' : 'No findings: every server is ready as far as the inventory tells.'}</p> : null}
-        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {virtual.getVirtualItems().map((v) => {
-            const r = rows[v.index]!;
-            return (
-              <div key={r.key} role="row" aria-rowindex={v.index + 1} className="findings-row" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
-                <span role="cell"><button type="button" className="link-button" onClick={() => onOpenServer(r.serverId)} title="Open in the inventory">{r.server}</button></span>
-                <span role="cell"><span className={`pill sev-${r.severity}`}>{SEVERITY_LABEL[r.severity]}</span></span>
-                <span role="cell" title={r.detail}><strong>{r.title}</strong><span className="muted small clamp">{r.detail}</span></span>
-                <span role="cell" title={r.fix} className="clamp2">{r.fix}</span>
-              </div>
-            );
-          })}
+      {rows.length === 0 ? <p className="muted small findings-empty">{all.length ? 'No finding matches the filters.' : 'No findings: every server is ready as far as the inventory tells.'}</p> : null}
+      <div role="table" aria-label="Findings list" aria-rowcount={rows.length + 1}>
+        <div role="rowgroup">
+          <div className="findings-head" role="row" aria-rowindex={1}>
+            <span role="columnheader">Server</span><span role="columnheader">Severity</span><span role="columnheader">Finding</span><span role="columnheader">Fix</span>
+          </div>
+        </div>
+        <div ref={scrollRef} className="findings-scroll" role="rowgroup">
+          <div role="presentation" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+            {virtual.getVirtualItems().map((v) => {
+              const r = rows[v.index]!;
+              return (
+                <div key={r.key} role="row" aria-rowindex={v.index + 2} className="findings-row" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+                  <span role="cell"><button type="button" className="link-button" onClick={() => onOpenServer(r.serverId)} title="Open in the inventory">{r.server}</button></span>
+                  <span role="cell"><span className={`pill sev-${r.severity}`}>{SEVERITY_LABEL[r.severity]}</span></span>
+                  <span role="cell" title={r.detail}><strong>{r.title}</strong><span className="muted small clamp">{r.detail}</span></span>
+                  <span role="cell" title={r.fix} className="clamp2">{r.fix}</span>
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </section>
