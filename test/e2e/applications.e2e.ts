@@ -241,8 +241,13 @@ test('without a native dialog, the bundle folder is chosen in the in-app folder 
   await page.getByRole('button', { name: 'Browse…' }).nth(1).click();
   const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
   await expect(dialog).toBeVisible();
+  const where = dialog.locator('.file-browser-path .mono');
+  await expect(where).not.toHaveText('');
+  const start = (await where.textContent())!;
   await dialog.getByRole('button', { name: 'Up one folder' }).click();
-  const shown = (await dialog.locator('.file-browser-path .mono').textContent())!;
+  // The listing of the parent arrives asynchronously: read the path once it has changed.
+  await expect(where).not.toHaveText(start);
+  const shown = (await where.textContent())!;
   await dialog.getByRole('button', { name: 'Use this folder' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByLabel('Bundle location')).toHaveValue(new RegExp(`^${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?webshop-handoff$`));
