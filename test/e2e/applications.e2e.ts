@@ -251,8 +251,13 @@ test('without a native dialog, the bundle folder is chosen in the in-app folder 
   await page.getByRole('button', { name: 'Browse…' }).nth(1).click();
   const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
   await expect(dialog).toBeVisible();
+  const where = dialog.getByRole('navigation', { name: 'Folder path' });
+  await expect(where).toHaveAttribute('title', /./);
+  const start = (await where.getAttribute('title'))!;
   await dialog.getByRole('button', { name: 'Up one folder' }).click();
-  const shown = (await dialog.getByRole('navigation', { name: 'Folder path' }).getAttribute('title'))!;
+  // The listing of the parent arrives asynchronously: read the path once it has changed.
+  await expect(where).not.toHaveAttribute('title', start);
+  const shown = (await where.getAttribute('title'))!;
   await dialog.getByRole('button', { name: 'Use this folder' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByLabel('Bundle location')).toHaveValue(new RegExp(`^${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?webshop-handoff$`));

@@ -88,6 +88,8 @@ describe('AWS CloudFormation validator on our templates', () => {
         let next = 0;
         const groups = plan.groups.map((n, gi) => ({ id: `g${gi}`, name: `Group ${gi + 1}`, serverIds: Array.from({ length: n }, () => `s${++next}`) }));
         doc = applyEdit(doc, { type: 'application.create', applicationId: 'app', name: 'Prop App', groups });
+        // A target account and Region (missing ones are plan errors).
+        doc = applyEdit(doc, { type: 'defaults.set', defaults: { awsAccountId: '111122223333', awsRegion: 'us-east-1' } });
         doc.inventory.servers.forEach((server, i) => {
           const s = plan.settings[i]!;
           const patch: LaunchSettingsPatch = {
