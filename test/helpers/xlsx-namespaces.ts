@@ -1,4 +1,5 @@
-import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
+import { strToU8, strFromU8, unzipSync } from 'fflate';
+import { zipFast } from './zip-writer';
 
 export const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const DOC_REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -63,5 +64,5 @@ export function restyleWorkbook(bytes: Uint8Array, style: PackageStyle): Uint8Ar
     for (const n of Object.keys(files)) out[n] = files[n]!;
     for (const n of ['xl/workbook.xml', 'xl/sharedStrings.xml', ...sheetParts]) if (files[n]) out[n] = strToU8(text(n).replace(MAIN_NS, 'urn:example:spreadsheet'));
   }
-  return zipSync(out);
+  return zipFast(out);
 }
