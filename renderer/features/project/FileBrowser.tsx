@@ -54,15 +54,23 @@ export function FileBrowser({ startDir, fixedStart = false, suffixes, onPickFile
   const [dir, setDir] = useState(() => (fixedStart ? startDir : (lastFolder() ?? startDir)));
   const [typed, setTyped] = useState<string | null>(null);
   const listing = useFolderListing(dir, suffixes);
-  const shownDir = listing.data?.dir ?? dir;
+  // The path bar shows the folder asked for at once; main's answer then gives its canonical spelling.
+  const shownDir = dir;
+  const stale = !listing.data || listing.data.dir !== dir;
   useEffect(() => {
     if (!listing.data) return;
     rememberFolder(listing.data.dir);
     onDirChange?.(listing.data.dir);
+    setDir(listing.data.dir);
   }, [listing.data, onDirChange]);
+  // The remembered folder may be gone (deleted, another machine): start at the caller's folder instead.
+  useEffect(() => {
+    if (listing.error && !listing.data && dir !== startDir) setDir(startDir);
+  }, [listing.error, listing.data, dir, startDir]);
   const go = (d: string) => {
     setTyped(null);
     setDir(d);
+    onDirChange?.(d);
   };
   return (
     <div className="file-browser">
@@ -100,7 +108,7 @@ export function FileBrowser({ startDir, fixedStart = false, suffixes, onPickFile
         )}
       </div>
       {listing.error ? <div className="inline-error" role="alert">{listing.error}</div> : null}
-      <ul className="file-list" aria-label="Files">
+      <ul className={`file-list${stale ? ' stale' : ''}`} aria-label="Files" aria-busy={stale}>
         {listing.data?.entries.map((e) => (
           <li key={e.path}>
             <button type="button" className="file-row" onClick={() => (e.kind === 'dir' ? go(e.path) : onPickFile(e))} aria-label={e.kind === 'dir' ? `Folder ${e.name}` : undefined}>
