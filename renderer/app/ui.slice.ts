@@ -60,11 +60,14 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
     const topic = options?.topic ?? `screen:${area ?? 'app'}`;
     set((s) => ({ notices: [...s.notices.filter((n) => n.topic !== topic).slice(-(MAX_NOTICES - 1)), { id, level, message, topic, area }] }));
     // Good news goes by itself after a few seconds the user could see it: not while a modal dialog covers it.
-    const expire = () => {
-      if (get().dialog || (typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]'))) setTimeout(expire, NOTICE_MS);
+    // Once the dialog has gone, the user gets the full time to read it.
+    const covered = () => !!get().dialog || (typeof document !== 'undefined' && !!document.querySelector('[aria-modal="true"]'));
+    const expire = (wasCovered: boolean) => {
+      if (covered()) setTimeout(() => expire(true), 500);
+      else if (wasCovered) setTimeout(() => expire(false), NOTICE_MS);
       else set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
     };
-    if (level === 'info' || level === 'success') setTimeout(expire, NOTICE_MS);
+    if (level === 'info' || level === 'success') setTimeout(() => expire(false), NOTICE_MS);
   },
   noticeDismissed: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 });
