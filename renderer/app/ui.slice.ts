@@ -44,6 +44,7 @@ let nextNotice = 1;
 
 /** Notices shown at once, newest last; older ones drop off. */
 const MAX_NOTICES = 3;
+const NOTICE_MS = 4000;
 
 export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   area: 'inventory',
@@ -58,7 +59,15 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
     const area = options?.global ? null : get().area;
     const topic = options?.topic ?? `screen:${area ?? 'app'}`;
     set((s) => ({ notices: [...s.notices.filter((n) => n.topic !== topic).slice(-(MAX_NOTICES - 1)), { id, level, message, topic, area }] }));
-    if (level === 'info' || level === 'success') setTimeout(() => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })), 4000);
+    // Good news goes by itself after a few seconds the user could see it: not while a modal dialog covers it.
+    // Once the dialog has gone, the user gets the full time to read it.
+    const covered = () => !!get().dialog || (typeof document !== 'undefined' && !!document.querySelector('[aria-modal="true"]'));
+    const expire = (wasCovered: boolean) => {
+      if (covered()) setTimeout(() => expire(true), 500);
+      else if (wasCovered) setTimeout(() => expire(false), NOTICE_MS);
+      else set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    };
+    if (level === 'info' || level === 'success') setTimeout(() => expire(false), NOTICE_MS);
   },
   noticeDismissed: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 });

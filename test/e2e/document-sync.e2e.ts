@@ -27,8 +27,8 @@ async function openApplications(page: Page, url: string): Promise<void> {
 }
 
 test('two windows on the same project follow each other’s edits, undo and redo without reloading the project', async ({ browser, workbench }) => {
-  const a = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const b = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const a = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  const b = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await openApplications(a, workbench.url);
   await openApplications(b, workbench.url);
   const loadsBefore = await loads(b);
@@ -68,10 +68,10 @@ test('two windows on the same project follow each other’s edits, undo and redo
   expect(await loads(b)).toBe(loadsBefore);
 
   // A fresh window loads main's document and shows the same plan.
-  const c = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const c = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await openApplications(c, workbench.url);
   await c.getByRole('tab', { name: /Billing/ }).click();
   await expect(c.getByTestId('group-Database').getByTestId('group-count')).toHaveText('0 servers');
   await expect(c.getByTestId('group-Group 1')).toHaveCount(0);
-  await Promise.all([a.close(), b.close(), c.close()]);
+  await Promise.all([a.context().close(), b.context().close(), c.context().close()]);
 });
