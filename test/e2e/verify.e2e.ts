@@ -178,8 +178,10 @@ test('a big file shows progress and can be cancelled without recording anything'
   await page.getByRole('button', { name: 'Add files…' }).click();
   await page.getByLabel('Paths to verify').fill(big);
   await page.getByRole('button', { name: /^Verify 1 file$/ }).click();
-  const progress = page.getByRole('progressbar', { name: 'Verification progress' });
+  // The progress area holds the Cancel button; the bar itself is a progressbar (no control may sit inside one).
+  const progress = page.getByRole('group', { name: 'Verification progress' });
   await expect(progress).toBeVisible();
+  await expect(progress.getByRole('progressbar', { name: 'Verified so far' })).toBeVisible();
   await expect(progress).toContainText('connector-appliance.ova');
   await screenshot(page, 'verify-progress');
   await progress.getByRole('button', { name: 'Cancel' }).click();

@@ -475,7 +475,7 @@ export function VerifyScreen() {
       />
       <TrustPanel />
       {s.run ? (
-        <div className="vf-progress" role="progressbar" aria-label="Verification progress" aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
+        <div className="vf-progress" role="group" aria-label="Verification progress">
           <div className="vf-progress-text">
             <span>{s.run.phase === 'uploading' ? 'Reading' : 'Verifying'}: {s.run.label}</span>
             <span className="muted">
@@ -487,7 +487,7 @@ export function VerifyScreen() {
               </button>
             ) : null}
           </div>
-          <div className="vf-bar">
+          <div className="vf-bar" role="progressbar" aria-label="Verified so far" aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
             <div className="vf-bar-fill" style={{ width: `${pct ?? 5}%` }} />
           </div>
         </div>
