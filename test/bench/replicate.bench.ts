@@ -1,10 +1,11 @@
-// Benchmark: `mwb replicate` (the CLI process, start-up included) to the fake EBS direct endpoint over loopback.
+// Benchmark: `mwb replicate` (the CLI process, start-up included; the build in out/ when there is one) to the fake EBS direct endpoint over loopback.
 //   Seed: a raw image (MWB_BENCH_REPLICATE_MB, default 1024 MiB; half of the 512 KiB blocks hold data), logical bytes/s
 //         against `openssl dgst -sha256` over the same file. Target ≥ 0.5×.
 //   Incremental: 1 % of the blocks changed, against `rsync --inplace --no-whole-file` old→new over the same change.
 //         Targets: wall time ≤ 0.5× rsync's, bytes sent ≤ 1.02× the changed bytes.
 // The fake (test/fakes/ebs-direct.fake.ts) checks every block's SHA-256 like EBS does. Files go to a temp dir, deleted.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, open, rm, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,7 +53,10 @@ async function main() {
     const project = path.join(dir, 'estate.mwb.json');
     await writeFile(project, JSON.stringify(docWithServers(1)));
     const env = { ...process.env, MWB_HOME: path.join(dir, 'home'), AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_EC2_METADATA_DISABLED: 'true' };
-    const cli = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--once', '--json'];
+    // The built CLI (`node scripts/build.mjs`) as a user runs it; without a build, the sources through tsx (slower start).
+    const built = existsSync(path.join(ROOT, 'out/main/cli.mjs'));
+    console.log(built ? 'CLI: bin/mwb.mjs (the build in out/)' : 'CLI: main/cli.ts through tsx (no build in out/: start-up is slower)');
+    const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--once', '--json'];
     const mwb = async () => {
       const { stdout } = await run(process.execPath, cli, { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
       return JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> };

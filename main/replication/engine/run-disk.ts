@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { createTransport } from '../transport/registry';
-import type { SnapshotTransport, TransportOptions } from '../transport/types';
+import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { diskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
 import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
@@ -71,7 +71,7 @@ async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
  * source did not change while it was read.
  */
-export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined): Promise<DiskRunResult> {
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
   const began = Date.now();
   const blockSize = EBS_BLOCK_SIZE;
   const concurrency = Math.max(1, req.concurrency ?? 16);
@@ -232,6 +232,16 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     progress();
     return result('completed');
   } catch (err) {
+    // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
+    // start a fresh run at once (the caller's retry budget is this one extra run).
+    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !retried) {
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted run's snapshot is no longer open (${err.code})`, at: now() });
+      transport?.destroy();
+      transport = undefined;
+      await image?.close();
+      image = undefined;
+      return replicateDisk(journal, jobDir, req, onProgress, true);
+    }
     const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the run failed';
     if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);
     return result('failed', message);

@@ -96,6 +96,50 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(again).toMatchObject({ status: 'completed', parentSnapshotId: null, resumed: false });
   }, 120_000);
 
+  it('a failed run resumes; when its snapshot is no longer open, a fresh run replaces it', async () => {
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    const content = await makeImage(image, 20);
+    let failAfter = 3;
+    fake = await startFakeEbs({
+      beforePut: () => {
+        if (failAfter-- <= 0) throw new Error('injected');
+      },
+    });
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url, maxAttempts: 1 };
+    const [first] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
+    expect(first!.status).toBe('failed');
+    expect(first!.message).toMatch(/HTTP 500/);
+    failAfter = 1_000_000;
+    const [second] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(second).toMatchObject({ status: 'completed', resumed: true, snapshotId: first!.snapshotId, blocksSent: 10 - 3 });
+    expect(sha(fake.read(second!.snapshotId!, content.length))).toBe(sha(content));
+
+    // Interrupt the next run, then make its snapshot unusable: the run after starts afresh.
+    await fs.appendFile(image, Buffer.alloc(0));
+    const later = new Date(Date.now() + 10_000);
+    await fs.utimes(image, later, later);
+    failAfter = 2;
+    const grown = randomBytes(BLOCK);
+    const fh = await fs.open(image, 'r+');
+    await fh.write(grown, 0, BLOCK, 1 * BLOCK);
+    await fh.write(grown, 0, BLOCK, 3 * BLOCK);
+    await fh.write(grown, 0, BLOCK, 5 * BLOCK);
+    await fh.close();
+    grown.copy(content, 1 * BLOCK);
+    grown.copy(content, 3 * BLOCK);
+    grown.copy(content, 5 * BLOCK);
+    const [third] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
+    expect(third!.status).toBe('failed');
+    fake.snapshots.get(third!.snapshotId!)!.status = 'error';
+    failAfter = 1_000_000;
+    const [fourth] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(fourth).toMatchObject({ status: 'completed', resumed: false, parentSnapshotId: second!.snapshotId, blocksSent: 3 });
+    expect(fourth!.snapshotId).not.toBe(third!.snapshotId);
+    expect(sha(fake.read(fourth!.snapshotId!, content.length))).toBe(sha(content));
+  }, 180_000);
+
   it('fails with a typed message when the endpoint refuses (no credentials leak into it)', async () => {
     const dir = await tempDir();
     const image = path.join(dir, 'disk0.raw');
