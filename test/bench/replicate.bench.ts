@@ -85,7 +85,7 @@ async function main() {
     await w.sync();
     await w.close();
     const changedBytes = changedBlocks * BLOCK;
-    const rsync = await time(() => run('rsync', ['--inplace', '--no-whole-file', image, old], { timeout: 1_800_000 }));
+    const rsync = await time(() => run('rsync', ['--inplace', '--no-whole-file', '--ignore-times', image, old], { timeout: 1_800_000 }));
     const inc = await time(mwb);
     if (inc.value.status !== 'completed') throw new Error(`incremental run: ${inc.value.status}`);
     const sent = inc.value.disks[0]!.bytesSent;

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import path from 'node:path';
 import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { createTransport } from '../transport/registry';
@@ -173,7 +173,8 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     const sid = snapshotId;
     for await (const b of blocks(image, blockSize, { readAhead: 4 })) {
       if (failure) break;
-      const digest = b.zero || !b.data ? zeroDigest : createHash('sha256').update(b.data).digest();
+      // WebCrypto hashes on libuv's pool: this thread keeps the read-ahead and the uploads going meanwhile.
+      const digest = b.zero || !b.data ? zeroDigest : Buffer.from(await webcrypto.subtle.digest('SHA-256', b.data));
       digest.copy(digests, b.index * 32);
       bytesRead += b.length;
       if (!digest.equals(manifestDigest(previous, b.index, blockSize))) {
