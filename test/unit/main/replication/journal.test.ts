@@ -32,7 +32,7 @@ describe('replication journal', () => {
   it('a corrupted record ends the readable part (its checksum fails)', () => {
     const text = Buffer.from(records.map(encodeRecord).join(''));
     const bad = Buffer.from(text);
-    bad[Buffer.byteLength(encodeRecord(records[0]!)) + 5] ^= 0x01;
+    bad.writeUInt8(bad.readUInt8(Buffer.byteLength(encodeRecord(records[0]!)) + 5) ^ 0x01, Buffer.byteLength(encodeRecord(records[0]!)) + 5);
     expect(decodeJournal(bad).records).toEqual(records.slice(0, 1));
   });
 
@@ -68,7 +68,7 @@ describe('block manifest', () => {
     await writeManifest(file, { size: 3 * 524288, blockSize: 524288, blockCount: 3, digests });
     expect(await readManifest(file)).toEqual({ size: 3 * 524288, blockSize: 524288, blockCount: 3, digests });
     const data = await fs.readFile(file);
-    data[data.length - 1] ^= 1;
+    data.writeUInt8(data.readUInt8(data.length - 1) ^ 1, data.length - 1);
     await fs.writeFile(file, data);
     await expect(readManifest(file)).rejects.toBeInstanceOf(ManifestError);
     await fs.writeFile(file, data.subarray(0, data.length - 10));
