@@ -17,6 +17,8 @@ await Promise.all([
   // uses) is a chunk in out/main/cli-chunks/ that `import()` loads when that command runs.
   esbuild({ ...common, entryPoints: { cli: 'main/cli.ts' }, outdir: 'out/main', format: 'esm', splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external' }),
   esbuild({ ...common, entryPoints: { index: 'main/index.ts' }, outdir: 'out/main', format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external', external: ['electron'] }),
+  // The replication worker thread (main/replication/engine/job.ts starts it from out/main/replication-worker.mjs).
+  esbuild({ ...common, entryPoints: { 'replication-worker': 'main/replication/engine/replicate.worker.ts' }, outdir: 'out/main', format: 'esm', outExtension: { '.js': '.mjs' }, banner: esmBanner, packages: 'external' }),
   // Sandboxed preloads must be one CommonJS file that requires nothing but electron.
   esbuild({ ...common, entryPoints: { index: 'preload/index.ts' }, outdir: 'out/preload', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'], platform: 'node' }),
 ]);

@@ -1,0 +1,6 @@
+export { runReplicationJob, type ReplicationJobRequest } from './job';
+export type { DiskRunRequest, DiskRunResult, DiskRunStatus, ReplicationProgress, ReplicationStage } from './run-disk';
+export { Journal, diskState, decodeJournal, encodeRecord, type JournalRecord } from './journal';
+export { readManifest, writeManifest, type BlockManifest } from './manifest';
+export { TRANSPORTS, createTransport, type TransportKind } from '../transport/registry';
+export type { TransportOptions } from '../transport/types';

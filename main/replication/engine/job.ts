@@ -1,0 +1,60 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../../platform/paths';
+import type { DiskRunRequest, DiskRunResult, ReplicationProgress } from './run-disk';
+import type { JobWorkerData, JobWorkerMessage } from './replicate.worker';
+
+export interface ReplicationJobRequest {
+  /** The job's folder in the app's data folder (journal + manifests); one job replicates one server. */
+  readonly jobDir: string;
+  readonly disks: DiskRunRequest[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ReplicationProgress) => void;
+}
+
+/**
+ * Where the worker's code is: from the sources (vitest, tsx) the .ts file loaded through tsx; from the bundle,
+ * out/main/replication-worker.mjs (scripts/build.mjs builds it).
+ */
+function workerSource(): { code: string; eval: true } | { file: string } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const file = pathToFileURL(path.join(path.dirname(here), 'replicate.worker.ts')).href;
+    // The package's ESM entry (createRequire resolves the CommonJS one, whose register() cannot run from an eval worker).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    return { code: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`, eval: true };
+  }
+  return { file: path.join(packageRoot(), 'out', 'main', 'replication-worker.mjs') };
+}
+
+/** Runs a job's disks in a worker thread (reading, hashing and sending never run on the caller's thread). */
+export function runReplicationJob(req: ReplicationJobRequest): Promise<DiskRunResult[]> {
+  if (!existsSync(req.jobDir)) mkdirSync(req.jobDir, { recursive: true, mode: 0o700 });
+  const src = workerSource();
+  const workerData: JobWorkerData = { jobDir: req.jobDir, disks: req.disks };
+  // The SDK's notice about future Node versions is not for the consultant; everything else of the environment is kept.
+  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const worker = 'code' in src ? new Worker(src.code, { eval: true, workerData, env }) : new Worker(src.file, { workerData, env });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => void worker.terminate();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      req.signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: JobWorkerMessage) => {
+      if (m.type === 'progress') req.onProgress?.(m.progress);
+      else if (m.type === 'done') finish(() => resolve(m.results));
+      else finish(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(req.signal?.aborted ? 'the replication was interrupted' : `the replication worker stopped (exit ${code})`))));
+  });
+}

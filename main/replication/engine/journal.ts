@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/**
+ * The per-job replication journal: an append-only file of one JSON record per line, each followed by a tab and the
+ * first 16 hex digits of its SHA-256. A SIGKILL at any instant leaves at most one torn last line, which `read`
+ * drops (and `open` cuts off before appending), so the journal is always readable.
+ */
+export type JournalRecord =
+  | { t: 'start'; run: string; disk: string; image: string; fingerprint: SourceFingerprint; parentSnapshotId: string | null; parentManifest: string | null; at: string }
+  | { t: 'snapshot'; run: string; disk: string; snapshotId: string }
+  | { t: 'blocks'; run: string; disk: string; idx: number[] }
+  | { t: 'complete'; run: string; disk: string; snapshotId: string; manifest: string; changed: number; blocksTotal: number; at: string }
+  | { t: 'inconsistent'; run: string; disk: string; reason: string; at: string }
+  | { t: 'failed'; run: string; disk: string; message: string; at: string };
+
+/** What identifies the source's content without reading it: every file of the image's chain, size and mtime. */
+export type SourceFingerprint = Array<{ path: string; size: number; mtimeMs: number }>;
+
+const check = (json: string) => createHash('sha256').update(json).digest('hex').slice(0, 16);
+
+export function encodeRecord(r: JournalRecord): string {
+  const json = JSON.stringify(r);
+  return `${json}\t${check(json)}\n`;
+}
+
+/** The valid records and the byte length they span (a torn or corrupt tail is left out). */
+export function decodeJournal(text: Buffer): { records: JournalRecord[]; validLength: number } {
+  const records: JournalRecord[] = [];
+  let pos = 0;
+  for (;;) {
+    const nl = text.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const line = text.subarray(pos, nl).toString('utf8');
+    const tab = line.lastIndexOf('\t');
+    if (tab < 0 || check(line.slice(0, tab)) !== line.slice(tab + 1)) break;
+    try {
+      records.push(JSON.parse(line.slice(0, tab)) as JournalRecord);
+    } catch {
+      break;
+    }
+    pos = nl + 1;
+  }
+  return { records, validLength: pos };
+}
+
+export class Journal {
+  private constructor(
+    readonly file: string,
+    private handle: fs.FileHandle,
+    readonly records: JournalRecord[],
+  ) {}
+
+  /** Opens (creating) the journal, cutting off a torn tail so new records start on a clean line. */
+  static async open(file: string): Promise<Journal> {
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const handle = await fs.open(file, 'a+', 0o600);
+    try {
+      const text = await handle.readFile();
+      const { records, validLength } = decodeJournal(text);
+      if (validLength < text.length) await handle.truncate(validLength);
+      return new Journal(file, handle, records);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  static async read(file: string): Promise<JournalRecord[]> {
+    const text = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return Buffer.alloc(0);
+      throw err;
+    });
+    return decodeJournal(text).records;
+  }
+
+  /** Appends records in one write and syncs them (so a record, once written, also survives a power cut). */
+  async append(...records: JournalRecord[]): Promise<void> {
+    await this.handle.appendFile(records.map(encodeRecord).join(''));
+    await this.handle.datasync();
+    this.records.push(...records);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+export interface DiskJournalState {
+  /** The last completed run: the parent of the next one. */
+  readonly lastCompleted?: Extract<JournalRecord, { t: 'complete' }>;
+  /** A run started and neither completed nor marked inconsistent: resumable when the source is unchanged. */
+  readonly open?: { start: Extract<JournalRecord, { t: 'start' }>; snapshotId?: string; done: Set<number> };
+}
+
+/** Folds the journal's records into what matters for one disk. */
+export function diskState(records: readonly JournalRecord[], disk: string): DiskJournalState {
+  let lastCompleted: Extract<JournalRecord, { t: 'complete' }> | undefined;
+  let open: { start: Extract<JournalRecord, { t: 'start' }>; snapshotId?: string; done: Set<number> } | undefined;
+  for (const r of records) {
+    if (r.disk !== disk) continue;
+    if (r.t === 'start') open = { start: r, done: new Set() };
+    else if (!open || r.run !== open.start.run) continue;
+    else if (r.t === 'snapshot') open.snapshotId = r.snapshotId;
+    else if (r.t === 'blocks') for (const i of r.idx) open.done.add(i);
+    else if (r.t === 'complete') {
+      lastCompleted = r;
+      open = undefined;
+    } else if (r.t === 'inconsistent') open = undefined;
+  }
+  return { ...(lastCompleted ? { lastCompleted } : {}), ...(open ? { open } : {}) };
+}
+
+export function sameFingerprint(a: SourceFingerprint, b: SourceFingerprint): boolean {
+  return a.length === b.length && a.every((x, i) => x.path === b[i]!.path && x.size === b[i]!.size && x.mtimeMs === b[i]!.mtimeMs);
+}

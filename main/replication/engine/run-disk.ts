@@ -1,0 +1,253 @@
+import { promises as fs } from 'node:fs';
+import { randomUUID, webcrypto } from 'node:crypto';
+import path from 'node:path';
+import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
+import { createTransport } from '../transport/registry';
+import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
+import { diskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
+import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
+
+export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
+export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'completing' | 'done';
+
+export interface DiskRunRequest {
+  readonly disk: string;
+  readonly image: string;
+  readonly transport: TransportOptions;
+  /** Tags on the snapshot (the engine adds mwb:disk and mwb:run). */
+  readonly tags?: Record<string, string>;
+  readonly description?: string;
+  /** PutSnapshotBlock calls in flight (default 16). */
+  readonly concurrency?: number;
+  /**
+   * Finished blocks per journal record (default 16; a record is also written 250 ms after the oldest unrecorded
+   * block finished): after a kill at most this many plus those in flight are sent again.
+   */
+  readonly batch?: number;
+}
+
+export interface DiskRunResult {
+  readonly disk: string;
+  readonly image: string;
+  readonly status: DiskRunStatus;
+  readonly run: string | null;
+  readonly snapshotId: string | null;
+  readonly parentSnapshotId: string | null;
+  /** Blocks of 512 KiB in the disk. */
+  readonly blocksTotal: number;
+  /** Blocks that differ from the last completed run (all that this snapshot holds). */
+  readonly blocksChanged: number;
+  /** Blocks this invocation sent (a resumed run does not send again what the journal says is done). */
+  readonly blocksSent: number;
+  readonly bytesSent: number;
+  readonly resumed: boolean;
+  readonly seconds: number;
+  readonly message?: string;
+}
+
+export interface ReplicationProgress {
+  readonly disk: string;
+  readonly stage: ReplicationStage;
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly blocksChanged: number;
+  readonly bytesSent: number;
+  /** Logical bytes read per second since the run (this invocation) began. */
+  readonly rate: number;
+}
+
+async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
+  const out: SourceFingerprint = [];
+  for (let l: DiskImage | undefined = image; l; l = l.backing) {
+    const s = await fs.stat(l.path);
+    out.push({ path: path.resolve(l.path), size: s.size, mtimeMs: s.mtimeMs });
+  }
+  return out;
+}
+
+/**
+ * One disk's run: opens the image, resumes the journal's open run when the source is unchanged (else marks it
+ * inconsistent and starts anew), sends the blocks whose SHA-256 differs from the last completed run's manifest (so
+ * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
+ * source did not change while it was read.
+ */
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
+  const began = Date.now();
+  const blockSize = EBS_BLOCK_SIZE;
+  const concurrency = Math.max(1, req.concurrency ?? 16);
+  const batchSize = Math.max(1, req.batch ?? 16);
+  let run: string | null = null;
+  let snapshotId: string | null = null;
+  let parentSnapshotId: string | null = null;
+  let blocksTotal = 0;
+  let blocksChanged = 0;
+  let blocksSent = 0;
+  let bytesSent = 0;
+  let bytesRead = 0;
+  let resumed = false;
+  let stage: ReplicationStage = 'opening';
+  let bytesTotal = 0;
+  const progress = () => onProgress({ disk: req.disk, stage, bytesRead, bytesTotal, blocksChanged, bytesSent, rate: bytesRead / Math.max(0.001, (Date.now() - began) / 1000) });
+  const result = (status: DiskRunStatus, message?: string): DiskRunResult => ({
+    disk: req.disk,
+    image: req.image,
+    status,
+    run,
+    snapshotId,
+    parentSnapshotId,
+    blocksTotal,
+    blocksChanged,
+    blocksSent,
+    bytesSent,
+    resumed,
+    seconds: (Date.now() - began) / 1000,
+    ...(message ? { message } : {}),
+  });
+  const now = () => new Date().toISOString();
+  let image: DiskImage | undefined;
+  let transport: SnapshotTransport | undefined;
+  try {
+    progress();
+    image = await openDiskImage(req.image);
+    bytesTotal = image.size;
+    blocksTotal = Math.ceil(image.size / blockSize);
+    const source = await fingerprint(image);
+    const state = diskState(journal.records, req.disk);
+    let done = new Set<number>();
+    let parentManifest: string | null = null;
+    if (state.open) {
+      const o = state.open;
+      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source)) {
+        run = o.start.run;
+        parentSnapshotId = o.start.parentSnapshotId;
+        parentManifest = o.start.parentManifest;
+        snapshotId = o.snapshotId ?? null;
+        done = o.done;
+        resumed = true;
+      } else {
+        await journal.append({ t: 'inconsistent', run: o.start.run, disk: req.disk, reason: 'the source image changed after the run was interrupted', at: now() });
+      }
+    }
+    if (!run) {
+      run = randomUUID();
+      parentSnapshotId = state.lastCompleted?.snapshotId ?? null;
+      parentManifest = state.lastCompleted?.manifest ?? null;
+      await journal.append({ t: 'start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, parentSnapshotId, parentManifest, at: now() });
+    }
+    const previous: BlockManifest | undefined = parentManifest ? await readManifest(path.join(jobDir, parentManifest)) : undefined;
+    transport = createTransport(req.transport);
+    if (!snapshotId) {
+      stage = 'starting-snapshot';
+      progress();
+      const started = await transport.start({
+        volumeSizeGiB: Math.max(1, Math.ceil(image.size / 2 ** 30)),
+        ...(parentSnapshotId ? { parentSnapshotId } : {}),
+        clientToken: run,
+        description: req.description ?? `Migration Workbench replication of ${req.disk}`,
+        tags: { ...req.tags, 'mwb:disk': req.disk, 'mwb:run': run },
+      });
+      // EBS direct blocks are 512 KiB (moto reports 512 here; a wrong block size would fail at PutSnapshotBlock anyway).
+      snapshotId = started.snapshotId;
+      await journal.append({ t: 'snapshot', run, disk: req.disk, snapshotId });
+    }
+    stage = 'sending';
+    const digests = Buffer.alloc(blocksTotal * 32);
+    const zeroDigest = zeroBlockDigest(blockSize);
+    const zeroBlock = Buffer.alloc(blockSize);
+    const inFlight = new Set<Promise<void>>();
+    let finished: number[] = [];
+    let journalChain = Promise.resolve();
+    let failure: unknown;
+    let firstUnrecorded = 0;
+    const flush = () => {
+      if (finished.length === 0) return journalChain;
+      const idx = finished;
+      finished = [];
+      firstUnrecorded = 0;
+      journalChain = journalChain.then(() => journal.append({ t: 'blocks', run: run!, disk: req.disk, idx }));
+      return journalChain;
+    };
+    let lastProgress = 0;
+    let lastStat = Date.now();
+    let changedSource = false;
+    const sid = snapshotId;
+    for await (const b of blocks(image, blockSize, { readAhead: 4 })) {
+      if (failure) break;
+      // WebCrypto hashes on libuv's pool: this thread keeps the read-ahead and the uploads going meanwhile.
+      const digest = b.zero || !b.data ? zeroDigest : Buffer.from(await webcrypto.subtle.digest('SHA-256', b.data));
+      digest.copy(digests, b.index * 32);
+      bytesRead += b.length;
+      if (!digest.equals(manifestDigest(previous, b.index, blockSize))) {
+        blocksChanged++;
+        if (!done.has(b.index)) {
+          const data = b.data ?? zeroBlock;
+          const p: Promise<void> = transport.putBlock(sid, b.index, data, digest.toString('base64')).then(
+            () => {
+              inFlight.delete(p);
+              blocksSent++;
+              bytesSent += data.length;
+              finished.push(b.index);
+              if (finished.length === 1) firstUnrecorded = Date.now();
+              if (finished.length >= batchSize || Date.now() - firstUnrecorded > 250) void flush();
+            },
+            (err: unknown) => {
+              inFlight.delete(p);
+              failure ??= err;
+            },
+          );
+          inFlight.add(p);
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        }
+      }
+      const t = Date.now();
+      if (t - lastProgress > 250) {
+        lastProgress = t;
+        progress();
+      }
+      if (t - lastStat > 1000) {
+        lastStat = t;
+        if (!sameFingerprint(await fingerprint(image), source)) {
+          changedSource = true;
+          break;
+        }
+      }
+    }
+    await Promise.all(inFlight);
+    await flush();
+    await journalChain;
+    if (failure) throw failure;
+    if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
+      const reason = 'the source image changed (size or modification time) while it was read';
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+      stage = 'done';
+      progress();
+      return result('inconsistent', reason);
+    }
+    stage = 'completing';
+    progress();
+    const manifestFile = `manifest-${req.disk.replace(/[^A-Za-z0-9._-]/g, '_')}-${run}.bin`;
+    await writeManifest(path.join(jobDir, manifestFile), { size: image.size, blockSize, blockCount: blocksTotal, digests });
+    await transport.complete(snapshotId, blocksChanged);
+    await journal.append({ t: 'complete', run, disk: req.disk, snapshotId, manifest: manifestFile, changed: blocksChanged, blocksTotal, at: now() });
+    stage = 'done';
+    progress();
+    return result('completed');
+  } catch (err) {
+    // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
+    // start a fresh run at once (the caller's retry budget is this one extra run).
+    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !retried) {
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted run's snapshot is no longer open (${err.code})`, at: now() });
+      transport?.destroy();
+      transport = undefined;
+      await image?.close();
+      image = undefined;
+      return replicateDisk(journal, jobDir, req, onProgress, true);
+    }
+    const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the run failed';
+    if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);
+    return result('failed', message);
+  } finally {
+    transport?.destroy();
+    await image?.close();
+  }
+}

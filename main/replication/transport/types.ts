@@ -1,0 +1,41 @@
+/** What the engine needs from a place that receives block snapshots. Implementations run inside the worker. */
+export interface SnapshotTransport {
+  start(req: StartSnapshotRequest): Promise<{ snapshotId: string; blockSize: number }>;
+  /** `data` is exactly one block (zero-padded); `checksum` its base64 SHA-256. */
+  putBlock(snapshotId: string, index: number, data: Buffer, checksum: string): Promise<void>;
+  complete(snapshotId: string, changedBlocksCount: number): Promise<void>;
+  destroy(): void;
+}
+
+export interface StartSnapshotRequest {
+  readonly volumeSizeGiB: number;
+  readonly parentSnapshotId?: string;
+  /** Idempotency: the same token returns the same snapshot (a restarted run reuses it). */
+  readonly clientToken: string;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+}
+
+/** Serializable options (they cross into the worker). Never holds credentials: the SDK's default chain finds them. */
+export interface TransportOptions {
+  readonly kind: 'ebs';
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  /** Default true; with kmsKeyArn, that key. */
+  readonly encrypted?: boolean;
+  readonly kmsKeyArn?: string;
+  /** SDK retry strategy: attempts per call (default 6) and mode (default adaptive). */
+  readonly maxAttempts?: number;
+  readonly retryMode?: 'standard' | 'adaptive';
+}
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly code: 'auth' | 'not-found' | 'validation' | 'throttled' | 'network' | 'unknown',
+    message: string,
+  ) {
+    super(message);
+  }
+}

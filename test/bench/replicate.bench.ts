@@ -1,0 +1,102 @@
+// Benchmark: `mwb replicate` (the CLI process, start-up included; the build in out/ when there is one) to the fake EBS direct endpoint over loopback.
+//   Seed: a raw image (MWB_BENCH_REPLICATE_MB, default 1024 MiB; half of the 512 KiB blocks hold data), logical bytes/s
+//         against `openssl dgst -sha256` over the same file. Target ≥ 0.5×.
+//   Incremental: 1 % of the blocks changed, against `rsync --inplace --no-whole-file` old→new over the same change.
+//         Targets: wall time ≤ 0.5× rsync's, bytes sent ≤ 1.02× the changed bytes.
+// The fake (test/fakes/ebs-direct.fake.ts) checks every block's SHA-256 like EBS does. Files go to a temp dir, deleted.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, open, rm, statfs, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startFakeEbs } from '../fakes/ebs-direct.fake';
+import { docWithServers } from '../helpers/plan-fixtures';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+const BLOCK = 512 * 1024;
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+async function time<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { s: (performance.now() - t0) / 1000, value };
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-replicate-bench-'));
+  const fake = await startFakeEbs();
+  try {
+    let mb = Number(process.env.MWB_BENCH_REPLICATE_MB ?? 1024);
+    const fsInfo = await statfs(dir);
+    const free = (fsInfo.bavail * fsInfo.bsize) / MiB;
+    if (free < mb * 3) {
+      mb = Math.max(64, Math.floor(free / 4));
+      console.log(`only ${Math.round(free)} MiB free: using ${mb} MiB`);
+    }
+    const blocks = Math.floor((mb * MiB) / BLOCK);
+    const image = path.join(dir, 'disk0.raw');
+    // Every other block holds data, each block different (a random block with its index stamped in).
+    const seed = randomBytes(BLOCK);
+    const fh = await open(image, 'w');
+    for (let i = 0; i < blocks; i++) {
+      if (i % 2 === 0) {
+        seed.writeUInt32LE(i, 0);
+        await fh.write(seed, 0, BLOCK, i * BLOCK);
+      }
+    }
+    await fh.truncate(blocks * BLOCK);
+    await fh.sync();
+    await fh.close();
+    const project = path.join(dir, 'estate.mwb.json');
+    await writeFile(project, JSON.stringify(docWithServers(1)));
+    const env = { ...process.env, MWB_HOME: path.join(dir, 'home'), AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_EC2_METADATA_DISABLED: 'true' };
+    // The built CLI (`node scripts/build.mjs`) as a user runs it; without a build, the sources through tsx (slower start).
+    const built = existsSync(path.join(ROOT, 'out/main/cli.mjs'));
+    console.log(built ? 'CLI: bin/mwb.mjs (the build in out/)' : 'CLI: main/cli.ts through tsx (no build in out/: start-up is slower)');
+    const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--once', '--json'];
+    const mwb = async () => {
+      const { stdout } = await run(process.execPath, cli, { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
+      return JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> };
+    };
+    const size = blocks * BLOCK;
+    console.log(`image: ${(size / MiB).toFixed(0)} MiB raw, ${Math.ceil(blocks / 2)} of ${blocks} blocks hold data`);
+
+    const ssl = await time(() => run('openssl', ['dgst', '-sha256', image]));
+    const seedRun = await time(mwb);
+    if (seedRun.value.status !== 'completed') throw new Error(`seed run: ${seedRun.value.status}`);
+    const sslRate = size / ssl.s / MiB;
+    const seedRate = size / seedRun.s / MiB;
+    console.log(`openssl dgst -sha256        ${ssl.s.toFixed(2)} s  ${sslRate.toFixed(0)} MiB/s`);
+    console.log(`mwb replicate (seed, CLI)   ${seedRun.s.toFixed(2)} s  ${seedRate.toFixed(0)} MiB/s logical; ${seedRun.value.disks[0]!.blocksSent} blocks sent (worker ${seedRun.value.disks[0]!.seconds.toFixed(2)} s)`);
+    console.log(`seed ratio vs openssl: ${(seedRate / sslRate).toFixed(2)}× (target ≥ 0.5×)`);
+
+    // Incremental: keep the old image for rsync, change 1 % of the blocks (spread out) in the new one.
+    const old = path.join(dir, 'disk0.old.raw');
+    await copyFile(image, old);
+    const changedBlocks = Math.max(1, Math.round(blocks / 100));
+    const w = await open(image, 'r+');
+    for (let k = 0; k < changedBlocks; k++) {
+      const i = Math.floor((k * blocks) / changedBlocks) + 1;
+      await w.write(randomBytes(BLOCK), 0, BLOCK, i * BLOCK);
+    }
+    await w.sync();
+    await w.close();
+    const changedBytes = changedBlocks * BLOCK;
+    const rsync = await time(() => run('rsync', ['--inplace', '--no-whole-file', '--ignore-times', image, old], { timeout: 1_800_000 }));
+    const inc = await time(mwb);
+    if (inc.value.status !== 'completed') throw new Error(`incremental run: ${inc.value.status}`);
+    const sent = inc.value.disks[0]!.bytesSent;
+    console.log(`rsync --inplace --no-whole-file  ${rsync.s.toFixed(2)} s`);
+    console.log(`mwb replicate (incremental, CLI) ${inc.s.toFixed(2)} s; ${inc.value.disks[0]!.blocksSent} blocks sent (worker ${inc.value.disks[0]!.seconds.toFixed(2)} s)`);
+    console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
+    console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
+  } finally {
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

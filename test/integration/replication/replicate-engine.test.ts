@@ -1,0 +1,151 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../../helpers/temp-dir';
+import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
+import { runReplicationJob, Journal, type ReplicationProgress } from '../../../main/replication/engine';
+
+const BLOCK = 512 * 1024;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A raw image of `blocks` blocks: every other block random data, the rest zeros. */
+async function makeImage(file: string, blocks: number): Promise<Buffer> {
+  const data = Buffer.alloc(blocks * BLOCK);
+  for (let i = 0; i < blocks; i += 2) randomBytes(BLOCK).copy(data, i * BLOCK);
+  await fs.writeFile(file, data);
+  return data;
+}
+
+let fake: FakeEbs | undefined;
+beforeAll(() => {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+});
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+describe('replication engine over the EBS direct transport (fake endpoint)', () => {
+  it('seeds, then an incremental run sends only the changed blocks; the snapshots read back to the image', async () => {
+    fake = await startFakeEbs();
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    const content = await makeImage(image, 200);
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    const progress: ReplicationProgress[] = [];
+    const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }], onProgress: (p) => progress.push(p) });
+    expect(seed).toMatchObject({ status: 'completed', blocksTotal: 200, blocksChanged: 100, blocksSent: 100, bytesSent: 100 * BLOCK, parentSnapshotId: null });
+    expect(fake.puts).toHaveLength(100);
+    expect(fake.puts.every((p) => p.index % 2 === 0)).toBe(true); // zero blocks are never sent
+    expect(sha(fake.read(seed!.snapshotId!, content.length))).toBe(sha(content));
+    expect(progress.at(-1)).toMatchObject({ stage: 'done', bytesRead: content.length, blocksChanged: 100 });
+
+    // Change 1 % of the blocks: one data block, one zero block gains data, one data block becomes zeros.
+    const fh = await fs.open(image, 'r+');
+    for (const [i, buf] of [
+      [10, randomBytes(BLOCK)],
+      [11, randomBytes(BLOCK)],
+      [20, Buffer.alloc(BLOCK)],
+    ] as const) {
+      await fh.write(buf, 0, BLOCK, i * BLOCK);
+      buf.copy(content, i * BLOCK);
+    }
+    await fh.close();
+    fake.puts.length = 0;
+    const [inc] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(inc).toMatchObject({ status: 'completed', blocksChanged: 3, blocksSent: 3, parentSnapshotId: seed!.snapshotId });
+    expect(fake.puts.map((p) => p.index).sort((a, b) => a - b)).toEqual([10, 11, 20]);
+    expect(sha(fake.read(inc!.snapshotId!, content.length))).toBe(sha(content));
+    expect(fake.snapshots.get(inc!.snapshotId!)!.encrypted).toBe(true);
+
+    // Nothing changed: a run sends nothing and completes an empty child snapshot.
+    fake.puts.length = 0;
+    const [same] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(same).toMatchObject({ status: 'completed', blocksChanged: 0, blocksSent: 0 });
+    expect(fake.puts).toHaveLength(0);
+  }, 240_000);
+
+  it('marks a run inconsistent, never completed, when the source changes while it is read', async () => {
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    await makeImage(image, 40);
+    let touched = false;
+    fake = await startFakeEbs({
+      beforePut: async () => {
+        if (touched) return;
+        touched = true;
+        const later = new Date(Date.now() + 5000);
+        await fs.utimes(image, later, later);
+      },
+    });
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    const [r] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(r!.status).toBe('inconsistent');
+    expect(r!.message).toMatch(/changed/);
+    expect(fake.snapshots.get(r!.snapshotId!)!.status).toBe('pending');
+    const records = await Journal.read(path.join(jobDir, 'journal.log'));
+    expect(records.some((x) => x.t === 'complete')).toBe(false);
+    expect(records.at(-1)).toMatchObject({ t: 'inconsistent', disk: 'disk0' });
+    // The next run starts over (no parent: nothing completed yet) and completes.
+    const [again] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(again).toMatchObject({ status: 'completed', parentSnapshotId: null, resumed: false });
+  }, 120_000);
+
+  it('a failed run resumes; when its snapshot is no longer open, a fresh run replaces it', async () => {
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    const content = await makeImage(image, 20);
+    let failAfter = 3;
+    fake = await startFakeEbs({
+      beforePut: () => {
+        if (failAfter-- <= 0) throw new Error('injected');
+      },
+    });
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url, maxAttempts: 1 };
+    const [first] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
+    expect(first!.status).toBe('failed');
+    expect(first!.message).toMatch(/HTTP 500/);
+    failAfter = 1_000_000;
+    const [second] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(second).toMatchObject({ status: 'completed', resumed: true, snapshotId: first!.snapshotId, blocksSent: 10 - 3 });
+    expect(sha(fake.read(second!.snapshotId!, content.length))).toBe(sha(content));
+
+    // Interrupt the next run, then make its snapshot unusable: the run after starts afresh.
+    await fs.appendFile(image, Buffer.alloc(0));
+    const later = new Date(Date.now() + 10_000);
+    await fs.utimes(image, later, later);
+    failAfter = 2;
+    const grown = randomBytes(BLOCK);
+    const fh = await fs.open(image, 'r+');
+    await fh.write(grown, 0, BLOCK, 1 * BLOCK);
+    await fh.write(grown, 0, BLOCK, 3 * BLOCK);
+    await fh.write(grown, 0, BLOCK, 5 * BLOCK);
+    await fh.close();
+    grown.copy(content, 1 * BLOCK);
+    grown.copy(content, 3 * BLOCK);
+    grown.copy(content, 5 * BLOCK);
+    const [third] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
+    expect(third!.status).toBe('failed');
+    fake.snapshots.get(third!.snapshotId!)!.status = 'error';
+    failAfter = 1_000_000;
+    const [fourth] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(fourth).toMatchObject({ status: 'completed', resumed: false, parentSnapshotId: second!.snapshotId, blocksSent: 3 });
+    expect(fourth!.snapshotId).not.toBe(third!.snapshotId);
+    expect(sha(fake.read(fourth!.snapshotId!, content.length))).toBe(sha(content));
+  }, 180_000);
+
+  it('fails with a typed message when the endpoint refuses (no credentials leak into it)', async () => {
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    await makeImage(image, 4);
+    const [r] = await runReplicationJob({ jobDir: path.join(dir, 'job'), disks: [{ disk: 'disk0', image, transport: { kind: 'ebs', region: 'us-east-1', endpointUrl: 'http://127.0.0.1:1', maxAttempts: 1 } }] });
+    expect(r!.status).toBe('failed');
+    expect(r!.message).not.toContain('fake-secret');
+  }, 60_000);
+});
