@@ -87,7 +87,7 @@ const CLUSTER_PAD = 24;
 const CLUSTER_HEAD = 32;
 const CLUSTER_GAP = 60;
 /** Clusters wrap to a new row past this width. */
-const ROW_WIDTH = 2400;
+const ROW_WIDTH = 1800;
 
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
