@@ -41,6 +41,9 @@ test('a consultant reads the dependency map of the demo, filters by a port, and 
   const side = page.getByRole('complementary', { name: 'Suggested applications' });
   await side.getByRole('radio', { name: /FRA \(FRA-WEB11\)/ }).check();
   await expect(map.locator('.react-flow__node.dep-highlight')).toHaveCount(5);
+  // The map zooms to the suggestion: its servers are on screen, at a readable size.
+  for (const n of await map.locator('.react-flow__node.dep-highlight').all()) await expect(n).toBeInViewport();
+  expect((await map.locator('.react-flow__node.dep-highlight').first().boundingBox())!.width).toBeGreaterThan(120);
   await expect(summary).toContainText('Highlighted: suggestion FRA (FRA-WEB11), 5 servers');
   await expect(table.locator('tr.dep-row-highlight').first()).toBeVisible();
   await screenshot(page, 'dependencies-suggestion');

@@ -1,5 +1,5 @@
-import { useId, useMemo, useState } from 'react';
-import { Controls, MarkerType, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { Controls, MarkerType, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { buildDependencyGraph, NODE_HEIGHT, NODE_WIDTH, portsLabel, UNPLANNED, type DependencyGraph, type GraphEdge, type GraphNode } from '../../../main/common/assess/dependency-graph';
 import { suggestByDependencies, type GroupingSuggestion } from '../../../main/common/assess/grouping-suggestions';
@@ -27,6 +27,17 @@ function ClusterBox({ data }: NodeProps<Node<ClusterData>>) {
 }
 
 const NODE_TYPES = { cluster: ClusterBox };
+
+/** Brings the highlighted suggestion into view (in a large estate it may be anywhere on the map). */
+function FocusOn({ ids }: { ids: readonly string[] }) {
+  const { fitView } = useReactFlow();
+  const key = ids.join('|');
+  useEffect(() => {
+    if (ids.length) void fitView({ nodes: ids.map((id) => ({ id })), padding: 0.4, maxZoom: 1.2 });
+    // Keyed on the ids' content, not the array's identity: it moves when the highlight changes.
+  }, [key, fitView]);
+  return null;
+}
 
 function describeNode(n: GraphNode, appName: ReadonlyMap<string, string>): string {
   const where = n.kind === 'unmatched' ? 'not in the inventory' : n.applicationId ? `in application ${appName.get(n.applicationId) ?? n.applicationId}` : 'in no application';
@@ -201,6 +212,7 @@ export function DependenciesScreen() {
                 onPaneClick={() => setSelected(null)}
               >
                 <Controls showInteractive={false} />
+                <FocusOn ids={graph.nodes.filter((n) => highlighted.has(n.id)).map((n) => n.id)} />
               </ReactFlow>
             </div>
           ) : (
