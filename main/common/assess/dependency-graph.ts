@@ -106,7 +106,7 @@ export function buildDependencyGraph(
   const portCounts = new Map<number, number>();
   const nodes = new Map<string, GraphNode>();
   // Edges by source node, then target node: no key string per connection.
-  const edges = new Map<GraphNode, Map<GraphNode, GraphEdge & { portSet: Set<string> }>>();
+  const edges = new Map<GraphNode, Map<GraphNode, GraphEdge>>();
   const peerSets = new Map<GraphNode, Set<GraphNode>>();
   let shown = 0;
   let selfConnections = 0;
@@ -168,20 +168,22 @@ export function buildDependencyGraph(
     if (!from) edges.set(a, (from = new Map()));
     let e = from.get(b);
     if (!e) {
-      e = { id: `${a.id}>${b.id}`, source: a.id, target: b.id, ports: [], dependencies: 0, observations: 0, portSet: new Set() };
+      e = { id: `${a.id}>${b.id}`, source: a.id, target: b.id, ports: [], dependencies: 0, observations: 0 };
       from.set(b, e);
       peer(a, b);
       peer(b, a);
     }
-    e.portSet.add(c.protocol === 'tcp' ? String(c.port) : `${c.port}/${c.protocol}`);
+    // An edge has a handful of ports: a list beats a Set per edge (100,000 edges).
+    const p = c.protocol === 'tcp' ? String(c.port) : `${c.port}/${c.protocol}`;
+    if (!e.ports.includes(p)) e.ports.push(p);
     e.dependencies++;
     e.observations += c.count;
   }
   for (const [n, set] of peerSets) n.peers = set.size;
   const edgeList: GraphEdge[] = [...edges.values()]
     .flatMap((m) => [...m.values()])
-    .map(({ portSet, ...e }) => ({ ...e, ports: [...portSet].sort((x, y) => parseInt(x, 10) - parseInt(y, 10) || byText(x, y)) }))
     .sort((x, y) => byText(x.id, y.id));
+  for (const e of edgeList) if (e.ports.length > 1) e.ports.sort((x, y) => parseInt(x, 10) - parseInt(y, 10) || byText(x, y));
   const clusters = layout([...nodes.values()], appName);
   const nodeList = [...nodes.values()].sort((x, y) => byText(x.id, y.id));
   const ports = [...portCounts.entries()].sort((x, y) => x[0] - y[0]).map(([port, dependencies]) => ({ port, dependencies }));
