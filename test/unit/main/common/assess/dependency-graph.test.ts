@@ -108,6 +108,23 @@ describe('dependency graph', () => {
     expect(ms).toBeLessThan(30_000);
   });
 
+  it('shows a server no longer in the inventory as an endpoint outside it, folds spellings, and skips endpoints with neither name nor IP', () => {
+    const odd: Connection[] = [
+      conn('web01', 'app01', 80, { destination: { serverId: 'gone01', name: 'GONE01' } }),
+      conn('web01', 'app01', 443, { destination: { name: 'gone01' } }),
+      conn('web01', 'app01', 22, { destination: { name: '  ' } }),
+      conn('web01', 'app01', 23, { source: {} }),
+    ];
+    const g = buildDependencyGraph(servers, odd, apps);
+    expect(g.nodes.map((n) => [n.id, n.kind, n.label])).toEqual([
+      ['s:web01', 'server', 'WEB01'],
+      ['u:gone01', 'unmatched', 'GONE01'],
+    ]);
+    expect(g.edges).toEqual([{ id: 's:web01>u:gone01', source: 's:web01', target: 'u:gone01', ports: ['80', '443'], dependencies: 2, observations: 2 }]);
+    expect(g.shownDependencies).toBe(2);
+    expect(g.totalDependencies).toBe(4);
+  });
+
   it('says the ports in a few words', () => {
     expect(portsLabel(['1433'])).toBe('1433');
     expect(portsLabel(['80', '443'])).toBe('80, 443');
