@@ -14,6 +14,7 @@ import { VerifyScreen } from '../features/verify/VerifyScreen';
 import { ReplicationScreen } from '../features/replication/ReplicationScreen';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen';
 import { ExportScreen } from '../features/export/ExportScreen';
+import { DependenciesScreen } from '../features/dependencies/DependenciesScreen';
 
 const SCREENS: Record<Area, () => React.JSX.Element> = {
   inventory: InventoryScreen,
@@ -23,6 +24,7 @@ const SCREENS: Record<Area, () => React.JSX.Element> = {
   replication: ReplicationScreen,
   dashboard: DashboardScreen,
   export: ExportScreen,
+  dependencies: DependenciesScreen,
 };
 
 /** Global shortcuts; the Electron menu sends the same commands as `app.menu` events. */
@@ -50,7 +52,7 @@ function useShortcuts(): void {
       } else if (key === 'y' && !typing) {
         e.preventDefault();
         void s.redoRequested();
-      } else if (/^[1-7]$/.test(key)) {
+      } else if (/^[1-8]$/.test(key)) {
         e.preventDefault();
         s.areaSelected(AREAS[Number(key) - 1]!);
       }

@@ -10,6 +10,7 @@ export const AREA_LABELS: Record<Area, string> = {
   replication: 'Replication',
   dashboard: 'Dashboard',
   export: 'Export',
+  dependencies: 'Dependencies',
 };
 
 export function Sidebar() {

@@ -7,6 +7,7 @@ const PATHS = {
   replication: 'M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3M18 3v4h-4M6 21v-4h4',
   dashboard: 'M4 4h7v9H4zM13 4h7v5h-7zM13 11h7v9h-7zM4 15h7v5H4z',
   export: 'M12 3v12M7 10l5 5 5-5M4 17v3h16v-3',
+  dependencies: 'M4 6a2 2 0 1 0 4 0a2 2 0 1 0-4 0M16 6a2 2 0 1 0 4 0a2 2 0 1 0-4 0M10 18a2 2 0 1 0 4 0a2 2 0 1 0-4 0M8 6h8M7 8l4 8M17 8l-4 8',
   new: 'M6 3h8l4 4v14H6zM14 3v4h4M12 11v6M9 14h6',
   open: 'M3 7h6l2 2h10v10H3zM3 7V5h6',
   save: 'M5 3h11l3 3v15H5zM8 3v5h7V3M8 14h8v7H8z',
