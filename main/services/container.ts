@@ -15,6 +15,7 @@ import { CfnValidatorService } from './cfn-validator.service';
 import { ExportService } from './export.service';
 import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
+import { DiscoveryService } from './discovery/discovery.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -38,6 +39,7 @@ export interface Services {
   readonly exporter: ExportService;
   readonly assessment: AssessmentService;
   readonly diskImages: DiskImageService;
+  readonly discovery: DiscoveryService;
   dispose(): void;
 }
 
@@ -69,6 +71,7 @@ export function createServices(opts: ServicesOptions): Services {
     exporter,
     assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
     diskImages: new DiskImageService(),
+    discovery: new DiscoveryService({ project, tasks, inventory }),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

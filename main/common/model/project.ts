@@ -4,6 +4,7 @@ import { PlanningSchema } from './planning';
 import { VerificationStateSchema } from './verification';
 import { ConnectionSchema } from './connections';
 import { AssessmentStateSchema } from './assessment';
+import { DiscoveryStateSchema } from './discovery';
 
 export const PROJECT_FORMAT = 'migration-workbench-project';
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -42,6 +43,8 @@ export const ProjectDocumentSchema = z.object({
   verification: VerificationStateSchema.default({ records: [] }),
   /** Assessment assumptions (region, headroom…); optional so older files round-trip unchanged. */
   assessment: AssessmentStateSchema.optional(),
+  /** Discovery sources (address, user, accepted thumbprint; never a password); optional so older files round-trip unchanged. */
+  discovery: DiscoveryStateSchema.optional(),
 });
 export type ProjectDocument = z.infer<typeof ProjectDocumentSchema>;
 
