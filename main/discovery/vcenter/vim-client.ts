@@ -42,6 +42,7 @@ export function soapBody(xml: string, status: number, host: string): XmlElement 
     if (status !== 200) throw new DiscoveryError('discovery-failed', `${host} answered HTTP ${status}, not a SOAP answer. Is this the vCenter SDK address (https://HOST/sdk)?`, { status });
     throw e;
   }
+  if (env.name !== 'Envelope' && status !== 200) throw new DiscoveryError('discovery-failed', `${host} answered HTTP ${status}, not a SOAP answer. Is this the vCenter SDK address (https://HOST/sdk)?`, { status });
   if (env.name !== 'Envelope') throw malformed(`expected a SOAP envelope, got <${env.name.slice(0, 40)}>`);
   const body = child(env, 'Body');
   const first = body?.children[0];
