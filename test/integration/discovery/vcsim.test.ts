@@ -39,6 +39,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+type Failure = Error & { code: string; details?: { thumbprint?: string } };
+function fail(p: Promise<unknown>): Promise<Failure> {
+  return p.then(
+    () => {
+      throw new Error('expected the discovery to fail');
+    },
+    (e: unknown) => e as Failure,
+  );
+}
+
 function cli(args: Parameters<typeof discoverVcenterCommand>[0], stdin: string) {
   let stdout = '';
   let stderr = '';
@@ -54,11 +64,11 @@ function cli(args: Parameters<typeof discoverVcenterCommand>[0], stdin: string) 
 describe('vCenter discovery against vcsim', () => {
   it('refuses the self-signed certificate without a thumbprint and names its SHA-1 thumbprint', async () => {
     expect(thumbprint).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
-    const err = await discoverVcenter({ url, user: 'user', password: PASSWORD }).catch((e: unknown) => e as Error & { code: string });
+    const err = await fail(discoverVcenter({ url, user: 'user', password: PASSWORD }));
     expect(err.code).toBe('discovery-certificate-untrusted');
     expect(err.message).toContain(thumbprint);
     expect(err.message).not.toContain(PASSWORD);
-    const wrong = await discoverVcenter({ url, user: 'user', password: PASSWORD, thumbprint: '00'.repeat(20) }).catch((e: unknown) => e as Error & { code: string });
+    const wrong = await fail(discoverVcenter({ url, user: 'user', password: PASSWORD, thumbprint: '00'.repeat(20) }));
     expect(wrong.code).toBe('discovery-certificate-untrusted');
     expect(wrong.message).toMatch(/has changed/);
   });
@@ -84,11 +94,11 @@ describe('vCenter discovery against vcsim', () => {
   });
 
   it('a wrong password and a closed port are typed errors that never echo the password', async () => {
-    const bad = await discoverVcenter({ url, user: 'user', password: 'Wr0ng-S3cret!', thumbprint }).catch((e: unknown) => e as Error & { code: string });
+    const bad = await fail(discoverVcenter({ url, user: 'user', password: 'Wr0ng-S3cret!', thumbprint }));
     expect(bad.code).toBe('discovery-auth-failed');
     expect(JSON.stringify({ m: bad.message, d: (bad as { details?: unknown }).details })).not.toContain('Wr0ng-S3cret!');
     const closed = `https://127.0.0.1:${await freePort()}/sdk`;
-    const off = await discoverVcenter({ url: closed, user: 'user', password: 'Wr0ng-S3cret!' }).catch((e: unknown) => e as Error & { code: string });
+    const off = await fail(discoverVcenter({ url: closed, user: 'user', password: 'Wr0ng-S3cret!' }));
     expect(off.code).toBe('discovery-unreachable');
     expect(off.message).not.toContain('Wr0ng-S3cret!');
   });
