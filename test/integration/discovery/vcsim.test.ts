@@ -79,7 +79,8 @@ describe('vCenter discovery against vcsim', () => {
     // -vm 3 per host/cluster: 2 hosts in the cluster count as one compute resource, plus the standalone host.
     expect(inv.vms.length).toBeGreaterThanOrEqual(6);
     expect(new Set(inv.vms.map((v) => v.moref)).size).toBe(inv.vms.length);
-    expect(pages).toContain(2);
+    // vcsim 0.24.2 ignores maxObjects (one page, no token); paging is tested against a scripted peer in vim-paging.test.ts.
+    expect(pages.at(-1)).toBe(inv.vms.length);
     expect(inv.vcenter.instanceUuid).toBeTruthy();
     const vm = inv.vms.find((v) => v.name.includes('_C0_'))!;
     expect(vm).toMatchObject({ powerState: 'poweredOn', datacenter: 'DC0', cluster: 'DC0_C0' });
@@ -88,7 +89,8 @@ describe('vCenter discovery against vcsim', () => {
     expect(vm.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(vm.host).toMatch(/^DC0_C0_H\d$/);
     expect(vm.disks[0]!.capacityKB).toBeGreaterThan(0);
-    expect(vm.disks[0]!.controller).toMatch(/controller/i);
+    // The controller's label as vcsim names it (pvscsi-202; vCenter says "SCSI controller 0").
+    expect(vm.disks[0]!.controller).toMatch(/scsi/i);
     expect(vm.nics[0]!.mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     expect(vm.nics[0]!.network).toBeTruthy();
   });
