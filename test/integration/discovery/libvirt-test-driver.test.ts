@@ -8,6 +8,10 @@ import { runMwb } from '../../helpers/cli';
 import { startPeer } from '../../helpers/peers';
 import { tempDir } from '../../helpers/temp-dir';
 import { rm } from 'node:fs/promises';
+import { createNodeServices } from '../../../main/shell/node-runtime';
+import { silentLogger } from '../../../main/platform/logger';
+import { createHandlers } from '../../../main/ipc/handlers';
+import { dispatch } from '../../../main/ipc/dispatch';
 
 let uri = '';
 const dirs: string[] = [];
@@ -70,5 +74,34 @@ describe('libvirt discovery against the test driver', () => {
     await expect(readFile(project)).rejects.toThrow();
     const bad = await runMwb(['discover', 'libvirt', '--uri', '--help', '--project', project, '--json']);
     expect(bad.code).not.toBe(0);
+  });
+
+  it('through the IPC contract (as the window and the browser shell call it): a task with progress, the report, the source kept, undoable', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: dir });
+    try {
+      services.project.newProject('ipc');
+      const handlers = createHandlers(services);
+      const progress: string[] = [];
+      const off = services.events.subscribe((event, payload) => {
+        if (event === 'task.progress') progress.push((payload as { state: string }).state);
+      });
+      const r = await dispatch(handlers, 'discovery.libvirt', { uri, taskId: 'disc-1' });
+      off();
+      expect(r).toMatchObject({ ok: true, value: { servers: 3, added: 3, source: { kind: 'libvirt', url: uri } } });
+      expect(progress[0]).toBe('running');
+      expect(progress.at(-1)).toBe('done');
+      expect(await dispatch(handlers, 'discovery.sources', {})).toMatchObject({ ok: true, value: [{ kind: 'libvirt', url: uri, lastServers: 3 }] });
+      expect(services.project.document.inventory.servers).toHaveLength(3);
+      services.project.undo();
+      expect(services.project.document.inventory.servers).toHaveLength(0);
+      // zod refuses bad arguments before the service sees them; the password is never echoed.
+      const bad = await dispatch(handlers, 'discovery.vcenter', { url: 'https://vc', user: 'u', password: 'S3cret-pw', extra: 1 });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(JSON.stringify(bad)).not.toContain('S3cret-pw');
+    } finally {
+      services.dispose();
+    }
   });
 });
