@@ -112,6 +112,28 @@ const disk: CommandModule = (program) => {
     .action(lazyAction(() => import('./disk.command'), (m) => m.diskAction));
 };
 
+const discover: CommandModule = (program) => {
+  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh) and merge them into a project');
+  d.command('vcenter')
+    .description('discover the VMs of a vCenter or ESXi host; the password is read from stdin and never stored')
+    .requiredOption('--url <url>', 'vCenter address (https://HOST/sdk)')
+    .requiredOption('--user <user>', 'user name (read-only is enough)')
+    .option('--password-stdin', 'read the password from the first line of stdin (required)')
+    .option('--thumbprint <sha1>', "accept the server's certificate with this SHA-1 thumbprint (a self-signed vCenter)")
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove servers of this vCenter that it no longer lists')
+    .option('--json', 'print the same summary as mwb import --json')
+    .addHelpText('after', '\nExit status: 0 done, 1 failed (the message says: login refused, unreachable, certificate not trusted with its thumbprint, unreadable answer), 2 usage error.')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverVcenterAction));
+  d.command('libvirt')
+    .description('discover the domains of a libvirt connection (virsh, read-only)')
+    .requiredOption('--uri <uri>', 'libvirt connection URI (qemu:///system, qemu+ssh://user@host/system)')
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove servers of this connection that it no longer lists')
+    .option('--json', 'print the same summary as mwb import --json')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverLibvirtAction));
+};
+
 const replicate: CommandModule = (program) => {
   program
     .command('replicate')
@@ -130,4 +152,4 @@ const replicate: CommandModule = (program) => {
 };
 
 /** Every `mwb` command, in the order `mwb --help` lists them. */
-export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate];
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate, discover];

@@ -16,6 +16,7 @@ import { ExportService } from './export.service';
 import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
 import { ReplicationService } from './replication.service';
+import { DiscoveryService } from './discovery/discovery.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -40,6 +41,7 @@ export interface Services {
   readonly assessment: AssessmentService;
   readonly diskImages: DiskImageService;
   readonly replication: ReplicationService;
+  readonly discovery: DiscoveryService;
   dispose(): void;
 }
 
@@ -72,6 +74,7 @@ export function createServices(opts: ServicesOptions): Services {
     assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
     diskImages: new DiskImageService(),
     replication: new ReplicationService({ project, dataDir: opts.dataDir }),
+    discovery: new DiscoveryService({ project, tasks, inventory }),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

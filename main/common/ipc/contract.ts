@@ -6,6 +6,7 @@ import { inventoryChannels } from './channels/inventory.channels';
 import { verifyChannels } from './channels/verify.channels';
 import { planningChannels } from './channels/planning.channels';
 import { assessChannels } from './channels/assess.channels';
+import { discoveryChannels } from './channels/discovery.channels';
 import type { EventName, EventPayload } from './events';
 
 /**
@@ -21,6 +22,7 @@ export const channels = {
   ...verifyChannels,
   ...planningChannels,
   ...assessChannels,
+  ...discoveryChannels,
 } as const;
 
 export type Channels = typeof channels;

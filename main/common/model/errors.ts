@@ -25,6 +25,11 @@ export type WorkbenchErrorCode =
   | 'export-invalid'
   | 'cancelled'
   | 'unauthorized'
+  | 'discovery-auth-failed'
+  | 'discovery-unreachable'
+  | 'discovery-certificate-untrusted'
+  | 'discovery-malformed-response'
+  | 'discovery-failed'
   | 'internal';
 
 export class WorkbenchError extends Error {

@@ -5,6 +5,7 @@ import { VerificationStateSchema } from './verification';
 import { ConnectionSchema } from './connections';
 import { AssessmentStateSchema } from './assessment';
 import { ReplicationStateSchema } from './replication';
+import { DiscoveryStateSchema } from './discovery';
 
 export const PROJECT_FORMAT = 'migration-workbench-project';
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -45,6 +46,8 @@ export const ProjectDocumentSchema = z.object({
   assessment: AssessmentStateSchema.optional(),
   /** Replication settings (disk → image per server) and last runs; optional so older files round-trip unchanged. */
   replication: ReplicationStateSchema.optional(),
+  /** Discovery sources (address, user, accepted thumbprint; never a password); optional so older files round-trip unchanged. */
+  discovery: DiscoveryStateSchema.optional(),
 });
 export type ProjectDocument = z.infer<typeof ProjectDocumentSchema>;
 

@@ -48,6 +48,8 @@ export const DiskSchema = z.object({
   shared: z.boolean().optional(),
   rdm: z.boolean().optional(),
   path: z.string().optional(),
+  /** Image format when the source names it (libvirt driver type: qcow2, raw, vmdk, vpc). */
+  format: z.string().optional(),
 });
 export type Disk = z.infer<typeof DiskSchema>;
 

@@ -5,6 +5,7 @@ import { inventoryHandlers } from './inventory.handlers';
 import { verifyHandlers } from './verify.handlers';
 import { planningHandlers } from './planning.handlers';
 import { assessHandlers } from './assess.handlers';
+import { discoveryHandlers } from './discovery.handlers';
 import type { Handlers, ShellCapabilities } from './types';
 
 /** One handler per contract channel; a missing one does not compile. */
@@ -16,6 +17,7 @@ export function createHandlers(services: Services, shell: ShellCapabilities = {}
     ...verifyHandlers(services),
     ...planningHandlers(services),
     ...assessHandlers(services),
+    ...discoveryHandlers(services),
   } satisfies Handlers;
 }
 

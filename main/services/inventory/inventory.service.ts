@@ -27,7 +27,10 @@ function assertServersSane(servers: Server[]): void {
   }
 }
 import type { ProjectStore } from '../project-store.service';
-import type { TaskService } from '../tasks.service';
+import type { TaskHandle, TaskService } from '../tasks.service';
+import type { ProjectDocument } from '../../common/model/project';
+import type { SkippedRow } from '../../common/model/inventory-import';
+import type { Connection } from '../../common/model/connections';
 import type { ImportBatch, LoadedFile } from './importer';
 import { loadFile } from './loader';
 import { detectImporter, importers, loadHints } from './registry';
@@ -110,63 +113,88 @@ export class InventoryService {
             { skipped: skipped.slice(0, 50), warnings },
           );
         }
-        // Guard the document: a bug in an importer must not produce an unloadable project.
-        assertServersSane(incoming);
-        task.progress(1, 1, 'Merging');
-        throwIfAborted(task.signal, IMPORT_CANCELLED);
-        const merged = incoming.length
-          ? mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) })
-          : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };
-        const importId = randomUUID();
-        // Dependencies: merged without duplicates, then every endpoint (old ones too: servers may
-        // arrive after the dependency export) matched again against the inventory as it is now.
-        const stamped = incomingConnections.map((c) => ({ ...c, importId }));
-        const connMerge = mergeConnections(before.inventory.connections, stamped);
-        const connections = connMerge.connections.length ? matchConnections(connMerge.connections, merged.servers).connections : connMerge.connections;
-        if (stamped.length) {
-          const { unmatched } = matchConnections(stamped, merged.servers);
-          if (unmatched.size) {
-            const total = [...unmatched.values()].reduce((n, v) => n + v, 0);
-            const top = [...unmatched.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
-            warnings.push(
-              `${unmatched.size} dependency endpoint${unmatched.size === 1 ? '' : 's'} match no server in the inventory by name or IP (${total} connection end${total === 1 ? '' : 's'}): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}${unmatched.size > top.length ? `, and ${unmatched.size - top.length} more` : ''}. They are kept; import the inventory that lists them and they are matched.`,
-            );
-          }
-        }
-        const record = {
-          id: importId,
-          at: new Date().toISOString(),
-          files: opts.paths,
-          kind: [...new Set(batches.map((b) => b.kind))].join('+'),
-          added: merged.added,
-          updated: merged.updated,
-          removed: merged.removed,
-          skipped: skipped.length,
-          ...(stamped.length ? { connections: stamped.length } : {}),
-        };
-        if (this.deps.project.document !== before) {
-          throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
-        }
-        this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record], connections } });
+        const merged = this.mergeAndCommit(before, { servers: incoming, connections: incomingConnections, skipped, warnings }, { files: opts.paths, kind: [...new Set(batches.map((b) => b.kind))].join('+'), ...(opts.removeGone ? { removeGone: true } : {}) }, task);
         return {
-          importId,
+          ...merged,
           // Per-tab RVTools CSVs read together share one count: the VMs of the export.
           files: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.servers.length }))),
-          servers: incoming.length,
-          added: merged.added,
-          updated: merged.updated,
-          unchanged: merged.unchanged,
-          gone: merged.gone,
-          removed: merged.removed,
-          skipped: skipped.slice(0, SKIPPED_CAP),
-          skippedTotal: skipped.length,
-          warnings,
-          connections: stamped.length,
-          connectionsAdded: connMerge.added,
         };
       },
       opts.taskId,
     );
+  }
+
+
+  /**
+   * The one merge path of imports and discoveries: checks the servers, merges them into `before` by identity
+   * (added, updated, unchanged, gone), merges dependencies, records where they came from and commits once
+   * (undoable). Throws, changing nothing, when the project changed meanwhile or the task was cancelled.
+   */
+  mergeAndCommit(
+    before: ProjectDocument,
+    read: { servers: Server[]; connections?: Connection[]; skipped: SkippedRow[]; warnings: string[] },
+    source: { files: string[]; kind: string; removeGone?: boolean },
+    task: Pick<TaskHandle, 'signal' | 'progress'>,
+    /** Further changes committed with the merge (a discovery records its source). */
+    patch?: (doc: ProjectDocument, importId: string) => ProjectDocument,
+  ): Omit<ImportReport, 'files'> {
+    const incoming = read.servers;
+    const incomingConnections = read.connections ?? [];
+    const { skipped } = read;
+    const warnings = [...read.warnings];
+    // Guard the document: a bug in an importer must not produce an unloadable project.
+    assertServersSane(incoming);
+    task.progress(1, 1, 'Merging');
+    throwIfAborted(task.signal, IMPORT_CANCELLED);
+    const merged = incoming.length
+      ? mergeInventory(before.inventory.servers, incoming, { newId: randomUUID, ...(source.removeGone ? { removeGone: true } : {}) })
+      : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };
+    const importId = randomUUID();
+    // Dependencies: merged without duplicates, then every endpoint (old ones too: servers may
+    // arrive after the dependency export) matched again against the inventory as it is now.
+    const stamped = incomingConnections.map((c) => ({ ...c, importId }));
+    const connMerge = mergeConnections(before.inventory.connections, stamped);
+    const connections = connMerge.connections.length ? matchConnections(connMerge.connections, merged.servers).connections : connMerge.connections;
+    if (stamped.length) {
+      const { unmatched } = matchConnections(stamped, merged.servers);
+      if (unmatched.size) {
+        const total = [...unmatched.values()].reduce((n, v) => n + v, 0);
+        const top = [...unmatched.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
+        warnings.push(
+          `${unmatched.size} dependency endpoint${unmatched.size === 1 ? '' : 's'} match no server in the inventory by name or IP (${total} connection end${total === 1 ? '' : 's'}): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}${unmatched.size > top.length ? `, and ${unmatched.size - top.length} more` : ''}. They are kept; import the inventory that lists them and they are matched.`,
+        );
+      }
+    }
+    const record = {
+      id: importId,
+      at: new Date().toISOString(),
+      files: source.files,
+      kind: source.kind,
+      added: merged.added,
+      updated: merged.updated,
+      removed: merged.removed,
+      skipped: skipped.length,
+      ...(stamped.length ? { connections: stamped.length } : {}),
+    };
+    if (this.deps.project.document !== before) {
+      throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
+    }
+    const next: ProjectDocument = { ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record], connections } };
+    this.deps.project.commit(patch ? patch(next, importId) : next);
+    return {
+      importId,
+      servers: incoming.length,
+      added: merged.added,
+      updated: merged.updated,
+      unchanged: merged.unchanged,
+      gone: merged.gone,
+      removed: merged.removed,
+      skipped: skipped.slice(0, SKIPPED_CAP),
+      skippedTotal: skipped.length,
+      warnings,
+      connections: stamped.length,
+      connectionsAdded: connMerge.added,
+    };
   }
 
   /** Compact rows for the catalog table; cached per document version. */

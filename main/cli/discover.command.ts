@@ -1,0 +1,137 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { serializeError } from '../common/model/errors';
+import { PROJECT_FILE_EXTENSION } from '../common/model/project';
+import { createNodeServices } from '../shell/node-runtime';
+import { consoleLogger } from '../platform/logger';
+import type { Services } from '../services/container';
+import type { DiscoveryReport } from '../services/discovery/discovery.service';
+import { EXIT } from './context';
+
+interface DiscoverCommon {
+  project: string;
+  json?: boolean;
+  removeGone?: boolean;
+  dataDir?: string;
+}
+
+export interface DiscoverVcenterOptions extends DiscoverCommon {
+  url: string;
+  user: string;
+  passwordStdin?: boolean;
+  thumbprint?: string;
+}
+
+export interface DiscoverLibvirtOptions extends DiscoverCommon {
+  uri: string;
+}
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+const defaultIo = (): Io => ({ stdout: (s) => process.stdout.write(s), stderr: process.stderr, stdin: process.stdin });
+
+/** The password: stdin up to the first line end (at most 4 KiB), never echoed or stored. */
+export async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
+  let buf = '';
+  for await (const chunk of stdin) {
+    buf += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    if (buf.includes('\n') || buf.length > 4096) break;
+  }
+  return buf.split(/\r?\n/)[0]!.slice(0, 4096);
+}
+
+function reportJson(report: DiscoveryReport, projectFile: string, services: Services): unknown {
+  return {
+    project: projectFile,
+    source: report.source,
+    servers: report.servers,
+    added: report.added,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    gone: report.gone,
+    removed: report.removed,
+    skipped: report.skipped,
+    skippedTotal: report.skippedTotal,
+    warnings: report.warnings,
+    connections: report.connections,
+    connectionsAdded: report.connectionsAdded,
+    totalInProject: services.project.document.inventory.servers.length,
+    connectionsInProject: services.project.document.inventory.connections.length,
+  };
+}
+
+async function runDiscovery(cmd: string, o: DiscoverCommon, io: Io, work: (s: Services) => Promise<DiscoveryReport>): Promise<number> {
+  const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+  let projectFile = path.resolve(o.project);
+  if (!projectFile.endsWith(PROJECT_FILE_EXTENSION) && !projectFile.endsWith('.json')) projectFile += PROJECT_FILE_EXTENSION;
+  const unsubscribe = services.events.subscribe((event, payload) => {
+    if (event !== 'task.progress' || o.json) return;
+    const p = payload as { message?: string; state: string };
+    if (p.state === 'running' && p.message && io.stderr === process.stderr && process.stderr.isTTY) io.stderr.write(`\r${p.message.slice(0, 70).padEnd(70)}`);
+  });
+  const onSigint = () => services.tasks.dispose();
+  process.once('SIGINT', onSigint);
+  try {
+    const exists = await fs.stat(projectFile).then((s) => s.isFile(), () => false);
+    if (exists) await services.project.open(projectFile);
+    else services.project.newProject(path.basename(projectFile).replace(/\.mwb\.json$|\.json$/, ''));
+    const report = await work(services);
+    if (exists) await services.project.save();
+    else await services.project.saveAs(projectFile);
+    if (o.json) out(io, JSON.stringify(reportJson(report, projectFile, services), null, 2) + '\n');
+    else {
+      out(io, `Discovered ${report.servers} servers on ${report.source.name} into ${projectFile}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged${report.gone.length ? `, ${report.gone.length} no longer there${report.removed ? ' (removed)' : ''}` : ''}.\n`);
+      for (const w of report.warnings) out(io, `warning: ${w}\n`);
+    }
+    return EXIT.ok;
+  } catch (err) {
+    const e = serializeError(err);
+    if (o.json) out(io, JSON.stringify({ error: e }, null, 2) + '\n');
+    io.stderr.write(`mwb discover ${cmd}: ${e.message}\n`);
+    return e.code === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    unsubscribe();
+    await services.settings.flush();
+    services.dispose();
+  }
+}
+
+function out(io: Io, s: string): void {
+  io.stdout(s);
+}
+
+/** `mwb discover vcenter --url URL --user U --password-stdin [--thumbprint SHA1] --project P`. */
+export async function discoverVcenterCommand(o: DiscoverVcenterOptions, io: Io = defaultIo()): Promise<number> {
+  if (!o.passwordStdin) {
+    io.stderr.write('mwb discover vcenter: give the password on stdin with --password-stdin (it is never read from the command line).\n');
+    return EXIT.usage;
+  }
+  const password = await readPassword(io.stdin);
+  if (!password) {
+    io.stderr.write('mwb discover vcenter: stdin gave no password.\n');
+    return EXIT.usage;
+  }
+  return runDiscovery('vcenter', o, io, (s) =>
+    s.discovery.vcenter({ url: o.url, user: o.user, password, ...(o.thumbprint ? { thumbprint: o.thumbprint } : {}), ...(o.removeGone ? { removeGone: true } : {}) }),
+  );
+}
+
+/** `mwb discover libvirt --uri URI --project P`. */
+export async function discoverLibvirtCommand(o: DiscoverLibvirtOptions, io: Io = defaultIo()): Promise<number> {
+  return runDiscovery('libvirt', o, io, (s) => s.discovery.libvirt({ uri: o.uri, ...(o.removeGone ? { removeGone: true } : {}) }));
+}
+
+export async function discoverVcenterAction(o: DiscoverVcenterOptions): Promise<void> {
+  const code = await discoverVcenterCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverLibvirtAction(o: DiscoverLibvirtOptions): Promise<void> {
+  const code = await discoverLibvirtCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}

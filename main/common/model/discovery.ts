@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const DiscoveryKindSchema = z.enum(['vcenter', 'libvirt']);
+export type DiscoveryKind = z.infer<typeof DiscoveryKindSchema>;
+
+export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: 'VMware vCenter', libvirt: 'libvirt (KVM/QEMU)' };
+
+/**
+ * A place the project discovers servers from: the address, the user and the accepted certificate thumbprint.
+ * Never the password: it is asked for at each run and kept nowhere.
+ */
+export const DiscoverySourceSchema = z.object({
+  id: z.string().min(1),
+  kind: DiscoveryKindSchema,
+  /** vCenter SDK address (https://HOST/sdk) or libvirt connection URI (qemu:///system, qemu+ssh://…). */
+  url: z.string().min(1),
+  user: z.string().optional(),
+  /** SHA-1 thumbprint of the vCenter certificate the consultant accepted (upper-case hex pairs with colons). */
+  thumbprint: z.string().optional(),
+  lastRunAt: z.string().optional(),
+  lastImportId: z.string().optional(),
+  lastServers: z.number().int().nonnegative().optional(),
+});
+export type DiscoverySource = z.infer<typeof DiscoverySourceSchema>;
+
+export const DiscoveryStateSchema = z.object({ sources: z.array(DiscoverySourceSchema).default([]) });
+export type DiscoveryState = z.infer<typeof DiscoveryStateSchema>;

@@ -1,0 +1,11 @@
+import type { discoveryChannels } from '../../common/ipc/channels/discovery.channels';
+import type { Services } from '../../services/container';
+import type { HandlersFor } from './types';
+
+export function discoveryHandlers({ discovery }: Services): HandlersFor<typeof discoveryChannels> {
+  return {
+    'discovery.sources': () => discovery.sources(),
+    'discovery.vcenter': (a) => discovery.vcenter(a),
+    'discovery.libvirt': (a) => discovery.libvirt(a),
+  };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { WorkbenchError } from '../../common/model/errors';
+import { throwIfAborted } from '../../common/util/cancel';
+import type { ImportReport } from '../../common/model/inventory-import';
+import type { ProjectDocument } from '../../common/model/project';
+import type { DiscoveryKind, DiscoverySource } from '../../common/model/discovery';
+import type { Server } from '../../common/model/server';
+import { discoverVcenter, sdkUrl } from '../../discovery/vcenter/vcenter-discovery';
+import { normalizeThumbprint } from '../../discovery/vcenter/transport';
+import { checkUri, discoverLibvirt } from '../../discovery/libvirt/libvirt-discovery';
+import type { ProjectStore } from '../project-store.service';
+import type { TaskService } from '../tasks.service';
+import type { InventoryService } from '../inventory/inventory.service';
+import { serverFromDomain, serverFromVcVm } from './discovery.mappers';
+
+export interface VcenterDiscoveryRequest {
+  url: string;
+  user: string;
+  /** Used for Login only; never stored, logged or put in an error. */
+  password: string;
+  thumbprint?: string;
+  removeGone?: boolean;
+  pageSize?: number;
+  taskId?: string;
+}
+
+export interface LibvirtDiscoveryRequest {
+  uri: string;
+  removeGone?: boolean;
+  taskId?: string;
+  /** The virsh program (tests). */
+  virsh?: string;
+}
+
+/** What a discovery reports: the same figures as an import, and where the servers came from. */
+export type DiscoveryReport = Omit<ImportReport, 'files'> & { source: { kind: DiscoveryKind; url: string; name: string } };
+
+const CANCELLED = 'Discovery cancelled; the project is unchanged.';
+
+/**
+ * Live discovery (vCenter over SOAP, libvirt through virsh) as a task with progress and cancel, merged into the
+ * inventory through the same path as an import (by identity: added, updated, unchanged, gone). The source (address,
+ * user, accepted thumbprint; never the password) is kept in the project's `discovery.sources`.
+ */
+export class DiscoveryService {
+  constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; inventory: InventoryService }) {}
+
+  /** The discovery sources kept in the open project. */
+  sources(): DiscoverySource[] {
+    return this.deps.project.document.discovery?.sources ?? [];
+  }
+
+  async vcenter(req: VcenterDiscoveryRequest): Promise<DiscoveryReport> {
+    if (!req.user.trim()) throw new WorkbenchError('invalid-input', 'Give the vCenter user name.');
+    if (!req.password) throw new WorkbenchError('invalid-input', 'Give the vCenter password.');
+    const url = sdkUrl(req.url).toString();
+    return this.deps.tasks.run(
+      `Discovering ${new URL(url).host}`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const inv = await discoverVcenter({
+          url,
+          user: req.user,
+          password: req.password,
+          ...(req.thumbprint ? { thumbprint: req.thumbprint } : {}),
+          ...(req.pageSize ? { pageSize: req.pageSize } : {}),
+          signal: task.signal,
+          progress: (d, t, m) => task.progress(d, t, m),
+        });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = inv.vms.map((vm) => serverFromVcVm(vm, inv.vcenter));
+        const source: Omit<DiscoverySource, 'id'> = { kind: 'vcenter', url, user: req.user.trim(), ...(req.thumbprint ? { thumbprint: normalizeThumbprint(req.thumbprint) } : {}) };
+        return this.commit(before, servers, source, inv.vcenter.name, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
+  async libvirt(req: LibvirtDiscoveryRequest): Promise<DiscoveryReport> {
+    const uri = checkUri(req.uri);
+    return this.deps.tasks.run(
+      `Discovering ${uri}`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const res = await discoverLibvirt({ uri, signal: task.signal, progress: (d, t, m) => task.progress(d, t, m), ...(req.virsh ? { virsh: req.virsh } : {}) });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = res.domains.map((d) => serverFromDomain(d, uri));
+        return this.commit(before, servers, { kind: 'libvirt', url: uri }, uri, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
+  private commit(
+    before: ProjectDocument,
+    servers: Server[],
+    source: Omit<DiscoverySource, 'id'>,
+    name: string,
+    removeGone: boolean | undefined,
+    task: Parameters<InventoryService['mergeAndCommit']>[3],
+  ): DiscoveryReport {
+    if (servers.length === 0) {
+      throw new WorkbenchError('import-nothing-read', `${name} lists no virtual machine${source.kind === 'vcenter' ? ' this user may see' : ''}. The project is unchanged.`);
+    }
+    const at = new Date().toISOString();
+    const report = this.deps.inventory.mergeAndCommit(
+      before,
+      { servers, skipped: [], warnings: [] },
+      { files: [source.url], kind: source.kind, ...(removeGone ? { removeGone: true } : {}) },
+      task,
+      (doc, importId) => ({ ...doc, discovery: { sources: upsertSource(doc.discovery?.sources ?? [], { ...source, lastRunAt: at, lastImportId: importId, lastServers: servers.length }) } }),
+    );
+    return { ...report, source: { kind: source.kind, url: source.url, name } };
+  }
+}
+
+/** Adds a source or updates the one with the same kind and address (user and thumbprint replaced by the last run's). */
+export function upsertSource(list: DiscoverySource[], s: Omit<DiscoverySource, 'id'>): DiscoverySource[] {
+  const i = list.findIndex((x) => x.kind === s.kind && x.url.toLowerCase() === s.url.toLowerCase());
+  if (i < 0) return [...list, { id: randomUUID(), ...s }];
+  const next = [...list];
+  const { thumbprint: _t, user: _u, ...kept } = list[i]!;
+  next[i] = { ...kept, ...s, id: list[i]!.id };
+  return next;
+}
