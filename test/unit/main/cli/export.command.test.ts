@@ -22,7 +22,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('mwb export', () => {
+// The first export starts AWS's CloudFormation validator (seconds on a quiet machine, more under load): a generous limit.
+describe('mwb export', { timeout: 120_000 }, () => {
   it('cloudformation: writes a validated YAML template of the named application', async () => {
     const out = path.join(dir, 'webshop.yaml');
     const r = await cli(['export', 'cloudformation', '--project', project, '--app', 'WebShop', '--out', out]);

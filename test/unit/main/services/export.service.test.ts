@@ -31,7 +31,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('export service', () => {
+// The first export starts AWS's CloudFormation validator (seconds on a quiet machine, more under load): a generous limit.
+describe('export service', { timeout: 120_000 }, () => {
   it('previews a valid template with no blocking findings', async () => {
     const p = await exporter.preview({ applicationId: 'app-webshop', format: 'yaml', waitStrategy: 'depends-on' });
     expect(p.blockedBy).toBeNull();
