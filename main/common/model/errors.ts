@@ -24,6 +24,13 @@ export type WorkbenchErrorCode =
   | 'verify-failed'
   | 'export-invalid'
   | 'cancelled'
+  | 'ssh-unreachable'
+  | 'ssh-timeout'
+  | 'ssh-auth-failed'
+  | 'ssh-host-key-unknown'
+  | 'ssh-host-key-changed'
+  | 'ssh-command-failed'
+  | 'ssh-output-unreadable'
   | 'unauthorized'
   | 'internal';
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../common/model/errors';
-import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind } from '../../common/model/inventory-import';
+import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind, type SkippedRow } from '../../common/model/inventory-import';
+import type { ProjectDocument } from '../../common/model/project';
 import { ServerSchema, type Server } from '../../common/model/server';
-import { matchConnections, mergeConnections } from '../../common/model/connections';
+import { matchConnections, mergeConnections, type Connection } from '../../common/model/connections';
 
 /**
  * Cheap structural check of imported servers (numbers finite and non-negative, names present);
@@ -110,63 +111,111 @@ export class InventoryService {
             { skipped: skipped.slice(0, 50), warnings },
           );
         }
-        // Guard the document: a bug in an importer must not produce an unloadable project.
-        assertServersSane(incoming);
-        task.progress(1, 1, 'Merging');
-        throwIfAborted(task.signal, IMPORT_CANCELLED);
-        const merged = incoming.length
-          ? mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(opts.removeGone ? { removeGone: true } : {}) })
-          : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };
-        const importId = randomUUID();
-        // Dependencies: merged without duplicates, then every endpoint (old ones too: servers may
-        // arrive after the dependency export) matched again against the inventory as it is now.
-        const stamped = incomingConnections.map((c) => ({ ...c, importId }));
-        const connMerge = mergeConnections(before.inventory.connections, stamped);
-        const connections = connMerge.connections.length ? matchConnections(connMerge.connections, merged.servers).connections : connMerge.connections;
-        if (stamped.length) {
-          const { unmatched } = matchConnections(stamped, merged.servers);
-          if (unmatched.size) {
-            const total = [...unmatched.values()].reduce((n, v) => n + v, 0);
-            const top = [...unmatched.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
-            warnings.push(
-              `${unmatched.size} dependency endpoint${unmatched.size === 1 ? '' : 's'} match no server in the inventory by name or IP (${total} connection end${total === 1 ? '' : 's'}): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}${unmatched.size > top.length ? `, and ${unmatched.size - top.length} more` : ''}. They are kept; import the inventory that lists them and they are matched.`,
-            );
-          }
-        }
-        const record = {
-          id: importId,
-          at: new Date().toISOString(),
+        return this.commitIncoming(task, before, {
+          incoming,
+          incomingConnections,
+          skipped,
+          warnings,
           files: opts.paths,
           kind: [...new Set(batches.map((b) => b.kind))].join('+'),
-          added: merged.added,
-          updated: merged.updated,
-          removed: merged.removed,
-          skipped: skipped.length,
-          ...(stamped.length ? { connections: stamped.length } : {}),
-        };
-        if (this.deps.project.document !== before) {
-          throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
-        }
-        this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record], connections } });
-        return {
-          importId,
           // Per-tab RVTools CSVs read together share one count: the VMs of the export.
-          files: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.servers.length }))),
-          servers: incoming.length,
-          added: merged.added,
-          updated: merged.updated,
-          unchanged: merged.unchanged,
-          gone: merged.gone,
-          removed: merged.removed,
-          skipped: skipped.slice(0, SKIPPED_CAP),
-          skippedTotal: skipped.length,
-          warnings,
-          connections: stamped.length,
-          connectionsAdded: connMerge.added,
-        };
+          reportFiles: batches.flatMap((b) => b.files.map((f) => ({ path: f, kind: b.kind, servers: b.servers.length }))),
+          removeGone: opts.removeGone === true,
+        });
       },
       opts.taskId,
     );
+  }
+
+  /**
+   * Merges servers and dependencies found by live discovery (SSH, ...) into the project through the same merge
+   * and single undoable commit as a file import, with the same report. `sources` name what was discovered
+   * (`ssh://host:port`); they are recorded in the import history as its files.
+   */
+  async importDiscovered(input: { kind: string; sources: string[]; servers: Server[]; connections: Connection[]; warnings: string[]; removeGone?: boolean; taskId?: string }): Promise<ImportReport> {
+    return this.deps.tasks.run(
+      'Merging discovered servers',
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        if (input.servers.length === 0 && input.connections.length === 0) {
+          throw new WorkbenchError('import-nothing-read', `Discovery found no server${input.warnings.length ? ` (${input.warnings[0]})` : ''}. The project is unchanged.`, { warnings: input.warnings });
+        }
+        return this.commitIncoming(task, before, {
+          incoming: input.servers,
+          incomingConnections: input.connections,
+          skipped: [],
+          warnings: [...input.warnings],
+          files: input.sources,
+          kind: input.kind,
+          reportFiles: [],
+          removeGone: input.removeGone === true,
+        });
+      },
+      input.taskId,
+    );
+  }
+
+  /** The one commit of an import or discovery: merge by identity, fold dependencies, one undoable revision, the report. */
+  private commitIncoming(
+    task: { progress(done: number, total: number | null, msg?: string): void; signal: AbortSignal },
+    before: ProjectDocument,
+    inp: { incoming: Server[]; incomingConnections: Connection[]; skipped: SkippedRow[]; warnings: string[]; files: string[]; kind: string; reportFiles: ImportReport['files']; removeGone: boolean },
+  ): ImportReport {
+    const { incoming, incomingConnections, skipped, warnings } = inp;
+    // Guard the document: a bug in an importer must not produce an unloadable project.
+    assertServersSane(incoming);
+    task.progress(1, 1, 'Merging');
+    throwIfAborted(task.signal, IMPORT_CANCELLED);
+    const merged = incoming.length
+      ? mergeInventory(before.inventory.servers, incoming as Server[], { newId: randomUUID, ...(inp.removeGone ? { removeGone: true } : {}) })
+      : { servers: before.inventory.servers, added: 0, updated: 0, unchanged: 0, gone: [], removed: 0 };
+    const importId = randomUUID();
+    // Dependencies: merged without duplicates, then every endpoint (old ones too: servers may
+    // arrive after the dependency export) matched again against the inventory as it is now.
+    const stamped = incomingConnections.map((c) => ({ ...c, importId }));
+    const connMerge = mergeConnections(before.inventory.connections, stamped);
+    const connections = connMerge.connections.length ? matchConnections(connMerge.connections, merged.servers).connections : connMerge.connections;
+    if (stamped.length) {
+      const { unmatched } = matchConnections(stamped, merged.servers);
+      if (unmatched.size) {
+        const total = [...unmatched.values()].reduce((n, v) => n + v, 0);
+        const top = [...unmatched.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
+        warnings.push(
+          `${unmatched.size} dependency endpoint${unmatched.size === 1 ? '' : 's'} match no server in the inventory by name or IP (${total} connection end${total === 1 ? '' : 's'}): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}${unmatched.size > top.length ? `, and ${unmatched.size - top.length} more` : ''}. They are kept; import the inventory that lists them and they are matched.`,
+        );
+      }
+    }
+    const record = {
+      id: importId,
+      at: new Date().toISOString(),
+      files: inp.files,
+      kind: inp.kind,
+      added: merged.added,
+      updated: merged.updated,
+      removed: merged.removed,
+      skipped: skipped.length,
+      ...(stamped.length ? { connections: stamped.length } : {}),
+    };
+    if (this.deps.project.document !== before) {
+      throw new WorkbenchError('import-failed', 'The project changed while the import was running; import again.');
+    }
+    this.deps.project.commit({ ...before, inventory: { servers: merged.servers, imports: [...before.inventory.imports, record], connections } });
+    return {
+      importId,
+      files: inp.reportFiles,
+      servers: incoming.length,
+      added: merged.added,
+      updated: merged.updated,
+      unchanged: merged.unchanged,
+      gone: merged.gone,
+      removed: merged.removed,
+      skipped: skipped.slice(0, SKIPPED_CAP),
+      skippedTotal: skipped.length,
+      warnings,
+      connections: stamped.length,
+      connectionsAdded: connMerge.added,
+    };
   }
 
   /** Compact rows for the catalog table; cached per document version. */
