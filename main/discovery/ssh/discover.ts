@@ -1,6 +1,7 @@
 import { isWorkbenchError, serializeError, type SerializedError } from '../../common/model/errors';
-import { cancelledError } from '../../common/util/cancel';
-import { SSH_COMMANDS, type SshCommand } from './commands';
+import { randomBytes } from 'node:crypto';
+import { WorkbenchError } from '../../common/model/errors';
+import { factsScript, sampleScript, splitFacts, splitSamples, SSH_COMMANDS, type SshCommand } from './commands';
 import type { HostFacts } from './host-facts';
 import { parseCpuinfo, parseNproc } from './parse-cpu';
 import { parseDf } from './parse-df';
@@ -22,9 +23,6 @@ export interface DiscoverOptions extends SessionOptions {
   sampleIntervalSeconds?: number;
 }
 
-/** Channels open at once on one connection (OpenSSH's MaxSessions is 10). */
-const CHANNELS = 4;
-
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -38,31 +36,19 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: n
   return out;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(cancelledError('Discovery cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Logs in to one host, runs the fixed commands, parses their output and (when asked) samples utilization. */
 export async function discoverHost(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<HostFacts> {
   const session = await SshSession.open(target, auth, opts);
   try {
-    const names: SshCommand[] = ['hostname', 'fqdn', 'machineId', 'osRelease', 'uname', 'cpuinfo', 'nproc', 'meminfo', 'lsblk', 'df', 'ipAddr', 'ss', 'services'];
-    const results = await pool(names, CHANNELS, async (n) => {
-      const r = await session.exec(SSH_COMMANDS[n], opts.commandTimeoutMs);
-      return [n, r] as const;
-    });
-    const out = new Map(results);
+    const nonce = randomBytes(12).toString('hex');
+    // The sampling loop runs on a second channel while the facts are read: one shell start, not two, of waiting.
+    const period = opts.sampleSeconds ?? 0;
+    const interval = Math.max(0.2, Math.min(opts.sampleIntervalSeconds ?? 5, period / 2));
+    const sampling = period > 0 ? session.exec(sampleScript(nonce, Math.floor(period / interval) + 1, interval), (period + 30) * 1000 + (opts.commandTimeoutMs ?? 0)) : null;
+    sampling?.catch(() => undefined);
+    const run = await session.exec(factsScript(nonce), opts.commandTimeoutMs ?? 60_000);
+    const out = splitFacts(run.stdout, nonce);
+    if (out.size === 0) throw new WorkbenchError('ssh-command-failed', `${target.name} ran no discovery command (exit ${run.code ?? '?'}); is its login shell a POSIX shell?`);
     const warnings: string[] = [];
     const ok = (n: SshCommand) => {
       const r = out.get(n);
@@ -88,11 +74,8 @@ export async function discoverHost(target: SshTarget, auth: SshAuth, opts: Disco
     const machineId = ok('machineId')?.trim();
     const cpu = optional('cpuinfo', 'CPU', parseCpuinfo) ?? { vcpus: optional('nproc', 'CPU count', parseNproc) ?? 0 };
     const mem = optional('meminfo', 'Memory', memoryMiB) ?? 0;
-    let sockets = optional('ss', 'Connections', parseSs);
-    if (!sockets) {
-      const r = await session.exec(SSH_COMMANDS.ssFallback, opts.commandTimeoutMs);
-      if (r.code === 0) sockets = parseSs(r.stdout);
-    }
+    const ssOut = ok('ss') ?? ok('ssFallback');
+    const sockets = ssOut !== undefined ? parseSs(ssOut) : optional('ss', 'Connections', parseSs);
     const os = optional('osRelease', 'OS release', parseOsRelease);
     const kernel = optional('uname', 'Kernel', parseUname);
     const facts: HostFacts = {
@@ -112,22 +95,16 @@ export async function discoverHost(target: SshTarget, auth: SshAuth, opts: Disco
       warnings,
       discoveredAt: new Date().toISOString(),
     };
-    const period = opts.sampleSeconds ?? 0;
-    if (period > 0) {
-      const interval = Math.max(0.2, Math.min(opts.sampleIntervalSeconds ?? 5, period / 2));
+    if (sampling) {
+      const r = await sampling;
       const samples: CounterSample[] = [];
-      const start = Date.now();
-      for (let i = 0; i < 100_000; i++) {
-        const r = await session.exec(SSH_COMMANDS.sample, opts.commandTimeoutMs);
+      for (const s of splitSamples(r.stdout, nonce)) {
         try {
-          samples.push(parseCounterSample(r.stdout, Date.now()));
+          samples.push(parseCounterSample(s.text, s.at));
         } catch (e) {
           warnings.push(`Utilization: ${serializeError(e).message}`);
           break;
         }
-        const next = start + (i + 1) * interval * 1000;
-        if (next > start + period * 1000 + 1) break;
-        await sleep(Math.max(0, next - Date.now()), opts.signal);
       }
       const u = utilizationFromSamples(samples);
       if (u) facts.utilization = u;

@@ -33,6 +33,15 @@ export interface HostFacts {
 const MiB = 1024 * 1024;
 const cap = (s: string, n = 1000) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/**
+ * Free space of a live file system moves by megabytes from second to second (logs, caches); kept to the GiB on file
+ * systems of 8 GiB and more so that a re-run of an idle estate leaves the server unchanged.
+ */
+export function freeMiB(sizeKiB: number, availKiB: number): number {
+  const mib = availKiB / 1024;
+  return sizeKiB >= 8 * 1024 * 1024 ? Math.round(mib / 1024) * 1024 : Math.round(mib);
+}
+
 /** The source name of SSH-discovered servers (one scope for "gone" in the merge). */
 export const SSH_SOURCE_NAME = 'SSH discovery';
 
@@ -48,9 +57,9 @@ export function factsToServer(f: HostFacts): Server {
     .map((d) => ({ label: d.name, capacityMiB: Math.round(d.sizeBytes / MiB), path: `/dev/${d.name}`, ...(d.model ? { controller: d.model } : {}) }));
   const partitions: Partition[] = f.fileSystems
     .filter((fs) => !PSEUDO_FS.has(fs.type) && fs.sizeKiB > 0)
-    .map((fs) => ({ path: fs.mount, capacityMiB: Math.round(fs.sizeKiB / 1024), freeMiB: Math.round(fs.availKiB / 1024) }));
+    .map((fs) => ({ path: fs.mount, capacityMiB: Math.round(fs.sizeKiB / 1024), freeMiB: freeMiB(fs.sizeKiB, fs.availKiB) }));
   const nics: Nic[] = f.interfaces
-    .filter((i) => !i.loopback && (i.ipv4.length || i.ipv6.length || i.mac))
+    .filter((i) => !i.loopback && (i.ipv4.length > 0 || i.ipv6.length > 0 || (i.up && i.mac !== undefined)))
     .map((i) => ({ label: i.name, ipv4: i.ipv4, ipv6: i.ipv6, connected: i.up, ...(i.mac ? { mac: i.mac } : {}) }));
   const listening = listeningPorts(f.sockets).filter((p) => !p.loopbackOnly);
   const tags: Record<string, string> = {};
