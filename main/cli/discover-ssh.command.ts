@@ -4,7 +4,8 @@ import path from 'node:path';
 import { isWorkbenchError, serializeError, WorkbenchError } from '../common/model/errors';
 import type { ImportReport } from '../common/model/inventory-import';
 import { PROJECT_FILE_EXTENSION } from '../common/model/project';
-import { discoverHosts, type HostOutcome } from '../discovery/ssh/discover';
+import { setMaxListeners } from 'node:events';
+import { discoverHosts, sameMachines, type HostOutcome } from '../discovery/ssh/discover';
 import { factsToConnections, factsToServer } from '../discovery/ssh/host-facts';
 import { KnownHostsFile } from '../discovery/ssh/known-hosts';
 import type { NewHostKey, SshAuth, SshTarget } from '../discovery/ssh/session';
@@ -125,12 +126,16 @@ export async function discoverSshCommand(o: DiscoverSshCliOptions, io: CliIo): P
     const failed = outcomes.filter((r): r is Extract<HostOutcome, { ok: false }> => !r.ok);
     let report: ImportReport | null = null;
     if (found.length) {
+      const { unique, duplicates } = sameMachines(found.map((r) => r.facts));
       report = await services.inventory.importDiscovered({
         kind: 'ssh',
         sources: found.map((r) => `ssh://${r.target.user}@${r.target.name}${r.target.port === 22 ? '' : `:${r.target.port}`}`),
-        servers: found.map((r) => factsToServer(r.facts)),
-        connections: found.flatMap((r) => factsToConnections(r.facts)),
-        warnings: found.flatMap((r) => r.facts.warnings.map((w) => `${r.target.name}: ${w}`)),
+        servers: unique.map(factsToServer),
+        connections: unique.flatMap(factsToConnections),
+        warnings: [
+          ...unique.flatMap((f) => f.warnings.map((w) => `${f.target.name}: ${w}`)),
+          ...(duplicates.length ? [`${duplicates.length} host name${duplicates.length === 1 ? '' : 's'} reached a machine already discovered in this run (same machine-id) and were merged into it: ${duplicates.slice(0, 8).map((d) => `${d.name} = ${d.sameAs}`).join(', ')}${duplicates.length > 8 ? ', …' : ''}.`] : []),
+        ],
       });
       if (exists) await services.project.save();
       else await services.project.saveAs(projectFile);
@@ -182,6 +187,8 @@ export async function discoverSshCommand(o: DiscoverSshCliOptions, io: CliIo): P
 /** `mwb discover ssh --host H --user U (--key F | --password-stdin | --agent) --project P`. */
 export async function discoverSshAction(o: DiscoverSshCliOptions): Promise<void> {
   const ac = new AbortController();
+  // Every host in flight listens for the cancel.
+  setMaxListeners(0, ac.signal);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT.interrupted);

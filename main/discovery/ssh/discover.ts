@@ -15,7 +15,7 @@ import { parseSystemctl } from './parse-systemctl';
 import { SshSession, type SessionOptions, type SshAuth, type SshTarget } from './session';
 
 export interface DiscoverOptions extends SessionOptions {
-  /** Per command (default 30 s). */
+  /** The facts script (default 120 s: the login shell of a busy host can take long to start). */
   commandTimeoutMs?: number;
   /** Utilization sampling period; 0 or absent: no sampling. */
   sampleSeconds?: number;
@@ -36,17 +36,33 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: n
   return out;
 }
 
+/**
+ * Opens the session; a connection dropped before the SSH banner (sshd's MaxStartups shedding unauthenticated
+ * connections when many hosts behind one sshd, or one busy host, are discovered at once) is tried again, up to 3 times.
+ */
+async function openWithRetry(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<SshSession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await SshSession.open(target, auth, opts);
+    } catch (e) {
+      if (attempt >= 3 || !isWorkbenchError(e, 'ssh-unreachable') || !/before handshake|closed the connection during/i.test(e.message)) throw e;
+      await new Promise((r) => setTimeout(r, 150 * attempt + Math.floor(Math.random() * 200)));
+      if (opts.signal?.aborted) throw e;
+    }
+  }
+}
+
 /** Logs in to one host, runs the fixed commands, parses their output and (when asked) samples utilization. */
 export async function discoverHost(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<HostFacts> {
-  const session = await SshSession.open(target, auth, opts);
+  const session = await openWithRetry(target, auth, opts);
   try {
     const nonce = randomBytes(12).toString('hex');
     // The sampling loop runs on a second channel while the facts are read: one shell start, not two, of waiting.
     const period = opts.sampleSeconds ?? 0;
     const interval = Math.max(0.2, Math.min(opts.sampleIntervalSeconds ?? 5, period / 2));
-    const sampling = period > 0 ? session.exec(sampleScript(nonce, Math.floor(period / interval) + 1, interval), (period + 30) * 1000 + (opts.commandTimeoutMs ?? 0)) : null;
+    const sampling = period > 0 ? session.exec(sampleScript(nonce, Math.floor(period / interval) + 1, interval), (period + 30) * 1000 + (opts.commandTimeoutMs ?? 0), 'Utilization sampling') : null;
     sampling?.catch(() => undefined);
-    const run = await session.exec(factsScript(nonce), opts.commandTimeoutMs ?? 60_000);
+    const run = await session.exec(factsScript(nonce), opts.commandTimeoutMs ?? 120_000, 'Reading the host facts');
     const out = splitFacts(run.stdout, nonce);
     if (out.size === 0) throw new WorkbenchError('ssh-command-failed', `${target.name} ran no discovery command (exit ${run.code ?? '?'}); is its login shell a POSIX shell?`);
     const warnings: string[] = [];
@@ -131,4 +147,24 @@ export async function discoverHosts(targets: readonly SshTarget[], auth: SshAuth
     opts.onDone?.(o);
     return o;
   });
+}
+
+/**
+ * Names that reach the same machine (aliases, several addresses) are one server: outcomes with the same machine-id
+ * (else the same host name) keep the first; the others are reported as duplicates.
+ */
+export function sameMachines(found: readonly HostFacts[]): { unique: HostFacts[]; duplicates: { name: string; sameAs: string }[] } {
+  const seen = new Map<string, HostFacts>();
+  const unique: HostFacts[] = [];
+  const duplicates: { name: string; sameAs: string }[] = [];
+  for (const f of found) {
+    const key = f.machineId ? `id:${f.machineId}` : `name:${f.hostname.toLowerCase()}`;
+    const first = seen.get(key);
+    if (first) duplicates.push({ name: f.target.name, sameAs: first.target.name });
+    else {
+      seen.set(key, f);
+      unique.push(f);
+    }
+  }
+  return { unique, duplicates };
 }

@@ -135,7 +135,7 @@ export class SshSession {
   }
 
   /** Runs one fixed command; output beyond MAX_OUTPUT_BYTES or time beyond `timeoutMs` ends it with a typed error. */
-  exec(command: string, timeoutMs = 30_000): Promise<ExecResult> {
+  exec(command: string, timeoutMs = 30_000, label = command.split(' ')[0] ?? command): Promise<ExecResult> {
     if (this.closed) return Promise.reject(new WorkbenchError('ssh-unreachable', `The connection to ${where(this.target)} was closed.`));
     return new Promise<ExecResult>((resolve, reject) => {
       let channel: ClientChannel | undefined;
@@ -156,7 +156,7 @@ export class SshSession {
       const onAbort = () => finish(cancelledError(`Discovery of ${where(this.target)} cancelled.`));
       if (this.signal?.aborted) return onAbort();
       this.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => finish(new WorkbenchError('ssh-timeout', `\`${command.split(' ')[1] ?? command}\` on ${where(this.target)} did not finish within ${timeoutMs / 1000} s.`)), timeoutMs);
+      const timer = setTimeout(() => finish(new WorkbenchError('ssh-timeout', `${label} on ${where(this.target)} did not finish within ${timeoutMs / 1000} s.`)), timeoutMs);
       this.client.exec(command, (e, ch) => {
         if (e) return finish(new WorkbenchError('ssh-command-failed', `${where(this.target)} refused to run a command (${e.message.slice(0, 80)}).`));
         channel = ch;

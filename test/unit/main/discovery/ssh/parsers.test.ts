@@ -324,3 +324,29 @@ describe('fuzzed: every parser returns a bounded result or throws the typed erro
     expect(parseSystemctl('a.service loaded active running x\n'.repeat(20_000))).toHaveLength(MAX_ENTRIES);
   });
 });
+
+describe('aliases of one machine', () => {
+  it('become one server (same machine-id; else the same host name)', async () => {
+    const { sameMachines } = await import('../../../../../main/discovery/ssh/discover');
+    const base = { cpu: { vcpus: 1 }, memoryMiB: 1, blockDevices: [], fileSystems: [], interfaces: [], sockets: [], services: [], warnings: [], discoveredAt: '' };
+    const f = (name: string, hostname: string, machineId?: string): HostFacts => ({ ...base, target: { name, host: '127.0.0.1', port: 22, user: 'u' }, hostname, ...(machineId ? { machineId } : {}) });
+    const r = sameMachines([f('a', 'vm', 'x'.repeat(32)), f('b', 'other-name', 'x'.repeat(32)), f('c', 'web'), f('d', 'WEB')]);
+    expect(r.unique.map((u) => u.target.name)).toEqual(['a', 'c']);
+    expect(r.duplicates).toEqual([{ name: 'b', sameAs: 'a' }, { name: 'd', sameAs: 'c' }]);
+  });
+});
+
+describe('mwb discover ssh usage errors (exit 2, nothing contacted)', () => {
+  it('asks for a login method, rejects a malformed host and an unreadable key file', async () => {
+    const { discoverSshCommand } = await import('../../../../../main/cli/discover-ssh.command');
+    const call = async (o: Record<string, unknown>) => {
+      let err = '';
+      const code = await discoverSshCommand({ host: ['web01'], user: 'ops', project: '/nonexistent/p.mwb.json', ...o }, { stdout: () => undefined, stderr: (s) => (err += s), readStdin: async () => '' });
+      return { code, err };
+    };
+    expect(await call({})).toEqual({ code: 2, err: expect.stringMatching(/--key FILE, --password-stdin or --agent/) });
+    expect(await call({ host: ['web01; rm -rf /'], key: '/k' })).toEqual({ code: 2, err: expect.stringMatching(/is not a host name/) });
+    expect(await call({ key: '/nonexistent/key' })).toEqual({ code: 2, err: expect.stringMatching(/key file key could not be read \(ENOENT\)/) });
+    expect(await call({ user: 'a b', key: '/k' })).toEqual({ code: 2, err: expect.stringMatching(/--user/) });
+  });
+});
