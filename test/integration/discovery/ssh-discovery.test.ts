@@ -101,6 +101,20 @@ describe('mwb discover ssh against a real OpenSSH sshd on loopback', () => {
     s.close();
   }, 60_000);
 
+  it('logs in through an ssh-agent holding the key (agent authentication)', async () => {
+    const sock = path.join(dir, 'agent.sock');
+    const started = await run('ssh-agent', ['-a', sock, '-s']);
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(started.stdout)?.[1];
+    expect(pid).toBeDefined();
+    try {
+      await run('ssh-add', [peer.keyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      const s = await SshSession.open({ name: 'x', host: '127.0.0.1', port: peer.port, user: peer.user }, { agent: sock }, { knownHosts: new KnownHostsFile(peer.knownHostsFile), acceptNew: false });
+      s.close();
+    } finally {
+      process.kill(Number(pid));
+    }
+  }, 60_000);
+
   it('refuses a changed host key, even with --accept-new', async () => {
     const other = path.join(dir, 'other_key');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
