@@ -113,7 +113,7 @@ const disk: CommandModule = (program) => {
 };
 
 const discover: CommandModule = (program) => {
-  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh) and merge them into a project');
+  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh, Linux hosts over SSH) and merge them into a project');
   d.command('vcenter')
     .description('discover the VMs of a vCenter or ESXi host; the password is read from stdin and never stored')
     .requiredOption('--url <url>', 'vCenter address (https://HOST/sdk)')
@@ -151,5 +151,37 @@ const replicate: CommandModule = (program) => {
     .action(lazyAction(() => import('./replicate.command'), (m) => m.replicateAction));
 };
 
+function parsePositive(flag: string, max: number, integer = true): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${flag} must be a ${integer ? 'whole ' : ''}number above 0 and at most ${max}, got ${v}`);
+    return n;
+  };
+}
+
+/** `mwb discover ssh`: creates the `discover` parent when no other discovery entry has. */
+const discoverSsh: CommandModule = (program) => {
+  const discover = program.commands.find((c) => c.name() === 'discover') ?? program.command('discover').description('discover servers live and merge them into a project');
+  discover
+    .command('ssh')
+    .description('log in to Linux hosts over SSH, read their facts (OS, CPU, memory, disks, file systems, IPs, ports, connections, services, utilization) and merge them into a project')
+    .requiredOption('--host <host>', 'host to discover (NAME or NAME=ADDRESS to dial ADDRESS under the name NAME); repeatable', collect, [])
+    .option('--port <port>', 'SSH port (default 22)', parsePort)
+    .requiredOption('--user <user>', 'login name')
+    .option('--key <file>', 'private key file (OpenSSH or PEM)')
+    .option('--password-stdin', 'read the password (or, with --key, the key passphrase) from stdin')
+    .option('--agent', 'authenticate with the ssh-agent at SSH_AUTH_SOCK')
+    .option('--known-hosts <file>', 'OpenSSH known_hosts file to check host keys against (default ~/.ssh/known_hosts)')
+    .option('--accept-new', 'trust and record host keys never seen before (a changed key is always refused)')
+    .option('--parallel <n>', 'hosts discovered at once (default 8)', parsePositive('--parallel', 256))
+    .option('--sample <seconds>', 'sample utilization (CPU, memory, disk, network; average, p95, max) over this period', parsePositive('--sample', 86_400, false))
+    .option('--sample-interval <seconds>', 'time between utilization samples (default 5, at most half the period)', parsePositive('--sample-interval', 3600, false))
+    .option('--timeout <seconds>', 'connect and log-in timeout per host (default 10)', parsePositive('--timeout', 600, false))
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--json', 'print the same summary as `mwb import --json`, plus per-host results')
+    .addHelpText('after', '\nSecrets come from stdin only and are never stored or logged. Exit status: 0 every host discovered, 1 any host failed, 2 usage error, 130 interrupted.')
+    .action(lazyAction(() => import('./discover-ssh.command'), (m) => m.discoverSshAction));
+};
+
 /** Every `mwb` command, in the order `mwb --help` lists them. */
-export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate, discover];
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate, discover, discoverSsh];

@@ -87,6 +87,21 @@ export const UtilizationSchema = z.object({
   diskIops: z.number().nonnegative().optional(),
   netInKBps: z.number().nonnegative().optional(),
   netOutKBps: z.number().nonnegative().optional(),
+  /** Sampled sources (SSH discovery) also give the 95th percentile and maximum, and how they were sampled. */
+  cpuP95Pct: z.number().nonnegative().optional(),
+  memP95Pct: z.number().nonnegative().optional(),
+  diskReadKBpsP95: z.number().nonnegative().optional(),
+  diskReadKBpsMax: z.number().nonnegative().optional(),
+  diskWriteKBpsP95: z.number().nonnegative().optional(),
+  diskWriteKBpsMax: z.number().nonnegative().optional(),
+  diskIopsP95: z.number().nonnegative().optional(),
+  diskIopsMax: z.number().nonnegative().optional(),
+  netInKBpsP95: z.number().nonnegative().optional(),
+  netInKBpsMax: z.number().nonnegative().optional(),
+  netOutKBpsP95: z.number().nonnegative().optional(),
+  netOutKBpsMax: z.number().nonnegative().optional(),
+  samples: z.number().int().nonnegative().optional(),
+  periodSeconds: z.number().nonnegative().optional(),
 });
 export type Utilization = z.infer<typeof UtilizationSchema>;
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../common/model/errors';
-import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind } from '../../common/model/inventory-import';
+import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type ImporterKind, type SkippedRow } from '../../common/model/inventory-import';
+import type { ProjectDocument } from '../../common/model/project';
 import { ServerSchema, type Server } from '../../common/model/server';
-import { matchConnections, mergeConnections } from '../../common/model/connections';
+import { matchConnections, mergeConnections, type Connection } from '../../common/model/connections';
 
 /**
  * Cheap structural check of imported servers (numbers finite and non-negative, names present);
@@ -124,6 +125,27 @@ export class InventoryService {
     );
   }
 
+
+  /**
+   * Merges servers and dependencies found by live discovery (SSH, ...) into the project through the same merge
+   * and single undoable commit as a file import, with the same report. `sources` name what was discovered
+   * (`ssh://host:port`); they are recorded in the import history as its files.
+   */
+  async importDiscovered(input: { kind: string; sources: string[]; servers: Server[]; connections: Connection[]; warnings: string[]; removeGone?: boolean; taskId?: string }): Promise<ImportReport> {
+    return this.deps.tasks.run(
+      'Merging discovered servers',
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        if (input.servers.length === 0 && input.connections.length === 0) {
+          throw new WorkbenchError('import-nothing-read', `Discovery found no server${input.warnings.length ? ` (${input.warnings[0]})` : ''}. The project is unchanged.`, { warnings: input.warnings });
+        }
+        const merged = this.mergeAndCommit(before, { servers: input.servers, connections: input.connections, skipped: [], warnings: input.warnings }, { files: input.sources, kind: input.kind, ...(input.removeGone ? { removeGone: true } : {}) }, task);
+        return { ...merged, files: [] };
+      },
+      input.taskId,
+    );
+  }
 
   /**
    * The one merge path of imports and discoveries: checks the servers, merges them into `before` by identity

@@ -1,0 +1,170 @@
+import { isWorkbenchError, serializeError, type SerializedError } from '../../common/model/errors';
+import { randomBytes } from 'node:crypto';
+import { WorkbenchError } from '../../common/model/errors';
+import { factsScript, sampleScript, splitFacts, splitSamples, SSH_COMMANDS, type SshCommand } from './commands';
+import type { HostFacts } from './host-facts';
+import { parseCpuinfo, parseNproc } from './parse-cpu';
+import { parseDf } from './parse-df';
+import { parseIpAddr } from './parse-ip-addr';
+import { parseLsblk } from './parse-lsblk';
+import { memoryMiB } from './parse-meminfo';
+import { parseOsRelease, parseUname } from './parse-os-release';
+import { parseCounterSample, utilizationFromSamples, type CounterSample } from './parse-samples';
+import { parseSs } from './parse-ss';
+import { parseSystemctl } from './parse-systemctl';
+import { SshSession, type SessionOptions, type SshAuth, type SshTarget } from './session';
+
+export interface DiscoverOptions extends SessionOptions {
+  /** The facts script (default 120 s: the login shell of a busy host can take long to start). */
+  commandTimeoutMs?: number;
+  /** Utilization sampling period; 0 or absent: no sampling. */
+  sampleSeconds?: number;
+  /** Time between samples (default 5 s, at most half the period). */
+  sampleIntervalSeconds?: number;
+}
+
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/**
+ * Opens the session; a connection dropped before the SSH banner (sshd's MaxStartups shedding unauthenticated
+ * connections when many hosts behind one sshd, or one busy host, are discovered at once) is tried again, up to 3 times.
+ */
+async function openWithRetry(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<SshSession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await SshSession.open(target, auth, opts);
+    } catch (e) {
+      if (attempt >= 3 || !isWorkbenchError(e, 'ssh-unreachable') || !/before handshake|closed the connection during/i.test(e.message)) throw e;
+      await new Promise((r) => setTimeout(r, 150 * attempt + Math.floor(Math.random() * 200)));
+      if (opts.signal?.aborted) throw e;
+    }
+  }
+}
+
+/** Logs in to one host, runs the fixed commands, parses their output and (when asked) samples utilization. */
+export async function discoverHost(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<HostFacts> {
+  const session = await openWithRetry(target, auth, opts);
+  try {
+    const nonce = randomBytes(12).toString('hex');
+    // The sampling loop runs on a second channel while the facts are read: one shell start, not two, of waiting.
+    const period = opts.sampleSeconds ?? 0;
+    const interval = Math.max(0.2, Math.min(opts.sampleIntervalSeconds ?? 5, period / 2));
+    const sampling = period > 0 ? session.exec(sampleScript(nonce, Math.floor(period / interval) + 1, interval), (period + 30) * 1000 + (opts.commandTimeoutMs ?? 0), 'Utilization sampling') : null;
+    sampling?.catch(() => undefined);
+    const run = await session.exec(factsScript(nonce), opts.commandTimeoutMs ?? 120_000, 'Reading the host facts');
+    const out = splitFacts(run.stdout, nonce);
+    if (out.size === 0) throw new WorkbenchError('ssh-command-failed', `${target.name} ran no discovery command (exit ${run.code ?? '?'}); is its login shell a POSIX shell?`);
+    const warnings: string[] = [];
+    const ok = (n: SshCommand) => {
+      const r = out.get(n);
+      return r && r.code === 0 && r.stdout.trim() ? r.stdout : undefined;
+    };
+    /** Parses an optional fact; a missing command or unreadable output becomes a warning. */
+    const optional = <T>(n: SshCommand, what: string, parse: (s: string) => T): T | undefined => {
+      const s = ok(n);
+      if (s === undefined) {
+        const r = out.get(n);
+        warnings.push(`${what}: \`${SSH_COMMANDS[n]}\` ${r?.code === 127 ? 'is not installed' : `failed (exit ${r?.code ?? '?'})`} on ${target.name}.`);
+        return undefined;
+      }
+      try {
+        return parse(s);
+      } catch (e) {
+        warnings.push(`${what}: ${serializeError(e).message}`);
+        return undefined;
+      }
+    };
+    const hostname = ok('hostname')?.trim().split(/\s+/)[0]?.slice(0, 253) || target.name;
+    const fqdn = ok('fqdn')?.trim().split(/\s+/)[0]?.slice(0, 253);
+    const machineId = ok('machineId')?.trim();
+    const cpu = optional('cpuinfo', 'CPU', parseCpuinfo) ?? { vcpus: optional('nproc', 'CPU count', parseNproc) ?? 0 };
+    const mem = optional('meminfo', 'Memory', memoryMiB) ?? 0;
+    const ssOut = ok('ss') ?? ok('ssFallback');
+    const sockets = ssOut !== undefined ? parseSs(ssOut) : optional('ss', 'Connections', parseSs);
+    const os = optional('osRelease', 'OS release', parseOsRelease);
+    const kernel = optional('uname', 'Kernel', parseUname);
+    const facts: HostFacts = {
+      target: { name: target.name, host: target.host, port: target.port, user: target.user },
+      hostname,
+      ...(fqdn ? { fqdn } : {}),
+      ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
+      ...(os ? { os } : {}),
+      ...(kernel ? { kernel } : {}),
+      cpu,
+      memoryMiB: mem,
+      blockDevices: optional('lsblk', 'Disks', parseLsblk) ?? [],
+      fileSystems: optional('df', 'File systems', parseDf) ?? [],
+      interfaces: optional('ipAddr', 'IP addresses', parseIpAddr) ?? [],
+      sockets: sockets ?? [],
+      services: optional('services', 'Running services', parseSystemctl) ?? [],
+      warnings,
+      discoveredAt: new Date().toISOString(),
+    };
+    if (sampling) {
+      const r = await sampling;
+      const samples: CounterSample[] = [];
+      for (const s of splitSamples(r.stdout, nonce)) {
+        try {
+          samples.push(parseCounterSample(s.text, s.at));
+        } catch (e) {
+          warnings.push(`Utilization: ${serializeError(e).message}`);
+          break;
+        }
+      }
+      const u = utilizationFromSamples(samples);
+      if (u) facts.utilization = u;
+      else if (!warnings.some((w) => w.startsWith('Utilization'))) warnings.push('Utilization: fewer than two usable samples.');
+    }
+    return facts;
+  } finally {
+    session.close();
+  }
+}
+
+export type HostOutcome = { target: SshTarget; ok: true; facts: HostFacts } | { target: SshTarget; ok: false; error: SerializedError };
+
+/** Discovers many hosts, at most `parallel` at once; one host failing does not stop the others (cancel does). */
+export async function discoverHosts(targets: readonly SshTarget[], auth: SshAuth, opts: DiscoverOptions & { parallel?: number; onDone?: (o: HostOutcome) => void }): Promise<HostOutcome[]> {
+  return pool(targets, opts.parallel ?? 8, async (t) => {
+    let o: HostOutcome;
+    try {
+      o = { target: t, ok: true, facts: await discoverHost(t, auth, opts) };
+    } catch (e) {
+      if (isWorkbenchError(e, 'cancelled')) throw e;
+      o = { target: t, ok: false, error: serializeError(e) };
+    }
+    opts.onDone?.(o);
+    return o;
+  });
+}
+
+/**
+ * Names that reach the same machine (aliases, several addresses) are one server: outcomes with the same machine-id
+ * (else the same host name) keep the first; the others are reported as duplicates.
+ */
+export function sameMachines(found: readonly HostFacts[]): { unique: HostFacts[]; duplicates: { name: string; sameAs: string }[] } {
+  const seen = new Map<string, HostFacts>();
+  const unique: HostFacts[] = [];
+  const duplicates: { name: string; sameAs: string }[] = [];
+  for (const f of found) {
+    const key = f.machineId ? `id:${f.machineId}` : `name:${f.hostname.toLowerCase()}`;
+    const first = seen.get(key);
+    if (first) duplicates.push({ name: f.target.name, sameAs: first.target.name });
+    else {
+      seen.set(key, f);
+      unique.push(f);
+    }
+  }
+  return { unique, duplicates };
+}

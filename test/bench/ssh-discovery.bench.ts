@@ -1,0 +1,67 @@
+// `mwb discover ssh` as a user runs it (a fresh CLI process, start-up included): 20 hosts in parallel against one
+// host, in the same run. The 20 "hosts" are the same loopback sshd (/work/shared/peers/start-sshd.sh, ephemeral
+// port) under 20 names (`--host h01=127.0.0.1` …); they are one machine, so the project ends with one server.
+// Target: 20 hosts ≤ 2 × one. Uses the built CLI (out/main/cli.mjs) when present, else main/cli.ts through tsx.
+// Prints figures and ratios; asserts nothing.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSshd } from '../helpers/sshd-peer';
+import { tempDir } from '../helpers/temp-dir';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const built = existsSync(path.join(ROOT, 'out', 'main', 'cli.mjs'));
+const cli = built ? [path.join(ROOT, 'bin', 'mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main', 'cli.ts')];
+
+const peer = await startSshd();
+const dir = await tempDir('mwb-bench-ssh-');
+try {
+  const once = (hosts: number): number => {
+    const project = path.join(dir, `p${hosts}.mwb.json`);
+    rmSync(project, { force: true });
+    const hostArgs = Array.from({ length: hosts }, (_, i) => ['--host', `h${String(i + 1).padStart(2, '0')}=127.0.0.1`]).flat();
+    const args = [...cli, 'discover', 'ssh', ...hostArgs, '--port', String(peer.port), '--user', peer.user, '--key', peer.keyFile, '--known-hosts', peer.knownHostsFile, '--parallel', '20', '--project', project, '--json'];
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 300_000, env: { ...process.env, MWB_DATA_DIR: path.join(dir, 'data') } });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`discover ssh (${hosts} hosts) exited ${r.status}: ${(r.stderr || r.stdout).slice(0, 400)}`);
+    const ok = (JSON.parse(r.stdout) as { hosts: { ok: boolean }[] }).hosts.filter((h) => h.ok).length;
+    if (ok !== hosts) throw new Error(`only ${ok} of ${hosts} hosts discovered`);
+    return ms;
+  };
+  // Reference, same run: OpenSSH's own client logging in and running `true` (one login shell each), 1 and 20 at once.
+  const openssh = async (n: number): Promise<number> => {
+    const args = ['-p', String(peer.port), '-i', peer.keyFile, '-o', `UserKnownHostsFile=${peer.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectionAttempts=3', `${peer.user}@127.0.0.1`, 'true'];
+    const t0 = performance.now();
+    const codes = await Promise.all(Array.from({ length: n }, () => new Promise<number | null>((res) => execFile('ssh', args, { timeout: 300_000 }, (e) => res(e ? ((e as { code?: number }).code ?? 1) : 0)))));
+    const ms = performance.now() - t0;
+    if (codes.some((c) => c !== 0)) console.log(`  (OpenSSH reference: ${codes.filter((c) => c !== 0).length} of ${n} logins failed)`);
+    return ms;
+  };
+  const ref1: number[] = [];
+  const ref20: number[] = [];
+  const one: number[] = [];
+  const twenty: number[] = [];
+  // Interleaved rounds, so load from other processes falls on both alike.
+  for (let i = 0; i < ROUNDS; i++) {
+    ref1.push(await openssh(1));
+    ref20.push(await openssh(20));
+    one.push(once(1));
+    twenty.push(once(20));
+  }
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  const m1 = median(one);
+  const m20 = median(twenty);
+  console.log(`ssh discovery (${built ? 'built CLI' : 'CLI through tsx'}), ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}; median wall time per CLI process:`);
+  console.log(`  1 host:              ${(m1 / 1000).toFixed(2)} s  (runs: ${one.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
+  console.log(`  20 hosts, parallel:  ${(m20 / 1000).toFixed(2)} s  (runs: ${twenty.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
+  console.log(`  ratio 20 hosts / 1 host: ${(m20 / m1).toFixed(2)}× (target ≤ 2×)`);
+  const r1 = median(ref1);
+  const r20 = median(ref20);
+  console.log(`  reference, OpenSSH \`ssh … true\`: 1 login ${(r1 / 1000).toFixed(2)} s, 20 at once ${(r20 / 1000).toFixed(2)} s, ratio ${(r20 / r1).toFixed(2)}× (what the one sshd and its login shells allow)`);
+  console.log(`  mwb 20 hosts / OpenSSH 20 logins: ${(m20 / r20).toFixed(2)}×`);
+} finally {
+  await peer.stop();
+}

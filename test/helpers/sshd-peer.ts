@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sharedPath } from './shared';
+import { tempDir } from './temp-dir';
+
+const run = promisify(execFile);
+
+/** A free loopback port (listen on 0, close). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SshdPeer {
+  port: number;
+  dir: string;
+  user: string;
+  /** The client's private key (key-only login). */
+  keyFile: string;
+  /** The host's public key line (`ssh-ed25519 AAAA… comment`). */
+  hostPub: string;
+  /** OpenSSH known_hosts pinning the host key for [127.0.0.1]:port. */
+  knownHostsFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real OpenSSH sshd of /work/shared/peers/start-sshd.sh (key-only) on an ephemeral loopback port with its own
+ * keys in a temp dir; `stop()` kills only that sshd (the script's pidfile).
+ */
+export async function startSshd(): Promise<SshdPeer> {
+  const dir = path.join(await tempDir('mwb-sshd-'), 'peer');
+  const port = await freePort();
+  const script = sharedPath('peers', 'start-sshd.sh');
+  const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir };
+  const { stdout } = await run('bash', [script, 'start'], { env, timeout: 120_000 });
+  const m = /ENDPOINT=ssh:\/\/([^@]+)@127\.0\.0\.1:(\d+)/.exec(stdout);
+  if (!m) throw new Error(`start-sshd.sh printed no endpoint: ${stdout.slice(0, 200)}`);
+  return {
+    port,
+    dir,
+    user: m[1]!,
+    keyFile: path.join(dir, 'id_ed25519'),
+    hostPub: (await readFile(path.join(dir, 'host_ed25519.pub'), 'utf8')).trim(),
+    knownHostsFile: path.join(dir, 'known_hosts'),
+    stop: async () => {
+      await run('bash', [script, 'stop'], { env, timeout: 30_000 });
+    },
+  };
+}
