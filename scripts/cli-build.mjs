@@ -4,6 +4,23 @@ export const commonBuildOptions = { bundle: true, platform: 'node', target: 'nod
 // ESM bundles still meet CommonJS packages that call require(): give them one.
 export const esmBanner = { js: "import { createRequire as __mwbCreateRequire } from 'node:module'; const require = __mwbCreateRequire(import.meta.url);" };
 
+/*
+ * Pure-JS packages every command needs at start-up are bundled into the CLI's chunks: loaded from node_modules as
+ * ESM, zod alone is dozens of files to resolve and read one by one, which costs more than running them. Every
+ * other package stays external (native parts, wasm, assets found through require.resolve, or only used on demand).
+ */
+export const CLI_BUNDLED_PACKAGES = ['commander', 'zod', 'cli-progress', 'saxes', 'xmlchars', 'csv-parse', 'fflate', 'string-width', 'strip-ansi', 'ansi-regex', 'emoji-regex', 'is-fullwidth-code-point'];
+const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || !CLI_BUNDLED_PACKAGES.includes(packageOf(args.path))) return { path: args.path, external: true };
+      return undefined;
+    });
+  },
+};
+
 // The CLI is split: cli.mjs holds commander and the command table; each command's code (and the services it
 // uses) is a chunk in out/main/cli-chunks/ that `import()` loads when that command runs.
 export const cliBuildOptions = {
@@ -15,12 +32,13 @@ export const cliBuildOptions = {
   chunkNames: 'cli-chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   banner: esmBanner,
-  packages: 'external',
+  plugins: [externalPackages],
 };
 
 /**
  * What running one command loads before its action starts work: the output files reached from cli.mjs and from the
- * command's chunk through static imports (not `import()`), and the packages those files import.
+ * command's chunk through static imports (not `import()`), and the packages on that path, external (imported from
+ * node_modules) or bundled into those files.
  * `metafile` is esbuild's metafile of a build with cliBuildOptions; `entry` the command's source, e.g. main/cli/import.command.ts.
  */
 export function staticLoadPath(metafile, entry) {
@@ -40,5 +58,11 @@ export function staticLoadPath(metafile, entry) {
     }
   };
   roots.forEach(walk);
+  for (const file of files) {
+    for (const input of Object.keys(outputs[file].inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) packages.add(m[1]);
+    }
+  }
   return { files: [...files], packages: [...packages].sort() };
 }
