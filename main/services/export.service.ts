@@ -4,8 +4,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { WorkbenchError } from '../common/model/errors';
 import type { ProjectDocument } from '../common/model/project';
 import { validateApplication, hasErrors } from '../common/assess/plan-validation';
-import { buildCloudFormation, type BuiltTemplate } from '../common/export/cloudformation.builder';
-import { buildBundleFiles } from '../common/export/bundle';
+import type { BuiltTemplate } from '../common/export/cloudformation.builder';
 import { withProjectDefaults } from '../common/assess/project-defaults';
 import { formatDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
 import type { ExportPreview, ExportRequest, ExportWritten } from '../common/ipc/channels/planning.channels';
@@ -33,6 +32,13 @@ const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
  * CloudFormation and hand-off bundle export: plan validation, template build, AWS's validator,
  * and only then the files. A failed export writes nothing and never touches the project.
  */
+/*
+ * The CloudFormation builder and the bundle writer (and yaml with them) load on the first export, not with the
+ * service graph: commands that never export (`mwb import`, `mwb verify`) do not pay for them.
+ */
+const cloudFormationBuilder = () => import('../common/export/cloudformation.builder');
+const bundleWriter = () => import('../common/export/bundle');
+
 export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
 
@@ -45,6 +51,7 @@ export class ExportService {
     const region = effective.planning.applications.find((a) => a.id === app.id)?.awsRegion;
     let templates: BuiltTemplate[] = [];
     let buildError: string | null = null;
+    const { buildCloudFormation } = await cloudFormationBuilder();
     try {
       templates = buildCloudFormation(effective, app.id, { format: request.format, waitStrategy: request.waitStrategy, ...(request.waitTimeoutSeconds ? { waitTimeoutSeconds: request.waitTimeoutSeconds } : {}) });
     } catch (err) {
@@ -104,6 +111,7 @@ export class ExportService {
     if (preview.blockedBy) this.refuse(preview);
     const effective = withProjectDefaults(doc);
     const app = effective.planning.applications.find((a) => a.id === request.applicationId)!;
+    const { buildBundleFiles } = await bundleWriter();
     const files = buildBundleFiles({ doc: effective, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
     const abs = path.resolve(target);
     const written: string[] = [];

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
-import { emptyProject, PROJECT_FILE_EXTENSION, ProjectDocumentSchema, type ProjectDocument } from '../common/model/project';
+import { emptyProject, PROJECT_FILE_EXTENSION, type ProjectDocument } from '../common/model/project';
 import { parseProjectText } from '../common/model/migrations';
 import { applyEdit, type ProjectEdit } from '../common/model/edits';
 import type { ProjectMeta, RecentFile } from '../common/ipc/channels/project.channels';
@@ -221,7 +221,9 @@ export class ProjectStore {
   private async saveTo(file: string, opts: { force?: boolean }): Promise<ProjectMeta> {
     const run = async () => {
       if (!opts.force && file === this.filePath) await this.assertUnchangedOnDisk(file);
-      const doc = ProjectDocumentSchema.parse(this.doc);
+      // No re-validation here: every document the store holds was validated when read (open, recovery, import
+      // results) or built through typed edits and services, and IPC payloads are parsed at the boundary.
+      const doc = this.doc;
       const text = JSON.stringify(doc, null, 1) + '\n';
       await fs.mkdir(path.dirname(file), { recursive: true });
       try {

@@ -8,12 +8,11 @@ import { reportJson, reportMarkdown } from '../common/verify/report-format';
 import type { TrustEdit, VerifyFailure, VerifyTrust } from '../common/ipc/channels/verify.channels';
 import { algorithmFromSidecarName } from '../common/verify/sidecar';
 import type { HashAlgorithm } from '../common/verify/hashes';
-import { verifyFile } from '../verification/verify-file';
 import { findSidecars } from '../verification/sidecar.finder';
-import { loadTrust, normaliseThumbprint, parseCertificates, parseCrls, rdnText, type TrustStore } from '../verification/trust';
+import type { TrustStore } from '../verification/trust';
 import { writeFileAtomic } from '../platform/atomic-write';
 import { assetPath } from '../platform/paths';
-import { loadBundledRoots, type BundledRoot } from '../verification/bundled-roots';
+import type { BundledRoot } from '../verification/bundled-roots';
 import type { BundledRootInfo } from '../common/verify/bundled';
 import type { ProjectStore } from './project-store.service';
 import type { TaskService } from './tasks.service';
@@ -75,6 +74,14 @@ async function expandFolders(paths: string[]): Promise<string[]> {
   return [...new Set(out)];
 }
 
+/*
+ * The certificate code (pkijs) and the verifiers load on first use: `mwb import` builds this service without
+ * loading them, and verifying a plain file (checksums only) never builds the trust store.
+ */
+const trustModule = () => import('../verification/trust');
+const bundledRootsModule = () => import('../verification/bundled-roots');
+const verifyFileModule = () => import('../verification/verify-file');
+
 /** Verifies files as a cancellable task and keeps the results in the project (one undoable change). */
 export class VerificationService {
   private bundled: Promise<BundledRoot[]> | null = null;
@@ -84,7 +91,7 @@ export class VerificationService {
   /** The roots shipped with the app, read and checked once (a damaged bundle is an error, not an empty store). */
   bundledRoots(): Promise<BundledRoot[]> {
     if (!this.bundled) {
-      this.bundled = loadBundledRoots(this.deps.bundledRootsDir ?? assetPath('data', 'code-signing-roots'));
+      this.bundled = bundledRootsModule().then((m) => m.loadBundledRoots(this.deps.bundledRootsDir ?? assetPath('data', 'code-signing-roots')));
       this.bundled.catch(() => (this.bundled = null));
     }
     return this.bundled;
@@ -99,6 +106,7 @@ export class VerificationService {
    * project's own roots (kept as PEM), and any files given for this run (CLI --trust); plus CRLs and pinned publishers.
    */
   async trustStore(extra: Partial<VerifyTrust> | undefined): Promise<TrustStore> {
+    const { loadTrust, parseCertificates, parseCrls } = await trustModule();
     const files = await loadTrust({ trust: extra?.roots ?? [], crl: extra?.crls ?? [], publisher: extra?.publishers ?? [] });
     const kept = this.deps.project.document.verification.trust ?? EMPTY_TRUST;
     const distrusted = new Set(kept.distrusted ?? []);
@@ -112,6 +120,7 @@ export class VerificationService {
 
   /** Changes the project's trust as one undoable change; bad files change nothing. */
   async editTrust(edit: TrustEdit): Promise<{ message: string }> {
+    const { normaliseThumbprint, parseCertificates, parseCrls, rdnText } = await trustModule();
     const doc = this.deps.project.document;
     const trust = doc.verification.trust ?? EMPTY_TRUST;
     const now = new Date().toISOString();
@@ -181,7 +190,12 @@ export class VerificationService {
   }
 
   async verify(req: VerifyRequest): Promise<{ reports: VerificationReport[]; failures: VerifyFailure[] }> {
-    const trust = await this.trustStore(req.trust);
+    // Built once, when the first file with a signature format needs it; files named with --trust/--crl are read up front
+    // so that a bad one is reported even when only plain files are verified.
+    let store: Promise<TrustStore> | null = null;
+    const trust = () => (store ??= this.trustStore(req.trust));
+    if (req.trust && (req.trust.roots?.length || req.trust.crls?.length || req.trust.publishers?.length)) await trust();
+    const { verifyFile } = await verifyFileModule();
     const given = await expandFolders(req.paths.map((p) => path.resolve(p)));
     const batchSidecars = given.filter((p) => isSidecarName(path.basename(p)));
     const targets = given.filter((p) => !batchSidecars.includes(p));

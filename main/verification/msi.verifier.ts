@@ -3,6 +3,7 @@ import { MSI_SUBJECT, verifyAuthenticode } from './authenticode';
 import { MsiFormatError, msiDigest, msiPrehash, readMsi, type MsiPackage } from './msi-package';
 import { failed } from './outcome';
 import type { Verifier } from './verifier';
+import { VERIFIER_KINDS } from './kinds';
 
 /** The compound file is read whole (cfb parses from memory); installers far beyond this are not Windows Installer packages. */
 const MAX_MSI_BYTES = 2 ** 31 - 1;
@@ -10,8 +11,8 @@ const MAX_MSI_BYTES = 2 ** 31 - 1;
 /** Authenticode for Windows Installer packages (.msi, patches .msp, merge modules .msm). */
 export const msiVerifier: Verifier = {
   kind: 'msi',
-  label: 'Windows Installer package (Authenticode)',
-  matches: (name) => /\.(msi|msp|msm)$/i.test(name),
+  label: VERIFIER_KINDS.msi.label,
+  matches: VERIFIER_KINDS.msi.matches,
   async verify({ file, size, trust }) {
     if (size > MAX_MSI_BYTES) return failed('not-an-msi-file', `${size} bytes is larger than a Windows Installer package can be`);
     let pkg: MsiPackage;

@@ -7,6 +7,7 @@ import { buildChain, summarise, validAt } from './authenticode';
 import { outcome } from './outcome';
 import { parseCertificates } from './trust';
 import type { Verifier } from './verifier';
+import { VERIFIER_KINDS } from './kinds';
 import { throwIfAborted } from '../common/util/cancel';
 
 const DIGEST_NODE: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
@@ -17,8 +18,8 @@ const DIGEST_NODE: Record<string, string> = { sha1: 'sha1', sha256: 'sha256', sh
  */
 export const ovaVerifier: Verifier = {
   kind: 'ova',
-  label: 'OVA appliance (manifest and certificate)',
-  matches: (name) => /\.ova$/i.test(name),
+  label: VERIFIER_KINDS.ova.label,
+  matches: VERIFIER_KINDS.ova.matches,
   async verify({ file, size, trust, signal, onProgress }) {
     const out = outcome();
     const fh = await open(file, 'r');

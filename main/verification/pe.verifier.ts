@@ -3,12 +3,13 @@ import { PE_SUBJECT, verifyAuthenticode } from './authenticode';
 import { firstSignature, parsePeLayout, PE_HEAD_BYTES, PeFormatError, peImageDigest } from './pe-image';
 import { failed } from './outcome';
 import type { Verifier } from './verifier';
+import { VERIFIER_KINDS } from './kinds';
 
 /** Authenticode for PE images (agent installers .exe, libraries .dll, drivers .sys), streamed: any size. */
 export const peVerifier: Verifier = {
   kind: 'pe',
-  label: 'Windows executable (Authenticode)',
-  matches: (name) => /\.(exe|dll|sys|ocx|cpl|scr|efi|mui)$/i.test(name),
+  label: VERIFIER_KINDS.pe.label,
+  matches: VERIFIER_KINDS.pe.matches,
   async verify({ file, size, trust }) {
     const fh = await open(file, 'r');
     try {

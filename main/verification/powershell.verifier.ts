@@ -4,6 +4,7 @@ import { parseScript } from './powershell-script';
 import { POWERSHELL_SUBJECT, verifyAuthenticode } from './authenticode';
 import { failed } from './outcome';
 import type { Verifier } from './verifier';
+import { VERIFIER_KINDS } from './kinds';
 
 /** Scripts are read whole (the SIP decodes the text); nothing legitimate is this big. */
 const MAX_SCRIPT_BYTES = 256 * 1024 * 1024;
@@ -11,8 +12,8 @@ const MAX_SCRIPT_BYTES = 256 * 1024 * 1024;
 /** Authenticode for PowerShell scripts, modules and manifests (the PowerShell SIP). */
 export const powershellVerifier: Verifier = {
   kind: 'powershell',
-  label: 'PowerShell script (Authenticode)',
-  matches: (name) => /\.(ps1|psm1|psd1|ps1xml|psc1)$/i.test(name),
+  label: VERIFIER_KINDS.powershell.label,
+  matches: VERIFIER_KINDS.powershell.matches,
   async verify({ file, size, trust }) {
     if (size > MAX_SCRIPT_BYTES) return failed('malformed-signature-block', `${size} bytes is larger than any PowerShell script the workbench checks`);
     const bytes = await readFile(file);

@@ -9,7 +9,8 @@ import { verifierFor } from './registry';
 import type { TrustStore } from './trust';
 
 export interface VerifyFileOptions {
-  trust: TrustStore;
+  /** The trust store, or how to build it: it is built only for a file with a signature format (not for checksums only). */
+  trust: TrustStore | (() => Promise<TrustStore>);
   /** Sidecars chosen by the user; when absent, the ones found next to the file. */
   sidecars?: string[];
   /** Digests to compute (default DEFAULT_VERIFY_HASHES); every algorithm a sidecar names is computed as well. */
@@ -18,6 +19,9 @@ export interface VerifyFileOptions {
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
 }
+
+/** What the checksums-only verifier gets: it reads no certificate. */
+const NO_TRUST: TrustStore = { anchors: [], crls: [], publishers: [] };
 
 /** Hashes (one read), sidecars and the file kind's signature check, folded into one report. */
 export async function verifyFile(file: string, opts: VerifyFileOptions): Promise<VerificationReport> {
@@ -42,10 +46,11 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
   const hashed = await hashFile(abs, { algorithms, ...(opts.signal ? { signal: opts.signal } : {}), ...(progress ? { onProgress: (d: number) => progress(Math.round(d / passes), st.size) } : {}) });
   const sidecars = await checkSidecars(abs, hashed.hashes, sidecarPaths);
 
+  const trust = verifier.kind === 'file' ? NO_TRUST : typeof opts.trust === 'function' ? await opts.trust() : opts.trust;
   const outcome = await verifier.verify({
     file: abs,
     size: st.size,
-    trust: opts.trust,
+    trust,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(progress && passes > 1 ? { onProgress: (d: number) => progress(Math.round(st.size / 2 + d / 2), st.size) } : {}),
   });

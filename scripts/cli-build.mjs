@@ -1,0 +1,68 @@
+// The esbuild options of the split CLI bundle (out/main/cli.mjs + out/main/cli-chunks/), shared by scripts/build.mjs
+// and the test that checks which packages each command loads (test/unit/tooling/cli-chunks.test.ts).
+export const commonBuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+// ESM bundles still meet CommonJS packages that call require(): give them one.
+export const esmBanner = { js: "import { createRequire as __mwbCreateRequire } from 'node:module'; const require = __mwbCreateRequire(import.meta.url);" };
+
+/*
+ * Pure-JS packages every command needs at start-up are bundled into the CLI's chunks: loaded from node_modules as
+ * ESM, zod alone is dozens of files to resolve and read one by one, which costs more than running them. Every
+ * other package stays external (native parts, wasm, assets found through require.resolve, or only used on demand).
+ */
+export const CLI_BUNDLED_PACKAGES = ['commander', 'zod', 'cli-progress', 'saxes', 'xmlchars', 'csv-parse', 'fflate', 'string-width', 'strip-ansi', 'ansi-regex', 'emoji-regex', 'is-fullwidth-code-point'];
+const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || !CLI_BUNDLED_PACKAGES.includes(packageOf(args.path))) return { path: args.path, external: true };
+      return undefined;
+    });
+  },
+};
+
+// The CLI is split: cli.mjs holds commander and the command table; each command's code (and the services it
+// uses) is a chunk in out/main/cli-chunks/ that `import()` loads when that command runs.
+export const cliBuildOptions = {
+  ...commonBuildOptions,
+  entryPoints: { cli: 'main/cli.ts' },
+  outdir: 'out/main',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'cli-chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  banner: esmBanner,
+  plugins: [externalPackages],
+};
+
+/**
+ * What running one command loads before its action starts work: the output files reached from cli.mjs and from the
+ * command's chunk through static imports (not `import()`), and the packages on that path, external (imported from
+ * node_modules) or bundled into those files.
+ * `metafile` is esbuild's metafile of a build with cliBuildOptions; `entry` the command's source, e.g. main/cli/import.command.ts.
+ */
+export function staticLoadPath(metafile, entry) {
+  const outputs = metafile.outputs;
+  const find = (source) => Object.keys(outputs).find((k) => outputs[k].entryPoint === source);
+  const roots = [find('main/cli.ts'), find(entry)];
+  if (roots.some((r) => r === undefined)) throw new Error(`no output chunk for main/cli.ts or ${entry}`);
+  const files = new Set();
+  const packages = new Set();
+  const walk = (file) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const i of outputs[file].imports) {
+      if (i.kind !== 'import-statement') continue;
+      if (i.external) packages.add(i.path);
+      else walk(i.path);
+    }
+  };
+  roots.forEach(walk);
+  for (const file of files) {
+    for (const input of Object.keys(outputs[file].inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) packages.add(m[1]);
+    }
+  }
+  return { files: [...files], packages: [...packages].sort() };
+}
