@@ -4,6 +4,15 @@ import { catalogRows, mergeInventory, type CatalogRow, type ImportReport, type I
 import type { ProjectDocument } from '../../common/model/project';
 import { ServerSchema, type Server } from '../../common/model/server';
 import { matchConnections, mergeConnections, type Connection } from '../../common/model/connections';
+import type { ProjectStore } from '../project-store.service';
+import type { TaskHandle, TaskService } from '../tasks.service';
+import type { ImportBatch, LoadedFile } from './importer';
+import { loadFile } from './loader';
+import { detectImporter, importers, loadHints } from './registry';
+import { DEFAULT_LIMITS, type ImportLimits } from './limits';
+import { exportCatalog, type ExportFormat } from './catalog.exporter';
+import { throwIfAborted } from '../../common/util/cancel';
+import { IMPORT_CANCELLED, yieldToCancel } from './importer';
 
 /**
  * Cheap structural check of imported servers (numbers finite and non-negative, names present);
@@ -27,18 +36,6 @@ function assertServersSane(servers: Server[]): void {
     if (!r.success) throw bad(servers[0], `${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
   }
 }
-import type { ProjectStore } from '../project-store.service';
-import type { TaskHandle, TaskService } from '../tasks.service';
-import type { ProjectDocument } from '../../common/model/project';
-import type { SkippedRow } from '../../common/model/inventory-import';
-import type { Connection } from '../../common/model/connections';
-import type { ImportBatch, LoadedFile } from './importer';
-import { loadFile } from './loader';
-import { detectImporter, importers, loadHints } from './registry';
-import { DEFAULT_LIMITS, type ImportLimits } from './limits';
-import { exportCatalog, type ExportFormat } from './catalog.exporter';
-import { throwIfAborted } from '../../common/util/cancel';
-import { IMPORT_CANCELLED, yieldToCancel } from './importer';
 
 export interface ImportOptions {
   paths: string[];
