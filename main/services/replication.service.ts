@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
 import type { ReplicationServer } from '../common/model/replication';
-import { runReplicationJob, type DiskRunResult, type ReplicationProgress, type TransportOptions } from '../replication/engine';
+import type { DiskRunResult, ReplicationProgress, TransportOptions } from '../replication/engine';
 import type { ProjectStore } from './project-store.service';
 
 export interface ReplicationServiceDeps {
@@ -79,6 +79,8 @@ export class ReplicationService {
     if (!settings || settings.disks.length === 0) throw new WorkbenchError('invalid-input', `No disk images are mapped for ${s.name}: give --disk-image DISK=PATH.`);
     const region = req.transport.region ?? settings.region;
     const transport: TransportOptions = { ...req.transport, ...(region ? { region } : {}) };
+    // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
+    const { runReplicationJob } = await import('../replication/engine');
     const disks = await runReplicationJob({
       jobDir: this.jobDir(s.id),
       disks: settings.disks.map((d) => ({ disk: d.disk, image: d.image, transport, tags: { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id } })),

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
 import { child, childrenNamed, parseXml, text, type XmlElement } from '../xml';
 
@@ -177,7 +178,7 @@ export async function discoverLibvirt(o: LibvirtDiscoveryOptions): Promise<{ uri
     const state = (await run(virsh, virshArgs(uri, 'domstate', '--', name), timeout, o.signal)).trim();
     const dom = parseDomainXml(xml);
     // Sizes are not in the XML; a disk whose image cannot be read gives "-" (or the call fails): sizes stay unknown.
-    const sizes = parseBlkInfo(await run(virsh, virshArgs(uri, 'domblkinfo', '--all', '--', name), timeout, o.signal).catch((e: unknown) => { if (o.signal?.aborted) throw e; return ''; }));
+    const sizes = parseBlkInfo(await run(virsh, virshArgs(uri, 'domblkinfo', '--all', '--', name), timeout, o.signal).catch(() => { throwIfAborted(o.signal, 'Discovery cancelled.'); return ''; }));
     for (const d of dom.disks) {
       const z = sizes.get(d.target);
       if (z) Object.assign(d, z);

@@ -1,4 +1,5 @@
 import { isWorkbenchError, serializeError, type SerializedError } from '../../common/model/errors';
+import { throwIfAborted } from '../../common/util/cancel';
 import { randomBytes } from 'node:crypto';
 import { WorkbenchError } from '../../common/model/errors';
 import { factsScript, sampleScript, splitFacts, splitSamples, SSH_COMMANDS, type SshCommand } from './commands';
@@ -47,7 +48,7 @@ async function openWithRetry(target: SshTarget, auth: SshAuth, opts: DiscoverOpt
     } catch (e) {
       if (attempt >= 3 || !isWorkbenchError(e, 'ssh-unreachable') || !/before handshake|closed the connection during/i.test(e.message)) throw e;
       await new Promise((r) => setTimeout(r, 150 * attempt + Math.floor(Math.random() * 200)));
-      if (opts.signal?.aborted) throw e;
+      throwIfAborted(opts.signal, `Discovery of ${target.name} cancelled.`);
     }
   }
 }

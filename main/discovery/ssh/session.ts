@@ -1,6 +1,6 @@
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { WorkbenchError } from '../../common/model/errors';
-import { cancelledError } from '../../common/util/cancel';
+import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { fingerprint, keyTypeOf, type KnownHostsFile } from './known-hosts';
 import { MAX_OUTPUT_BYTES } from './parse-common';
 
@@ -59,7 +59,7 @@ export class SshSession {
   }
 
   static async open(target: SshTarget, auth: SshAuth, opts: SessionOptions): Promise<SshSession> {
-    if (opts.signal?.aborted) throw cancelledError(`Discovery of ${where(target)} cancelled.`);
+    throwIfAborted(opts.signal, `Discovery of ${where(target)} cancelled.`);
     const client = new Client();
     let verdict: 'known' | 'unknown' | 'changed' | 'revoked' | 'error' | undefined;
     let presented: NewHostKey | undefined;
