@@ -46,11 +46,13 @@ const MemberRow = memo(function MemberRow({ server, groupId, selected, ordered, 
       <span className={`os-dot os-${server.os.family}`} aria-hidden />
       <span className="member-name">{server.name}</span>
       {badge ? (
-        <span className={`issue-badge${badge.tone === 'error' ? '' : ' warn'}`} title={`${badge.label}: select to see them`}>
-          <span className="sr-only">, </span>
-          {badge.count}
-          <span className="sr-only"> ({badge.label})</span>
-        </span>
+        <>
+          {/* The option's name is its text: the count is read as words, the visible badge is not read twice. */}
+          <span className="sr-only">, {badge.label}</span>
+          <span className={`issue-badge${badge.tone === 'error' ? '' : ' warn'}`} title={`${badge.label}: select to see them`} aria-hidden>
+            {badge.count}
+          </span>
+        </>
       ) : null}
     </li>
   );
