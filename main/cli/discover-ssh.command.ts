@@ -12,6 +12,7 @@ import type { NewHostKey, SshAuth, SshTarget } from '../discovery/ssh/session';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { EXIT } from './context';
+import { importSummaryJson } from './import-summary';
 
 export interface DiscoverSshCliOptions {
   host: string[];
@@ -144,29 +145,7 @@ export async function discoverSshCommand(o: DiscoverSshCliOptions, io: CliIo): P
     if (o.json) {
       const doc = services.project.document;
       io.stdout(
-        JSON.stringify(
-          {
-            project: projectFile,
-            servers: report?.servers ?? 0,
-            added: report?.added ?? 0,
-            updated: report?.updated ?? 0,
-            unchanged: report?.unchanged ?? 0,
-            gone: report?.gone ?? [],
-            removed: report?.removed ?? 0,
-            skipped: [],
-            skippedTotal: 0,
-            warnings: report?.warnings ?? [],
-            connections: report?.connections ?? 0,
-            connectionsAdded: report?.connectionsAdded ?? 0,
-            files: [],
-            totalInProject: report ? doc.inventory.servers.length : null,
-            connectionsInProject: report ? doc.inventory.connections.length : null,
-            hosts,
-            newHostKeys: newKeys,
-          },
-          null,
-          2,
-        ) + '\n',
+        JSON.stringify(importSummaryJson(projectFile, report, doc, { hosts, newHostKeys: newKeys }), null, 2) + '\n',
       );
     } else if (report) {
       io.stdout(`Discovered ${found.length} of ${targets.length} hosts into ${projectFile}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged${report.connections ? `; ${report.connections} dependencies (${report.connectionsAdded} new)` : ''}.\n`);

@@ -7,6 +7,7 @@ import { consoleLogger } from '../platform/logger';
 import type { Services } from '../services/container';
 import type { DiscoveryReport } from '../services/discovery/discovery.service';
 import { EXIT } from './context';
+import { importSummaryJson } from './import-summary';
 
 interface DiscoverCommon {
   project: string;
@@ -45,23 +46,7 @@ export async function readPassword(stdin: NodeJS.ReadableStream): Promise<string
 }
 
 function reportJson(report: DiscoveryReport, projectFile: string, services: Services): unknown {
-  return {
-    project: projectFile,
-    source: report.source,
-    servers: report.servers,
-    added: report.added,
-    updated: report.updated,
-    unchanged: report.unchanged,
-    gone: report.gone,
-    removed: report.removed,
-    skipped: report.skipped,
-    skippedTotal: report.skippedTotal,
-    warnings: report.warnings,
-    connections: report.connections,
-    connectionsAdded: report.connectionsAdded,
-    totalInProject: services.project.document.inventory.servers.length,
-    connectionsInProject: services.project.document.inventory.connections.length,
-  };
+  return importSummaryJson(projectFile, report, services.project.document, { source: report.source });
 }
 
 async function runDiscovery(cmd: string, o: DiscoverCommon, io: Io, work: (s: Services) => Promise<DiscoveryReport>): Promise<number> {

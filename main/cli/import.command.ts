@@ -7,6 +7,7 @@ import { PROJECT_FILE_EXTENSION } from '../common/model/project';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { EXIT } from './context';
+import { importSummaryJson } from './import-summary';
 
 interface ImportCliOptions {
   project: string;
@@ -53,27 +54,7 @@ export async function importCommand(files: string[], o: ImportCliOptions, out: {
     else await services.project.saveAs(projectFile);
     if (o.json) {
       out.stdout(
-        JSON.stringify(
-          {
-            project: projectFile,
-            servers: report.servers,
-            added: report.added,
-            updated: report.updated,
-            unchanged: report.unchanged,
-            gone: report.gone,
-            removed: report.removed,
-            skipped: report.skipped,
-            skippedTotal: report.skippedTotal,
-            warnings: report.warnings,
-            connections: report.connections,
-            connectionsAdded: report.connectionsAdded,
-            files: report.files,
-            totalInProject: services.project.document.inventory.servers.length,
-            connectionsInProject: services.project.document.inventory.connections.length,
-          },
-          null,
-          2,
-        ) + '\n',
+        JSON.stringify(importSummaryJson(projectFile, report, services.project.document, { files: report.files }), null, 2) + '\n',
       );
     } else {
       out.stdout(`Imported ${report.servers} servers into ${projectFile}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged${report.gone.length ? `, ${report.gone.length} no longer in the export${report.removed ? ' (removed)' : ''}` : ''}${report.connections ? `; ${report.connections} dependencies read (${report.connectionsAdded} new)` : ''}.\n`);
