@@ -17,3 +17,20 @@ export function lazyAction<M, A extends unknown[]>(load: () => Promise<M>, pick:
     await pick(mod)(...args);
   };
 }
+
+/** Ctrl-C aborts `controller` (the command stops, says so and exits 130); a second Ctrl-C exits at once. */
+export function abortOnCtrlC(controller: AbortController): { readonly interrupted: boolean; dispose(): void } {
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    get interrupted() {
+      return interrupted;
+    },
+    dispose: () => void process.off('SIGINT', onSigint),
+  };
+}

@@ -11,7 +11,7 @@ import { KnownHostsFile } from '../discovery/ssh/known-hosts';
 import type { NewHostKey, SshAuth, SshTarget } from '../discovery/ssh/session';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
-import { EXIT } from './context';
+import { EXIT, abortOnCtrlC } from './context';
 import { importSummaryJson } from './import-summary';
 
 export interface DiscoverSshCliOptions {
@@ -168,17 +168,11 @@ export async function discoverSshAction(o: DiscoverSshCliOptions): Promise<void>
   const ac = new AbortController();
   // Every host in flight listens for the cancel.
   setMaxListeners(0, ac.signal);
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const ctrlC = abortOnCtrlC(ac);
   try {
     const code = await discoverSshCommand(o, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), readStdin: readAllStdin, signal: ac.signal });
     if (code !== EXIT.ok) process.exitCode = code;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { EXIT } from './context';
+import { EXIT, abortOnCtrlC } from './context';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import { isWorkbenchError } from '../common/model/errors';
@@ -61,13 +61,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
   if (o.endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) usage('--endpoint-url must be an http(s) URL');
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
   const ac = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const ctrlC = abortOnCtrlC(ac);
   const bar = new SingleBar({ format: '{disk} {stage} [{bar}] {percentage}% | {value}/{total} MiB | {rate} MiB/s', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   let barDisk: string | null = null;
   try {
@@ -103,7 +97,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
           : {}),
       });
     } catch (err) {
-      if (interrupted) {
+      if (ctrlC.interrupted) {
         process.stderr.write('mwb replicate: interrupted (Ctrl-C); the next run resumes where this one stopped.\n');
         process.exitCode = EXIT.interrupted;
         return;
@@ -117,7 +111,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     process.stdout.write((o.json ? JSON.stringify(json(result)) : human(result)) + '\n');
     process.exitCode = result.status === 'completed' ? EXIT.ok : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.dispose();
     await services.settings.flush();
     services.dispose();
   }
