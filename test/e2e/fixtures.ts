@@ -106,7 +106,9 @@ export async function unusableControls(page: Page): Promise<BadControl[]> {
         out.push({ control: name, problem: `clipped by ${clippedBy.tagName.toLowerCase()}.${[...clippedBy.classList].join('.')}` });
         continue;
       }
-      if (r.left < -1 || r.top < -1 || r.right > vw + 1 || r.bottom > vh + 1) {
+      // Judge the part a scrolling panel shows: a field half scrolled out of its panel is reached by scrolling the
+      // panel, but a part of the page beyond the window is not reachable at all.
+      if (vis.left < -1 || vis.top < -1 || vis.right > vw + 1 || vis.bottom > vh + 1) {
         out.push({ control: name, problem: `outside the ${vw}×${vh} viewport (${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)})` });
         continue;
       }
