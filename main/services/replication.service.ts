@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
-import type { ReplicationServer } from '../common/model/replication';
+import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
 import type { DiskRunResult, ReplicationProgress, TransportOptions } from '../replication/engine';
 import type { ProjectStore } from './project-store.service';
 
@@ -27,6 +27,9 @@ export interface ReplicateResult {
   readonly amiId: null;
   readonly disks: DiskRunResult[];
 }
+
+/** The EBS direct block size: a disk's blocksTotal × this is its logical size rounded up to a block. */
+const EBS_BLOCK_BYTES = 512 * 1024;
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
 
@@ -90,8 +93,15 @@ export class ReplicationService {
     const status = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
     const doc = this.deps.project.document;
     const servers = doc.replication?.servers ?? [];
-    const lastRun = { at: new Date().toISOString(), status, snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status })) } as const;
-    this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === s.id ? { ...x, lastRun } : x)) } });
+    const message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
+    const lastRun: ReplicationRunSummary = {
+      at: new Date().toISOString(),
+      status,
+      snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status, bytesTotal: d.blocksTotal * EBS_BLOCK_BYTES, bytesSent: d.bytesSent, blocksSent: d.blocksSent, seconds: d.seconds })),
+      ...(message ? { message } : {}),
+    };
+    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
+    this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === s.id ? keep(x) : x)) } });
     return { serverId: s.id, server: s.name, status, amiId: null, disks };
   }
 }

@@ -35,6 +35,38 @@ export const TaskProgressSchema = z.object({
 });
 export type TaskProgress = z.infer<typeof TaskProgressSchema>;
 
+/** Where a replication run of one disk is (the engine's stages, then the AMI steps). */
+export const ReplicationStageSchema = z.enum(['queued', 'opening', 'starting-snapshot', 'sending', 'completing', 'uploading', 'importing-image', 'registering-image', 'verifying', 'done']);
+
+/** Live progress of one disk of a running replication job (throttled by the sender to a few per second). */
+export const ReplicationProgressEventSchema = z.object({
+  jobId: z.string(),
+  serverId: z.string(),
+  disk: z.string(),
+  stage: ReplicationStageSchema,
+  bytesRead: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  blocksChanged: z.number().int().nonnegative(),
+  bytesSent: z.number().nonnegative(),
+  /** Logical bytes read per second. */
+  rate: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  at: z.string(),
+});
+export type ReplicationProgressEvent = z.infer<typeof ReplicationProgressEventSchema>;
+
+/** A replication job changed state (queued, started, paused, finished…). */
+export const ReplicationJobEventSchema = z.object({
+  jobId: z.string(),
+  serverId: z.string(),
+  applicationId: z.string().optional(),
+  state: z.enum(['queued', 'running', 'paused', 'completed', 'inconsistent', 'failed', 'cancelled']),
+  amiId: z.string().optional(),
+  message: z.string().max(2000).optional(),
+  at: z.string(),
+});
+export type ReplicationJobEvent = z.infer<typeof ReplicationJobEventSchema>;
+
 /** Push events: main → renderer. */
 export const events = {
   'project.changed': ProjectChangedSchema,
@@ -42,6 +74,8 @@ export const events = {
   /** A native menu item was chosen (Electron); the renderer runs the same action as its toolbar. */
   'app.menu': z.object({ command: z.enum(['new', 'open', 'open-demo', 'save', 'save-as', 'import', 'undo', 'redo']) }),
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'replication.progress': ReplicationProgressEventSchema,
+  'replication.job': ReplicationJobEventSchema,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -9,8 +9,22 @@ export const ReplicationDiskSchema = z.object({
 export const ReplicationRunSummarySchema = z.object({
   at: z.string(),
   status: z.enum(['completed', 'inconsistent', 'failed']),
-  snapshots: z.array(z.object({ disk: z.string(), snapshotId: z.string().nullable(), status: z.enum(['completed', 'inconsistent', 'failed']) })).max(64),
+  snapshots: z.array(z.object({
+    disk: z.string(),
+    snapshotId: z.string().nullable(),
+    status: z.enum(['completed', 'inconsistent', 'failed']),
+    /** Logical size of the disk, bytes sent by the run, blocks sent (absent in runs recorded before they were kept). */
+    bytesTotal: z.number().nonnegative().optional(),
+    bytesSent: z.number().nonnegative().optional(),
+    blocksSent: z.number().int().nonnegative().optional(),
+    seconds: z.number().nonnegative().optional(),
+  })).max(64),
+  /** The AMI the run produced, when it made one. */
+  amiId: z.string().max(64).optional(),
+  /** Why a run failed or was inconsistent, in words (never credentials). */
+  message: z.string().max(2000).optional(),
 });
+export type ReplicationRunSummary = z.infer<typeof ReplicationRunSummarySchema>;
 
 /** A server's replication settings and its last run. Credentials, profiles and endpoints are per user, not stored here. */
 export const ReplicationServerSchema = z.object({
@@ -19,6 +33,8 @@ export const ReplicationServerSchema = z.object({
   transport: z.enum(['ebs']).default('ebs'),
   region: z.string().max(64).optional(),
   lastRun: ReplicationRunSummarySchema.optional(),
+  /** Finished runs, oldest first, at most the 50 most recent (the dashboard's history). */
+  runs: z.array(ReplicationRunSummarySchema).max(50).optional(),
 });
 export type ReplicationServer = z.infer<typeof ReplicationServerSchema>;
 
