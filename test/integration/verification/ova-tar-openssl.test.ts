@@ -108,8 +108,12 @@ describe('OVA verification (GNU tar + OpenSSL built appliances)', () => {
     const cut = await build('truncated');
     await truncate(cut, (await stat(cut)).size - 1024 * 1024 - 4096);
     expect((await verifyFile(cut, { trust })).reasons).toEqual(['oversized-entry']);
-    await writeFile(f('text.ova'), 'just text, not a tar archive '.repeat(100));
-    expect(await verifyFile(f('text.ova'), { trust })).toMatchObject({ status: 'NotSupportedFileFormat', reasons: ['bad-archive'] });
+    await writeFile(f('text.ova'), 'PASSWORD=hunter2;'.repeat(200));
+    const text = await verifyFile(f('text.ova'), { trust });
+    expect(text).toMatchObject({ status: 'NotSupportedFileFormat', reasons: ['bad-archive'] });
+    // The detail names the field; it never quotes the file's bytes back.
+    expect(text.details.join('\n')).toMatch(/not a tar \(OVA\) archive/);
+    expect(text.details.join('\n')).not.toMatch(/PASSWORD|hunter|=|;/);
   });
 
   it('mutated archive headers give reasons, never exceptions (fuzz)', async () => {
