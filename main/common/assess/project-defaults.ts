@@ -5,7 +5,8 @@ import { emptyLaunchSettings } from '../model/planning';
 /**
  * AWS Regions that take EC2 instances, by code. From the AWS Regions list in the AWS General Reference
  * (docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html), typed in by hand; a Region
- * launched later is reported as unknown until it is added here.
+ * launched later is reported as unknown until it is added here. A unit test checks that every Region of the
+ * installed AWS SDK's endpoint partitions (aws, aws-cn, aws-us-gov) is here, so an SDK update flags a missing one.
  */
 export const AWS_REGIONS: readonly string[] = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { AWS_REGIONS, validateProjectDefaults, withProjectDefaults } from '../../../../../main/common/assess/project-defaults';
 import { applyEdit } from '../../../../../main/common/model/edits';
@@ -34,5 +35,16 @@ describe('project defaults', () => {
   it('without defaults the document is returned as is', () => {
     const d = plan();
     expect(withProjectDefaults(d)).toBe(d);
+  });
+});
+
+describe('the Region list', () => {
+  it('holds every commercial, China and GovCloud Region that the installed AWS SDK knows', () => {
+    // The SDK's endpoint partitions are the maintained list nearest to hand; ours may be newer than the SDK, never older.
+    const partitions = createRequire(import.meta.url)('@aws-sdk/util-endpoints/dist-cjs/lib/aws/partitions.json') as { partitions: Array<{ id: string; regions: Record<string, unknown> }> };
+    const known = partitions.partitions.filter((p) => ['aws', 'aws-cn', 'aws-us-gov'].includes(p.id)).flatMap((p) => Object.keys(p.regions).filter((r) => !r.startsWith('aws-')));
+    expect(known.length).toBeGreaterThan(25);
+    expect(known.filter((r) => !AWS_REGIONS.includes(r))).toEqual([]);
+    expect(new Set(AWS_REGIONS).size).toBe(AWS_REGIONS.length);
   });
 });
