@@ -37,6 +37,25 @@ function sha256(data: string | Buffer): string {
 }
 
 /**
+ * Projects whose compact JSON is at most this long are saved indented (one space per level), so that two versions
+ * diff line by line; larger ones (about a thousand servers and up) are saved compact, a quarter smaller and faster
+ * to write and read. Both are the same JSON to every reader.
+ */
+export const INDENTED_PROJECT_MAX_CHARS = 4 * 1024 * 1024;
+
+/** The bytes of a saved project file: JSON (indented or compact, see above) and a final newline. */
+export function projectFileBytes(doc: ProjectDocument): Buffer {
+  const compact = JSON.stringify(doc);
+  const text = compact.length <= INDENTED_PROJECT_MAX_CHARS ? JSON.stringify(doc, null, 1) : compact;
+  // Encoded once, straight into the buffer that is written and hashed (hashing the string would encode it again).
+  const n = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafe(n + 1);
+  bytes.write(text, 0);
+  bytes[n] = 0x0a;
+  return bytes;
+}
+
+/**
  * Owns the open project: loading (with migrations), edits with undo/redo, atomic saves with a
  * `.bak`, detection of changes made on disk by someone else, autosave and the recent-files list.
  */
@@ -224,15 +243,15 @@ export class ProjectStore {
       // No re-validation here: every document the store holds was validated when read (open, recovery, import
       // results) or built through typed edits and services, and IPC payloads are parsed at the boundary.
       const doc = this.doc;
-      const text = JSON.stringify(doc, null, 1) + '\n';
+      const bytes = projectFileBytes(doc);
       await fs.mkdir(path.dirname(file), { recursive: true });
       try {
-        await writeFileAtomic(file, text);
+        await writeFileAtomic(file, bytes);
       } catch (err) {
         throw new WorkbenchError('file-io', `Could not save ${path.basename(file)}: ${(err as Error).message}. The previous file is unchanged.`);
       }
       const stat = await fs.stat(file);
-      this.stamp = { size: stat.size, mtimeMs: stat.mtimeMs, sha256: sha256(text) };
+      this.stamp = { size: stat.size, mtimeMs: stat.mtimeMs, sha256: sha256(bytes) };
       this.filePath = file;
       this.isDemo = false;
       this.dirty = false;

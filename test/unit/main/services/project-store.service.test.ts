@@ -5,6 +5,7 @@ import { tempDir } from '../../../helpers/temp-dir';
 import { testServices } from '../../../helpers/services';
 import type { Services } from '../../../../main/services/container';
 import { isWorkbenchError } from '../../../../main/common/model/errors';
+import { INDENTED_PROJECT_MAX_CHARS } from '../../../../main/services/project-store.service';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -166,5 +167,36 @@ describe('ProjectStore', () => {
     await services.project.save();
     expect(JSON.parse(await fs.readFile(file, 'utf8')).schemaVersion).toBe(2);
     expect(JSON.parse(await fs.readFile(`${file}.bak`, 'utf8')).schemaVersion).toBe(1);
+  });
+  it('saves a small project indented (line diffs) and a large one compact; both reopen equal and a later save sees no outside change', async () => {
+    const store = services.project;
+    await store.openDemo();
+    const small = path.join(dir, 'small.mwb.json');
+    await store.saveAs(small);
+    const smallText = await fs.readFile(small, 'utf8');
+    expect(smallText.startsWith('{\n "format": "migration-workbench-project",\n')).toBe(true);
+    expect(smallText.endsWith('}\n')).toBe(true);
+
+    // Copies of the demo's servers under new ids until the compact JSON passes the limit.
+    const base = store.document.inventory.servers;
+    const copies = Math.ceil((INDENTED_PROJECT_MAX_CHARS * 1.2) / JSON.stringify(base).length);
+    const servers = [...base];
+    for (let k = 1; k <= copies; k++) servers.push(...base.map((s) => ({ ...s, id: `${s.id}-copy${k}`, name: `${s.name}-copy${k}` })));
+    store.commit({ ...store.document, inventory: { ...store.document.inventory, servers } });
+    const large = path.join(dir, 'large.mwb.json');
+    await store.saveAs(large);
+    const largeText = await fs.readFile(large, 'utf8');
+    expect(largeText.length).toBeGreaterThan(INDENTED_PROJECT_MAX_CHARS);
+    expect(largeText.indexOf('\n')).toBe(largeText.length - 1);
+    expect(JSON.parse(largeText)).toEqual(store.document);
+
+    // The store's stamp is the hash of the bytes written: saving again is not mistaken for someone else's change.
+    store.edit({ type: 'project.setMeta', name: 'large, saved twice' });
+    await expect(store.save()).resolves.toMatchObject({ dirty: false });
+    const other = testServices(dir);
+    await other.project.open(large);
+    expect(other.project.document.inventory.servers).toEqual(store.document.inventory.servers);
+    expect(other.project.document.name).toBe('large, saved twice');
+    other.dispose();
   });
 });
