@@ -103,7 +103,7 @@ describe('discovery.ssh through the IPC contract against a real sshd', () => {
       expect(noPass).toMatchObject({ ok: false, error: { code: 'ssh-auth-failed' } });
       const r = await dispatch(handlers, 'discovery.ssh', { hosts: ['127.0.0.1'], port: peer.port, user: peer.user, keyFile: lockedKey, password: PASSPHRASE, remember: true, trustHostKeys: trust });
       expect(r.ok).toBe(true);
-      const id = r.ok ? r.value.source.id! : '';
+      const id = r.ok ? (r.value as { source: { id: string } }).source.id : '';
       expect(await secrets.get(id)).toBe(PASSPHRASE);
       expect(JSON.stringify(services.project.document)).not.toContain(PASSPHRASE);
       expect(await dispatch(handlers, 'discovery.connections', {})).toMatchObject({ ok: true, value: { persistent: false, sources: [{ id, kind: 'ssh', secretSaved: true }] } });
