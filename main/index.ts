@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu, dialog } from 'electron';
+import { app, BrowserWindow, Menu, dialog, safeStorage } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServices } from './services/container';
@@ -15,6 +15,7 @@ import { confirmSaveOnClose } from './app/save-on-close';
 import { DisposableStore } from './platform/disposables';
 import { consoleLogger } from './platform/logger';
 import { packageRoot } from './platform/paths';
+import { SafeStorageSecretStore } from './platform/secret-store';
 
 /** Composition root of the desktop app. Nothing imports this file. */
 const root = packageRoot();
@@ -29,7 +30,10 @@ void app.whenReady().then(async () => {
   const logger = consoleLogger('mwb-main');
   // Everything this root registers is disposed together, last first, when the last window closes.
   const owned = new DisposableStore();
-  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData') });
+  const dataDir = app.getPath('userData');
+  // Saved connection passwords: encrypted with the OS keychain's key, kept in the app's data folder.
+  const secrets = new SafeStorageSecretStore(safeStorage, path.join(dataDir, 'connection-secrets.json'));
+  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir, secrets });
   owned.add(() => services.dispose());
   owned.add(services.tasks);
   let win: BrowserWindow | null = null;

@@ -1,7 +1,7 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 
 /** Menu commands are forwarded to the renderer, which runs the same actions as its toolbar. */
-export type MenuCommand = 'new' | 'open' | 'open-demo' | 'save' | 'save-as' | 'import' | 'undo' | 'redo';
+export type MenuCommand = 'new' | 'open' | 'open-demo' | 'save' | 'save-as' | 'import' | 'discover' | 'undo' | 'redo';
 
 export function buildMenu(send: (command: MenuCommand) => void): Menu {
   const item = (label: string, accelerator: string, command: MenuCommand): MenuItemConstructorOptions => ({ label, accelerator, click: () => send(command) });
@@ -15,6 +15,7 @@ export function buildMenu(send: (command: MenuCommand) => void): Menu {
         item('Open Demo Estate', 'CmdOrCtrl+Shift+D', 'open-demo'),
         { type: 'separator' },
         item('Import Inventory…', 'CmdOrCtrl+I', 'import'),
+        item('Discover Servers…', 'CmdOrCtrl+Alt+D', 'discover'),
         { type: 'separator' },
         item('Save', 'CmdOrCtrl+S', 'save'),
         item('Save As…', 'CmdOrCtrl+Shift+S', 'save-as'),

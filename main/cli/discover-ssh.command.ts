@@ -5,7 +5,7 @@ import { isWorkbenchError, serializeError, WorkbenchError } from '../common/mode
 import type { ImportReport } from '../common/model/inventory-import';
 import { PROJECT_FILE_EXTENSION } from '../common/model/project';
 import { setMaxListeners } from 'node:events';
-import { discoverHosts, sameMachines, type HostOutcome } from '../discovery/ssh/discover';
+import { discoverHosts, parseHostArg, sameMachines, type HostOutcome } from '../discovery/ssh/discover';
 import { factsToConnections, factsToServer } from '../discovery/ssh/host-facts';
 import { KnownHostsFile } from '../discovery/ssh/known-hosts';
 import type { NewHostKey, SshAuth, SshTarget } from '../discovery/ssh/session';
@@ -38,16 +38,6 @@ export interface CliIo {
   /** All of stdin (for --password-stdin). */
   readStdin: () => Promise<string>;
   signal?: AbortSignal;
-}
-
-const HOST_RE = /^(?:([A-Za-z0-9][A-Za-z0-9._-]{0,252})=)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._:-]{0,252})$/;
-
-/** `NAME` or `NAME=ADDRESS`: the name shown and recorded, the address dialled (IPv6 in brackets). */
-export function parseHostArg(v: string, port: number, user: string): SshTarget | null {
-  const m = HOST_RE.exec(v.trim());
-  if (!m) return null;
-  const addr = m[2]!.replace(/^\[(.*)\]$/, '$1');
-  return { name: m[1] ?? addr, host: addr, port, user };
 }
 
 async function readAllStdin(): Promise<string> {

@@ -17,12 +17,15 @@ import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
 import { ReplicationService } from './replication.service';
 import { DiscoveryService } from './discovery/discovery.service';
+import { MemorySecretStore, type SecretStore } from '../platform/secret-store';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
   settings: SettingsStore;
   logger: Logger;
   dataDir: string;
+  /** Saved connection passwords (Electron: safeStorage); by default held in memory for the session. */
+  secrets?: SecretStore;
 }
 
 /** The service graph, built once by each composition root (Electron, browser shell, CLI, tests). */
@@ -74,7 +77,7 @@ export function createServices(opts: ServicesOptions): Services {
     assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
     diskImages: new DiskImageService(),
     replication: new ReplicationService({ project, dataDir: opts.dataDir }),
-    discovery: new DiscoveryService({ project, tasks, inventory }),
+    discovery: new DiscoveryService({ project, tasks, inventory, secrets: opts.secrets ?? new MemorySecretStore(), dataDir: opts.dataDir }),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

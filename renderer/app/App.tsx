@@ -75,6 +75,10 @@ function useShortcuts(): void {
           s.areaSelected('inventory');
           s.importDialogToggled(true);
         },
+        discover: () => {
+          s.areaSelected('inventory');
+          s.discoverDialogToggled(true);
+        },
         undo: s.undoRequested,
         redo: s.redoRequested,
       };

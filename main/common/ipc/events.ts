@@ -72,7 +72,7 @@ export const events = {
   'project.changed': ProjectChangedSchema,
   'task.progress': TaskProgressSchema,
   /** A native menu item was chosen (Electron); the renderer runs the same action as its toolbar. */
-  'app.menu': z.object({ command: z.enum(['new', 'open', 'open-demo', 'save', 'save-as', 'import', 'undo', 'redo']) }),
+  'app.menu': z.object({ command: z.enum(['new', 'open', 'open-demo', 'save', 'save-as', 'import', 'discover', 'undo', 'redo']) }),
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   'replication.progress': ReplicationProgressEventSchema,
   'replication.job': ReplicationJobEventSchema,

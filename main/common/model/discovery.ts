@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-export const DiscoveryKindSchema = z.enum(['vcenter', 'libvirt']);
+export const DiscoveryKindSchema = z.enum(['vcenter', 'libvirt', 'ssh']);
 export type DiscoveryKind = z.infer<typeof DiscoveryKindSchema>;
 
-export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: 'VMware vCenter', libvirt: 'libvirt (KVM/QEMU)' };
+export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: 'VMware vCenter', libvirt: 'libvirt (KVM/QEMU)', ssh: 'Linux hosts over SSH' };
 
 /**
  * A place the project discovers servers from: the address, the user and the accepted certificate thumbprint.
@@ -12,11 +12,16 @@ export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: '
 export const DiscoverySourceSchema = z.object({
   id: z.string().min(1),
   kind: DiscoveryKindSchema,
-  /** vCenter SDK address (https://HOST/sdk) or libvirt connection URI (qemu:///system, qemu+ssh://…). */
+  /** vCenter SDK address (https://HOST/sdk), libvirt connection URI (qemu:///system, qemu+ssh://…) or `ssh://USER@HOST[,HOST…][:PORT]`. */
   url: z.string().min(1),
   user: z.string().optional(),
   /** SHA-1 thumbprint of the vCenter certificate the consultant accepted (upper-case hex pairs with colons). */
   thumbprint: z.string().optional(),
+  /** SSH: the hosts as typed (NAME or NAME=ADDRESS), the port, the private key file's path (never its content), the sampling period. */
+  hosts: z.array(z.string()).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  keyFile: z.string().optional(),
+  sampleSeconds: z.number().int().nonnegative().optional(),
   lastRunAt: z.string().optional(),
   lastImportId: z.string().optional(),
   lastServers: z.number().int().nonnegative().optional(),

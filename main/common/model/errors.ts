@@ -31,6 +31,7 @@ export type WorkbenchErrorCode =
   | 'ssh-host-key-changed'
   | 'ssh-command-failed'
   | 'ssh-output-unreadable'
+  | 'secret-unavailable'
   | 'unauthorized'
   | 'discovery-auth-failed'
   | 'discovery-unreachable'

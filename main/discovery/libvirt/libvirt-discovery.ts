@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { throwIfAborted } from '../../common/util/cancel';
+import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
 import { child, childrenNamed, parseXml, text, type XmlElement } from '../xml';
 
@@ -145,7 +145,8 @@ function run(virsh: string, args: string[], timeoutMs: number, signal?: AbortSig
     execFile(virsh, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (signal?.aborted) return reject(err);
+      // Node rejects with an untyped AbortError when the signal kills virsh: the caller sees the typed cancel.
+      if (signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
       if (e.code === 'ENOENT') return reject(new DiscoveryError('discovery-unreachable', `virsh was not found (${virsh}); install libvirt-clients.`));
       if (e.killed) return reject(new DiscoveryError('discovery-unreachable', `virsh did not answer within ${Math.round(timeoutMs / 1000)} s.`));
       const msg = excerpt(stderr.replace(/^error:\s*/gm, ''), 200);

@@ -24,6 +24,16 @@ export interface DiscoverOptions extends SessionOptions {
   sampleIntervalSeconds?: number;
 }
 
+const HOST_RE = /^(?:([A-Za-z0-9][A-Za-z0-9._-]{0,252})=)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._:-]{0,252})$/;
+
+/** `NAME` or `NAME=ADDRESS`: the name shown and recorded, the address dialled (IPv6 in brackets). */
+export function parseHostArg(v: string, port: number, user: string): SshTarget | null {
+  const m = HOST_RE.exec(v.trim());
+  if (!m) return null;
+  const addr = m[2]!.replace(/^\[(.*)\]$/, '$1');
+  return { name: m[1] ?? addr, host: addr, port, user };
+}
+
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;

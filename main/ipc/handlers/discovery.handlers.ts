@@ -7,5 +7,11 @@ export function discoveryHandlers({ discovery }: Services): HandlersFor<typeof d
     'discovery.sources': () => discovery.sources(),
     'discovery.vcenter': (a) => discovery.vcenter(a),
     'discovery.libvirt': (a) => discovery.libvirt(a),
+    'discovery.ssh': (a) => discovery.ssh(a),
+    'discovery.connections': () => discovery.savedConnections(),
+    'discovery.forgetSecret': async (a) => {
+      await discovery.forgetSecret(a.sourceId);
+      return {};
+    },
   };
 }

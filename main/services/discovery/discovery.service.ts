@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { WorkbenchError } from '../../common/model/errors';
 import { throwIfAborted } from '../../common/util/cancel';
 import type { ImportReport } from '../../common/model/inventory-import';
 import type { ProjectDocument } from '../../common/model/project';
 import type { DiscoveryKind, DiscoverySource } from '../../common/model/discovery';
 import type { Server } from '../../common/model/server';
+import type { Connection } from '../../common/model/connections';
+import type { SecretStore } from '../../platform/secret-store';
+import { discoverHosts, parseHostArg, sameMachines, type HostOutcome } from '../../discovery/ssh/discover';
+import { factsToConnections, factsToServer } from '../../discovery/ssh/host-facts';
+import { fingerprint, KnownHostsFile } from '../../discovery/ssh/known-hosts';
+import type { SshAuth, SshTarget } from '../../discovery/ssh/session';
 import { discoverVcenter, sdkUrl } from '../../discovery/vcenter/vcenter-discovery';
 import { normalizeThumbprint } from '../../discovery/vcenter/transport';
 import { checkUri, discoverLibvirt } from '../../discovery/libvirt/libvirt-discovery';
@@ -16,9 +24,13 @@ import { serverFromDomain, serverFromVcVm } from './discovery.mappers';
 export interface VcenterDiscoveryRequest {
   url: string;
   user: string;
-  /** Used for Login only; never stored, logged or put in an error. */
-  password: string;
+  /** Used for Login only; never stored in the project, logged or put in an error. Absent: the saved one of `sourceId`. */
+  password?: string;
   thumbprint?: string;
+  /** The saved connection this run repeats (its saved password is used when none is given). */
+  sourceId?: string;
+  /** Keep the password in the secret store under the connection's id. */
+  remember?: boolean;
   removeGone?: boolean;
   pageSize?: number;
   taskId?: string;
@@ -32,8 +44,35 @@ export interface LibvirtDiscoveryRequest {
   virsh?: string;
 }
 
+/** A host key the user saw and trusts (trust on first use): only this fingerprint is accepted for this host and port. */
+export interface TrustedHostKey {
+  host: string;
+  port: number;
+  fingerprint: string;
+}
+
+export interface SshDiscoveryRequest {
+  /** NAME or NAME=ADDRESS (IPv6 in brackets), as on the CLI. */
+  hosts: string[];
+  port?: number;
+  user: string;
+  /** Path of a private key on the workbench machine (read by main; the path is kept, never the key). */
+  keyFile?: string;
+  /** The login password, or the key's passphrase when `keyFile` is given. Absent: the saved one of `sourceId`. */
+  password?: string;
+  /** Log in through the ssh-agent of the workbench process (SSH_AUTH_SOCK). */
+  agent?: boolean;
+  sampleSeconds?: number;
+  parallel?: number;
+  trustHostKeys?: TrustedHostKey[];
+  sourceId?: string;
+  remember?: boolean;
+  removeGone?: boolean;
+  taskId?: string;
+}
+
 /** What a discovery reports: the same figures as an import, and where the servers came from. */
-export type DiscoveryReport = Omit<ImportReport, 'files'> & { source: { kind: DiscoveryKind; url: string; name: string } };
+export type DiscoveryReport = Omit<ImportReport, 'files'> & { source: { kind: DiscoveryKind; url: string; name: string; id?: string } };
 
 const CANCELLED = 'Discovery cancelled; the project is unchanged.';
 
@@ -43,18 +82,52 @@ const CANCELLED = 'Discovery cancelled; the project is unchanged.';
  * user, accepted thumbprint; never the password) is kept in the project's `discovery.sources`.
  */
 export class DiscoveryService {
-  constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; inventory: InventoryService }) {}
+  constructor(private readonly deps: { project: ProjectStore; tasks: TaskService; inventory: InventoryService; secrets: SecretStore; dataDir: string }) {}
 
   /** The discovery sources kept in the open project. */
   sources(): DiscoverySource[] {
     return this.deps.project.document.discovery?.sources ?? [];
   }
 
+  /** The sources with whether a password is saved for each (never the password), and whether saving outlives the session. */
+  async savedConnections(): Promise<{ persistent: boolean; sources: (DiscoverySource & { secretSaved: boolean })[] }> {
+    const ids = new Set(await this.deps.secrets.ids().catch(() => [] as string[]));
+    return { persistent: this.deps.secrets.persistent, sources: this.sources().map((s) => ({ ...s, secretSaved: ids.has(s.id) })) };
+  }
+
+  /** Forgets the saved password of a connection. */
+  async forgetSecret(sourceId: string): Promise<void> {
+    await this.deps.secrets.delete(sourceId);
+  }
+
+  /** The given secret, or the saved one of the connection; `what` names it in the error. */
+  private async secretFor(given: string | undefined, sourceId: string | undefined, what: string): Promise<string | undefined> {
+    if (given) return given;
+    if (!sourceId) return undefined;
+    const saved = await this.deps.secrets.get(sourceId);
+    if (saved === undefined && what) throw new WorkbenchError('invalid-input', `No ${what} is saved for this connection; give it.`);
+    return saved;
+  }
+
+  /** After a successful run: keep the secret under the connection's id (or forget it when not to be remembered). */
+  private async keepSecret(report: DiscoveryReport, secret: string | undefined, remember: boolean | undefined): Promise<DiscoveryReport> {
+    const id = report.source.id;
+    if (!id) return report;
+    try {
+      if (remember && secret) await this.deps.secrets.set(id, secret);
+      else if (remember === false) await this.deps.secrets.delete(id);
+    } catch (e) {
+      return { ...report, warnings: [...report.warnings, e instanceof WorkbenchError ? e.message : 'The password could not be saved.'] };
+    }
+    return report;
+  }
+
   async vcenter(req: VcenterDiscoveryRequest): Promise<DiscoveryReport> {
     if (!req.user.trim()) throw new WorkbenchError('invalid-input', 'Give the vCenter user name.');
-    if (!req.password) throw new WorkbenchError('invalid-input', 'Give the vCenter password.');
+    const password = await this.secretFor(req.password, req.sourceId, 'vCenter password');
+    if (!password) throw new WorkbenchError('invalid-input', 'Give the vCenter password.');
     const url = sdkUrl(req.url).toString();
-    return this.deps.tasks.run(
+    const report = await this.deps.tasks.run(
       `Discovering ${new URL(url).host}`,
       'items',
       async (task) => {
@@ -62,7 +135,7 @@ export class DiscoveryService {
         const inv = await discoverVcenter({
           url,
           user: req.user,
-          password: req.password,
+          password,
           ...(req.thumbprint ? { thumbprint: req.thumbprint } : {}),
           ...(req.pageSize ? { pageSize: req.pageSize } : {}),
           signal: task.signal,
@@ -71,10 +144,11 @@ export class DiscoveryService {
         throwIfAborted(task.signal, CANCELLED);
         const servers = inv.vms.map((vm) => serverFromVcVm(vm, inv.vcenter));
         const source: Omit<DiscoverySource, 'id'> = { kind: 'vcenter', url, user: req.user.trim(), ...(req.thumbprint ? { thumbprint: normalizeThumbprint(req.thumbprint) } : {}) };
-        return this.commit(before, servers, source, inv.vcenter.name, req.removeGone, task);
+        return this.commit(before, { servers }, source, inv.vcenter.name, req.removeGone, task);
       },
       req.taskId,
     );
+    return this.keepSecret(report, password, req.remember);
   }
 
   async libvirt(req: LibvirtDiscoveryRequest): Promise<DiscoveryReport> {
@@ -87,41 +161,148 @@ export class DiscoveryService {
         const res = await discoverLibvirt({ uri, signal: task.signal, progress: (d, t, m) => task.progress(d, t, m), ...(req.virsh ? { virsh: req.virsh } : {}) });
         throwIfAborted(task.signal, CANCELLED);
         const servers = res.domains.map((d) => serverFromDomain(d, uri));
-        return this.commit(before, servers, { kind: 'libvirt', url: uri }, uri, req.removeGone, task);
+        return this.commit(before, { servers }, { kind: 'libvirt', url: uri }, uri, req.removeGone, task);
       },
       req.taskId,
     );
   }
 
+  /**
+   * Logs in to Linux hosts over SSH (in parallel, with a limit) and merges what they show into the open project as
+   * one undoable import, with their established connections as dependencies. Host keys are checked against the
+   * app's own known_hosts (in its data folder): a key never seen fails the whole run, changing nothing, with
+   * `ssh-host-key-unknown` and `details.hostKeys` (host, port, key type, SHA-256 fingerprint); running again with
+   * those in `trustHostKeys` records exactly them. A changed key is always refused (`ssh-host-key-changed`).
+   */
+  async ssh(req: SshDiscoveryRequest): Promise<DiscoveryReport> {
+    const port = req.port ?? 22;
+    const user = req.user.trim();
+    if (!/^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/.test(user)) throw new WorkbenchError('invalid-input', 'The user is not a valid login name.');
+    const typed = [...new Set(req.hosts.map((h) => h.trim()).filter(Boolean))];
+    if (!typed.length) throw new WorkbenchError('invalid-input', 'Give at least one host.');
+    const targets: SshTarget[] = [];
+    for (const h of typed) {
+      const t = parseHostArg(h, port, user);
+      if (!t) throw new WorkbenchError('invalid-input', `${h.slice(0, 80)} is not a host name, an IP address or NAME=ADDRESS.`);
+      targets.push(t);
+    }
+    const secret = await this.secretFor(req.password, req.sourceId, req.keyFile || req.agent ? '' : 'password');
+    const auth: SshAuth = {};
+    if (req.keyFile) {
+      try {
+        auth.privateKey = await fs.readFile(req.keyFile);
+      } catch (e) {
+        throw new WorkbenchError('invalid-input', `The key file ${path.basename(req.keyFile)} could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      }
+      if (secret) auth.passphrase = secret;
+    } else if (req.agent) {
+      if (!process.env.SSH_AUTH_SOCK) throw new WorkbenchError('invalid-input', 'No ssh-agent is running for the workbench (SSH_AUTH_SOCK is not set); choose a key file or a password.');
+      auth.agent = process.env.SSH_AUTH_SOCK;
+    } else if (secret) auth.password = secret;
+    else throw new WorkbenchError('invalid-input', 'Choose how to log in: a key file, the ssh-agent or a password.');
+    const knownHosts = new TrustingKnownHosts(path.join(this.deps.dataDir, 'known_hosts'), req.trustHostKeys ?? []);
+    const url = `ssh://${user}@${targets.map((t) => (t.name.includes(':') ? `[${t.name}]` : t.name)).join(',')}${port === 22 ? '' : `:${port}`}`;
+    const report = await this.deps.tasks.run(
+      `Discovering ${typed.length === 1 ? typed[0] : `${typed.length} hosts`} over SSH`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        let done = 0;
+        task.progress(0, targets.length, `Connecting to ${targets.length === 1 ? targets[0]!.name : `${targets.length} hosts`}`);
+        const outcomes: HostOutcome[] = await discoverHosts(targets, auth, {
+          knownHosts,
+          acceptNew: false,
+          parallel: req.parallel ?? 8,
+          signal: task.signal,
+          ...(req.sampleSeconds ? { sampleSeconds: req.sampleSeconds } : {}),
+          onDone: (o) => task.progress(++done, targets.length, `${o.target.name}: ${o.ok ? 'discovered' : 'failed'}`),
+        });
+        throwIfAborted(task.signal, CANCELLED);
+        const failed = outcomes.filter((o): o is Extract<HostOutcome, { ok: false }> => !o.ok);
+        const unknown = failed.filter((o) => o.error.code === 'ssh-host-key-unknown');
+        if (unknown.length) {
+          const hostKeys = unknown.map((o) => ({ name: o.target.name, ...(o.error.details as { host: string; port: number; keyType: string; fingerprint: string }) }));
+          throw new WorkbenchError(
+            'ssh-host-key-unknown',
+            `${hostKeys.length === 1 ? `The host key of ${hostKeys[0]!.name} is` : `${hostKeys.length} host keys are`} not known yet. Compare the fingerprint${hostKeys.length === 1 ? '' : 's'} with the one${hostKeys.length === 1 ? '' : 's'} the host${hostKeys.length === 1 ? '' : 's'} show${hostKeys.length === 1 ? 's' : ''} (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and trust ${hostKeys.length === 1 ? 'it' : 'them'} to continue. The project is unchanged.`,
+            { hostKeys },
+          );
+        }
+        const found = outcomes.filter((o): o is Extract<HostOutcome, { ok: true }> => o.ok);
+        if (!found.length) {
+          const first = failed[0]!.error;
+          throw new WorkbenchError(first.code, `${failed.length === 1 ? first.message : `No host could be discovered; ${failed[0]!.target.name}: ${first.message}`} The project is unchanged.`, { hosts: failed.map((f) => ({ name: f.target.name, code: f.error.code })) });
+        }
+        const { unique, duplicates } = sameMachines(found.map((r) => r.facts));
+        const warnings = [
+          ...failed.map((f) => `${f.target.name}: ${f.error.message}`),
+          ...unique.flatMap((f) => f.warnings.map((w) => `${f.target.name}: ${w}`)),
+          ...(duplicates.length ? [`${duplicates.length} host name${duplicates.length === 1 ? '' : 's'} reached a machine already discovered in this run (same machine-id) and were merged into it: ${duplicates.slice(0, 8).map((d) => `${d.name} = ${d.sameAs}`).join(', ')}.`] : []),
+        ];
+        const source: Omit<DiscoverySource, 'id'> = { kind: 'ssh', url, user, hosts: typed, port, ...(req.keyFile ? { keyFile: req.keyFile } : {}), ...(req.sampleSeconds ? { sampleSeconds: req.sampleSeconds } : {}) };
+        return this.commit(before, { servers: unique.map(factsToServer), connections: unique.flatMap(factsToConnections), warnings }, source, typed.length === 1 ? typed[0]! : `${typed.length} hosts`, req.removeGone, task);
+      },
+      req.taskId,
+    );
+    return this.keepSecret(report, secret, req.remember);
+  }
+
   private commit(
     before: ProjectDocument,
-    servers: Server[],
+    read: { servers: Server[]; connections?: Connection[]; warnings?: string[] },
     source: Omit<DiscoverySource, 'id'>,
     name: string,
     removeGone: boolean | undefined,
     task: Parameters<InventoryService['mergeAndCommit']>[3],
   ): DiscoveryReport {
+    const { servers } = read;
     if (servers.length === 0) {
       throw new WorkbenchError('import-nothing-read', `${name} lists no virtual machine${source.kind === 'vcenter' ? ' this user may see' : ''}. The project is unchanged.`);
     }
     const at = new Date().toISOString();
     const report = this.deps.inventory.mergeAndCommit(
       before,
-      { servers, skipped: [], warnings: [] },
+      { servers, connections: read.connections ?? [], skipped: [], warnings: read.warnings ?? [] },
       { files: [source.url], kind: source.kind, ...(removeGone ? { removeGone: true } : {}) },
       task,
       (doc, importId) => ({ ...doc, discovery: { sources: upsertSource(doc.discovery?.sources ?? [], { ...source, lastRunAt: at, lastImportId: importId, lastServers: servers.length }) } }),
     );
-    return { ...report, source: { kind: source.kind, url: source.url, name } };
+    const id = this.deps.project.document.discovery?.sources.find((x) => sameSource(x, source))?.id;
+    return { ...report, source: { kind: source.kind, url: source.url, name, ...(id ? { id } : {}) } };
+  }
+}
+
+/** The same connection: same kind and address (case-insensitive). */
+function sameSource(a: Pick<DiscoverySource, 'kind' | 'url'>, b: Pick<DiscoverySource, 'kind' | 'url'>): boolean {
+  return a.kind === b.kind && a.url.toLowerCase() === b.url.toLowerCase();
+}
+
+/**
+ * The app's known_hosts, where a key never seen before is accepted (and recorded, hashed) only when the user trusted
+ * exactly that fingerprint for that host and port; every other unknown key stays unknown, and a changed key stays changed.
+ */
+class TrustingKnownHosts extends KnownHostsFile {
+  private readonly trusted: Set<string>;
+
+  constructor(file: string, trusted: readonly TrustedHostKey[]) {
+    super(file);
+    this.trusted = new Set(trusted.map((t) => `${t.host.toLowerCase()}|${t.port}|${t.fingerprint}`));
+  }
+
+  override async check(host: string, port: number, blob: Buffer): ReturnType<KnownHostsFile['check']> {
+    const v = await super.check(host, port, blob);
+    if (v.status !== 'unknown' || !this.trusted.has(`${host.toLowerCase()}|${port}|${fingerprint(blob)}`)) return v;
+    await this.add(host, port, blob);
+    return { status: 'known' };
   }
 }
 
 /** Adds a source or updates the one with the same kind and address (user and thumbprint replaced by the last run's). */
 export function upsertSource(list: DiscoverySource[], s: Omit<DiscoverySource, 'id'>): DiscoverySource[] {
-  const i = list.findIndex((x) => x.kind === s.kind && x.url.toLowerCase() === s.url.toLowerCase());
+  const i = list.findIndex((x) => sameSource(x, s));
   if (i < 0) return [...list, { id: randomUUID(), ...s }];
   const next = [...list];
-  const { thumbprint: _t, user: _u, ...kept } = list[i]!;
+  const { thumbprint: _t, user: _u, keyFile: _k, sampleSeconds: _s, ...kept } = list[i]!;
   next[i] = { ...kept, ...s, id: list[i]!.id };
   return next;
 }

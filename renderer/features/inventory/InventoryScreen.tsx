@@ -8,6 +8,7 @@ import { CatalogFilterBar } from './CatalogFilters';
 import { ServerDetail } from './ServerDetail';
 import { ImportDialog } from './ImportDialog';
 import { ExportDialog } from './ExportDialog';
+import { DiscoverDialog } from '../discovery/DiscoverDialog';
 import { facets as facetsOf, filterRows, searchIndex, sortRows, totals as totalsOf } from './catalog.selectors';
 import { useEffect } from 'react';
 import { connectionsOf } from '../../../main/common/model/connections';
@@ -25,6 +26,8 @@ export function InventoryScreen() {
     selectedIds: s.selectedIds,
     detail: s.detail,
     importDialogOpen: s.importDialogOpen,
+    discoverDialogOpen: s.discoverDialogOpen,
+    discoverDialogToggled: s.discoverDialogToggled,
     exportDialogOpen: s.exportDialogOpen,
     catalogRequested: s.catalogRequested,
     filtersChanged: s.filtersChanged,
@@ -76,6 +79,9 @@ export function InventoryScreen() {
       <button type="button" className="primary" onClick={() => s.importDialogToggled(true)}>
         Import…
       </button>
+      <button type="button" onClick={() => s.discoverDialogToggled(true)}>
+        Discover…
+      </button>
       <button type="button" disabled={rows.length === 0} onClick={() => s.exportDialogToggled(true)}>
         Export…
       </button>
@@ -84,6 +90,7 @@ export function InventoryScreen() {
   const dialogs = (
     <>
       {s.importDialogOpen ? <ImportDialog /> : null}
+      {s.discoverDialogOpen ? <DiscoverDialog /> : null}
       {s.exportDialogOpen ? <ExportDialog shownIds={shownIds} /> : null}
     </>
   );
@@ -99,13 +106,16 @@ export function InventoryScreen() {
               <button type="button" className="primary" onClick={() => s.importDialogToggled(true)}>
                 Import inventory…
               </button>
+              <button type="button" onClick={() => s.discoverDialogToggled(true)}>
+                Discover servers…
+              </button>
               <button type="button" onClick={() => void s.demoRequested()}>
                 Open the demo estate
               </button>
             </>
           }
         >
-          Import an RVTools export (xlsx, per-tab CSVs or a zip of them), an AWS Migration Hub or Azure Migrate CSV, a Cloud Migration Factory intake CSV or an AWS SMS GetServers JSON. Everything stays on this machine.
+          Import an RVTools export (xlsx, per-tab CSVs or a zip of them), an AWS Migration Hub or Azure Migrate CSV, a Cloud Migration Factory intake CSV or an AWS SMS GetServers JSON. Or discover them live from a vCenter, a libvirt host or Linux hosts over SSH. Everything stays on this machine.
         </EmptyState>
         {dialogs}
       </div>

@@ -5,14 +5,27 @@ import { DiscoveryKindSchema, DiscoverySourceSchema } from '../../model/discover
 
 /** What a discovery reports: an import's figures and the source. */
 export const DiscoveryReportSchema = ImportReportSchema.omit({ files: true }).extend({
-  source: z.object({ kind: DiscoveryKindSchema, url: z.string(), name: z.string() }),
+  /** `id`: the saved connection (in `discovery.sources`) the run created or updated. */
+  source: z.object({ kind: DiscoveryKindSchema, url: z.string(), name: z.string(), id: z.string().optional() }),
 });
 
 const taskId = z.string().min(1).max(200).optional();
+/** Repeat a saved connection (its saved password is used when none is given) and whether to save the password. */
+const saved = { sourceId: z.string().min(1).max(200).optional(), remember: z.boolean().optional() };
+
+/** A host key the user saw and trusts: only this SHA-256 fingerprint (as OpenSSH prints it) for this host and port. */
+export const TrustedHostKeySchema = z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict();
+
+/** A saved connection as the dialog lists it: the source and whether a password is saved for it (never the password). */
+export const SavedConnectionSchema = DiscoverySourceSchema.extend({ secretSaved: z.boolean() });
 
 export const discoveryChannels = {
   /** The discovery sources kept in the open project (address, user, accepted thumbprint; never a password). */
   'discovery.sources': channel(z.object({}).strict(), z.array(DiscoverySourceSchema)),
+  /** The saved connections with whether a password is saved; `persistent`: saved passwords outlive the session (desktop app). */
+  'discovery.connections': channel(z.object({}).strict(), z.object({ persistent: z.boolean(), sources: z.array(SavedConnectionSchema) })),
+  /** Forgets the saved password of a connection. */
+  'discovery.forgetSecret': channel(z.object({ sourceId: z.string().min(1).max(200) }).strict(), z.object({})),
   /**
    * Discovers a vCenter's VMs and merges them into the open project (a task: progress, cancel). The password is used
    * for Login only. An untrusted certificate fails with `discovery-certificate-untrusted` and `details.thumbprint`:
@@ -23,9 +36,10 @@ export const discoveryChannels = {
       .object({
         url: z.string().min(1).max(2048),
         user: z.string().min(1).max(512),
-        password: z.string().min(1).max(4096),
+        password: z.string().min(1).max(4096).optional(),
         thumbprint: z.string().max(128).optional(),
         removeGone: z.boolean().optional(),
+        ...saved,
         taskId,
       })
       .strict(),
@@ -33,4 +47,29 @@ export const discoveryChannels = {
   ),
   /** Discovers a libvirt connection's domains (virsh, read-only) and merges them into the open project. */
   'discovery.libvirt': channel(z.object({ uri: z.string().min(1).max(2048), removeGone: z.boolean().optional(), taskId }).strict(), DiscoveryReportSchema),
+  /**
+   * Discovers Linux hosts over SSH and merges them (and their established connections as dependencies) into the open
+   * project. A host key never seen fails with `ssh-host-key-unknown` and `details.hostKeys` (name, host, port,
+   * keyType, fingerprint), changing nothing: trusting is calling again with them in `trustHostKeys`. A changed key
+   * fails with `ssh-host-key-changed` (no way around it here).
+   */
+  'discovery.ssh': channel(
+    z
+      .object({
+        hosts: z.array(z.string().min(1).max(300)).min(1).max(500),
+        port: z.number().int().min(1).max(65535).optional(),
+        user: z.string().min(1).max(64),
+        keyFile: z.string().min(1).max(4096).optional(),
+        password: z.string().min(1).max(4096).optional(),
+        agent: z.boolean().optional(),
+        sampleSeconds: z.number().int().min(0).max(3600).optional(),
+        parallel: z.number().int().min(1).max(64).optional(),
+        trustHostKeys: z.array(TrustedHostKeySchema).max(500).optional(),
+        removeGone: z.boolean().optional(),
+        ...saved,
+        taskId,
+      })
+      .strict(),
+    DiscoveryReportSchema,
+  ),
 } as const;
