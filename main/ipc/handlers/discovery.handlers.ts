@@ -7,5 +7,8 @@ export function discoveryHandlers({ discovery }: Services): HandlersFor<typeof d
     'discovery.sources': () => discovery.sources(),
     'discovery.vcenter': (a) => discovery.vcenter(a),
     'discovery.libvirt': (a) => discovery.libvirt(a),
+    'discovery.hyperv': (a) => discovery.hyperv(a),
+    'discovery.virtualbox': (a) => discovery.virtualbox(a),
+    'discovery.vmwareWorkstation': (a) => discovery.vmwareWorkstation(a),
   };
 }
