@@ -113,7 +113,7 @@ const disk: CommandModule = (program) => {
 };
 
 const discover: CommandModule = (program) => {
-  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh, Linux hosts over SSH) and merge them into a project');
+  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh, Hyper-V through PowerShell, VirtualBox, VMware Workstation .vmx files, Linux hosts over SSH) and merge them into a project');
   d.command('vcenter')
     .description('discover the VMs of a vCenter or ESXi host; the password is read from stdin and never stored')
     .requiredOption('--url <url>', 'vCenter address (https://HOST/sdk)')
@@ -132,6 +132,29 @@ const discover: CommandModule = (program) => {
     .option('--remove-gone', 'remove servers of this connection that it no longer lists')
     .option('--json', 'print the same summary as mwb import --json')
     .action(lazyAction(() => import('./discover.command'), (m) => m.discoverLibvirtAction));
+  d.command('hyperv')
+    .description('discover the VMs of a Hyper-V host through PowerShell (Get-VM, Get-VMHardDiskDrive, Get-VHD, Get-VMNetworkAdapter), or from the JSON the host script saved')
+    .option('--host <host>', 'Hyper-V host reached over WinRM (Invoke-Command); this machine when absent')
+    .option('--from-json <dir>', 'folder of JSON files saved on the host by assets/discovery/hyperv-inventory.ps1 (no PowerShell is run)')
+    .option('--powershell <path>', 'PowerShell program (default powershell.exe on Windows, pwsh elsewhere)')
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove servers of this host that it no longer lists')
+    .option('--json', 'print the same summary as mwb import --json')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverHyperVAction));
+  d.command('virtualbox')
+    .description("discover this user's VirtualBox VMs (VBoxManage list vms and showvminfo, read-only)")
+    .option('--vboxmanage <path>', 'VBoxManage program (default VBoxManage on PATH)')
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove VirtualBox servers of this machine that it no longer lists')
+    .option('--json', 'print the same summary as mwb import --json')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverVirtualBoxAction));
+  d.command('vmware-workstation')
+    .description('discover VMware Workstation/Fusion VMs from the .vmx files under a folder (disk sizes from their VMDKs)')
+    .requiredOption('--folder <dir>', 'folder holding the VMs (searched recursively, at most 8 levels)')
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove servers of this folder that are no longer in it')
+    .option('--json', 'print the same summary as mwb import --json')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverVmwareWorkstationAction));
 };
 
 const replicate: CommandModule = (program) => {

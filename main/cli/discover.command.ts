@@ -27,6 +27,20 @@ export interface DiscoverLibvirtOptions extends DiscoverCommon {
   uri: string;
 }
 
+export interface DiscoverHyperVOptions extends DiscoverCommon {
+  host?: string;
+  fromJson?: string;
+  powershell?: string;
+}
+
+export interface DiscoverVirtualBoxOptions extends DiscoverCommon {
+  vboxmanage?: string;
+}
+
+export interface DiscoverVmwareWorkstationOptions extends DiscoverCommon {
+  folder: string;
+}
+
 interface Io {
   stdout: (s: string) => void;
   stderr: NodeJS.WritableStream;
@@ -111,6 +125,27 @@ export async function discoverLibvirtCommand(o: DiscoverLibvirtOptions, io: Io =
   return runDiscovery('libvirt', o, io, (s) => s.discovery.libvirt({ uri: o.uri, ...(o.removeGone ? { removeGone: true } : {}) }));
 }
 
+/** `mwb discover hyperv [--host H | --from-json DIR] --project P`. */
+export async function discoverHyperVCommand(o: DiscoverHyperVOptions, io: Io = defaultIo()): Promise<number> {
+  if (o.host && o.fromJson) {
+    io.stderr.write('mwb discover hyperv: give --host or --from-json, not both.\n');
+    return EXIT.usage;
+  }
+  return runDiscovery('hyperv', o, io, (s) =>
+    s.discovery.hyperv({ ...(o.host ? { host: o.host } : {}), ...(o.fromJson ? { fromJson: o.fromJson } : {}), ...(o.powershell ? { powershell: o.powershell } : {}), ...(o.removeGone ? { removeGone: true } : {}) }),
+  );
+}
+
+/** `mwb discover virtualbox [--vboxmanage PATH] --project P`. */
+export async function discoverVirtualBoxCommand(o: DiscoverVirtualBoxOptions, io: Io = defaultIo()): Promise<number> {
+  return runDiscovery('virtualbox', o, io, (s) => s.discovery.virtualbox({ ...(o.vboxmanage ? { vboxmanage: o.vboxmanage } : {}), ...(o.removeGone ? { removeGone: true } : {}) }));
+}
+
+/** `mwb discover vmware-workstation --folder DIR --project P`. */
+export async function discoverVmwareWorkstationCommand(o: DiscoverVmwareWorkstationOptions, io: Io = defaultIo()): Promise<number> {
+  return runDiscovery('vmware-workstation', o, io, (s) => s.discovery.vmwareWorkstation({ folder: o.folder, ...(o.removeGone ? { removeGone: true } : {}) }));
+}
+
 export async function discoverVcenterAction(o: DiscoverVcenterOptions): Promise<void> {
   const code = await discoverVcenterCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
@@ -118,5 +153,20 @@ export async function discoverVcenterAction(o: DiscoverVcenterOptions): Promise<
 
 export async function discoverLibvirtAction(o: DiscoverLibvirtOptions): Promise<void> {
   const code = await discoverLibvirtCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverHyperVAction(o: DiscoverHyperVOptions): Promise<void> {
+  const code = await discoverHyperVCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverVirtualBoxAction(o: DiscoverVirtualBoxOptions): Promise<void> {
+  const code = await discoverVirtualBoxCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverVmwareWorkstationAction(o: DiscoverVmwareWorkstationOptions): Promise<void> {
+  const code = await discoverVmwareWorkstationCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
 }

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
-export const DiscoveryKindSchema = z.enum(['vcenter', 'libvirt', 'ssh']);
+export const DiscoveryKindSchema = z.enum(['vcenter', 'libvirt', 'ssh', 'hyperv', 'virtualbox', 'vmware-workstation', 'azure']);
 export type DiscoveryKind = z.infer<typeof DiscoveryKindSchema>;
 
-export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: 'VMware vCenter', libvirt: 'libvirt (KVM/QEMU)', ssh: 'Linux hosts over SSH' };
+export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = {
+  vcenter: 'VMware vCenter',
+  libvirt: 'libvirt (KVM/QEMU)',
+  ssh: 'Linux hosts over SSH',
+  hyperv: 'Microsoft Hyper-V',
+  virtualbox: 'Oracle VirtualBox',
+  'vmware-workstation': 'VMware Workstation/Fusion',
+  azure: 'Microsoft Azure',
+};
 
 /**
  * A place the project discovers servers from: the address, the user and the accepted certificate thumbprint.
@@ -12,7 +20,12 @@ export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = { vcenter: '
 export const DiscoverySourceSchema = z.object({
   id: z.string().min(1),
   kind: DiscoveryKindSchema,
-  /** vCenter SDK address (https://HOST/sdk), libvirt connection URI (qemu:///system, qemu+ssh://…) or `ssh://USER@HOST[,HOST…][:PORT]`. */
+  /**
+   * vCenter SDK address (https://HOST/sdk), libvirt connection URI (qemu:///system, qemu+ssh://…),
+   * `ssh://USER@HOST[,HOST…][:PORT]`, Hyper-V host (`hyperv://HOST`, `hyperv://localhost`, or the folder of saved
+   * JSON), VirtualBox (`virtualbox://localhost`), VMware Workstation folder, or Azure subscription
+   * (`azure://SUBSCRIPTION[/resourceGroups/RG,…]`).
+   */
   url: z.string().min(1),
   user: z.string().optional(),
   /** SHA-1 thumbprint of the vCenter certificate the consultant accepted (upper-case hex pairs with colons). */

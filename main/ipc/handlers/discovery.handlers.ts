@@ -13,5 +13,8 @@ export function discoveryHandlers({ discovery }: Services): HandlersFor<typeof d
       await discovery.forgetSecret(a.sourceId);
       return {};
     },
+    'discovery.hyperv': (a) => discovery.hyperv(a),
+    'discovery.virtualbox': (a) => discovery.virtualbox(a),
+    'discovery.vmwareWorkstation': (a) => discovery.vmwareWorkstation(a),
   };
 }

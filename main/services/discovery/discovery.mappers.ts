@@ -1,6 +1,9 @@
 import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
 import type { VcenterInventory, VcVm } from '../../discovery/vcenter/vcenter-discovery';
 import type { LvDomain } from '../../discovery/libvirt/libvirt-discovery';
+import type { HvVm } from '../../discovery/hyperv/hyperv-discovery';
+import type { VbVm } from '../../discovery/virtualbox/virtualbox-discovery';
+import type { VmxVm } from '../../discovery/vmware-workstation/vmx-discovery';
 import { blankServer, osFamily } from '../inventory/importer';
 
 const POWER: Record<string, PowerState> = { poweredOn: 'poweredOn', poweredOff: 'poweredOff', suspended: 'suspended' };
@@ -136,5 +139,183 @@ export function serverFromDomain(d: LvDomain, uri: string): Server {
   if (s.disks.length) p.disks = from('<devices><disk> and virsh domblkinfo --all');
   s.nics = d.nics.map((n) => ({ ...(n.mac ? { mac: n.mac } : {}), ...(n.network ? { network: n.network } : {}), ...(n.model ? { adapterType: n.model } : {}), ipv4: [], ipv6: [] }));
   if (s.nics.length) p.nics = from('<devices><interface>');
+  return s;
+}
+
+const mibOf = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round((bytes / 1048576) * 100) / 100);
+
+function splitIpList(ips: string[]): Pick<Nic, 'ipv4' | 'ipv6'> {
+  // Hyper-V reports link-local IPv6 too; they say nothing about the server and change with the NIC.
+  return splitIps(ips.filter((ip) => !/^fe80:/i.test(ip)));
+}
+
+const HV_POWER: Record<string, PowerState> = { Running: 'poweredOn', Stopping: 'poweredOn', Reset: 'poweredOn', Pausing: 'poweredOn', Saving: 'poweredOn', RunningCritical: 'poweredOn', Off: 'poweredOff', OffCritical: 'poweredOff', Starting: 'poweredOff', Saved: 'suspended', Paused: 'suspended', FastSaved: 'suspended', Hibernated: 'suspended', SavedCritical: 'suspended', PausedCritical: 'suspended' };
+
+/**
+ * One Hyper-V VM as a server. Identity: the VMId (`hyperv-vmid:…`) and the name; the manager is the host (or
+ * cluster node) Hyper-V names in ComputerName. Generation 2 VMs boot UEFI, generation 1 BIOS.
+ */
+export function serverFromHvVm(vm: HvVm, host: string): Server {
+  const mgr = vm.computerName ?? host;
+  const s = blankServer(vm.name, { kind: 'hyperv', name: host });
+  const from = (what: string) => `Hyper-V ${mgr}, ${what} of ${vm.name}`;
+  const p = s.provenance;
+  p.name = from('Get-VM Name');
+  s.vmManager = { type: 'hyperv', name: mgr };
+  s.identity.externalId = `hyperv-vmid:${vm.vmId}`;
+  p['identity.externalId'] = from('Get-VM VMId');
+  s.place.host = mgr;
+  p['place.host'] = from('Get-VM ComputerName');
+  s.state.power = HV_POWER[vm.state] ?? 'unknown';
+  p['state.power'] = from('Get-VM State');
+  if (vm.generation === 1 || vm.generation === 2) {
+    s.firmware.type = vm.generation === 2 ? 'efi' : 'bios';
+    p['firmware.type'] = from('Get-VM Generation');
+  }
+  if (vm.secureBoot !== undefined) { s.firmware.secureBoot = vm.secureBoot; p['firmware.secureBoot'] = from('Get-VMFirmware SecureBoot'); }
+  s.cpu.vcpus = vm.processorCount;
+  p['cpu.vcpus'] = from('Get-VM ProcessorCount');
+  const mem = vm.memoryStartupBytes ?? vm.memoryAssignedBytes;
+  if (mem !== undefined) { s.memoryMiB = mibOf(mem)!; p.memoryMiB = from(vm.memoryStartupBytes !== undefined ? 'Get-VM MemoryStartup' : 'Get-VM MemoryAssigned'); }
+  if (vm.notes) s.annotation = vm.notes;
+  s.disks = vm.disks.map((d) => {
+    const label = `${d.controllerType} ${d.controllerNumber ?? 0}:${d.controllerLocation ?? 0}`;
+    const cap = mibOf(d.sizeBytes);
+    return {
+      label,
+      capacityMiB: cap ?? 0,
+      ...(cap !== undefined ? { provisionedMiB: cap } : {}),
+      ...(d.fileSizeBytes !== undefined ? { usedMiB: mibOf(d.fileSizeBytes)! } : {}),
+      ...(d.vhdType ? { thin: d.vhdType !== 'Fixed' } : {}),
+      ...(d.vhdType === 'Differencing' ? { mode: 'differencing' } : {}),
+      controller: d.controllerType,
+      ...(d.diskNumber !== undefined ? { rdm: true } : {}),
+      ...(d.path ? { path: d.path } : {}),
+      ...(d.format ? { format: d.format.toLowerCase() } : {}),
+    };
+  });
+  if (s.disks.length) p.disks = from('Get-VMHardDiskDrive and Get-VHD');
+  s.nics = vm.nics.map((n) => ({
+    ...(n.name ? { label: n.name } : {}),
+    ...(n.switchName ? { network: n.switchName } : {}),
+    ...(n.mac ? { mac: n.mac } : {}),
+    ...splitIpList(n.ipAddresses),
+    ...(n.connected !== undefined ? { connected: n.connected } : {}),
+    adapterType: n.legacy ? 'Legacy Network Adapter' : 'Network Adapter',
+  }));
+  if (s.nics.length) p.nics = from('Get-VMNetworkAdapter');
+  return s;
+}
+
+const VB_POWER: Record<string, PowerState> = { running: 'poweredOn', starting: 'poweredOn', stopping: 'poweredOn', paused: 'suspended', saved: 'suspended', poweroff: 'poweredOff', aborted: 'poweredOff' };
+
+/** One VirtualBox VM as a server (identity: its hardware UUID, which the guest sees as the SMBIOS UUID). */
+export function serverFromVbVm(vm: VbVm, host: string): Server {
+  const s = blankServer(vm.name, { kind: 'virtualbox', name: host });
+  const from = (what: string) => `VirtualBox on ${host}, ${vm.name} ${what}`;
+  const p = s.provenance;
+  p.name = from('name');
+  s.vmManager = { type: 'virtualbox', name: host };
+  const uuid = vm.hardwareUuid ?? vm.uuid;
+  s.identity.smbiosUuid = s.identity.biosUuid = uuid;
+  p['identity.smbiosUuid'] = p['identity.biosUuid'] = from(vm.hardwareUuid ? 'hardwareuuid' : 'UUID');
+  s.place.host = host;
+  if (vm.groups && vm.groups !== '/') { s.place.folder = vm.groups; p['place.folder'] = from('groups'); }
+  s.state.power = VB_POWER[vm.state ?? ''] ?? 'unknown';
+  if (vm.state) p['state.power'] = from('VMState');
+  if (vm.osType) { s.os.configured = vm.osType; p['os.configured'] = from('ostype'); }
+  s.os.family = osFamily(vm.osType);
+  if (vm.firmware) { s.firmware.type = /efi/i.test(vm.firmware) ? 'efi' : /bios/i.test(vm.firmware) ? 'bios' : 'unknown'; p['firmware.type'] = from('firmware'); }
+  s.cpu.vcpus = vm.cpus;
+  p['cpu.vcpus'] = from('cpus');
+  s.memoryMiB = vm.memoryMiB;
+  p.memoryMiB = from('memory');
+  if (vm.description) s.annotation = vm.description;
+  s.disks = vm.disks.map((d) => {
+    const cap = mibOf(d.capacityBytes);
+    return {
+      label: d.slot,
+      capacityMiB: cap ?? 0,
+      ...(cap !== undefined ? { provisionedMiB: cap } : {}),
+      ...(d.usedBytes !== undefined ? { usedMiB: mibOf(d.usedBytes)! } : {}),
+      ...(d.variant ? { thin: !/fixed/i.test(d.variant) } : {}),
+      controller: d.controllerType ?? d.controller,
+      path: d.path,
+      ...(d.format ? { format: d.format.toLowerCase() } : /\.(vdi|vmdk|vhd|vhdx|qcow2?)$/i.test(d.path) ? { format: /\.(\w+)$/.exec(d.path)![1]!.toLowerCase() } : {}),
+    };
+  });
+  if (s.disks.length) p.disks = from('storage controllers (showvminfo) and showmediuminfo');
+  s.nics = vm.nics.map((n) => ({
+    label: `NIC ${n.index}`,
+    ...(n.network ? { network: `${n.attachment}: ${n.network}` } : { network: n.attachment }),
+    ...(n.mac ? { mac: n.mac } : {}),
+    ipv4: [],
+    ipv6: [],
+    ...(n.connected !== undefined ? { connected: n.connected } : {}),
+    ...(n.adapterType ? { adapterType: n.adapterType } : {}),
+  }));
+  if (s.nics.length) p.nics = from('nicN, macaddressN');
+  return s;
+}
+
+/** VMware guestOS identifiers (`windows2019srv-64`, `win10-64`, `ubuntu-64`, `rhel9-64`) to an OS family. */
+export function vmwareGuestFamily(id: string | undefined): Server['os']['family'] {
+  if (!id) return 'unknown';
+  if (/^win/i.test(id)) return 'windows';
+  if (/^(darwin|freebsd|solaris|netware|dos|os2)/i.test(id)) return 'other';
+  const f = osFamily(id);
+  if (f !== 'other') return f;
+  return /linux|^(rhel|centos|sles|debian|ubuntu|fedora|oracle|asianux|mandrake|mandriva|turbolinux|redhat|suse|opensuse|almalinux|rockylinux|amazonlinux|photon|coreos)/i.test(id) ? 'linux' : 'other';
+}
+
+/** One VMware Workstation/Fusion VM as a server (identity: uuid.bios, the SMBIOS UUID the guest sees). */
+export function serverFromVmx(vm: VmxVm, folder: string): Server {
+  const s = blankServer(vm.displayName, { kind: 'vmware-workstation', name: folder });
+  const from = (what: string) => `${vm.file} ${what}`;
+  const p = s.provenance;
+  p.name = from('displayName');
+  s.vmManager = { type: 'vmware-workstation', name: folder };
+  if (vm.biosUuid) { s.identity.smbiosUuid = s.identity.biosUuid = vm.biosUuid; p['identity.smbiosUuid'] = p['identity.biosUuid'] = from('uuid.bios'); }
+  s.place.folder = vm.file;
+  if (vm.power) { s.state.power = vm.power; p['state.power'] = from('(lock folder or suspend state next to it)'); }
+  if (vm.guestOS) { s.os.configured = vm.guestOS; p['os.configured'] = from('guestOS'); }
+  s.os.family = vmwareGuestFamily(vm.guestOS);
+  s.firmware.type = vm.firmware?.toLowerCase() === 'efi' ? 'efi' : 'bios';
+  p['firmware.type'] = from(vm.firmware ? 'firmware' : '(no firmware key: BIOS)');
+  if (vm.secureBoot !== undefined) { s.firmware.secureBoot = vm.secureBoot; p['firmware.secureBoot'] = from('uefi.secureBoot.enabled'); }
+  s.cpu.vcpus = vm.numvcpus;
+  p['cpu.vcpus'] = from('numvcpus');
+  if (vm.coresPerSocket) {
+    s.cpu.coresPerSocket = vm.coresPerSocket;
+    const sockets = Math.round(vm.numvcpus / vm.coresPerSocket);
+    if (sockets >= 1) s.cpu.sockets = sockets;
+  }
+  s.memoryMiB = vm.memsizeMiB;
+  p.memoryMiB = from('memsize');
+  if (vm.annotation) s.annotation = vm.annotation;
+  s.disks = vm.disks.map((d) => {
+    const cap = mibOf(d.capacityBytes);
+    return {
+      label: d.slot,
+      capacityMiB: cap ?? 0,
+      ...(cap !== undefined ? { provisionedMiB: cap } : {}),
+      ...(d.thin !== undefined ? { thin: d.thin } : {}),
+      ...(d.mode ? { mode: d.mode } : {}),
+      controller: d.bus,
+      path: d.path,
+      format: 'vmdk',
+    };
+  });
+  if (s.disks.length) p.disks = from('scsi/sata/nvme/ide fileName, and the VMDK descriptor or header');
+  s.nics = vm.nics.map((n) => ({
+    label: n.slot,
+    ...(n.connectionType ? { network: n.network ? `${n.connectionType}: ${n.network}` : n.connectionType } : n.network ? { network: n.network } : {}),
+    ...(n.mac ? { mac: n.mac } : {}),
+    ipv4: [],
+    ipv6: [],
+    ...(n.connected !== undefined ? { connected: n.connected } : {}),
+    ...(n.virtualDev ? { adapterType: n.virtualDev } : {}),
+  }));
+  if (s.nics.length) p.nics = from('ethernetN');
   return s;
 }

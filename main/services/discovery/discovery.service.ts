@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { WorkbenchError } from '../../common/model/errors';
 import { throwIfAborted } from '../../common/util/cancel';
@@ -19,7 +20,10 @@ import { checkUri, discoverLibvirt } from '../../discovery/libvirt/libvirt-disco
 import type { ProjectStore } from '../project-store.service';
 import type { TaskService } from '../tasks.service';
 import type { InventoryService } from '../inventory/inventory.service';
-import { serverFromDomain, serverFromVcVm } from './discovery.mappers';
+import { discoverHyperV } from '../../discovery/hyperv/hyperv-discovery';
+import { discoverVirtualBox } from '../../discovery/virtualbox/virtualbox-discovery';
+import { discoverVmx } from '../../discovery/vmware-workstation/vmx-discovery';
+import { serverFromDomain, serverFromHvVm, serverFromVbVm, serverFromVcVm, serverFromVmx } from './discovery.mappers';
 
 export interface VcenterDiscoveryRequest {
   url: string;
@@ -67,6 +71,31 @@ export interface SshDiscoveryRequest {
   trustHostKeys?: TrustedHostKey[];
   sourceId?: string;
   remember?: boolean;
+  removeGone?: boolean;
+  taskId?: string;
+}
+
+export interface HyperVDiscoveryRequest {
+  /** A Hyper-V host reached over WinRM (Invoke-Command); this machine when absent. */
+  host?: string;
+  /** A folder of JSON files saved on the host by assets/discovery/hyperv-inventory.ps1 (no PowerShell is run). */
+  fromJson?: string;
+  removeGone?: boolean;
+  taskId?: string;
+  /** The PowerShell program (tests; default powershell.exe on Windows, pwsh elsewhere). */
+  powershell?: string;
+}
+
+export interface VirtualBoxDiscoveryRequest {
+  /** The VBoxManage program (default VBoxManage on PATH, or its Windows install folder). */
+  vboxmanage?: string;
+  removeGone?: boolean;
+  taskId?: string;
+}
+
+export interface VmwareWorkstationDiscoveryRequest {
+  /** The folder holding the VMs (searched recursively, bounded). */
+  folder: string;
   removeGone?: boolean;
   taskId?: string;
 }
@@ -247,6 +276,65 @@ export class DiscoveryService {
     return this.keepSecret(report, secret, req.remember);
   }
 
+  /** Hyper-V VMs through PowerShell (this machine or a host over WinRM), or from the JSON the offline script saved. */
+  async hyperv(req: HyperVDiscoveryRequest): Promise<DiscoveryReport> {
+    if (req.host !== undefined && req.fromJson !== undefined) throw new WorkbenchError('invalid-input', 'Give a Hyper-V host or a folder of saved JSON, not both.');
+    const label = req.fromJson ? path.resolve(req.fromJson) : `hyperv://${req.host?.trim() || 'localhost'}`;
+    return this.deps.tasks.run(
+      `Discovering Hyper-V ${req.fromJson ? 'from saved JSON' : (req.host?.trim() || 'on this machine')}`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const res = await discoverHyperV({
+          ...(req.host ? { host: req.host } : {}),
+          ...(req.fromJson ? { fromJson: req.fromJson } : {}),
+          ...(req.powershell ? { powershell: req.powershell } : {}),
+          signal: task.signal,
+          progress: (d, t, m) => task.progress(d, t, m),
+        });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = res.vms.map((vm) => serverFromHvVm(vm, res.host));
+        return this.commit(before, { servers }, { kind: 'hyperv', url: label }, res.host, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
+  /** VirtualBox VMs of the user running the workbench, through VBoxManage. */
+  async virtualbox(req: VirtualBoxDiscoveryRequest): Promise<DiscoveryReport> {
+    const host = os.hostname() || 'localhost';
+    return this.deps.tasks.run(
+      'Discovering VirtualBox VMs',
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const res = await discoverVirtualBox({ ...(req.vboxmanage ? { vboxmanage: req.vboxmanage } : {}), signal: task.signal, progress: (d, t, m) => task.progress(d, t, m) });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = res.vms.map((vm) => serverFromVbVm(vm, host));
+        return this.commit(before, { servers, warnings: res.warnings }, { kind: 'virtualbox', url: `virtualbox://${host}` }, `VirtualBox on ${host}`, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
+  /** VMware Workstation/Fusion VMs from the .vmx files in a folder. */
+  async vmwareWorkstation(req: VmwareWorkstationDiscoveryRequest): Promise<DiscoveryReport> {
+    if (!req.folder.trim()) throw new WorkbenchError('invalid-input', 'Give the folder that holds the VMs.');
+    const folder = path.resolve(req.folder);
+    return this.deps.tasks.run(
+      `Discovering VMware VMs in ${path.basename(folder)}`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const res = await discoverVmx({ folder, signal: task.signal, progress: (d, t, m) => task.progress(d, t, m) });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = res.vms.map((vm) => serverFromVmx(vm, folder));
+        return this.commit(before, { servers, warnings: res.warnings }, { kind: 'vmware-workstation', url: folder }, folder, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
   private commit(
     before: ProjectDocument,
     read: { servers: Server[]; connections?: Connection[]; warnings?: string[] },
@@ -256,13 +344,14 @@ export class DiscoveryService {
     task: Parameters<InventoryService['mergeAndCommit']>[3],
   ): DiscoveryReport {
     const { servers } = read;
+    const warnings = read.warnings ?? [];
     if (servers.length === 0) {
-      throw new WorkbenchError('import-nothing-read', `${name} lists no virtual machine${source.kind === 'vcenter' ? ' this user may see' : ''}. The project is unchanged.`);
+      throw new WorkbenchError('import-nothing-read', `${name} lists no virtual machine${source.kind === 'vcenter' ? ' this user may see' : ''}${warnings.length ? ` (${warnings[0]})` : ''}. The project is unchanged.`, warnings.length ? { warnings } : undefined);
     }
     const at = new Date().toISOString();
     const report = this.deps.inventory.mergeAndCommit(
       before,
-      { servers, connections: read.connections ?? [], skipped: [], warnings: read.warnings ?? [] },
+      { servers, connections: read.connections ?? [], skipped: [], warnings },
       { files: [source.url], kind: source.kind, ...(removeGone ? { removeGone: true } : {}) },
       task,
       (doc, importId) => ({ ...doc, discovery: { sources: upsertSource(doc.discovery?.sources ?? [], { ...source, lastRunAt: at, lastImportId: importId, lastServers: servers.length }) } }),

@@ -72,4 +72,19 @@ export const discoveryChannels = {
       .strict(),
     DiscoveryReportSchema,
   ),
+  /**
+   * Discovers Hyper-V VMs through PowerShell (this machine, or `host` over WinRM), or reads the JSON files the
+   * offline script (assets/discovery/hyperv-inventory.ps1) saved in `fromJson`; one of the two, not both.
+   */
+  'discovery.hyperv': channel(
+    z
+      .object({ host: z.string().min(1).max(253).optional(), fromJson: z.string().min(1).max(4096).optional(), removeGone: z.boolean().optional(), taskId })
+      .strict()
+      .refine((a) => !(a.host && a.fromJson), { message: 'Give a host or a folder of saved JSON, not both.' }),
+    DiscoveryReportSchema,
+  ),
+  /** Discovers the VirtualBox VMs of this machine's user (VBoxManage; `vboxmanage` is its path when not on PATH). */
+  'discovery.virtualbox': channel(z.object({ vboxmanage: z.string().min(1).max(4096).optional(), removeGone: z.boolean().optional(), taskId }).strict(), DiscoveryReportSchema),
+  /** Discovers VMware Workstation/Fusion VMs from the .vmx files under a folder. */
+  'discovery.vmwareWorkstation': channel(z.object({ folder: z.string().min(1).max(4096), removeGone: z.boolean().optional(), taskId }).strict(), DiscoveryReportSchema),
 } as const;
