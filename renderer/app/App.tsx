@@ -15,11 +15,13 @@ import { ReplicationScreen } from '../features/replication/ReplicationScreen';
 import { DashboardScreen } from '../features/dashboard/DashboardScreen';
 import { ExportScreen } from '../features/export/ExportScreen';
 import { DependenciesScreen } from '../features/dependencies/DependenciesScreen';
+import { WavesScreen } from '../features/waves/WavesScreen';
 
 const SCREENS: Record<Area, () => React.JSX.Element> = {
   inventory: InventoryScreen,
   assessment: AssessmentScreen,
   applications: ApplicationsScreen,
+  waves: WavesScreen,
   verify: VerifyScreen,
   replication: ReplicationScreen,
   dashboard: DashboardScreen,
@@ -52,7 +54,7 @@ function useShortcuts(): void {
       } else if (key === 'y' && !typing) {
         e.preventDefault();
         void s.redoRequested();
-      } else if (/^[1-8]$/.test(key)) {
+      } else if (/^[1-9]$/.test(key)) {
         e.preventDefault();
         s.areaSelected(AREAS[Number(key) - 1]!);
       }

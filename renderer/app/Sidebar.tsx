@@ -6,6 +6,7 @@ export const AREA_LABELS: Record<Area, string> = {
   inventory: 'Inventory',
   assessment: 'Assessment',
   applications: 'Applications',
+  waves: 'Waves',
   verify: 'Verify',
   replication: 'Replication',
   dashboard: 'Dashboard',

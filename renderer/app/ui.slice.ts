@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../store/types';
 
-export const AREAS = ['inventory', 'assessment', 'applications', 'verify', 'replication', 'dashboard', 'export', 'dependencies'] as const;
+export const AREAS = ['inventory', 'assessment', 'applications', 'waves', 'verify', 'replication', 'dashboard', 'export', 'dependencies'] as const;
 export type Area = (typeof AREAS)[number];
 
 export interface Notice {

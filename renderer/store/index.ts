@@ -9,6 +9,7 @@ import { createPlanningSlice } from '../features/applications/planning.slice';
 import { createExportSlice } from '../features/export/export.slice';
 import { createAssessmentSlice } from '../features/assessment/assessment.slice';
 import { createDiscoverySlice } from '../features/discovery/discovery.slice';
+import { createWavesSlice } from '../features/waves/waves.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -20,6 +21,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createExportSlice(...a),
   ...createAssessmentSlice(...a),
   ...createDiscoverySlice(...a),
+  ...createWavesSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

@@ -7,6 +7,7 @@ import type { PlanningSlice } from '../features/applications/planning.slice';
 import type { ExportSlice } from '../features/export/export.slice';
 import type { AssessmentSlice } from '../features/assessment/assessment.slice';
 import type { DiscoverySlice } from '../features/discovery/discovery.slice';
+import type { WavesSlice } from '../features/waves/waves.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice & WavesSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

@@ -68,9 +68,9 @@ test('a consultant reads the dependency map of the demo, filters by a port, and 
 test('without dependency data the Dependencies screen says so and opens the import', async ({ page, workbench }) => {
   await workbench.open(page);
   await page.getByRole('button', { name: 'New', exact: true }).click();
-  // Ctrl+8 opens the screen, as the sidebar's tooltip says.
-  await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Dependencies' })).toHaveAttribute('aria-keyshortcuts', 'Control+8');
-  await page.keyboard.press('Control+8');
+  // Ctrl+9 opens the screen, as the sidebar's tooltip says.
+  await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Dependencies' })).toHaveAttribute('aria-keyshortcuts', 'Control+9');
+  await page.keyboard.press('Control+9');
   await expect(page.getByRole('main', { name: 'Dependencies' })).toBeVisible();
   await expect(page.getByText('No dependency data in this project')).toBeVisible();
   await screenshot(page, 'dependencies-empty');

@@ -4,7 +4,7 @@ import { test, expect, screenshot } from './fixtures';
 // serious accessibility violation (screenshot() checks both on every call).
 test.use({ viewport: { width: 1280, height: 720 } });
 
-const AREAS = ['Inventory', 'Assessment', 'Applications', 'Verify', 'Replication', 'Dashboard', 'Export'];
+const AREAS = ['Inventory', 'Assessment', 'Applications', 'Waves', 'Verify', 'Replication', 'Dashboard', 'Export'];
 
 test('at 1280×720 a consultant goes through every screen and dialog of the demo estate', async ({ page, workbench }) => {
   await workbench.open(page);

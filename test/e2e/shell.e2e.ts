@@ -1,6 +1,6 @@
 import { test, expect, screenshot } from './fixtures';
 
-const AREAS = ['Inventory', 'Assessment', 'Applications', 'Verify', 'Replication', 'Dashboard', 'Export'];
+const AREAS = ['Inventory', 'Assessment', 'Applications', 'Waves', 'Verify', 'Replication', 'Dashboard', 'Export'];
 
 test('a consultant opens the demo estate and visits every area', async ({ page, workbench }) => {
   await workbench.open(page);

@@ -8,6 +8,7 @@ import type { CfnValidationReport } from './validation-report';
 import { formatDiagnostic } from './validation-report';
 import { toCsv } from './csv';
 import { mgnBootVolume, mgnPlatform, mgnServerAddress, mgnUserProvidedIds } from './aws-import-formats';
+import { waveDates, waveOfApplication } from '../assess/waves';
 
 export interface BundleInput {
   doc: ProjectDocument;
@@ -92,14 +93,19 @@ export function mgnImportCsv(doc: ProjectDocument, app: Application): string {
   );
 }
 
-/** The Cloud Migration Factory intake form: one row per server; lists separated by semicolons. */
+/**
+ * The Cloud Migration Factory intake form: one row per server; lists separated by semicolons. The wave's dates go in
+ * `wave_start_time` and `wave_end_time`, date attributes of CMF's default wave schema
+ * (aws-solutions/cloud-migration-factory-on-aws, lambda_defaultschema/default_schema.json).
+ */
 export function cmfIntakeCsv(doc: ProjectDocument, app: Application): string {
   const rows = rowsOf(doc, app);
-  const wave = doc.planning.waves.find((w) => w.id === app.waveId)?.name ?? '';
+  const w = doc.planning.waves.find((x) => x.id === app.waveId);
+  const wave = w?.name ?? '';
   return toCsv(
-    ['wave_name', 'app_name', 'aws_accountid', 'aws_region', 'server_name', 'server_os_family', 'server_os_version', 'server_fqdn', 'server_tier', 'server_environment', 'r_type', 'subnet_IDs', 'securitygroup_IDs', 'subnet_IDs_test', 'securitygroup_IDs_test', 'instanceType', 'tenancy', 'iamRole'],
+    ['wave_name', 'wave_start_time', 'wave_end_time', 'app_name', 'aws_accountid', 'aws_region', 'server_name', 'server_os_family', 'server_os_version', 'server_fqdn', 'server_tier', 'server_environment', 'r_type', 'subnet_IDs', 'securitygroup_IDs', 'subnet_IDs_test', 'securitygroup_IDs_test', 'instanceType', 'tenancy', 'iamRole'],
     rows.map((r) => [
-      wave, app.name, app.awsAccountId, app.awsRegion, r.server.name, r.server.os.family === 'windows' ? 'windows' : 'linux', r.server.os.configured ?? r.server.os.reported, r.server.identity.fqdn ?? r.server.name,
+      wave, w?.startDate, w?.endDate, app.name, app.awsAccountId, app.awsRegion, r.server.name, r.server.os.family === 'windows' ? 'windows' : 'linux', r.server.os.configured ?? r.server.os.reported, r.server.identity.fqdn ?? r.server.name,
       r.group, r.server.tags.Environment ?? '', 'Rehost', r.settings.subnetId, r.settings.securityGroupIds.join(';'), r.settings.testSubnetId ?? r.settings.subnetId,
       (r.settings.testSecurityGroupIds.length ? r.settings.testSecurityGroupIds : r.settings.securityGroupIds).join(';'), r.settings.instanceType, r.settings.tenancy === 'dedicated' ? 'Dedicated instance' : r.settings.tenancy === 'host' ? 'Dedicated host' : 'Shared', r.settings.iamInstanceProfile,
     ]),
@@ -117,10 +123,29 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Where the application stands in the wave plan: every wave in order with its dates, this one marked. */
+function waveSection(doc: ProjectDocument, app: Application): string[] {
+  const place = waveOfApplication(doc, app);
+  if (!place) return doc.planning.waves.length ? ['## Wave', '', `${app.name} is not in a wave yet: plan it on the Waves board before scheduling the cutover.`, ''] : [];
+  const lines = ['## Wave', ''];
+  lines.push(`${app.name} moves in wave ${place.number} of ${place.of}, **${mdEscape(place.wave.name)}**${waveDates(place.wave) ? `, ${waveDates(place.wave)}` : ', no dates set yet'}.`);
+  if (place.wave.description) lines.push('', mdEscape(place.wave.description));
+  lines.push('', place.others.length ? `Moving in the same wave: ${place.others.map(mdEscape).join(', ')}.` : 'No other application moves in this wave.', '');
+  lines.push('| Wave | Name | Start | End | Applications |', '|---|---|---|---|---|');
+  doc.planning.waves.forEach((w, i) => {
+    const apps = doc.planning.applications.filter((a) => a.waveId === w.id).map((a) => mdEscape(a.name));
+    const mark = w.id === place.wave.id ? '**' : '';
+    lines.push(`| ${mark}${i + 1}${mark} | ${mark}${mdEscape(w.name)}${mark} | ${w.startDate ?? ''} | ${w.endDate ?? ''} | ${apps.join(', ')} |`);
+  });
+  lines.push('');
+  return lines;
+}
+
 export function runbookMarkdown(input: BundleInput): string {
   const { doc, app, templates, reports, options } = input;
   const rows = rowsOf(doc, app);
-  const wave = doc.planning.waves.find((w) => w.id === app.waveId)?.name;
+  const place = waveOfApplication(doc, app);
+  const wave = place ? `${place.number} of ${place.of}, ${place.wave.name}${waveDates(place.wave) ? ` (${waveDates(place.wave)})` : ''}` : undefined;
   const usesTest = rows.some((r) => r.settings.testSubnetId || r.settings.testSecurityGroupIds.length);
   const wait = options.waitStrategy === 'wait-condition';
   const stack = `${fileSlug(app.name)}-migration`;
@@ -129,6 +154,7 @@ export function runbookMarkdown(input: BundleInput): string {
   lines.push(`# Runbook: ${app.name}`, '');
   lines.push(`Project: ${doc.name}${doc.customer ? ` (${doc.customer})` : ''}. ${wave ? `Wave: ${wave}. ` : ''}${rows.length} server(s) in ${app.groups.length} launch group(s).`, '');
   if (app.description) lines.push(app.description, '');
+  lines.push(...waveSection(doc, app));
   lines.push('## Contents', '', '| File | What it is |', '|---|---|');
   for (const t of templates) lines.push(`| templates/${t.fileName} | CloudFormation template${t.parts > 1 ? `, part ${t.part} of ${t.parts}` : ''} (${t.serverIds.length} servers) |`);
   lines.push('| inventory.csv | The application\'s servers with their source facts and planned launch settings |', '| mgn-import.csv | Import file for AWS Application Migration Service (Import and export → Import) |', '| cmf-intake.csv | Intake form for Cloud Migration Factory |', '| verification.csv | Verification results of setup files recorded in the project |', '| validation.txt | What AWS\'s CloudFormation validator said about each template |', '');

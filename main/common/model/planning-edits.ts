@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WorkbenchError } from './errors';
 import type { ProjectDocument } from './project';
 import {
+  IsoDateSchema,
   ConfigScriptSchema,
   EbsVolumeTypeSchema,
   ExportPathsSchema,
@@ -12,6 +13,7 @@ import {
   type Application,
   type LaunchSettings,
   type Planning,
+  type Wave,
 } from './planning';
 
 const id = z.string().min(1).max(200);
@@ -82,6 +84,13 @@ export const ProjectDefaultsEditSchema = z
 
 const GroupInitSchema = z.object({ id, name, serverIds: z.array(id).max(100_000).default([]) });
 
+/** A change to a wave: a value sets, `null` clears a date, an absent key leaves as is. */
+export const WavePatchSchema = z
+  .object({ name, description: z.string().max(10_000), startDate: IsoDateSchema.nullable(), endDate: IsoDateSchema.nullable() })
+  .partial()
+  .strict();
+export type WavePatch = z.infer<typeof WavePatchSchema>;
+
 /** Where servers go: a group (at an index within it), or out of every group. */
 export const ServerTargetSchema = z.union([
   z.object({ applicationId: id, groupId: id, index: z.number().int().nonnegative().optional() }).strict(),
@@ -93,6 +102,13 @@ export const PlanningEditSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('wave.create'), waveId: id, name, description: z.string().max(10_000).optional() }).strict(),
   z.object({ type: z.literal('wave.rename'), waveId: id, name }).strict(),
   z.object({ type: z.literal('wave.delete'), waveId: id }).strict(),
+  z.object({ type: z.literal('wave.update'), waveId: id, patch: WavePatchSchema }).strict(),
+  /** Waves run in array order: moves one to a new position. */
+  z.object({ type: z.literal('wave.move'), waveId: id, toIndex: z.number().int().nonnegative() }).strict(),
+  /** Several new waves at once, each with the applications that join it (wave names imported as server tags). */
+  z.object({ type: z.literal('waves.createMany'), waves: z.array(z.object({ waveId: id, name, applicationIds: z.array(id).max(100_000).default([]) }).strict()).min(1).max(1000) }).strict(),
+  /** Puts applications into a wave (or out of every wave with `null`) in one undoable step. */
+  z.object({ type: z.literal('applications.setWave'), applicationIds: z.array(id).min(1).max(100_000), waveId: id.nullable() }).strict(),
   z.object({ type: z.literal('application.create'), applicationId: id, name, waveId: id.optional(), groups: z.array(GroupInitSchema).max(1000).optional() }).strict(),
   z.object({ type: z.literal('application.rename'), applicationId: id, name }).strict(),
   z.object({ type: z.literal('application.update'), applicationId: id, patch: ApplicationPatchSchema }).strict(),
@@ -223,6 +239,59 @@ export function applyPlanningEdit(doc: ProjectDocument, edit: PlanningEdit): Pro
         return rest;
       });
       return withPlanning(doc, { ...p, waves: p.waves.filter((w) => w.id !== edit.waveId), applications });
+    }
+    case 'wave.update': {
+      const wave = p.waves.find((w) => w.id === edit.waveId);
+      if (!wave) throw new WorkbenchError('not-found', `No wave with id ${edit.waveId}.`);
+      const next: Record<string, unknown> = { ...wave };
+      for (const [key, value] of Object.entries(edit.patch)) {
+        if (value === undefined) continue;
+        if (value === null) delete next[key];
+        else next[key] = value;
+      }
+      const updated = next as Wave;
+      if (updated.startDate && updated.endDate && updated.endDate < updated.startDate) {
+        throw new WorkbenchError('invalid-input', `Wave ${updated.name} would end (${updated.endDate}) before it starts (${updated.startDate}).`);
+      }
+      return withPlanning(doc, { ...p, waves: p.waves.map((w) => (w.id === edit.waveId ? updated : w)) });
+    }
+    case 'wave.move': {
+      const from = p.waves.findIndex((w) => w.id === edit.waveId);
+      if (from < 0) throw new WorkbenchError('not-found', `No wave with id ${edit.waveId}.`);
+      const waves = [...p.waves];
+      const [moved] = waves.splice(from, 1);
+      waves.splice(clampIndex(edit.toIndex, waves.length), 0, moved!);
+      return withPlanning(doc, { ...p, waves });
+    }
+    case 'waves.createMany': {
+      const ids = new Set(p.waves.map((w) => w.id));
+      const known = new Set(p.applications.map((a) => a.id));
+      const join = new Map<string, string>();
+      for (const w of edit.waves) {
+        assertUniqueId(ids, w.waveId, 'wave');
+        ids.add(w.waveId);
+        for (const a of w.applicationIds) {
+          if (!known.has(a)) throw new WorkbenchError('not-found', `No application with id ${a} in this project.`);
+          join.set(a, w.waveId);
+        }
+      }
+      const waves = [...p.waves, ...edit.waves.map((w) => ({ id: w.waveId, name: w.name, description: '' }))];
+      const applications = p.applications.map((a) => (join.has(a.id) ? { ...a, waveId: join.get(a.id)! } : a));
+      return withPlanning(doc, { ...p, waves, applications });
+    }
+    case 'applications.setWave': {
+      if (edit.waveId && !p.waves.some((w) => w.id === edit.waveId)) throw new WorkbenchError('not-found', `No wave with id ${edit.waveId}.`);
+      const ids = new Set(edit.applicationIds);
+      const known = new Set(p.applications.map((a) => a.id));
+      const missing = [...ids].filter((a) => !known.has(a));
+      if (missing.length) throw new WorkbenchError('not-found', `${missing.length} application(s) are not in this project (first: ${missing[0]}).`);
+      const applications = p.applications.map((a) => {
+        if (!ids.has(a.id)) return a;
+        if (edit.waveId) return { ...a, waveId: edit.waveId };
+        const { waveId: _dropped, ...rest } = a;
+        return rest;
+      });
+      return withPlanning(doc, { ...p, applications });
     }
     case 'application.create': {
       assertUniqueId(p.applications.map((a) => a.id), edit.applicationId, 'application');

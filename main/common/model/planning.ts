@@ -1,9 +1,21 @@
 import { z } from 'zod';
 
+/** A calendar day, `YYYY-MM-DD` (no time zone: a wave's dates are the days the consultant agreed with the client). */
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date is written YYYY-MM-DD.')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Not a calendar day.');
+
+/**
+ * A migration wave: applications move together. Waves run in array order (waves[0] first); applications join one
+ * through `Application.waveId`. The dates are optional, so documents written before they existed round-trip unchanged.
+ */
 export const WaveSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   description: z.string().default(''),
+  startDate: IsoDateSchema.optional(),
+  endDate: IsoDateSchema.optional(),
 });
 export type Wave = z.infer<typeof WaveSchema>;
 
