@@ -156,8 +156,8 @@ export class ReplicationJobsService {
     return ReplicationPrefsSchema.parse(this.deps.settings.get('replication') ?? {});
   }
 
-  /** Saves this user's replication preferences (profile, Region, endpoint, cap, concurrency); never in the project. */
-  setPrefs(patch: Partial<ReplicationPrefs>): ReplicationPrefs {
+  /** Saves this user's replication preferences (profile, Region, endpoint, cap, concurrency); never in the project. `null` or '' clears one. */
+  setPrefs(patch: { [K in keyof ReplicationPrefs]?: ReplicationPrefs[K] | null }): ReplicationPrefs {
     const merged: Record<string, unknown> = { ...this.prefs(), ...patch };
     for (const k of Object.keys(merged)) if (merged[k] === '' || merged[k] === null) delete merged[k];
     if (typeof merged.endpointUrl === 'string' && !/^https?:\/\/[^\s]+$/.test(merged.endpointUrl)) throw new WorkbenchError('invalid-input', 'The endpoint must be an http(s) URL.');
