@@ -272,7 +272,8 @@ export class ReplicationJobsService {
     return job;
   }
 
-  private resolve(target: JobTarget): { id: string; kind: JobKind; targetId: string; name: string; servers: Array<{ id: string; name: string }> } {
+  /** The job a target names and its servers (in launch order for an application); `not-found`/`invalid-input` otherwise. */
+  resolve(target: JobTarget): { id: string; kind: JobKind; targetId: string; name: string; servers: Array<{ id: string; name: string }> } {
     const doc = this.deps.project.document;
     const ref = target.id.trim();
     if (target.kind === 'server') {
