@@ -160,16 +160,17 @@ const discover: CommandModule = (program) => {
 const replicate: CommandModule = (program) => {
   program
     .command('replicate')
-    .description("replicate a server's disk images block by block to EBS snapshots (incremental after the first run; resumes an interrupted run)")
+    .description("replicate a server's (or every server of an application's) disk images block by block to EBS snapshots (incremental after the first run; resumes an interrupted run)")
     .requiredOption('--project <file>', 'the project file (.mwb.json); the disk mapping and the last run are saved in it')
-    .requiredOption('--server <name>', 'the server (name or id)')
-    .option('--disk-image <disk=path>', 'map a disk of the server to an image file (raw, VMDK, VHD, VHDX, qcow2, OVA); repeatable; saved in the project', collect, [])
+    .option('--server <name>', 'the server (name or id)')
+    .option('--app <name>', "every server of this application (name or id), under the user's concurrency limits")
+    .option('--disk-image <disk=path>', 'map a disk of the server (--server only) to an image file (raw, VMDK, VHD, VHDX, qcow2, OVA); repeatable; saved in the project', collect, [])
     .addOption(new Option('--transport <kind>', 'how blocks travel').choices(['ebs']).default('ebs'))
     .option('--region <region>', "AWS Region (default: the project's setting, else the SDK's)")
     .option('--profile <name>', 'AWS profile of the shared config/credentials files (credentials come from the SDK default chain)')
     .option('--endpoint-url <url>', 'EBS direct API endpoint (default: the Region\'s)')
     .option('--once', 'run once and exit (the only mode today)')
-    .option('--json', 'print one JSON object per server: server, status, amiId, disks (snapshotId, blocksTotal, blocksSent, bytesSent, seconds)')
+    .option('--json', 'print one JSON object per server (one line each): server, status, amiId, disks (snapshotId, blocksTotal, blocksSent, bytesSent, seconds)')
     .addHelpText('after', '\nExit status: 0 every disk replicated, 1 any run failed or inconsistent, 2 usage error, 130 interrupted (Ctrl-C; the next run resumes).')
     .action(lazyAction(() => import('./replicate.command'), (m) => m.replicateAction));
 };

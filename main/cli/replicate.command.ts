@@ -8,7 +8,8 @@ import type { ReplicateResult } from '../services/replication.service';
 
 interface ReplicateCliOptions {
   project: string;
-  server: string;
+  server?: string;
+  app?: string;
   diskImage: string[];
   transport: 'ebs';
   region?: string;
@@ -20,11 +21,21 @@ interface ReplicateCliOptions {
 
 const mib = (n: number) => (n / 2 ** 20).toFixed(1);
 
-function json(r: ReplicateResult) {
+/** A server whose run ended without an engine result (cancelled, or refused before any disk was read). */
+interface NoResult {
+  readonly server: string;
+  readonly status: 'failed' | 'cancelled';
+  readonly amiId: null;
+  readonly disks: ReplicateResult['disks'];
+  readonly message?: string;
+}
+
+function json(r: ReplicateResult | NoResult) {
   return {
     server: r.server,
     status: r.status,
     amiId: r.amiId,
+    ...('message' in r && r.message ? { message: r.message } : {}),
     disks: r.disks.map((d) => ({
       disk: d.disk,
       image: d.image,
@@ -42,17 +53,22 @@ function json(r: ReplicateResult) {
   };
 }
 
-function human(r: ReplicateResult): string {
-  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : 'FAILED'}`];
+function human(r: ReplicateResult | NoResult): string {
+  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : r.status === 'cancelled' ? 'cancelled' : 'FAILED'}${'message' in r && r.message ? `  ${r.message}` : ''}`];
   for (const d of r.disks) {
     lines.push(`  ${d.disk}  ${d.snapshotId ?? '(no snapshot)'}  ${d.blocksChanged} of ${d.blocksTotal} blocks changed, ${d.blocksSent} sent (${mib(d.bytesSent)} MiB) in ${d.seconds.toFixed(1)} s${d.resumed ? ', resumed' : ''}${d.message ? `  ${d.message}` : ''}`);
   }
   return lines.join('\n');
 }
 
-/** `mwb replicate`: one block-level run of a server's disks to EBS snapshots. Exit 0 all completed, 1 any not, 2 usage. */
+/**
+ * `mwb replicate`: one block-level run of a server's (or an application's servers') disks to EBS snapshots, through
+ * the jobs service (the user's concurrency limits and bandwidth cap apply). Exit 0 all completed, 1 any not, 2 usage.
+ */
 export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Promise<void> {
   const usage = (msg: string): never => cmd.error(`mwb replicate: ${msg}`, { exitCode: EXIT.usage, code: 'mwb.usage' });
+  if ((o.server === undefined) === (o.app === undefined)) usage('give one of --server NAME or --app NAME');
+  if (o.app !== undefined && o.diskImage.length) usage('--disk-image maps a disk of one server: use it with --server');
   const mappings = o.diskImage.map((spec) => {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) usage(`--disk-image takes DISK=PATH, got "${spec.slice(0, 200)}"`);
@@ -60,56 +76,63 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
   });
   if (o.endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) usage('--endpoint-url must be an http(s) URL');
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
+  const jobs = services.replicationJobs;
   const ac = new AbortController();
   const ctrlC = abortOnCtrlC(ac);
-  const bar = new SingleBar({ format: '{disk} {stage} [{bar}] {percentage}% | {value}/{total} MiB | {rate} MiB/s', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-  let barDisk: string | null = null;
+  const bar = new SingleBar({ format: '{server} {disk} {stage} [{bar}] {percentage}% | {value}/{total} MiB | {rate} MiB/s', stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  let barKey: string | null = null;
+  let unsubscribe = () => {};
   try {
+    const target = o.server !== undefined ? { kind: 'server' as const, id: o.server } : { kind: 'application' as const, id: o.app! };
+    let servers: Array<{ id: string; name: string }>;
     try {
       await services.project.open(o.project);
+      servers = jobs.resolve(target).servers;
       // A new mapping (and the Region given with it) is saved before the run, so a killed run keeps it.
       if (mappings.length) {
-        services.replication.configure(o.server, { disks: mappings, ...(o.region ? { region: o.region } : {}) });
+        services.replication.configure(o.server!, { disks: mappings, ...(o.region ? { region: o.region } : {}) });
         await services.project.save();
       }
+      const unmapped = servers.filter((s) => !services.replication.settings(s.id)?.disks.length);
+      if (unmapped.length) usage(`No disk images are mapped for ${unmapped.map((s) => s.name).slice(0, 10).join(', ')}${unmapped.length > 10 ? ` and ${unmapped.length - 10} more` : ''}: give --disk-image DISK=PATH with --server.`);
     } catch (err) {
       if (isWorkbenchError(err)) usage(err.message);
       throw err;
     }
-    const showProgress = !o.json && process.stderr.isTTY;
-    let result: ReplicateResult;
-    try {
-      result = await services.replication.replicate({
-        server: o.server,
-        transport: { kind: o.transport, ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
-        signal: ac.signal,
-        ...(showProgress
-          ? {
-              onProgress: (p) => {
-                if (barDisk !== p.disk) {
-                  if (barDisk) bar.stop();
-                  bar.start(Math.round(p.bytesTotal / 2 ** 20), 0, { disk: p.disk, stage: p.stage, rate: '0' });
-                  barDisk = p.disk;
-                }
-                bar.update(Math.round(p.bytesRead / 2 ** 20), { stage: p.stage, rate: mib(p.rate) });
-              },
-            }
-          : {}),
+    const names = new Map(servers.map((s) => [s.id, s.name]));
+    if (!o.json && process.stderr.isTTY) {
+      unsubscribe = services.events.subscribe('replication.progress', (p) => {
+        const key = `${p.serverId}\u0000${p.disk}`;
+        const server = names.get(p.serverId) ?? p.serverId;
+        if (barKey !== key) {
+          if (barKey) bar.stop();
+          bar.start(Math.round(p.bytesTotal / 2 ** 20), 0, { server, disk: p.disk, stage: p.stage, rate: '0' });
+          barKey = key;
+        }
+        bar.update(Math.round(p.bytesRead / 2 ** 20), { server, disk: p.disk, stage: p.stage, rate: mib(p.rate) });
       });
-    } catch (err) {
-      if (ctrlC.interrupted) {
-        process.stderr.write('mwb replicate: interrupted (Ctrl-C); the next run resumes where this one stopped.\n');
-        process.exitCode = EXIT.interrupted;
-        return;
-      }
-      if (isWorkbenchError(err, 'invalid-input') || isWorkbenchError(err, 'not-found')) usage(err.message);
-      throw err;
+    }
+    const job = jobs.start(target, { once: true, transport: { ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) } });
+    const onAbort = () => jobs.cancel(job.id);
+    ac.signal.addEventListener('abort', onAbort, { once: true });
+    let done;
+    try {
+      done = await jobs.settled(job.id);
     } finally {
-      if (barDisk) bar.stop();
+      ac.signal.removeEventListener('abort', onAbort);
+      unsubscribe();
+      if (barKey) bar.stop();
     }
     await services.project.save();
-    process.stdout.write((o.json ? JSON.stringify(json(result)) : human(result)) + '\n');
-    process.exitCode = result.status === 'completed' ? EXIT.ok : EXIT.failed;
+    if (ctrlC.interrupted) {
+      process.stderr.write('mwb replicate: interrupted (Ctrl-C); the next run resumes where this one stopped.\n');
+      process.exitCode = EXIT.interrupted;
+      return;
+    }
+    const results = new Map(jobs.results(job.id).map((r) => [r.serverId, r]));
+    const out = done.servers.map((s): ReplicateResult | NoResult => results.get(s.serverId) ?? { server: s.name, status: s.state === 'cancelled' ? 'cancelled' : 'failed', amiId: null, disks: [], ...(s.problem ? { message: s.problem.cause } : {}) });
+    process.stdout.write(out.map((r) => (o.json ? JSON.stringify(json(r)) : human(r))).join('\n') + '\n');
+    process.exitCode = out.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.failed;
   } finally {
     ctrlC.dispose();
     await services.settings.flush();

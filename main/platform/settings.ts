@@ -3,12 +3,28 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write';
 
+/**
+ * Replication preferences of this user on this machine (never in the project): where the AWS SDK's default credential
+ * chain looks (a profile), the default Region, an endpoint override (tests, VPC interface endpoints), the bandwidth
+ * cap in bytes per second (0 = none) and how many servers replicate at once, overall and per source datastore.
+ */
+export const ReplicationPrefsSchema = z.object({
+  profile: z.string().max(128).optional(),
+  region: z.string().max(64).optional(),
+  endpointUrl: z.string().max(2048).optional(),
+  bandwidthBytesPerSecond: z.number().int().min(0).max(100 * 2 ** 30).default(0),
+  maxConcurrent: z.number().int().min(1).max(16).default(2),
+  maxPerDatastore: z.number().int().min(1).max(16).default(1),
+});
+export type ReplicationPrefs = z.infer<typeof ReplicationPrefsSchema>;
+
 export const SettingsSchema = z.object({
   recentFiles: z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.string() })).default([]),
   autosaveSeconds: z.number().int().min(0).max(3600).default(60),
   window: z
     .object({ width: z.number(), height: z.number(), x: z.number().optional(), y: z.number().optional(), maximized: z.boolean().default(false) })
     .optional(),
+  replication: ReplicationPrefsSchema.default({ bandwidthBytesPerSecond: 0, maxConcurrent: 2, maxPerDatastore: 1 }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -16,6 +16,7 @@ import { ExportService } from './export.service';
 import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
 import { ReplicationService } from './replication.service';
+import { ReplicationJobsService } from './replication-jobs.service';
 import { DiscoveryService } from './discovery/discovery.service';
 import { MemorySecretStore, type SecretStore } from '../platform/secret-store';
 
@@ -44,6 +45,7 @@ export interface Services {
   readonly assessment: AssessmentService;
   readonly diskImages: DiskImageService;
   readonly replication: ReplicationService;
+  readonly replicationJobs: ReplicationJobsService;
   readonly discovery: DiscoveryService;
   dispose(): void;
 }
@@ -61,6 +63,8 @@ export function createServices(opts: ServicesOptions): Services {
   const inventory = new InventoryService({ project, tasks });
   const catalog = new InstanceCatalogService(assetPath('data', 'ec2-instance-types.json'));
   const cfnValidator = new CfnValidatorService();
+  const replication = new ReplicationService({ project, dataDir: opts.dataDir });
+  const replicationJobs = new ReplicationJobsService({ project, replication, events, settings: opts.settings, logger: opts.logger });
   const exporter = new ExportService({ document: () => project.document, validator: cfnValidator, catalog, logger: opts.logger });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
@@ -76,9 +80,11 @@ export function createServices(opts: ServicesOptions): Services {
     exporter,
     assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
     diskImages: new DiskImageService(),
-    replication: new ReplicationService({ project, dataDir: opts.dataDir }),
+    replication,
+    replicationJobs,
     discovery: new DiscoveryService({ project, tasks, inventory, secrets: opts.secrets ?? new MemorySecretStore(), dataDir: opts.dataDir }),
     dispose() {
+      replicationJobs.dispose();
       project.dispose();
       cfnValidator.dispose();
     },

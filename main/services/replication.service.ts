@@ -17,6 +17,8 @@ export interface ReplicateRequest {
   readonly transport: TransportOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ReplicationProgress) => void;
+  /** The jobs service's shared bandwidth cap (platform/bandwidth.ts). */
+  readonly bandwidth?: SharedArrayBuffer;
 }
 
 export interface ReplicateResult {
@@ -50,7 +52,7 @@ export class ReplicationService {
   }
 
   /** Maps disks to image files (merged by disk name) and the region; committed to the project (the caller saves). */
-  configure(ref: string, change: { disks?: Array<{ disk: string; image: string }>; region?: string }): ReplicationServer {
+  configure(ref: string, change: { disks?: Array<{ disk: string; image: string }>; region?: string; everyHours?: number | null }): ReplicationServer {
     const s = this.server(ref);
     for (const d of change.disks ?? []) {
       if (!d.disk.trim() || d.disk.length > 200) throw new WorkbenchError('invalid-input', 'A disk name must be 1 to 200 characters.');
@@ -66,7 +68,10 @@ export class ReplicationService {
       if (i >= 0) disks[i] = entry;
       else disks.push(entry);
     }
+    if (change.everyHours != null && !(Number.isInteger(change.everyHours) && change.everyHours >= 1 && change.everyHours <= 24)) throw new WorkbenchError('invalid-input', 'A schedule runs every 1 to 24 hours.');
     const next: ReplicationServer = { ...current, disks, ...(change.region ? { region: change.region } : {}) };
+    if (change.everyHours === null) delete next.everyHours;
+    else if (change.everyHours !== undefined) next.everyHours = change.everyHours;
     this.deps.project.commit({ ...doc, replication: { servers: [...servers.filter((x) => x.serverId !== s.id), next] } });
     return next;
   }
@@ -89,6 +94,7 @@ export class ReplicationService {
       disks: settings.disks.map((d) => ({ disk: d.disk, image: d.image, transport, tags: { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id } })),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(req.bandwidth ? { bandwidth: req.bandwidth } : {}),
     });
     const status = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
     const doc = this.deps.project.document;

@@ -10,6 +10,7 @@ import { createExportSlice } from '../features/export/export.slice';
 import { createAssessmentSlice } from '../features/assessment/assessment.slice';
 import { createDiscoverySlice } from '../features/discovery/discovery.slice';
 import { createWavesSlice } from '../features/waves/waves.slice';
+import { createReplicationSlice } from '../features/replication/replication.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -22,6 +23,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createAssessmentSlice(...a),
   ...createDiscoverySlice(...a),
   ...createWavesSlice(...a),
+  ...createReplicationSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

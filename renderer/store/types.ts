@@ -8,6 +8,7 @@ import type { ExportSlice } from '../features/export/export.slice';
 import type { AssessmentSlice } from '../features/assessment/assessment.slice';
 import type { DiscoverySlice } from '../features/discovery/discovery.slice';
 import type { WavesSlice } from '../features/waves/waves.slice';
+import type { ReplicationSlice } from '../features/replication/replication.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice & WavesSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice & WavesSlice & ReplicationSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

@@ -32,6 +32,8 @@ export const ReplicationServerSchema = z.object({
   disks: z.array(ReplicationDiskSchema).max(64),
   transport: z.enum(['ebs']).default('ebs'),
   region: z.string().max(64).optional(),
+  /** The server's own schedule: a run every N hours (1–24) after the last one ended; absent = one-time runs. */
+  everyHours: z.number().int().min(1).max(24).optional(),
   lastRun: ReplicationRunSummarySchema.optional(),
   /** Finished runs, oldest first, at most the 50 most recent (the dashboard's history). */
   runs: z.array(ReplicationRunSummarySchema).max(50).optional(),

@@ -13,6 +13,8 @@ export interface ReplicationJobRequest {
   readonly disks: DiskRunRequest[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ReplicationProgress) => void;
+  /** A bandwidth cap shared by every job's worker (platform/bandwidth.ts); absent = none. */
+  readonly bandwidth?: SharedArrayBuffer;
 }
 
 /**
@@ -34,7 +36,7 @@ function workerSource(): { code: string; eval: true } | { file: string } {
 export function runReplicationJob(req: ReplicationJobRequest): Promise<DiskRunResult[]> {
   if (!existsSync(req.jobDir)) mkdirSync(req.jobDir, { recursive: true, mode: 0o700 });
   const src = workerSource();
-  const workerData: JobWorkerData = { jobDir: req.jobDir, disks: req.disks };
+  const workerData: JobWorkerData = { jobDir: req.jobDir, disks: req.bandwidth ? req.disks.map((d) => ({ ...d, bandwidth: req.bandwidth! })) : req.disks };
   // The SDK's notice about future Node versions is not for the consultant; everything else of the environment is kept.
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const worker = 'code' in src ? new Worker(src.code, { eval: true, workerData, env }) : new Worker(src.file, { workerData, env });

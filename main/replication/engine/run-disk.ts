@@ -4,6 +4,7 @@ import path from 'node:path';
 import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { createTransport } from '../transport/registry';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
+import { acquireBandwidth } from '../../platform/bandwidth';
 import { diskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
 import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
@@ -24,6 +25,8 @@ export interface DiskRunRequest {
    * block finished): after a kill at most this many plus those in flight are sent again.
    */
   readonly batch?: number;
+  /** A bandwidth cap shared by all running jobs (platform/bandwidth.ts); each block waits for its bytes before it is sent. */
+  readonly bandwidth?: SharedArrayBuffer;
 }
 
 export interface DiskRunResult {
@@ -181,6 +184,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
         blocksChanged++;
         if (!done.has(b.index)) {
           const data = b.data ?? zeroBlock;
+          await acquireBandwidth(req.bandwidth, data.length);
           const p: Promise<void> = transport.putBlock(sid, b.index, data, digest.toString('base64')).then(
             () => {
               inFlight.delete(p);
