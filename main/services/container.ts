@@ -17,6 +17,7 @@ import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
 import { ReplicationService } from './replication.service';
 import { DiscoveryService } from './discovery/discovery.service';
+import { MgnService } from './mgn.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -42,6 +43,7 @@ export interface Services {
   readonly diskImages: DiskImageService;
   readonly replication: ReplicationService;
   readonly discovery: DiscoveryService;
+  readonly mgn: MgnService;
   dispose(): void;
 }
 
@@ -75,6 +77,7 @@ export function createServices(opts: ServicesOptions): Services {
     diskImages: new DiskImageService(),
     replication: new ReplicationService({ project, dataDir: opts.dataDir }),
     discovery: new DiscoveryService({ project, tasks, inventory }),
+    mgn: new MgnService({ project }),
     dispose() {
       project.dispose();
       cfnValidator.dispose();

@@ -7,6 +7,7 @@ import { verifyChannels } from './channels/verify.channels';
 import { planningChannels } from './channels/planning.channels';
 import { assessChannels } from './channels/assess.channels';
 import { discoveryChannels } from './channels/discovery.channels';
+import { dashboardChannels } from './channels/dashboard.channels';
 import type { EventName, EventPayload } from './events';
 
 /**
@@ -23,6 +24,7 @@ export const channels = {
   ...planningChannels,
   ...assessChannels,
   ...discoveryChannels,
+  ...dashboardChannels,
 } as const;
 
 export type Channels = typeof channels;

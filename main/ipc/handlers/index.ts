@@ -6,6 +6,7 @@ import { verifyHandlers } from './verify.handlers';
 import { planningHandlers } from './planning.handlers';
 import { assessHandlers } from './assess.handlers';
 import { discoveryHandlers } from './discovery.handlers';
+import { dashboardHandlers } from './dashboard.handlers';
 import type { Handlers, ShellCapabilities } from './types';
 
 /** One handler per contract channel; a missing one does not compile. */
@@ -18,6 +19,7 @@ export function createHandlers(services: Services, shell: ShellCapabilities = {}
     ...planningHandlers(services),
     ...assessHandlers(services),
     ...discoveryHandlers(services),
+    ...dashboardHandlers(services),
   } satisfies Handlers;
 }
 
