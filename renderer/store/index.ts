@@ -8,6 +8,7 @@ import { createVerifySlice } from '../features/verify/verify.slice';
 import { createPlanningSlice } from '../features/applications/planning.slice';
 import { createExportSlice } from '../features/export/export.slice';
 import { createAssessmentSlice } from '../features/assessment/assessment.slice';
+import { createDashboardSlice } from '../features/dashboard/dashboard.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -18,6 +19,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createPlanningSlice(...a),
   ...createExportSlice(...a),
   ...createAssessmentSlice(...a),
+  ...createDashboardSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

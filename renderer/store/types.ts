@@ -6,6 +6,7 @@ import type { VerifySlice } from '../features/verify/verify.slice';
 import type { PlanningSlice } from '../features/applications/planning.slice';
 import type { ExportSlice } from '../features/export/export.slice';
 import type { AssessmentSlice } from '../features/assessment/assessment.slice';
+import type { DashboardSlice } from '../features/dashboard/dashboard.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DashboardSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;
