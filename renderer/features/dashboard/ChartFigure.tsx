@@ -32,8 +32,8 @@ export function ChartFigure({ id, title, summary, children, empty, height = 220 
         <figcaption id={`${id}-title`}>{title}</figcaption>
         {empty ? null : (
           <div className="dash-chart-actions">
-            <button type="button" className="small-button" onClick={() => void run('copy')} aria-label={`Copy ${title} as PNG`}>Copy as PNG</button>
-            <button type="button" className="small-button" onClick={() => void run('save')} aria-label={`Save ${title} as PNG`}>Save as PNG</button>
+            <button type="button" className="small-button" onClick={() => void run('copy')}>Copy as PNG<span className="sr-only">: {title}</span></button>
+            <button type="button" className="small-button" onClick={() => void run('save')}>Save as PNG<span className="sr-only">: {title}</span></button>
           </div>
         )}
       </div>

@@ -11,15 +11,19 @@ const short = (s: string, n = 16) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: '2-digit', month: 'short' });
 const clock = (t: number) => new Date(t).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const rate = (v: number) => `${formatBytes(v)}/s`;
+/** Legend entries in the order the bars stack, in body text colour (recharts colours them like the bar: too faint to read). */
+const legend = { itemSorter: null, formatter: (v: unknown) => <span className="dash-legend-text">{String(v)}</span> } as const;
+/** Runs in the bytes chart: enough to compare, few enough to read. */
+const BYTES_RUNS = 8;
 
 /** Applications by status, servers by stage, throughput, bytes sent against disk size, waves. */
 export function DashboardCharts({ summary, throughput, running }: { summary: DashboardSummary; throughput: { t: number; bytesPerSecond: number }[]; running: number }) {
   // Bytes sent against disk size: the newest 12 runs that recorded sizes, oldest on the left.
   const runs = summary.runs
     .filter((r) => r.bytesTotal !== null)
-    .slice(0, 12)
+    .slice(0, BYTES_RUNS)
     .reverse()
-    .map((r) => ({ name: `${r.serverName} ${day(r.at)}`, disk: r.bytesTotal! / GiB, sent: (r.bytesSent ?? 0) / GiB }));
+    .map((r) => ({ name: r.serverName, label: `${r.serverName}, ${day(r.at)}`, disk: r.bytesTotal! / GiB, sent: (r.bytesSent ?? 0) / GiB }));
   const saved = runs.reduce((n, r) => n + (r.disk - r.sent), 0);
   const total = runs.reduce((n, r) => n + r.disk, 0);
   const tp = throughput.map((p) => ({ t: p.t, rate: p.bytesPerSecond }));
@@ -66,16 +70,16 @@ export function DashboardCharts({ summary, throughput, running }: { summary: Das
       <ChartFigure
         id="chart-bytes"
         title="Bytes sent against disk size"
-        summary={runs.length ? `${runs.length} runs: ${gib(runs.reduce((n, r) => n + r.sent, 0))} sent of ${gib(total)} of disks; incremental runs saved ${gib(saved)}` : 'no runs recorded'}
+        summary={runs.length ? `${runs.length} newest runs: ${gib(runs.reduce((n, r) => n + r.sent, 0))} sent of ${gib(total)} of disks; incremental runs saved ${gib(saved)}` : 'no runs recorded'}
         empty={runs.length ? null : 'No replication run recorded in this project yet.'}
       >
         <BarChart data={runs} margin={{ left: 8, right: 16, top: 8 }}>
           <CartesianGrid vertical={false} stroke="#eef0f3" />
-          <XAxis dataKey="name" tickFormatter={(v: string) => short(v, 14)} tick={{ fontSize: 10 }} interval={0} angle={-20} textAnchor="end" height={44} />
+          <XAxis dataKey="name" tickFormatter={(v: string) => short(v, 12)} tick={{ fontSize: 10 }} interval={0} angle={-30} textAnchor="end" height={54} />
           <YAxis tickFormatter={(v: number) => `${v} GiB`} width={64} tick={{ fontSize: 11 }} />
-          <Tooltip formatter={gib} />
-          <Legend />
-          <Bar dataKey="disk" name="Disk size" fill="#d0d5dd" isAnimationActive={anim} />
+          <Tooltip formatter={gib} labelFormatter={(_, p) => (p[0]?.payload as { label?: string } | undefined)?.label ?? ''} />
+          <Legend {...legend} />
+          <Bar dataKey="disk" name="Disk size" fill="#98a2b3" isAnimationActive={anim} />
           <Bar dataKey="sent" name="Bytes sent" fill="#2457c5" isAnimationActive={anim} />
         </BarChart>
       </ChartFigure>
@@ -90,7 +94,7 @@ export function DashboardCharts({ summary, throughput, running }: { summary: Das
           <XAxis type="number" allowDecimals={false} />
           <YAxis type="category" dataKey="name" width={130} tickFormatter={(v: string) => short(v, 20)} tick={{ fontSize: 11 }} />
           <Tooltip />
-          <Legend />
+          <Legend {...legend} />
           <Bar dataKey="Replicated" stackId="w" fill="#067647" isAnimationActive={anim} />
           <Bar dataKey="Replicating" stackId="w" fill="#2457c5" isAnimationActive={anim} />
           <Bar dataKey="Error" stackId="w" fill="#b42318" isAnimationActive={anim} />

@@ -16,6 +16,7 @@ const NOTIFY_TEXT = { app: 'Desktop notifications are on.', unsupported: 'This b
 export function DashboardScreen() {
   const s = useWorkbenchShallow((st) => ({
     doc: st.document,
+    isDemo: st.meta?.isDemo ?? false,
     liveJobs: st.liveJobs,
     liveDisks: st.liveDisks,
     throughput: st.throughput,
@@ -40,7 +41,7 @@ export function DashboardScreen() {
   const names = new Map(s.doc.inventory.servers.map((x) => [x.id, x.name]));
   const disksOf = (j: LiveJob): LiveDisk[] => Object.values(s.liveDisks).filter((d) => d.jobId === j.jobId);
   const running = jobs.filter((j) => j.state === 'running').reduce((n, j) => n + disksOf(j).filter((d) => d.stage !== 'done').length, 0);
-  const demo = s.doc.id === 'demo-estate' && summary.runs.length > 0;
+  const demo = s.isDemo && summary.runs.length > 0;
 
   if (!s.doc.inventory.servers.length) {
     return (
