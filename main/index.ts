@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu, dialog, safeStorage } from 'electron';
+import { app, BrowserWindow, Menu, Notification, dialog, safeStorage } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServices } from './services/container';
@@ -12,6 +12,8 @@ import { ElectronSettingsStore } from './app/electron-settings';
 import { buildMenu } from './app/menu';
 import { syncWindowTitle } from './app/window-title';
 import { confirmSaveOnClose } from './app/save-on-close';
+import { electronNotifier } from './app/notifier';
+import { notifyReplicationRuns } from './platform/notifier';
 import { DisposableStore } from './platform/disposables';
 import { consoleLogger } from './platform/logger';
 import { packageRoot } from './platform/paths';
@@ -40,6 +42,7 @@ void app.whenReady().then(async () => {
   const handlers = createHandlers(services, { pickFiles: (o) => (win ? pickFiles(win, o) : Promise.resolve([])) });
   owned.add(registerIpc(handlers, logger, appOrigin));
   owned.add(forwardEvents(services.events, () => win?.webContents ?? null));
+  owned.add(notifyReplicationRuns(services.events, electronNotifier(Notification), (id) => services.project.document.inventory.servers.find((s) => s.id === id)?.name));
   await services.project.openDemo();
   const window = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
   win = window;

@@ -202,6 +202,30 @@ const app = (id: string, name: string, description: string, waveId: string, tier
   groups: tiers.map(([g, ss], i) => ({ id: `${id}-g${i + 1}`, name: g, serverIds: ss.map((s) => s.id) })),
 });
 
+// Demo replication history (generated, labelled as demo data in the notes and on the Dashboard; nothing was sent):
+// WebShop seeded on 16 November and replicated incrementally each day since, each run with its AMI; SharePoint's
+// database and one application server seeded; Payroll's application server failed. No disk images are mapped.
+const BLOCK = 512 * 1024;
+let demoSerial = 0x100;
+const demoId = (prefix: string) => `${prefix}-0de${(demoSerial++).toString(16).padStart(14, '0')}`;
+type DemoRun = NonNullable<NonNullable<ProjectDocument['replication']>['servers'][number]['lastRun']>;
+function demoRun(s: Server, at: string, fraction: number, ok = true): DemoRun {
+  const snapshots = s.disks.map((d, i) => {
+    const bytesTotal = d.capacityMiB * 2 ** 20;
+    // A seed sends the blocks holding data; an incremental run the few percent that changed (varied per disk).
+    const bytesSent = ok ? Math.round((bytesTotal * fraction * (1 + ((i * 7) % 5) / 10)) / BLOCK) * BLOCK : Math.round((bytesTotal * fraction * 0.3) / BLOCK) * BLOCK;
+    return { disk: d.label, snapshotId: ok ? demoId('snap') : null, status: ok ? ('completed' as const) : ('failed' as const), bytesTotal, bytesSent, blocksSent: bytesSent / BLOCK, seconds: Math.round((bytesSent / (160 * 2 ** 20)) * 10) / 10 };
+  });
+  return { at, status: ok ? 'completed' : 'failed', snapshots, ...(ok ? { amiId: demoId('ami') } : { message: 'Demo data: the connection to the EBS direct endpoint was reset after 4 attempts.' }) };
+}
+const demoHistory = (s: Server, runs: DemoRun[]) => ({ serverId: s.id, disks: [], transport: 'ebs' as const, region: 'eu-central-1', lastRun: runs[runs.length - 1]!, runs });
+const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'];
+const replicationHistory = [
+  ...[...shopDb, ...shopApp, ...shopWeb].map((s, k) => demoHistory(s, days.map((d, i) => demoRun(s, `${d}T0${1 + (k % 6)}:${String(10 + k * 3).padStart(2, '0')}:00.000Z`, i === 0 ? 0.42 : 0.008 + i * 0.006)))),
+  ...[spSql[0]!, spApp[0]!].map((s) => demoHistory(s, [demoRun(s, '2026-11-19T22:40:00.000Z', 0.38)])),
+  demoHistory(payroll[1]!, [demoRun(payroll[1]!, '2026-11-19T23:15:00.000Z', 0.4, false)]),
+];
+
 const now = '2026-11-20T09:00:00.000Z';
 const doc: ProjectDocument = ProjectDocumentSchema.parse({
   format: 'migration-workbench-project',
@@ -209,7 +233,7 @@ const doc: ProjectDocument = ProjectDocumentSchema.parse({
   id: 'demo-estate',
   name: 'Demo estate — Contoso Manufacturing',
   customer: 'Contoso Manufacturing (fictitious)',
-  notes: 'Generated demo data: two vCenters (Frankfurt, Munich), a Hyper-V cluster and an Azure subscription. Nothing here is real.',
+  notes: 'Generated demo data: two vCenters (Frankfurt, Munich), a Hyper-V cluster and an Azure subscription, and a replication history (WebShop, SharePoint, Payroll) that no engine produced. Nothing here is real.',
   createdAt: now,
   modifiedAt: now,
   inventory: { servers, imports: [], connections },
@@ -229,6 +253,7 @@ const doc: ProjectDocument = ProjectDocumentSchema.parse({
     ),
   },
   verification: { records: [] },
+  replication: { servers: replicationHistory },
 });
 writeFileSync(new URL('../assets/demo/demo-estate.mwb.json', import.meta.url), JSON.stringify(doc, null, 1) + '\n');
 console.log(`demo estate: ${doc.inventory.servers.length} servers, ${doc.inventory.connections.length} dependencies, ${doc.planning.applications.length} applications`);

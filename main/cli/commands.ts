@@ -207,5 +207,19 @@ const discoverSsh: CommandModule = (program) => {
     .action(lazyAction(() => import('./discover-ssh.command'), (m) => m.discoverSshAction));
 };
 
+const mgn: CommandModule = (program) => {
+  const m = program.command('mgn').description("track servers AWS Application Migration Service (MGN) replicates, matched to the project's inventory");
+  m.command('status')
+    .description('MGN source servers and jobs (online, or from saved DescribeSourceServers / DescribeJobs / SMS GetReplicationJobs JSON) matched to inventory servers; read only')
+    .requiredOption('--project <file>', 'the project file (.mwb.json); read only')
+    .option('--from-json <file>', 'a saved response (aws mgn describe-source-servers / describe-jobs --output json, or SMS get-replication-jobs); repeatable', collect, [])
+    .option('--region <region>', 'read MGN online in this AWS Region (credentials from the SDK default chain)')
+    .option('--profile <name>', 'AWS profile of the shared config/credentials files')
+    .option('--endpoint-url <url>', "MGN endpoint (default: the Region's)")
+    .option('--json', 'print the status as JSON: source, servers (match, life cycle, replication state, bytes, last job), jobs')
+    .addHelpText('after', '\nExit status: 0 read, 1 failed (unreadable file, MGN unreachable or refused), 2 usage error, 130 interrupted.')
+    .action(lazyAction(() => import('./mgn.command'), (m) => m.mgnStatusAction));
+};
+
 /** Every `mwb` command, in the order `mwb --help` lists them. */
-export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate, discover, discoverSsh];
+export const cliCommands: CommandModule[] = [serve, importCmd, verify, exportCmd, assess, disk, replicate, discover, discoverSsh, mgn];

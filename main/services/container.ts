@@ -19,6 +19,7 @@ import { ReplicationService } from './replication.service';
 import { ReplicationJobsService } from './replication-jobs.service';
 import { DiscoveryService } from './discovery/discovery.service';
 import { MemorySecretStore, type SecretStore } from '../platform/secret-store';
+import { MgnService } from './mgn.service';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -47,6 +48,7 @@ export interface Services {
   readonly replication: ReplicationService;
   readonly replicationJobs: ReplicationJobsService;
   readonly discovery: DiscoveryService;
+  readonly mgn: MgnService;
   dispose(): void;
 }
 
@@ -83,6 +85,7 @@ export function createServices(opts: ServicesOptions): Services {
     replication,
     replicationJobs,
     discovery: new DiscoveryService({ project, tasks, inventory, secrets: opts.secrets ?? new MemorySecretStore(), dataDir: opts.dataDir }),
+    mgn: new MgnService({ project }),
     dispose() {
       replicationJobs.dispose();
       project.dispose();

@@ -117,7 +117,7 @@ function safeTokenEqual(a: string, b: string): boolean {
 }
 
 /** Channels that consume uploaded files: their uploads are deleted when the call ends. */
-const UPLOAD_CONSUMERS = new Set(['inventory.import', 'verify.files']);
+const UPLOAD_CONSUMERS = new Set(['inventory.import', 'verify.files', 'mgn.readFiles']);
 
 /** Every string in a JSON value (the paths an invoke names). */
 function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {

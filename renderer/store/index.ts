@@ -11,6 +11,7 @@ import { createAssessmentSlice } from '../features/assessment/assessment.slice';
 import { createDiscoverySlice } from '../features/discovery/discovery.slice';
 import { createWavesSlice } from '../features/waves/waves.slice';
 import { createReplicationSlice } from '../features/replication/replication.slice';
+import { createDashboardSlice } from '../features/dashboard/dashboard.slice';
 
 /** One store, built from per-feature slices. Only slice actions call the IPC client. */
 export const useWorkbench = create<WorkbenchState>()((...a) => ({
@@ -24,6 +25,7 @@ export const useWorkbench = create<WorkbenchState>()((...a) => ({
   ...createDiscoverySlice(...a),
   ...createWavesSlice(...a),
   ...createReplicationSlice(...a),
+  ...createDashboardSlice(...a),
 }));
 
 /** Selector hook that re-renders only when the picked fields change (shallow). */

@@ -9,6 +9,7 @@ import type { AssessmentSlice } from '../features/assessment/assessment.slice';
 import type { DiscoverySlice } from '../features/discovery/discovery.slice';
 import type { WavesSlice } from '../features/waves/waves.slice';
 import type { ReplicationSlice } from '../features/replication/replication.slice';
+import type { DashboardSlice } from '../features/dashboard/dashboard.slice';
 
-export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice & WavesSlice & ReplicationSlice;
+export type WorkbenchState = ProjectSlice & UiSlice & InventorySlice & VerifySlice & PlanningSlice & ExportSlice & AssessmentSlice & DiscoverySlice & WavesSlice & ReplicationSlice & DashboardSlice;
 export type SliceCreator<T> = StateCreator<WorkbenchState, [], [], T>;

@@ -55,6 +55,12 @@ const LABELS = {
   },
   firmware: { bios: 'BIOS', efi: 'UEFI', unknown: 'Unknown' },
   tools: { toolsOk: 'Running, current', toolsOld: 'Running, out of date', toolsNotRunning: 'Not running', toolsNotInstalled: 'Not installed', guestToolsRunning: 'Running', guestToolsNotRunning: 'Not running', unknown: 'Unknown' },
+  /** A finished replication run (project history). */
+  runStatus: { completed: 'Completed', inconsistent: 'Not consistent', failed: 'Failed' },
+  /** A replication job's state (`replication.job` events). */
+  jobState: { queued: 'Queued', running: 'Running', paused: 'Paused', completed: 'Completed', inconsistent: 'Not consistent', failed: 'Failed', cancelled: 'Cancelled' },
+  /** Where a running disk is (`replication.progress` events). */
+  replicationStage: { queued: 'Queued', opening: 'Opening the image', 'starting-snapshot': 'Starting the snapshot', sending: 'Sending blocks', completing: 'Completing the snapshot', uploading: 'Uploading', 'importing-image': 'Importing the image', 'registering-image': 'Registering the AMI', verifying: 'Verifying', done: 'Done' },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type LabelKind = keyof typeof LABELS;

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../../main/cli/serve.command';
+import type { Services } from '../../main/services/container';
 
 export interface Workbench {
   /** URL with the session token, as `mwb serve` prints it. */
@@ -14,6 +15,8 @@ export interface Workbench {
   dir: string;
   /** Opens the workbench in the page and waits until the project is loaded. */
   open(page: Page): Promise<void>;
+  /** The shell's services (stories push events as a service would, e.g. replication progress). */
+  services: Services;
 }
 
 /** Each story gets its own browser shell (own token, own app data folder) serving the built renderer. */
@@ -29,6 +32,7 @@ export const test = base.extend<{ workbench: Workbench; project: string | undefi
       origin: url.origin,
       token,
       dir,
+      services: server.services,
       async open(page) {
         await page.goto(server.url);
         await expect(page.getByTestId('doc-title')).toBeVisible();

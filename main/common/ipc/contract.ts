@@ -8,6 +8,7 @@ import { planningChannels } from './channels/planning.channels';
 import { assessChannels } from './channels/assess.channels';
 import { discoveryChannels } from './channels/discovery.channels';
 import { replicationChannels } from './channels/replication.channels';
+import { dashboardChannels } from './channels/dashboard.channels';
 import type { EventName, EventPayload } from './events';
 
 /**
@@ -25,6 +26,7 @@ export const channels = {
   ...assessChannels,
   ...discoveryChannels,
   ...replicationChannels,
+  ...dashboardChannels,
 } as const;
 
 export type Channels = typeof channels;

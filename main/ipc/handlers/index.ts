@@ -7,6 +7,7 @@ import { planningHandlers } from './planning.handlers';
 import { assessHandlers } from './assess.handlers';
 import { discoveryHandlers } from './discovery.handlers';
 import { replicationHandlers } from './replication.handlers';
+import { dashboardHandlers } from './dashboard.handlers';
 import type { Handlers, ShellCapabilities } from './types';
 
 /** One handler per contract channel; a missing one does not compile. */
@@ -20,6 +21,7 @@ export function createHandlers(services: Services, shell: ShellCapabilities = {}
     ...assessHandlers(services),
     ...discoveryHandlers(services),
     ...replicationHandlers(services),
+    ...dashboardHandlers(services),
   } satisfies Handlers;
 }
 

@@ -103,6 +103,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> = (set, get) => {
         set({ appInfo });
         onEvent('project.changed', (meta) => void get().projectChanged(meta));
         onEvent('app.notice', (n) => get().noticeShown(n.level, n.message, { topic: `main:${n.message}`, global: true }));
+        get().dashboardEventsSubscribed();
         await loadDocument();
         set({ connection: 'ready' });
         await get().recentRequested();

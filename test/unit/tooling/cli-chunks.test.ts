@@ -37,6 +37,13 @@ describe('CLI chunk graph', () => {
     expect(all).toEqual(expect.arrayContaining(['pkijs', 'yaml']));
   });
 
+  it('`mwb mgn status` loads the MGN SDK only when it reads MGN online (a saved response needs none)', () => {
+    const pkgs = loaded('main/cli/mgn.command.ts');
+    expect(pkgs.filter((p) => HEAVY.test(p))).toEqual([]);
+    const all = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+    expect(all).toContain('@aws-sdk/client-mgn');
+  });
+
   it('`mwb --version` and `--help` load commander alone', () => {
     const { packages } = staticLoadPath(metafile, 'main/cli.ts') as { packages: string[] };
     expect(packages.filter((p) => !p.startsWith('node:'))).toEqual(['commander']);
