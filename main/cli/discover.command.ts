@@ -41,6 +41,12 @@ export interface DiscoverVmwareWorkstationOptions extends DiscoverCommon {
   folder: string;
 }
 
+export interface DiscoverAzureOptions extends DiscoverCommon {
+  subscription: string;
+  resourceGroup?: string[];
+  tenant?: string;
+}
+
 interface Io {
   stdout: (s: string) => void;
   stderr: NodeJS.WritableStream;
@@ -146,6 +152,16 @@ export async function discoverVmwareWorkstationCommand(o: DiscoverVmwareWorkstat
   return runDiscovery('vmware-workstation', o, io, (s) => s.discovery.vmwareWorkstation({ folder: o.folder, ...(o.removeGone ? { removeGone: true } : {}) }));
 }
 
+/**
+ * `mwb discover azure --subscription ID [--resource-group RG]... [--tenant T] --project P`: DefaultAzureCredential
+ * from the environment (service principal variables, managed identity, `az login`); nothing secret is printed.
+ */
+export async function discoverAzureCommand(o: DiscoverAzureOptions, io: Io = defaultIo()): Promise<number> {
+  return runDiscovery('azure', o, io, (s) =>
+    s.discovery.azure({ subscriptionId: o.subscription, ...(o.resourceGroup?.length ? { resourceGroups: o.resourceGroup } : {}), ...(o.tenant ? { tenantId: o.tenant } : {}), ...(o.removeGone ? { removeGone: true } : {}) }),
+  );
+}
+
 export async function discoverVcenterAction(o: DiscoverVcenterOptions): Promise<void> {
   const code = await discoverVcenterCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
@@ -168,5 +184,10 @@ export async function discoverVirtualBoxAction(o: DiscoverVirtualBoxOptions): Pr
 
 export async function discoverVmwareWorkstationAction(o: DiscoverVmwareWorkstationOptions): Promise<void> {
   const code = await discoverVmwareWorkstationCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverAzureAction(o: DiscoverAzureOptions): Promise<void> {
+  const code = await discoverAzureCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
 }
