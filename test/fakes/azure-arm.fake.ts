@@ -187,6 +187,8 @@ export async function startFakeArm(o: FakeArmOptions): Promise<FakeArm> {
     if (route === 'providers/microsoft.network/publicipaddresses') return send(200, page(inScope.filter((v) => v.publicIp).map(pipOf)));
     return armError(404, 'NotFound', `The fake does not answer ${url.pathname}.`);
   });
+  // Idle keep-alive connections stay open a minute (Node's 5 s default races clients reusing them under load).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
