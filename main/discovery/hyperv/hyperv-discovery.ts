@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DiscoveryError, excerpt } from '../errors';
+import { childrenNamed, parseXml, text } from '../xml';
 
 /**
  * Hyper-V (and SCVMM-managed Hyper-V hosts) through PowerShell's Hyper-V module: `Get-VM`, `Get-VMHardDiskDrive`,
@@ -50,12 +51,14 @@ export interface HvVm {
   createdAt?: string;
   clustered?: boolean;
   secureBoot?: boolean;
+  /** From the guest's KVP integration service (Msvm_KvpExchangeComponent), when it runs. */
+  guest?: { osName?: string; osVersion?: string; fqdn?: string; ipv4: string[]; ipv6: string[] };
   disks: HvDisk[];
   nics: HvNic[];
 }
 
 /** The cmdlet outputs, under the names the offline script gives its files (`Get-VM.json`…). */
-export const HYPERV_SETS = ['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware'] as const;
+export const HYPERV_SETS = ['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware', 'Msvm_KvpExchangeComponent'] as const;
 export type HyperVSets = Partial<Record<(typeof HYPERV_SETS)[number], unknown>>;
 
 /** The PowerShell run live (the offline script in assets/discovery saves the same selections as files). */
@@ -69,6 +72,7 @@ export const HYPERV_SCRIPT = [
   "'Get-VHD' = @($drives | Where-Object { $_.Path -and $null -eq $_.DiskNumber } | ForEach-Object { Get-VHD -Path $_.Path -ErrorAction SilentlyContinue } | Select-Object Path, VhdFormat, VhdType, Size, FileSize, ParentPath)",
   "'Get-VMNetworkAdapter' = @($vms | Get-VMNetworkAdapter | Select-Object VMName, VMId, Name, MacAddress, SwitchName, IPAddresses, Connected, IsLegacy)",
   "'Get-VMFirmware' = @($vms | Where-Object Generation -eq 2 | Get-VMFirmware | Select-Object VMName, VMId, SecureBoot)",
+  "'Msvm_KvpExchangeComponent' = @(Get-CimInstance -Namespace root/virtualization/v2 -ClassName Msvm_KvpExchangeComponent -ErrorAction SilentlyContinue | Select-Object SystemName, GuestIntrinsicExchangeItems)",
   '} | ConvertTo-Json -Depth 4 -Compress',
 ].join('\n');
 
@@ -141,6 +145,32 @@ function mac(v: unknown): string | undefined {
   return /^[0-9a-f]{12}$/i.test(s) && !/^0+$/.test(s) ? s.toLowerCase().match(/../g)!.join(':') : undefined;
 }
 
+/**
+ * The guest facts a running VM's KVP integration service publishes (`GuestIntrinsicExchangeItems`: one
+ * `<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">` XML string per item, with `Name` and `Data` properties).
+ */
+export function parseKvpItems(items: unknown): NonNullable<HvVm['guest']> | undefined {
+  const list = (Array.isArray(items) ? items : typeof items === 'string' ? [items] : []).filter((x): x is string => typeof x === 'string').slice(0, 500);
+  const kv = new Map<string, string>();
+  for (const xml of list) {
+    let inst;
+    try {
+      inst = parseXml(xml, { maxBytes: 64 * 1024, maxDepth: 8 });
+    } catch {
+      continue; // one unreadable item does not hide the others
+    }
+    const props = childrenNamed(inst, 'PROPERTY');
+    const prop = (n: string) => text(props.find((p) => p.attrs.NAME === n), 'VALUE');
+    const name = prop('Name');
+    const data = prop('Data');
+    if (name && data !== undefined) kv.set(name, data.slice(0, 1024));
+  }
+  if (!kv.size) return undefined;
+  const ips = (k: string) => (kv.get(k) ?? '').split(';').map((x) => x.trim()).filter((x) => /^[0-9a-f.:%]{2,64}$/i.test(x)).slice(0, 64);
+  const g = { osName: kv.get('OSName'), osVersion: kv.get('OSVersion'), fqdn: kv.get('FullyQualifiedDomainName') };
+  return { ...(g.osName ? { osName: g.osName } : {}), ...(g.osVersion ? { osVersion: g.osVersion } : {}), ...(g.fqdn ? { fqdn: g.fqdn } : {}), ipv4: ips('NetworkAddressIPv4'), ipv6: ips('NetworkAddressIPv6') };
+}
+
 /** Joins the cmdlets' outputs into VMs (drives and adapters by VMId, else VM name; VHDs by path). */
 export function parseHyperV(sets: HyperVSets): HvVm[] {
   const vhds = new Map<string, Record<string, unknown>>();
@@ -186,6 +216,12 @@ export function parseHyperV(sets: HyperVSets): HvVm[] {
     return { ...(str(n.Name, 256) ? { name: str(n.Name, 256)! } : {}), ...(m ? { mac: m } : {}), ...(str(n.SwitchName, 256) ? { switchName: str(n.SwitchName, 256)! } : {}), ipAddresses: ips, ...(c !== undefined ? { connected: c } : {}), ...(l !== undefined ? { legacy: l } : {}) };
   });
   const firmware = byVm(asList(sets['Get-VMFirmware']), (f) => enumName(f.SecureBoot, ON_OFF));
+  const kvp = new Map<string, NonNullable<HvVm['guest']>>();
+  for (const k of asList(sets['Msvm_KvpExchangeComponent'])) {
+    const id = guid(k.SystemName);
+    const g = id ? parseKvpItems(k.GuestIntrinsicExchangeItems) : undefined;
+    if (id && g) kvp.set(id, g);
+  }
   const vms: HvVm[] = [];
   for (const v of asList(sets['Get-VM'])) {
     const name = str(v.Name ?? v.VMName, 512);
@@ -214,6 +250,7 @@ export function parseHyperV(sets: HyperVSets): HvVm[] {
       ...(created ? { createdAt: created } : {}),
       ...(clustered !== undefined ? { clustered } : {}),
       ...(sb ? { secureBoot: sb === 'On' } : {}),
+      ...(kvp.get(vmId) ? { guest: kvp.get(vmId)! } : {}),
       disks: keyOf(disks),
       nics: keyOf(nics),
     });

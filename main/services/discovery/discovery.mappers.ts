@@ -179,6 +179,13 @@ export function serverFromHvVm(vm: HvVm, host: string): Server {
   const mem = vm.memoryStartupBytes ?? vm.memoryAssignedBytes;
   if (mem !== undefined) { s.memoryMiB = mibOf(mem)!; p.memoryMiB = from(vm.memoryStartupBytes !== undefined ? 'Get-VM MemoryStartup' : 'Get-VM MemoryAssigned'); }
   if (vm.notes) s.annotation = vm.notes;
+  if (vm.guest?.osName) { s.os.reported = [vm.guest.osName, vm.guest.osVersion].filter(Boolean).join(' '); p['os.reported'] = from('KVP OSName, OSVersion'); }
+  s.os.family = osFamily(vm.guest?.osName);
+  if (vm.guest?.fqdn) {
+    s.identity.hostName = vm.guest.fqdn.split('.')[0];
+    if (vm.guest.fqdn.includes('.')) s.identity.fqdn = vm.guest.fqdn;
+    p['identity.hostName'] = from('KVP FullyQualifiedDomainName');
+  }
   s.disks = vm.disks.map((d) => {
     const label = `${d.controllerType} ${d.controllerNumber ?? 0}:${d.controllerLocation ?? 0}`;
     const cap = mibOf(d.sizeBytes);
@@ -204,6 +211,9 @@ export function serverFromHvVm(vm: HvVm, host: string): Server {
     ...(n.connected !== undefined ? { connected: n.connected } : {}),
     adapterType: n.legacy ? 'Legacy Network Adapter' : 'Network Adapter',
   }));
+  // Without IPs from Get-VMNetworkAdapter (older hosts), the guest's KVP addresses go on the first adapter.
+  const first = s.nics[0];
+  if (first && !s.nics.some((n) => n.ipv4.length || n.ipv6.length) && vm.guest) { first.ipv4.push(...vm.guest.ipv4); first.ipv6.push(...vm.guest.ipv6.filter((ip) => !/^fe80:/i.test(ip))); }
   if (s.nics.length) p.nics = from('Get-VMNetworkAdapter');
   return s;
 }

@@ -8,7 +8,7 @@ import { isWorkbenchError } from '../../../../main/common/model/errors';
 import { ServerSchema } from '../../../../main/common/model/server';
 import { parseListVms, parseMachineReadable, parseMediumInfo, vboxArgs, vmFromSettings } from '../../../../main/discovery/virtualbox/virtualbox-discovery';
 import { parseVmx, vmdkInfo, vmFromVmx, vmxUuid } from '../../../../main/discovery/vmware-workstation/vmx-discovery';
-import { HYPERV_SCRIPT, asList, checkHost, parseHyperV, parsePsJson, powershellCommand, psDate, type HyperVSets } from '../../../../main/discovery/hyperv/hyperv-discovery';
+import { HYPERV_SCRIPT, HYPERV_SETS, asList, parseKvpItems, checkHost, parseHyperV, parsePsJson, powershellCommand, psDate, type HyperVSets } from '../../../../main/discovery/hyperv/hyperv-discovery';
 import { serverFromHvVm, serverFromVbVm, serverFromVmx, vmwareGuestFamily } from '../../../../main/services/discovery/discovery.mappers';
 
 const FIX = path.resolve(import.meta.dirname, '../../../fixtures/discovery');
@@ -152,7 +152,10 @@ describe('Hyper-V', () => {
       { controllerType: 'SCSI', controllerNumber: 0, controllerLocation: 1, path: 'Disk 3 1.00 TB Bus 0 Lun 3 Target 0', diskNumber: 3 },
     ]);
     expect(sql.nics).toEqual([{ name: 'Network Adapter', mac: '00:15:5d:0a:0b:0c', switchName: 'vSwitch-Prod', ipAddresses: ['10.20.30.40', 'fe80::1c2d:3e4f:5a6b:7c8d', '2001:db8::40'], connected: true, legacy: false }]);
+    expect(sql.guest).toEqual({ osName: 'Windows Server 2019 Datacenter', osVersion: '10.0.17763', fqdn: 'sql01.corp.example', ipv4: ['10.20.30.40'], ipv6: ['fe80::1c2d:3e4f:5a6b:7c8d', '2001:db8::40'] });
+    expect(vms[1]!.guest).toBeUndefined();
     const s = ServerSchema.parse({ ...serverFromHvVm(sql, 'hv'), id: 'x' });
+    expect(s).toMatchObject({ os: { reported: 'Windows Server 2019 Datacenter 10.0.17763', family: 'windows' }, identity: { hostName: 'sql01', fqdn: 'sql01.corp.example' } });
     expect(s).toMatchObject({ source: { kind: 'hyperv' }, vmManager: { type: 'hyperv', name: 'HV-NODE1' }, identity: { externalId: 'hyperv-vmid:6c8a9e54-3f1b-4c1e-9d7a-1e2f3a4b5c6d' }, state: { power: 'poweredOn' }, firmware: { type: 'efi', secureBoot: true }, cpu: { vcpus: 8 }, memoryMiB: 16384 });
     expect(s.disks.map((d) => [d.label, d.capacityMiB, d.thin, d.rdm, d.format])).toEqual([['SCSI 0:0', 130048, true, undefined, 'vhdx'], ['SCSI 0:1', 0, undefined, true, undefined]]);
     expect(s.nics[0]).toMatchObject({ ipv4: ['10.20.30.40'], ipv6: ['2001:db8::40'] });
@@ -186,7 +189,9 @@ describe('Hyper-V', () => {
 
   it('the offline script saves the files the parser reads, with the same selections as the live script', () => {
     const ps1 = readFileSync(path.resolve(import.meta.dirname, '../../../../assets/discovery/hyperv-inventory.ps1'), 'utf8');
-    for (const line of HYPERV_SCRIPT.split('\n').filter((l) => l.startsWith("'Get-"))) {
+    const lines = HYPERV_SCRIPT.split('\n').filter((l) => /^'[\w-]+' = @\(/.test(l));
+    expect(lines.map((l) => /^'([^']+)'/.exec(l)![1])).toEqual([...HYPERV_SETS]);
+    for (const line of lines) {
       const [, name, select] = /^'([^']+)' = @\(.*?(Select-Object [^)]+)\)$/.exec(line)!;
       expect(ps1).toContain(`Save '${name}'`);
       expect(ps1).toContain(select);
@@ -223,7 +228,8 @@ describe('fuzzed parsers: any input gives a result or a typed discovery error', 
       const j = parsePsJson(s, 'x');
       return parseHyperV(j && typeof j === 'object' && !Array.isArray(j) ? (j as HyperVSets) : { 'Get-VM': j });
     }],
-    ['hyper-v sets', (s) => parseHyperV(Object.fromEntries(['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware'].map((k) => [k, (() => { try { return JSON.parse(s) as unknown; } catch { return s; } })()])))],
+    ['kvp items', (s) => parseKvpItems([s, s.replace(/^[^<]*/, '')])],
+    ['hyper-v sets', (s) => parseHyperV(Object.fromEntries([...HYPERV_SETS].map((k) => [k, (() => { try { return JSON.parse(s) as unknown; } catch { return s; } })()])))],
   ];
   for (const [name, parse] of parsers) {
     it(name, () => {
