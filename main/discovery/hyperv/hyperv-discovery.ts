@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { cancelledError } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
 import { childrenNamed, parseXml, text } from '../xml';
 
@@ -314,7 +315,7 @@ export async function discoverHyperV(o: HyperVDiscoveryOptions): Promise<{ host:
     execFile(file, args, { timeout, maxBuffer: MAX_JSON, encoding: 'utf8', windowsHide: true, ...(o.signal ? { signal: o.signal } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (o.signal?.aborted) return reject(err);
+      if (o.signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
       if (e.code === 'ENOENT') return reject(new DiscoveryError('discovery-unreachable', `PowerShell was not found (${excerpt(file, 120)}); on Linux and macOS install pwsh, or save the JSON on the host and use --from-json.`));
       if (e.killed) return reject(new DiscoveryError('discovery-unreachable', `PowerShell did not answer within ${Math.round(timeout / 1000)} s.`));
       const msg = excerpt(stderr, 200);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { throwIfAborted } from '../../common/util/cancel';
+import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
 
 /**
@@ -197,7 +197,7 @@ function run(exe: string, args: string[], timeoutMs: number, signal?: AbortSigna
     execFile(exe, args, { timeout: timeoutMs, maxBuffer: MAX_BYTES, encoding: 'utf8', windowsHide: true, env: { ...process.env, LC_ALL: 'C' }, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (signal?.aborted) return reject(err);
+      if (signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
       if (e.code === 'ENOENT') return reject(new DiscoveryError('discovery-unreachable', `VBoxManage was not found (${excerpt(exe, 120)}); install VirtualBox or give its path with --vboxmanage.`));
       if (e.killed) return reject(new DiscoveryError('discovery-unreachable', `VBoxManage did not answer within ${Math.round(timeoutMs / 1000)} s.`));
       const msg = excerpt(stderr.replace(/^VBoxManage:\s*error:\s*/gim, ''), 200);

@@ -89,6 +89,37 @@ describe('mwb discover virtualbox', () => {
   });
 });
 
+describe('cancel', () => {
+  it('cancelling a VirtualBox discovery stops VBoxManage and leaves the project unchanged', async () => {
+    const d = await dir();
+    const exe = path.join(d, 'VBoxManage');
+    const log = path.join(d, 'calls');
+    // Lists one VM, then takes 20 s over its settings: the cancel lands while VBoxManage runs.
+    await writeFile(exe, `#!${process.execPath}\nrequire('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv[2] + '\\n');\nif (process.argv[2] === 'list') process.stdout.write('"slow" {5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b}\\n');\nelse setTimeout(() => {}, 20000);\n`);
+    await chmod(exe, 0o755);
+    const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: d });
+    try {
+      services.project.newProject('cancel');
+      const states: string[] = [];
+      const off = services.events.subscribe((event, payload) => {
+        if (event === 'task.progress') states.push((payload as { state: string }).state);
+      });
+      const run = services.discovery.virtualbox({ vboxmanage: exe, taskId: 'vb-cancel' }).then(() => null, (e: unknown) => e);
+      for (let i = 0; i < 200 && !(await readFile(log, 'utf8').catch(() => '')).includes('showvminfo'); i++) await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      expect(services.tasks.cancel('vb-cancel')).toBe(true);
+      expect(await run).toMatchObject({ code: 'cancelled' });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      off();
+      expect(states.at(-1)).toBe('cancelled');
+      expect(services.project.document.inventory.servers).toHaveLength(0);
+      expect(services.project.document.discovery?.sources ?? []).toHaveLength(0);
+    } finally {
+      services.dispose();
+    }
+  }, 30_000);
+});
+
 describe('mwb discover hyperv', () => {
   it('--from-json reads the files the host script saved, and merges by VMId', async () => {
     const d = await dir();
