@@ -160,6 +160,8 @@ const discover: CommandModule = (program) => {
     .requiredOption('--subscription <id>', 'subscription id (a GUID)')
     .option('--resource-group <name>', 'only this resource group; repeatable (default: the whole subscription)', collect, [])
     .option('--tenant <id>', 'Microsoft Entra tenant of the credential')
+    .option('--endpoint <url>', 'Resource Manager endpoint of another cloud or an Azure Stack Hub (default https://management.azure.com)')
+    .option('--ca-file <pem>', "extra trusted CA certificates (PEM) for the endpoint, e.g. an Azure Stack Hub's private CA")
     .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
     .option('--remove-gone', 'remove servers of this subscription that it no longer lists')
     .option('--json', 'print the same summary as mwb import --json')

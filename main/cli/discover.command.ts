@@ -45,6 +45,8 @@ export interface DiscoverAzureOptions extends DiscoverCommon {
   subscription: string;
   resourceGroup?: string[];
   tenant?: string;
+  endpoint?: string;
+  caFile?: string;
 }
 
 interface Io {
@@ -157,8 +159,28 @@ export async function discoverVmwareWorkstationCommand(o: DiscoverVmwareWorkstat
  * from the environment (service principal variables, managed identity, `az login`); nothing secret is printed.
  */
 export async function discoverAzureCommand(o: DiscoverAzureOptions, io: Io = defaultIo()): Promise<number> {
+  if (o.endpoint && !/^https:\/\/[^\s/]+/i.test(o.endpoint)) {
+    io.stderr.write('mwb discover azure: --endpoint must be an https:// address.\n');
+    return EXIT.usage;
+  }
+  let ca: string | undefined;
+  if (o.caFile) {
+    const st = await fs.stat(o.caFile).catch(() => null);
+    ca = st?.isFile() && st.size <= 1024 * 1024 ? await fs.readFile(o.caFile, 'utf8').catch(() => undefined) : undefined;
+    if (!ca?.includes('-----BEGIN CERTIFICATE-----')) {
+      io.stderr.write('mwb discover azure: --ca-file must be a PEM file of certificates (at most 1 MiB).\n');
+      return EXIT.usage;
+    }
+  }
   return runDiscovery('azure', o, io, (s) =>
-    s.discovery.azure({ subscriptionId: o.subscription, ...(o.resourceGroup?.length ? { resourceGroups: o.resourceGroup } : {}), ...(o.tenant ? { tenantId: o.tenant } : {}), ...(o.removeGone ? { removeGone: true } : {}) }),
+    s.discovery.azure({
+      subscriptionId: o.subscription,
+      ...(o.resourceGroup?.length ? { resourceGroups: o.resourceGroup } : {}),
+      ...(o.tenant ? { tenantId: o.tenant } : {}),
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(ca ? { ca } : {}),
+      ...(o.removeGone ? { removeGone: true } : {}),
+    }),
   );
 }
 

@@ -71,10 +71,11 @@ export interface AzureDiscoveryRequest {
   tenantId?: string;
   removeGone?: boolean;
   taskId?: string;
-  /** Tests: a TokenCredential instead of DefaultAzureCredential, a Resource Manager endpoint and its CA. */
-  credential?: TokenCredential;
+  /** Resource Manager endpoint (another cloud, an Azure Stack Hub) and extra trusted CA certificates (PEM). */
   endpoint?: string;
   ca?: string;
+  /** Tests: a TokenCredential instead of DefaultAzureCredential. */
+  credential?: TokenCredential;
 }
 
 /** What a discovery reports: the same figures as an import, and where the servers came from. */

@@ -2,7 +2,8 @@
 // Manager endpoint (test/fakes/azure-arm.fake.ts: HTTPS with a certificate made at start, bodies as the
 // Microsoft.Compute/Network REST specs' example responses), reached through the SDK's endpoint option with a test
 // TokenCredential; and `mwb discover azure` as a user runs it.
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { ProjectDocumentSchema } from '../../../main/common/model/project';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/identity';
@@ -116,7 +117,7 @@ describe('Azure discovery against the fake Resource Manager', () => {
 describe('mwb discover azure and the discovery.azure channel', () => {
   it('help names every option; without any Azure credential it is a typed auth error and no project is written', async () => {
     const help = await runMwb(['discover', 'azure', '--help']);
-    for (const o of ['--subscription', '--resource-group', '--tenant', '--project', '--json', 'DefaultAzureCredential']) expect(help.stdout).toContain(o);
+    for (const o of ['--subscription', '--resource-group', '--tenant', '--endpoint', '--ca-file', '--project', '--json', 'DefaultAzureCredential']) expect(help.stdout).toContain(o);
     const project = path.join(dir, 'cli.mwb.json');
     const saved = { ...process.env };
     // Only the environment credential, with none of its variables: unavailable, without touching the network.
@@ -129,6 +130,35 @@ describe('mwb discover azure and the discovery.azure channel', () => {
       const bad = await runMwb(['discover', 'azure', '--subscription', 'nope', '--project', project, '--json']);
       expect(JSON.parse(bad.stdout).error.code).toBe('discovery-unreachable');
       await expect(readFile(project)).rejects.toThrow();
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
+
+  it('after `az login` (a stand-in az on PATH), mwb discover azure --endpoint --ca-file discovers into a project', async () => {
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    const argv = path.join(bin, 'az.argv');
+    // What `az account get-access-token --output json` prints after `az login`.
+    const reply = JSON.stringify({ accessToken: TOKEN, expiresOn: '2099-01-01 00:00:00.000000', expires_on: 4070908800, subscription: SUB, tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', tokenType: 'Bearer' });
+    await writeFile(path.join(bin, 'az'), `#!${process.execPath}\nrequire('node:fs').appendFileSync(${JSON.stringify(argv)}, JSON.stringify(process.argv.slice(2)) + '\\n');\nprocess.stdout.write(${JSON.stringify(reply)});\n`);
+    await chmod(path.join(bin, 'az'), 0o755);
+    const project = path.join(dir, 'az-login.mwb.json');
+    const saved = { ...process.env };
+    process.env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
+    process.env.AZURE_TOKEN_CREDENTIALS = 'AzureCliCredential';
+    try {
+      const r = await runMwb(['discover', 'azure', '--subscription', SUB, '--resource-group', 'rg-web', '--endpoint', arm.url, '--ca-file', path.join(dir, 'fake-arm.pem'), '--project', project, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ servers: 3, added: 3, totalInProject: 3, source: { kind: 'azure', url: `azure://${SUB}/resourceGroups/rg-web` } });
+      expect(r.stdout).not.toContain(TOKEN);
+      const doc = ProjectDocumentSchema.parse(JSON.parse(await readFile(project, 'utf8')));
+      expect(doc.inventory.servers.map((x) => x.name).sort()).toEqual(['app01', 'web01', 'web02']);
+      expect(JSON.stringify(doc)).not.toContain(TOKEN);
+      expect((await readFile(argv, 'utf8')).split('\n')[0]).toContain('get-access-token');
+      const noCa = await runMwb(['discover', 'azure', '--subscription', SUB, '--endpoint', arm.url, '--ca-file', project, '--project', project]);
+      expect(noCa.code).toBe(2);
     } finally {
       process.env = saved;
     }
