@@ -310,6 +310,7 @@ export function serverFromVmx(vm: VmxVm, folder: string): Server {
       label: d.slot,
       capacityMiB: cap ?? 0,
       ...(cap !== undefined ? { provisionedMiB: cap } : {}),
+      ...(d.usedBytes !== undefined ? { usedMiB: mibOf(d.usedBytes)! } : {}),
       ...(d.thin !== undefined ? { thin: d.thin } : {}),
       ...(d.mode ? { mode: d.mode } : {}),
       controller: d.bus,

@@ -112,8 +112,8 @@ describe('VMware Workstation .vmx', () => {
 
   it('reads a VMDK capacity from a descriptor (extents summed) and from a monolithic sparse header', () => {
     const desc = Buffer.from('# Disk DescriptorFile\nversion=1\ncreateType="twoGbMaxExtentSparse"\n\n# Extent description\nRW 4192256 SPARSE "d-s001.vmdk"\nRW 4192256 SPARSE "d-s002.vmdk"\nRW 2048 SPARSE "d-s003.vmdk"\n');
-    expect(vmdkInfo(desc)).toEqual({ capacityBytes: (4192256 * 2 + 2048) * 512, createType: 'twoGbMaxExtentSparse', thin: true });
-    expect(vmdkInfo(Buffer.from('# Disk DescriptorFile\ncreateType="monolithicFlat"\nRW 83886080 FLAT "d-flat.vmdk" 0\n'))).toEqual({ capacityBytes: 83886080 * 512, createType: 'monolithicFlat', thin: false });
+    expect(vmdkInfo(desc)).toEqual({ capacityBytes: (4192256 * 2 + 2048) * 512, createType: 'twoGbMaxExtentSparse', thin: true, extents: ['d-s001.vmdk', 'd-s002.vmdk', 'd-s003.vmdk'] });
+    expect(vmdkInfo(Buffer.from('# Disk DescriptorFile\ncreateType="monolithicFlat"\nRW 83886080 FLAT "d-flat.vmdk" 0\n'))).toEqual({ capacityBytes: 83886080 * 512, createType: 'monolithicFlat', thin: false, extents: ['d-flat.vmdk'] });
     const head = Buffer.alloc(4096);
     head.write('KDMV', 0, 'latin1');
     head.writeUInt32LE(1, 4);
