@@ -24,7 +24,7 @@ function Save($name, $items) {
   [System.IO.File]::WriteAllText((Join-Path $OutDir "$name.json"), $json, (New-Object System.Text.UTF8Encoding $false))
 }
 
-Save 'Get-VM' ($vms | Select-Object Name, VMId, State, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)
+Save 'Get-VM' ($vms | Select-Object Name, VMId, @{n='State';e={[string]$_.State}}, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)
 Save 'Get-VMHardDiskDrive' ($drives | Select-Object VMName, VMId, ControllerType, ControllerNumber, ControllerLocation, Path, DiskNumber)
 Save 'Get-VHD' ($drives | Where-Object { $_.Path -and $null -eq $_.DiskNumber } | ForEach-Object { Get-VHD -ComputerName $ComputerName -Path $_.Path -ErrorAction SilentlyContinue } | Select-Object Path, VhdFormat, VhdType, Size, FileSize, ParentPath)
 Save 'Get-VMNetworkAdapter' ($vms | Get-VMNetworkAdapter | Select-Object VMName, VMId, Name, MacAddress, SwitchName, IPAddresses, Connected, IsLegacy)

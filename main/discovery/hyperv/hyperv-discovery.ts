@@ -68,7 +68,7 @@ export const HYPERV_SCRIPT = [
   '$vms = @(Get-VM)',
   '$drives = @($vms | Get-VMHardDiskDrive)',
   "[pscustomobject]@{",
-  "'Get-VM' = @($vms | Select-Object Name, VMId, State, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)",
+  "'Get-VM' = @($vms | Select-Object Name, VMId, @{n='State';e={[string]$_.State}}, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)",
   "'Get-VMHardDiskDrive' = @($drives | Select-Object VMName, VMId, ControllerType, ControllerNumber, ControllerLocation, Path, DiskNumber)",
   "'Get-VHD' = @($drives | Where-Object { $_.Path -and $null -eq $_.DiskNumber } | ForEach-Object { Get-VHD -Path $_.Path -ErrorAction SilentlyContinue } | Select-Object Path, VhdFormat, VhdType, Size, FileSize, ParentPath)",
   "'Get-VMNetworkAdapter' = @($vms | Get-VMNetworkAdapter | Select-Object VMName, VMId, Name, MacAddress, SwitchName, IPAddresses, Connected, IsLegacy)",
@@ -93,6 +93,8 @@ export function powershellCommand(o: { host?: string; powershell?: string; platf
 }
 
 // Enum values as Windows PowerShell 5.1 writes them (numbers) and as names (PowerShell 7 -EnumsAsStrings, or text).
+// VMState numbers above 32781 differ between Windows versions (Server 2016 has no Hibernated/ComponentServicing), so
+// both scripts select State as its name; the table (Server 2019 and later) is for JSON saved by other means.
 const VM_STATE: Record<number, string> = { 1: 'Other', 2: 'Running', 3: 'Off', 4: 'Stopping', 6: 'Saved', 9: 'Paused', 10: 'Starting', 11: 'Reset', 32773: 'Saving', 32776: 'Pausing', 32777: 'Resuming', 32779: 'FastSaved', 32780: 'FastSaving', 32781: 'ForceShutdown', 32782: 'ForceReboot', 32783: 'Hibernated', 32784: 'ComponentServicing', 32785: 'RunningCritical', 32786: 'OffCritical', 32787: 'StoppingCritical', 32788: 'SavedCritical', 32789: 'PausedCritical', 32790: 'StartingCritical', 32791: 'ResetCritical', 32792: 'SavingCritical', 32793: 'PausingCritical', 32794: 'ResumingCritical', 32795: 'FastSavedCritical', 32796: 'FastSavingCritical' };
 const CONTROLLER: Record<number, string> = { 0: 'IDE', 1: 'SCSI', 2: 'PMEM' };
 const VHD_FORMAT: Record<number, string> = { 0: 'Unknown', 2: 'VHD', 3: 'VHDX', 4: 'VHDSet' };
