@@ -53,9 +53,13 @@ export interface VbVm {
 const MAX_BYTES = 8 * 1024 * 1024;
 const MAX_ENTRIES = 20_000;
 
-/** Undoes VBoxManage's escaping of quoted values (`\"`, `\\`, `\n`). */
+/**
+ * Undoes VBoxManage's escaping of quoted values (`\"` and `\\`, VirtualBox 6.1 and later). Older versions print
+ * Windows paths with bare backslashes (`C:\VMs\lab.vdi`): a backslash before anything else stays as it is, so both
+ * read right (`\n` in a description is turned into a line break by the caller).
+ */
 function unescape(v: string): string {
-  return v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c));
+  return v.replace(/\\([\\"])/g, '$1');
 }
 
 /**
@@ -142,7 +146,7 @@ export function vmFromSettings(m: Map<string, string>): VbVm {
     cpus: int(m.get('cpus')) ?? 0,
     ...opt('firmware', 'firmware'),
     ...opt('state', 'VMState'),
-    ...opt('description', 'description'),
+    ...(m.get('description') ? { description: m.get('description')!.replace(/\\n/g, '\n') } : {}),
     ...opt('configFile', 'CfgFile'),
     ...opt('groups', 'groups'),
     disks,

@@ -50,6 +50,12 @@ describe('VirtualBox', () => {
     expect(() => vboxArgs.showvminfo('--help')).toThrow(expect.objectContaining({ code: 'discovery-malformed-response' }));
   });
 
+  it('reads Windows paths escaped (VirtualBox 6.1+) and bare (older), and quoted numbers', () => {
+    const vm = vmFromSettings(parseMachineReadable('name="w"\nUUID="5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"\ncpus="2"\nmemory="4096"\nstoragecontrollername0="SATA"\n"SATA-0-0"="C:\\\\VMs\\\\new\\\\w.vdi"\n"SATA-1-0"="D:\\lab\\w2.vdi"\n'));
+    expect(vm.disks.map((d) => d.path)).toEqual(['C:\\VMs\\new\\w.vdi', 'D:\\lab\\w2.vdi']);
+    expect([vm.cpus, vm.memoryMiB]).toEqual([2, 4096]);
+  });
+
   it('settings without a name or UUID are a typed error', () => {
     expect(() => vmFromSettings(parseMachineReadable('memory=1024\n'))).toThrow(expect.objectContaining({ code: 'discovery-malformed-response' }));
   });
