@@ -251,7 +251,8 @@ export async function discoverVmx(o: VmxDiscoveryOptions): Promise<{ folder: str
     const siblings = await fs.readdir(dir).catch(() => [] as string[]);
     const vmss = m.get('checkpoint.vmstate');
     if (siblings.some((s) => s.toLowerCase() === `${path.basename(file).toLowerCase()}.lck`)) vm.power = 'poweredOn';
-    else if ((vmss && siblings.includes(vmss)) || siblings.some((s) => /\.vmss$/i.test(s))) vm.power = 'suspended';
+    // checkpoint.vmState names the suspend file (empty when not suspended); without the key, a NAME*.vmss next to it.
+    else if (m.has('checkpoint.vmstate') ? !!vmss && siblings.includes(path.basename(vmss)) : siblings.some((s) => s.toLowerCase().startsWith(path.basename(file, path.extname(file)).toLowerCase()) && /\.vmss$/i.test(s))) vm.power = 'suspended';
     else vm.power = 'poweredOff';
     vms.push(vm);
   }
