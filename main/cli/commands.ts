@@ -113,7 +113,7 @@ const disk: CommandModule = (program) => {
 };
 
 const discover: CommandModule = (program) => {
-  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh, Hyper-V through PowerShell, VirtualBox, VMware Workstation .vmx files, Linux hosts over SSH) and merge them into a project');
+  const d = program.command('discover').description('discover servers live (vCenter over the vSphere API, libvirt through virsh, Hyper-V through PowerShell, VirtualBox, VMware Workstation .vmx files, Azure, Linux hosts over SSH) and merge them into a project');
   d.command('vcenter')
     .description('discover the VMs of a vCenter or ESXi host; the password is read from stdin and never stored')
     .requiredOption('--url <url>', 'vCenter address (https://HOST/sdk)')
@@ -155,6 +155,18 @@ const discover: CommandModule = (program) => {
     .option('--remove-gone', 'remove servers of this folder that are no longer in it')
     .option('--json', 'print the same summary as mwb import --json')
     .action(lazyAction(() => import('./discover.command'), (m) => m.discoverVmwareWorkstationAction));
+  d.command('azure')
+    .description('discover the VMs of an Azure subscription (size, OS, disks, NICs and IPs, tags, power state) with the Azure SDK')
+    .requiredOption('--subscription <id>', 'subscription id (a GUID)')
+    .option('--resource-group <name>', 'only this resource group; repeatable (default: the whole subscription)', collect, [])
+    .option('--tenant <id>', 'Microsoft Entra tenant of the credential')
+    .option('--endpoint <url>', 'Resource Manager endpoint of another cloud or an Azure Stack Hub (default https://management.azure.com)')
+    .option('--ca-file <pem>', "extra trusted CA certificates (PEM) for the endpoint, e.g. an Azure Stack Hub's private CA")
+    .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
+    .option('--remove-gone', 'remove servers of this subscription that it no longer lists')
+    .option('--json', 'print the same summary as mwb import --json')
+    .addHelpText('after', '\nCredentials: DefaultAzureCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, workload or managed identity, or `az login`). The Reader role is enough. Nothing secret is stored or printed.')
+    .action(lazyAction(() => import('./discover.command'), (m) => m.discoverAzureAction));
 };
 
 const replicate: CommandModule = (program) => {

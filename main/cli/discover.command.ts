@@ -41,6 +41,14 @@ export interface DiscoverVmwareWorkstationOptions extends DiscoverCommon {
   folder: string;
 }
 
+export interface DiscoverAzureOptions extends DiscoverCommon {
+  subscription: string;
+  resourceGroup?: string[];
+  tenant?: string;
+  endpoint?: string;
+  caFile?: string;
+}
+
 interface Io {
   stdout: (s: string) => void;
   stderr: NodeJS.WritableStream;
@@ -146,6 +154,36 @@ export async function discoverVmwareWorkstationCommand(o: DiscoverVmwareWorkstat
   return runDiscovery('vmware-workstation', o, io, (s) => s.discovery.vmwareWorkstation({ folder: o.folder, ...(o.removeGone ? { removeGone: true } : {}) }));
 }
 
+/**
+ * `mwb discover azure --subscription ID [--resource-group RG]... [--tenant T] --project P`: DefaultAzureCredential
+ * from the environment (service principal variables, managed identity, `az login`); nothing secret is printed.
+ */
+export async function discoverAzureCommand(o: DiscoverAzureOptions, io: Io = defaultIo()): Promise<number> {
+  if (o.endpoint && !/^https:\/\/[^\s/]+/i.test(o.endpoint)) {
+    io.stderr.write('mwb discover azure: --endpoint must be an https:// address.\n');
+    return EXIT.usage;
+  }
+  let ca: string | undefined;
+  if (o.caFile) {
+    const st = await fs.stat(o.caFile).catch(() => null);
+    ca = st?.isFile() && st.size <= 1024 * 1024 ? await fs.readFile(o.caFile, 'utf8').catch(() => undefined) : undefined;
+    if (!ca?.includes('-----BEGIN CERTIFICATE-----')) {
+      io.stderr.write('mwb discover azure: --ca-file must be a PEM file of certificates (at most 1 MiB).\n');
+      return EXIT.usage;
+    }
+  }
+  return runDiscovery('azure', o, io, (s) =>
+    s.discovery.azure({
+      subscriptionId: o.subscription,
+      ...(o.resourceGroup?.length ? { resourceGroups: o.resourceGroup } : {}),
+      ...(o.tenant ? { tenantId: o.tenant } : {}),
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(ca ? { ca } : {}),
+      ...(o.removeGone ? { removeGone: true } : {}),
+    }),
+  );
+}
+
 export async function discoverVcenterAction(o: DiscoverVcenterOptions): Promise<void> {
   const code = await discoverVcenterCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
@@ -168,5 +206,10 @@ export async function discoverVirtualBoxAction(o: DiscoverVirtualBoxOptions): Pr
 
 export async function discoverVmwareWorkstationAction(o: DiscoverVmwareWorkstationOptions): Promise<void> {
   const code = await discoverVmwareWorkstationCommand(o);
+  if (code !== EXIT.ok) process.exitCode = code;
+}
+
+export async function discoverAzureAction(o: DiscoverAzureOptions): Promise<void> {
+  const code = await discoverAzureCommand(o);
   if (code !== EXIT.ok) process.exitCode = code;
 }

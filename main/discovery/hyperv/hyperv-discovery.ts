@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { cancelledError } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
+import { childrenNamed, parseXml, text } from '../xml';
 
 /**
  * Hyper-V (and SCVMM-managed Hyper-V hosts) through PowerShell's Hyper-V module: `Get-VM`, `Get-VMHardDiskDrive`,
@@ -50,12 +52,14 @@ export interface HvVm {
   createdAt?: string;
   clustered?: boolean;
   secureBoot?: boolean;
+  /** From the guest's KVP integration service (Msvm_KvpExchangeComponent), when it runs. */
+  guest?: { osName?: string; osVersion?: string; fqdn?: string; ipv4: string[]; ipv6: string[] };
   disks: HvDisk[];
   nics: HvNic[];
 }
 
 /** The cmdlet outputs, under the names the offline script gives its files (`Get-VM.json`…). */
-export const HYPERV_SETS = ['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware'] as const;
+export const HYPERV_SETS = ['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware', 'Msvm_KvpExchangeComponent'] as const;
 export type HyperVSets = Partial<Record<(typeof HYPERV_SETS)[number], unknown>>;
 
 /** The PowerShell run live (the offline script in assets/discovery saves the same selections as files). */
@@ -64,11 +68,12 @@ export const HYPERV_SCRIPT = [
   '$vms = @(Get-VM)',
   '$drives = @($vms | Get-VMHardDiskDrive)',
   "[pscustomobject]@{",
-  "'Get-VM' = @($vms | Select-Object Name, VMId, State, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)",
+  "'Get-VM' = @($vms | Select-Object Name, VMId, @{n='State';e={[string]$_.State}}, ProcessorCount, MemoryStartup, MemoryAssigned, DynamicMemoryEnabled, Generation, Version, Notes, ComputerName, CreationTime, IsClustered)",
   "'Get-VMHardDiskDrive' = @($drives | Select-Object VMName, VMId, ControllerType, ControllerNumber, ControllerLocation, Path, DiskNumber)",
   "'Get-VHD' = @($drives | Where-Object { $_.Path -and $null -eq $_.DiskNumber } | ForEach-Object { Get-VHD -Path $_.Path -ErrorAction SilentlyContinue } | Select-Object Path, VhdFormat, VhdType, Size, FileSize, ParentPath)",
   "'Get-VMNetworkAdapter' = @($vms | Get-VMNetworkAdapter | Select-Object VMName, VMId, Name, MacAddress, SwitchName, IPAddresses, Connected, IsLegacy)",
   "'Get-VMFirmware' = @($vms | Where-Object Generation -eq 2 | Get-VMFirmware | Select-Object VMName, VMId, SecureBoot)",
+  "'Msvm_KvpExchangeComponent' = @(Get-CimInstance -Namespace root/virtualization/v2 -ClassName Msvm_KvpExchangeComponent -ErrorAction SilentlyContinue | Select-Object SystemName, GuestIntrinsicExchangeItems)",
   '} | ConvertTo-Json -Depth 4 -Compress',
 ].join('\n');
 
@@ -88,6 +93,8 @@ export function powershellCommand(o: { host?: string; powershell?: string; platf
 }
 
 // Enum values as Windows PowerShell 5.1 writes them (numbers) and as names (PowerShell 7 -EnumsAsStrings, or text).
+// VMState numbers above 32781 differ between Windows versions (Server 2016 has no Hibernated/ComponentServicing), so
+// both scripts select State as its name; the table (Server 2019 and later) is for JSON saved by other means.
 const VM_STATE: Record<number, string> = { 1: 'Other', 2: 'Running', 3: 'Off', 4: 'Stopping', 6: 'Saved', 9: 'Paused', 10: 'Starting', 11: 'Reset', 32773: 'Saving', 32776: 'Pausing', 32777: 'Resuming', 32779: 'FastSaved', 32780: 'FastSaving', 32781: 'ForceShutdown', 32782: 'ForceReboot', 32783: 'Hibernated', 32784: 'ComponentServicing', 32785: 'RunningCritical', 32786: 'OffCritical', 32787: 'StoppingCritical', 32788: 'SavedCritical', 32789: 'PausedCritical', 32790: 'StartingCritical', 32791: 'ResetCritical', 32792: 'SavingCritical', 32793: 'PausingCritical', 32794: 'ResumingCritical', 32795: 'FastSavedCritical', 32796: 'FastSavingCritical' };
 const CONTROLLER: Record<number, string> = { 0: 'IDE', 1: 'SCSI', 2: 'PMEM' };
 const VHD_FORMAT: Record<number, string> = { 0: 'Unknown', 2: 'VHD', 3: 'VHDX', 4: 'VHDSet' };
@@ -141,6 +148,32 @@ function mac(v: unknown): string | undefined {
   return /^[0-9a-f]{12}$/i.test(s) && !/^0+$/.test(s) ? s.toLowerCase().match(/../g)!.join(':') : undefined;
 }
 
+/**
+ * The guest facts a running VM's KVP integration service publishes (`GuestIntrinsicExchangeItems`: one
+ * `<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">` XML string per item, with `Name` and `Data` properties).
+ */
+export function parseKvpItems(items: unknown): NonNullable<HvVm['guest']> | undefined {
+  const list = (Array.isArray(items) ? items : typeof items === 'string' ? [items] : []).filter((x): x is string => typeof x === 'string').slice(0, 500);
+  const kv = new Map<string, string>();
+  for (const xml of list) {
+    let inst;
+    try {
+      inst = parseXml(xml, { maxBytes: 64 * 1024, maxDepth: 8 });
+    } catch {
+      continue; // one unreadable item does not hide the others
+    }
+    const props = childrenNamed(inst, 'PROPERTY');
+    const prop = (n: string) => text(props.find((p) => p.attrs.NAME === n), 'VALUE');
+    const name = prop('Name');
+    const data = prop('Data');
+    if (name && data !== undefined) kv.set(name, data.slice(0, 1024));
+  }
+  if (!kv.size) return undefined;
+  const ips = (k: string) => (kv.get(k) ?? '').split(';').map((x) => x.trim()).filter((x) => /^[0-9a-f.:%]{2,64}$/i.test(x)).slice(0, 64);
+  const g = { osName: kv.get('OSName'), osVersion: kv.get('OSVersion'), fqdn: kv.get('FullyQualifiedDomainName') };
+  return { ...(g.osName ? { osName: g.osName } : {}), ...(g.osVersion ? { osVersion: g.osVersion } : {}), ...(g.fqdn ? { fqdn: g.fqdn } : {}), ipv4: ips('NetworkAddressIPv4'), ipv6: ips('NetworkAddressIPv6') };
+}
+
 /** Joins the cmdlets' outputs into VMs (drives and adapters by VMId, else VM name; VHDs by path). */
 export function parseHyperV(sets: HyperVSets): HvVm[] {
   const vhds = new Map<string, Record<string, unknown>>();
@@ -186,6 +219,12 @@ export function parseHyperV(sets: HyperVSets): HvVm[] {
     return { ...(str(n.Name, 256) ? { name: str(n.Name, 256)! } : {}), ...(m ? { mac: m } : {}), ...(str(n.SwitchName, 256) ? { switchName: str(n.SwitchName, 256)! } : {}), ipAddresses: ips, ...(c !== undefined ? { connected: c } : {}), ...(l !== undefined ? { legacy: l } : {}) };
   });
   const firmware = byVm(asList(sets['Get-VMFirmware']), (f) => enumName(f.SecureBoot, ON_OFF));
+  const kvp = new Map<string, NonNullable<HvVm['guest']>>();
+  for (const k of asList(sets['Msvm_KvpExchangeComponent'])) {
+    const id = guid(k.SystemName);
+    const g = id ? parseKvpItems(k.GuestIntrinsicExchangeItems) : undefined;
+    if (id && g) kvp.set(id, g);
+  }
   const vms: HvVm[] = [];
   for (const v of asList(sets['Get-VM'])) {
     const name = str(v.Name ?? v.VMName, 512);
@@ -214,6 +253,7 @@ export function parseHyperV(sets: HyperVSets): HvVm[] {
       ...(created ? { createdAt: created } : {}),
       ...(clustered !== undefined ? { clustered } : {}),
       ...(sb ? { secureBoot: sb === 'On' } : {}),
+      ...(kvp.get(vmId) ? { guest: kvp.get(vmId)! } : {}),
       disks: keyOf(disks),
       nics: keyOf(nics),
     });
@@ -277,7 +317,7 @@ export async function discoverHyperV(o: HyperVDiscoveryOptions): Promise<{ host:
     execFile(file, args, { timeout, maxBuffer: MAX_JSON, encoding: 'utf8', windowsHide: true, ...(o.signal ? { signal: o.signal } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (o.signal?.aborted) return reject(err);
+      if (o.signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
       if (e.code === 'ENOENT') return reject(new DiscoveryError('discovery-unreachable', `PowerShell was not found (${excerpt(file, 120)}); on Linux and macOS install pwsh, or save the JSON on the host and use --from-json.`));
       if (e.killed) return reject(new DiscoveryError('discovery-unreachable', `PowerShell did not answer within ${Math.round(timeout / 1000)} s.`));
       const msg = excerpt(stderr, 200);

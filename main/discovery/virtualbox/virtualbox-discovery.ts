@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { throwIfAborted } from '../../common/util/cancel';
+import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
 
 /**
@@ -53,9 +53,13 @@ export interface VbVm {
 const MAX_BYTES = 8 * 1024 * 1024;
 const MAX_ENTRIES = 20_000;
 
-/** Undoes VBoxManage's escaping of quoted values (`\"`, `\\`, `\n`). */
+/**
+ * Undoes VBoxManage's escaping of quoted values (`\"` and `\\`, VirtualBox 6.1 and later). Older versions print
+ * Windows paths with bare backslashes (`C:\VMs\lab.vdi`): a backslash before anything else stays as it is, so both
+ * read right (`\n` in a description is turned into a line break by the caller).
+ */
 function unescape(v: string): string {
-  return v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c));
+  return v.replace(/\\([\\"])/g, '$1');
 }
 
 /**
@@ -142,7 +146,7 @@ export function vmFromSettings(m: Map<string, string>): VbVm {
     cpus: int(m.get('cpus')) ?? 0,
     ...opt('firmware', 'firmware'),
     ...opt('state', 'VMState'),
-    ...opt('description', 'description'),
+    ...(m.get('description') ? { description: m.get('description')!.replace(/\\n/g, '\n') } : {}),
     ...opt('configFile', 'CfgFile'),
     ...opt('groups', 'groups'),
     disks,
@@ -197,7 +201,7 @@ function run(exe: string, args: string[], timeoutMs: number, signal?: AbortSigna
     execFile(exe, args, { timeout: timeoutMs, maxBuffer: MAX_BYTES, encoding: 'utf8', windowsHide: true, env: { ...process.env, LC_ALL: 'C' }, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (signal?.aborted) return reject(err);
+      if (signal?.aborted) return reject(cancelledError('Discovery cancelled.'));
       if (e.code === 'ENOENT') return reject(new DiscoveryError('discovery-unreachable', `VBoxManage was not found (${excerpt(exe, 120)}); install VirtualBox or give its path with --vboxmanage.`));
       if (e.killed) return reject(new DiscoveryError('discovery-unreachable', `VBoxManage did not answer within ${Math.round(timeoutMs / 1000)} s.`));
       const msg = excerpt(stderr.replace(/^VBoxManage:\s*error:\s*/gim, ''), 200);

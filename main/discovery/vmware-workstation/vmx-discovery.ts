@@ -16,6 +16,8 @@ export interface VmxDisk {
   /** The VMDK path resolved against the .vmx folder. */
   path: string;
   capacityBytes?: number;
+  /** Bytes the VMDK's files take on disk (descriptor extents, or the one sparse file). */
+  usedBytes?: number;
   /** From the VMDK createType: sparse (grows) or flat (preallocated). */
   thin?: boolean;
   createType?: string;
@@ -141,7 +143,7 @@ export function vmFromVmx(m: Map<string, string>, file: string): VmxVm {
  * A VMDK's capacity: a text descriptor sums its extents (`RW 41943040 SPARSE "x-s001.vmdk"`, in 512-byte sectors);
  * a monolithic sparse file starts with the `KDMV` header whose capacity (sectors, little-endian u64) is at byte 12.
  */
-export function vmdkInfo(head: Buffer): { capacityBytes?: number; createType?: string; thin?: boolean } {
+export function vmdkInfo(head: Buffer): { capacityBytes?: number; createType?: string; thin?: boolean; extents?: string[] } {
   if (head.length >= 20 && head.readUInt32LE(0) === 0x564d444b) {
     const sectors = head.readBigUInt64LE(12);
     const descOffset = head.length >= 36 ? Number(head.readBigUInt64LE(28)) * 512 : 0;
@@ -155,7 +157,9 @@ export function vmdkInfo(head: Buffer): { capacityBytes?: number; createType?: s
   let sectors = 0;
   for (const m of text.matchAll(/^\s*(?:RW|RDONLY|NOACCESS)\s+(\d{1,15})\s+\w+/gim)) sectors += Number(m[1]);
   const createType = /createType\s*=\s*"([^"]*)"/i.exec(text)?.[1];
+  const extents = [...text.matchAll(/^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]{1,1024})"/gim)].map((m) => m[1]!).slice(0, 4096);
   return {
+    ...(extents.length ? { extents } : {}),
     ...(sectors > 0 && Number.isSafeInteger(sectors * 512) ? { capacityBytes: sectors * 512 } : {}),
     ...(createType ? { createType, thin: !/flat|preallocated|eager|rawdevice/i.test(createType) } : {}),
   };
@@ -233,7 +237,12 @@ export async function discoverVmx(o: VmxDiscoveryOptions): Promise<{ folder: str
     }
     for (const d of vm.disks) {
       try {
-        Object.assign(d, vmdkInfo(await readHead(d.path, 64 * 1024)));
+        const { extents, ...info } = vmdkInfo(await readHead(d.path, 64 * 1024));
+        Object.assign(d, info);
+        // Space on disk: the extent files a descriptor names (next to it), or the single sparse file itself.
+        const files = extents ? extents.map((e) => path.resolve(path.dirname(d.path), e)) : info.capacityBytes !== undefined ? [d.path] : [];
+        const sizes = await Promise.all(files.map((f) => fs.stat(f).then((st) => st.size, () => undefined)));
+        if (files.length && sizes.every((x) => x !== undefined)) d.usedBytes = sizes.reduce((a, b) => a! + b!, 0)!;
       } catch {
         warnings.push(`${vm.displayName}: ${d.fileName} cannot be read; its size is unknown.`);
       }
@@ -242,7 +251,8 @@ export async function discoverVmx(o: VmxDiscoveryOptions): Promise<{ folder: str
     const siblings = await fs.readdir(dir).catch(() => [] as string[]);
     const vmss = m.get('checkpoint.vmstate');
     if (siblings.some((s) => s.toLowerCase() === `${path.basename(file).toLowerCase()}.lck`)) vm.power = 'poweredOn';
-    else if ((vmss && siblings.includes(vmss)) || siblings.some((s) => /\.vmss$/i.test(s))) vm.power = 'suspended';
+    // checkpoint.vmState names the suspend file (empty when not suspended); without the key, a NAME*.vmss next to it.
+    else if (m.has('checkpoint.vmstate') ? !!vmss && siblings.includes(path.basename(vmss)) : siblings.some((s) => s.toLowerCase().startsWith(path.basename(file, path.extname(file)).toLowerCase()) && /\.vmss$/i.test(s))) vm.power = 'suspended';
     else vm.power = 'poweredOff';
     vms.push(vm);
   }

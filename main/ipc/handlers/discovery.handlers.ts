@@ -16,5 +16,6 @@ export function discoveryHandlers({ discovery }: Services): HandlersFor<typeof d
     'discovery.hyperv': (a) => discovery.hyperv(a),
     'discovery.virtualbox': (a) => discovery.virtualbox(a),
     'discovery.vmwareWorkstation': (a) => discovery.vmwareWorkstation(a),
+    'discovery.azure': (a) => discovery.azure(a),
   };
 }

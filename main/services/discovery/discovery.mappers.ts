@@ -1,6 +1,7 @@
 import type { Disk, Nic, PowerState, Server } from '../../common/model/server';
 import type { VcenterInventory, VcVm } from '../../discovery/vcenter/vcenter-discovery';
 import type { LvDomain } from '../../discovery/libvirt/libvirt-discovery';
+import type { AzVm } from '../../discovery/azure/azure-discovery';
 import type { HvVm } from '../../discovery/hyperv/hyperv-discovery';
 import type { VbVm } from '../../discovery/virtualbox/virtualbox-discovery';
 import type { VmxVm } from '../../discovery/vmware-workstation/vmx-discovery';
@@ -178,6 +179,13 @@ export function serverFromHvVm(vm: HvVm, host: string): Server {
   const mem = vm.memoryStartupBytes ?? vm.memoryAssignedBytes;
   if (mem !== undefined) { s.memoryMiB = mibOf(mem)!; p.memoryMiB = from(vm.memoryStartupBytes !== undefined ? 'Get-VM MemoryStartup' : 'Get-VM MemoryAssigned'); }
   if (vm.notes) s.annotation = vm.notes;
+  if (vm.guest?.osName) { s.os.reported = [vm.guest.osName, vm.guest.osVersion].filter(Boolean).join(' '); p['os.reported'] = from('KVP OSName, OSVersion'); }
+  s.os.family = osFamily(vm.guest?.osName);
+  if (vm.guest?.fqdn) {
+    s.identity.hostName = vm.guest.fqdn.split('.')[0];
+    if (vm.guest.fqdn.includes('.')) s.identity.fqdn = vm.guest.fqdn;
+    p['identity.hostName'] = from('KVP FullyQualifiedDomainName');
+  }
   s.disks = vm.disks.map((d) => {
     const label = `${d.controllerType} ${d.controllerNumber ?? 0}:${d.controllerLocation ?? 0}`;
     const cap = mibOf(d.sizeBytes);
@@ -203,6 +211,9 @@ export function serverFromHvVm(vm: HvVm, host: string): Server {
     ...(n.connected !== undefined ? { connected: n.connected } : {}),
     adapterType: n.legacy ? 'Legacy Network Adapter' : 'Network Adapter',
   }));
+  // Without IPs from Get-VMNetworkAdapter (older hosts), the guest's KVP addresses go on the first adapter.
+  const first = s.nics[0];
+  if (first && !s.nics.some((n) => n.ipv4.length || n.ipv6.length) && vm.guest) { first.ipv4.push(...vm.guest.ipv4); first.ipv6.push(...vm.guest.ipv6.filter((ip) => !/^fe80:/i.test(ip))); }
   if (s.nics.length) p.nics = from('Get-VMNetworkAdapter');
   return s;
 }
@@ -299,6 +310,7 @@ export function serverFromVmx(vm: VmxVm, folder: string): Server {
       label: d.slot,
       capacityMiB: cap ?? 0,
       ...(cap !== undefined ? { provisionedMiB: cap } : {}),
+      ...(d.usedBytes !== undefined ? { usedMiB: mibOf(d.usedBytes)! } : {}),
       ...(d.thin !== undefined ? { thin: d.thin } : {}),
       ...(d.mode ? { mode: d.mode } : {}),
       controller: d.bus,
@@ -317,5 +329,56 @@ export function serverFromVmx(vm: VmxVm, folder: string): Server {
     ...(n.virtualDev ? { adapterType: n.virtualDev } : {}),
   }));
   if (s.nics.length) p.nics = from('ethernetN');
+  return s;
+}
+
+const AZ_POWER: Record<string, PowerState> = { running: 'poweredOn', starting: 'poweredOn', stopping: 'poweredOn', stopped: 'poweredOff', deallocated: 'poweredOff', deallocating: 'poweredOff' };
+
+/**
+ * One Azure VM as a server. Identity: its ARM resource id (`externalId`) and vmId, which Azure writes into the VM's
+ * SMBIOS UUID. Place: region (location) and resource group (as the folder). Tags are kept as tags.
+ */
+export function serverFromAzVm(vm: AzVm, subscriptionId: string): Server {
+  const s = blankServer(vm.name, { kind: 'azure', name: `subscription ${subscriptionId}` });
+  const from = (what: string) => `Azure ${vm.resourceGroup}/${vm.name} ${what}`;
+  const p = s.provenance;
+  p.name = from('name');
+  s.vmManager = { type: 'azure', id: subscriptionId, name: `subscription ${subscriptionId}` };
+  s.identity.externalId = vm.id.toLowerCase();
+  p['identity.externalId'] = from('id');
+  if (vm.vmId) { s.identity.smbiosUuid = vm.vmId; p['identity.smbiosUuid'] = from('properties.vmId'); }
+  if (vm.computerName) { s.identity.hostName = vm.computerName; p['identity.hostName'] = from('instanceView.computerName (osProfile.computerName)'); }
+  s.place.region = vm.location;
+  p['place.region'] = from('location');
+  s.place.folder = vm.resourceGroup;
+  p['place.folder'] = from('resource group');
+  if (vm.zones?.length) { s.place.datacenter = `${vm.location} zone ${vm.zones.join(', ')}`; p['place.datacenter'] = from('zones'); }
+  s.state.power = AZ_POWER[vm.powerState ?? ''] ?? 'unknown';
+  if (vm.powerState) p['state.power'] = from('instanceView PowerState');
+  if (vm.image) { s.os.configured = vm.image; p['os.configured'] = from('storageProfile.imageReference'); }
+  if (vm.osName) { s.os.reported = [vm.osName, vm.osVersion].filter(Boolean).join(' '); p['os.reported'] = from('instanceView.osName'); }
+  s.os.family = vm.osType === 'Windows' ? 'windows' : vm.osType === 'Linux' ? 'linux' : osFamily(vm.osName, vm.image);
+  const efi = vm.hyperVGeneration === 'V2' || vm.securityType === 'TrustedLaunch' || vm.securityType === 'ConfidentialVM' || vm.secureBoot !== undefined;
+  if (vm.hyperVGeneration || efi) { s.firmware.type = efi ? 'efi' : 'bios'; p['firmware.type'] = from(vm.hyperVGeneration ? 'instanceView.hyperVGeneration' : 'securityProfile'); }
+  if (vm.secureBoot !== undefined) { s.firmware.secureBoot = vm.secureBoot; p['firmware.secureBoot'] = from('securityProfile.uefiSettings.secureBootEnabled'); }
+  if (vm.vcpus !== undefined) { s.cpu.vcpus = Math.max(0, Math.round(vm.vcpus)); p['cpu.vcpus'] = from(`size ${vm.size ?? ''} (VM sizes of ${vm.location})`); }
+  if (vm.memoryMiB !== undefined) { s.memoryMiB = vm.memoryMiB; p.memoryMiB = from(`size ${vm.size ?? ''} (VM sizes of ${vm.location})`); }
+  if (vm.size) { s.tags['azure.vmSize'] = vm.size; p['tags.azure.vmSize'] = from('hardwareProfile.vmSize'); }
+  for (const [k, v] of Object.entries(vm.tags)) { s.tags[k] = v; p[`tags.${k}`] = from(`tag ${k}`); }
+  s.disks = vm.disks.map((d) => ({
+    label: d.name ? `${d.label} (${d.name})` : d.label,
+    capacityMiB: (d.sizeGiB ?? 0) * 1024,
+    ...(d.sizeGiB !== undefined ? { provisionedMiB: d.sizeGiB * 1024 } : {}),
+    ...(d.id ? { path: d.id } : {}),
+    ...(d.storageType ? { format: d.storageType } : {}),
+  }));
+  if (s.disks.length) p.disks = from('storageProfile (and the managed disks)');
+  s.nics = vm.nics.map((n) => ({
+    ...(n.name ? { label: n.name } : {}),
+    ...(n.subnet ? { network: n.subnet } : {}),
+    ...(n.mac ? { mac: n.mac } : {}),
+    ...splitIps([...n.privateIps, ...n.publicIps]),
+  }));
+  if (s.nics.length) p.nics = from('network interfaces and public IP addresses');
   return s;
 }

@@ -17,13 +17,14 @@ import type { SshAuth, SshTarget } from '../../discovery/ssh/session';
 import { discoverVcenter, sdkUrl } from '../../discovery/vcenter/vcenter-discovery';
 import { normalizeThumbprint } from '../../discovery/vcenter/transport';
 import { checkUri, discoverLibvirt } from '../../discovery/libvirt/libvirt-discovery';
+import type { TokenCredential } from '@azure/identity';
 import type { ProjectStore } from '../project-store.service';
 import type { TaskService } from '../tasks.service';
 import type { InventoryService } from '../inventory/inventory.service';
 import { discoverHyperV } from '../../discovery/hyperv/hyperv-discovery';
 import { discoverVirtualBox } from '../../discovery/virtualbox/virtualbox-discovery';
 import { discoverVmx } from '../../discovery/vmware-workstation/vmx-discovery';
-import { serverFromDomain, serverFromHvVm, serverFromVbVm, serverFromVcVm, serverFromVmx } from './discovery.mappers';
+import { serverFromAzVm, serverFromDomain, serverFromHvVm, serverFromVbVm, serverFromVcVm, serverFromVmx } from './discovery.mappers';
 
 export interface VcenterDiscoveryRequest {
   url: string;
@@ -98,6 +99,21 @@ export interface VmwareWorkstationDiscoveryRequest {
   folder: string;
   removeGone?: boolean;
   taskId?: string;
+}
+
+export interface AzureDiscoveryRequest {
+  subscriptionId: string;
+  /** Only these resource groups; the whole subscription when empty. */
+  resourceGroups?: string[];
+  /** The Microsoft Entra tenant of the credential (DefaultAzureCredential's tenantId). */
+  tenantId?: string;
+  removeGone?: boolean;
+  taskId?: string;
+  /** Resource Manager endpoint (another cloud, an Azure Stack Hub) and extra trusted CA certificates (PEM). */
+  endpoint?: string;
+  ca?: string;
+  /** Tests: a TokenCredential instead of DefaultAzureCredential. */
+  credential?: TokenCredential;
 }
 
 /** What a discovery reports: the same figures as an import, and where the servers came from. */
@@ -332,6 +348,35 @@ export class DiscoveryService {
         throwIfAborted(task.signal, CANCELLED);
         const servers = res.vms.map((vm) => serverFromVmx(vm, folder));
         return this.commit(before, { servers, warnings: res.warnings }, { kind: 'vmware-workstation', url: folder }, folder, req.removeGone, task);
+      },
+      req.taskId,
+    );
+  }
+
+  /** Azure VMs of a subscription (or of chosen resource groups) through the Azure SDK, loaded only here. */
+  async azure(req: AzureDiscoveryRequest): Promise<DiscoveryReport> {
+    const az = await import('../../discovery/azure/azure-discovery');
+    const sub = az.checkSubscription(req.subscriptionId);
+    const groups = (req.resourceGroups ?? []).map(az.checkResourceGroup);
+    const url = `azure://${sub}${groups.length ? `/resourceGroups/${groups.join(',')}` : ''}`;
+    return this.deps.tasks.run(
+      `Discovering Azure subscription ${sub}`,
+      'items',
+      async (task) => {
+        const before = this.deps.project.document;
+        const credential = req.credential ?? (await az.defaultAzureCredential(req.tenantId));
+        const res = await az.discoverAzure({
+          subscriptionId: sub,
+          resourceGroups: groups,
+          credential,
+          ...(req.endpoint ? { endpoint: req.endpoint } : {}),
+          ...(req.ca ? { ca: req.ca } : {}),
+          signal: task.signal,
+          progress: (d, t, m) => task.progress(d, t, m),
+        });
+        throwIfAborted(task.signal, CANCELLED);
+        const servers = res.vms.map((vm) => serverFromAzVm(vm, sub));
+        return this.commit(before, { servers, warnings: res.warnings }, { kind: 'azure', url }, `Azure subscription ${sub}`, req.removeGone, task);
       },
       req.taskId,
     );

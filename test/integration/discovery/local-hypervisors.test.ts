@@ -89,6 +89,37 @@ describe('mwb discover virtualbox', () => {
   });
 });
 
+describe('cancel', () => {
+  it('cancelling a VirtualBox discovery stops VBoxManage and leaves the project unchanged', async () => {
+    const d = await dir();
+    const exe = path.join(d, 'VBoxManage');
+    const log = path.join(d, 'calls');
+    // Lists one VM, then takes 20 s over its settings: the cancel lands while VBoxManage runs.
+    await writeFile(exe, `#!${process.execPath}\nrequire('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv[2] + '\\n');\nif (process.argv[2] === 'list') process.stdout.write('"slow" {5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b}\\n');\nelse setTimeout(() => {}, 20000);\n`);
+    await chmod(exe, 0o755);
+    const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: d });
+    try {
+      services.project.newProject('cancel');
+      const states: string[] = [];
+      const off = services.events.subscribe((event, payload) => {
+        if (event === 'task.progress') states.push((payload as { state: string }).state);
+      });
+      const run = services.discovery.virtualbox({ vboxmanage: exe, taskId: 'vb-cancel' }).then(() => null, (e: unknown) => e);
+      for (let i = 0; i < 200 && !(await readFile(log, 'utf8').catch(() => '')).includes('showvminfo'); i++) await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      expect(services.tasks.cancel('vb-cancel')).toBe(true);
+      expect(await run).toMatchObject({ code: 'cancelled' });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      off();
+      expect(states.at(-1)).toBe('cancelled');
+      expect(services.project.document.inventory.servers).toHaveLength(0);
+      expect(services.project.document.discovery?.sources ?? []).toHaveLength(0);
+    } finally {
+      services.dispose();
+    }
+  }, 30_000);
+});
+
 describe('mwb discover hyperv', () => {
   it('--from-json reads the files the host script saved, and merges by VMId', async () => {
     const d = await dir();
@@ -148,10 +179,12 @@ describe('mwb discover vmware-workstation', () => {
     await mkdir(path.join(vms, 'web', 'web.vmx.lck'), { recursive: true });
     await writeFile(path.join(vms, 'web', 'web.vmx'), vmx('web', '56 4d 00 00 00 00 00 01-00 00 00 00 00 00 00 01', 'web.vmdk', 'firmware = "efi"\n'));
     await writeFile(path.join(vms, 'web', 'web.vmdk'), '# Disk DescriptorFile\nversion=1\ncreateType="twoGbMaxExtentSparse"\nRW 8388608 SPARSE "web-s001.vmdk"\nRW 8388608 SPARSE "web-s002.vmdk"\n');
+    await writeFile(path.join(vms, 'web', 'web-s001.vmdk'), Buffer.alloc(3 * 1048576));
+    await writeFile(path.join(vms, 'web', 'web-s002.vmdk'), Buffer.alloc(1048576));
     await mkdir(path.join(vms, 'team', 'db'), { recursive: true });
     await writeFile(path.join(vms, 'team', 'db', 'db.vmx'), vmx('db', '56 4d 00 00 00 00 00 02-00 00 00 00 00 00 00 02', 'db.vmdk', 'checkpoint.vmState = "db-1.vmss"\n'));
     await writeFile(path.join(vms, 'team', 'db', 'db-1.vmss'), '');
-    const head = Buffer.alloc(1024);
+    const head = Buffer.alloc(2 * 1048576); // a sparse file holding 2 MiB of a 20 GiB disk
     head.write('KDMV', 0, 'latin1');
     head.writeBigUInt64LE(41943040n, 12); // 20 GiB
     await writeFile(path.join(vms, 'team', 'db', 'db.vmdk'), head);
@@ -165,8 +198,8 @@ describe('mwb discover vmware-workstation', () => {
     expect(json.warnings).toEqual([expect.stringContaining('missing.vmdk cannot be read')]);
     const doc = ProjectDocumentSchema.parse(JSON.parse(await readFile(project, 'utf8')));
     const by = (n: string) => doc.inventory.servers.find((s) => s.name === n)!;
-    expect(by('web')).toMatchObject({ state: { power: 'poweredOn' }, firmware: { type: 'efi' }, os: { family: 'linux' }, identity: { biosUuid: '564d0000-0000-0001-0000-000000000001' }, disks: [{ capacityMiB: 8192, thin: true, path: path.join(vms, 'web', 'web.vmdk') }] });
-    expect(by('db')).toMatchObject({ state: { power: 'suspended' }, firmware: { type: 'bios' }, disks: [{ capacityMiB: 20480, thin: true }] });
+    expect(by('web')).toMatchObject({ state: { power: 'poweredOn' }, firmware: { type: 'efi' }, os: { family: 'linux' }, identity: { biosUuid: '564d0000-0000-0001-0000-000000000001' }, disks: [{ capacityMiB: 8192, usedMiB: 4, thin: true, path: path.join(vms, 'web', 'web.vmdk') }] });
+    expect(by('db')).toMatchObject({ state: { power: 'suspended' }, firmware: { type: 'bios' }, disks: [{ capacityMiB: 20480, usedMiB: 2, thin: true }] });
     expect(by('x').state.power).toBe('poweredOff');
     const again = JSON.parse((await runMwb(['discover', 'vmware-workstation', '--folder', vms, '--project', project, '--json'])).stdout);
     expect(again).toMatchObject({ added: 0, unchanged: 3 });

@@ -18,8 +18,8 @@ beforeAll(async () => {
 }, 120_000);
 
 const loaded = (entry: string): string[] => (staticLoadPath(metafile, entry) as { packages: string[] }).packages;
-/** Certificate code, CloudFormation/YAML, AWS SDK and SSH: none is needed to import an inventory or hash a file. */
-const HEAVY = /^(pkijs|asn1js|pvtsutils|cfb|yaml|@aws-sdk\/|@aws\/|@smithy\/|ssh2)/;
+/** Certificate code, CloudFormation/YAML, AWS SDK, Azure SDK and SSH: none is needed to import an inventory or hash a file. */
+const HEAVY = /^(pkijs|asn1js|pvtsutils|cfb|yaml|@aws-sdk\/|@aws\/|@smithy\/|ssh2|@azure\/|@azure-rest\/)/;
 
 describe('CLI chunk graph', () => {
   it('`mwb import` loads only what reading inventories needs', () => {
@@ -42,6 +42,14 @@ describe('CLI chunk graph', () => {
     expect(pkgs.filter((p) => HEAVY.test(p))).toEqual([]);
     const all = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
     expect(all).toContain('@aws-sdk/client-mgn');
+  });
+
+  it('the Azure SDK loads only when an Azure discovery runs: not with `mwb discover` of any other source', () => {
+    const pkgs = loaded('main/cli/discover.command.ts');
+    expect(pkgs.filter((p) => /^@azure/.test(p))).toEqual([]);
+    expect(pkgs).toEqual(expect.arrayContaining(['saxes', 'zod']));
+    const all = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+    expect(all).toEqual(expect.arrayContaining(['@azure/arm-compute', '@azure/arm-network', '@azure/identity']));
   });
 
   it('`mwb --version` and `--help` load commander alone', () => {

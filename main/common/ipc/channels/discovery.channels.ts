@@ -85,6 +85,22 @@ export const discoveryChannels = {
   ),
   /** Discovers the VirtualBox VMs of this machine's user (VBoxManage; `vboxmanage` is its path when not on PATH). */
   'discovery.virtualbox': channel(z.object({ vboxmanage: z.string().min(1).max(4096).optional(), removeGone: z.boolean().optional(), taskId }).strict(), DiscoveryReportSchema),
+  /**
+   * Discovers the VMs of an Azure subscription (all, or the given resource groups) with DefaultAzureCredential
+   * (environment, managed identity, or the Azure CLI's login); no secret crosses the IPC boundary.
+   */
+  'discovery.azure': channel(
+    z
+      .object({
+        subscriptionId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a subscription id is a GUID'),
+        resourceGroups: z.array(z.string().min(1).max(90)).max(200).optional(),
+        tenantId: z.string().min(1).max(253).optional(),
+        removeGone: z.boolean().optional(),
+        taskId,
+      })
+      .strict(),
+    DiscoveryReportSchema,
+  ),
   /** Discovers VMware Workstation/Fusion VMs from the .vmx files under a folder. */
   'discovery.vmwareWorkstation': channel(z.object({ folder: z.string().min(1).max(4096), removeGone: z.boolean().optional(), taskId }).strict(), DiscoveryReportSchema),
 } as const;

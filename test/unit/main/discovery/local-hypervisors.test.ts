@@ -8,7 +8,7 @@ import { isWorkbenchError } from '../../../../main/common/model/errors';
 import { ServerSchema } from '../../../../main/common/model/server';
 import { parseListVms, parseMachineReadable, parseMediumInfo, vboxArgs, vmFromSettings } from '../../../../main/discovery/virtualbox/virtualbox-discovery';
 import { parseVmx, vmdkInfo, vmFromVmx, vmxUuid } from '../../../../main/discovery/vmware-workstation/vmx-discovery';
-import { HYPERV_SCRIPT, asList, checkHost, parseHyperV, parsePsJson, powershellCommand, psDate, type HyperVSets } from '../../../../main/discovery/hyperv/hyperv-discovery';
+import { HYPERV_SCRIPT, HYPERV_SETS, asList, parseKvpItems, checkHost, parseHyperV, parsePsJson, powershellCommand, psDate, type HyperVSets } from '../../../../main/discovery/hyperv/hyperv-discovery';
 import { serverFromHvVm, serverFromVbVm, serverFromVmx, vmwareGuestFamily } from '../../../../main/services/discovery/discovery.mappers';
 
 const FIX = path.resolve(import.meta.dirname, '../../../fixtures/discovery');
@@ -48,6 +48,12 @@ describe('VirtualBox', () => {
     expect(vboxArgs.showvminfo('5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b')).toEqual(['showvminfo', '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', '--machinereadable']);
     expect(vboxArgs.showmediuminfo('6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c')).toEqual(['showmediuminfo', 'disk', '6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c']);
     expect(() => vboxArgs.showvminfo('--help')).toThrow(expect.objectContaining({ code: 'discovery-malformed-response' }));
+  });
+
+  it('reads Windows paths escaped (VirtualBox 6.1+) and bare (older), and quoted numbers', () => {
+    const vm = vmFromSettings(parseMachineReadable('name="w"\nUUID="5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"\ncpus="2"\nmemory="4096"\nstoragecontrollername0="SATA"\n"SATA-0-0"="C:\\\\VMs\\\\new\\\\w.vdi"\n"SATA-1-0"="D:\\lab\\w2.vdi"\n'));
+    expect(vm.disks.map((d) => d.path)).toEqual(['C:\\VMs\\new\\w.vdi', 'D:\\lab\\w2.vdi']);
+    expect([vm.cpus, vm.memoryMiB]).toEqual([2, 4096]);
   });
 
   it('settings without a name or UUID are a typed error', () => {
@@ -112,8 +118,8 @@ describe('VMware Workstation .vmx', () => {
 
   it('reads a VMDK capacity from a descriptor (extents summed) and from a monolithic sparse header', () => {
     const desc = Buffer.from('# Disk DescriptorFile\nversion=1\ncreateType="twoGbMaxExtentSparse"\n\n# Extent description\nRW 4192256 SPARSE "d-s001.vmdk"\nRW 4192256 SPARSE "d-s002.vmdk"\nRW 2048 SPARSE "d-s003.vmdk"\n');
-    expect(vmdkInfo(desc)).toEqual({ capacityBytes: (4192256 * 2 + 2048) * 512, createType: 'twoGbMaxExtentSparse', thin: true });
-    expect(vmdkInfo(Buffer.from('# Disk DescriptorFile\ncreateType="monolithicFlat"\nRW 83886080 FLAT "d-flat.vmdk" 0\n'))).toEqual({ capacityBytes: 83886080 * 512, createType: 'monolithicFlat', thin: false });
+    expect(vmdkInfo(desc)).toEqual({ capacityBytes: (4192256 * 2 + 2048) * 512, createType: 'twoGbMaxExtentSparse', thin: true, extents: ['d-s001.vmdk', 'd-s002.vmdk', 'd-s003.vmdk'] });
+    expect(vmdkInfo(Buffer.from('# Disk DescriptorFile\ncreateType="monolithicFlat"\nRW 83886080 FLAT "d-flat.vmdk" 0\n'))).toEqual({ capacityBytes: 83886080 * 512, createType: 'monolithicFlat', thin: false, extents: ['d-flat.vmdk'] });
     const head = Buffer.alloc(4096);
     head.write('KDMV', 0, 'latin1');
     head.writeUInt32LE(1, 4);
@@ -152,7 +158,10 @@ describe('Hyper-V', () => {
       { controllerType: 'SCSI', controllerNumber: 0, controllerLocation: 1, path: 'Disk 3 1.00 TB Bus 0 Lun 3 Target 0', diskNumber: 3 },
     ]);
     expect(sql.nics).toEqual([{ name: 'Network Adapter', mac: '00:15:5d:0a:0b:0c', switchName: 'vSwitch-Prod', ipAddresses: ['10.20.30.40', 'fe80::1c2d:3e4f:5a6b:7c8d', '2001:db8::40'], connected: true, legacy: false }]);
+    expect(sql.guest).toEqual({ osName: 'Windows Server 2019 Datacenter', osVersion: '10.0.17763', fqdn: 'sql01.corp.example', ipv4: ['10.20.30.40'], ipv6: ['fe80::1c2d:3e4f:5a6b:7c8d', '2001:db8::40'] });
+    expect(vms[1]!.guest).toBeUndefined();
     const s = ServerSchema.parse({ ...serverFromHvVm(sql, 'hv'), id: 'x' });
+    expect(s).toMatchObject({ os: { reported: 'Windows Server 2019 Datacenter 10.0.17763', family: 'windows' }, identity: { hostName: 'sql01', fqdn: 'sql01.corp.example' } });
     expect(s).toMatchObject({ source: { kind: 'hyperv' }, vmManager: { type: 'hyperv', name: 'HV-NODE1' }, identity: { externalId: 'hyperv-vmid:6c8a9e54-3f1b-4c1e-9d7a-1e2f3a4b5c6d' }, state: { power: 'poweredOn' }, firmware: { type: 'efi', secureBoot: true }, cpu: { vcpus: 8 }, memoryMiB: 16384 });
     expect(s.disks.map((d) => [d.label, d.capacityMiB, d.thin, d.rdm, d.format])).toEqual([['SCSI 0:0', 130048, true, undefined, 'vhdx'], ['SCSI 0:1', 0, undefined, true, undefined]]);
     expect(s.nics[0]).toMatchObject({ ipv4: ['10.20.30.40'], ipv6: ['2001:db8::40'] });
@@ -186,7 +195,9 @@ describe('Hyper-V', () => {
 
   it('the offline script saves the files the parser reads, with the same selections as the live script', () => {
     const ps1 = readFileSync(path.resolve(import.meta.dirname, '../../../../assets/discovery/hyperv-inventory.ps1'), 'utf8');
-    for (const line of HYPERV_SCRIPT.split('\n').filter((l) => l.startsWith("'Get-"))) {
+    const lines = HYPERV_SCRIPT.split('\n').filter((l) => /^'[\w-]+' = @\(/.test(l));
+    expect(lines.map((l) => /^'([^']+)'/.exec(l)![1])).toEqual([...HYPERV_SETS]);
+    for (const line of lines) {
       const [, name, select] = /^'([^']+)' = @\(.*?(Select-Object [^)]+)\)$/.exec(line)!;
       expect(ps1).toContain(`Save '${name}'`);
       expect(ps1).toContain(select);
@@ -223,7 +234,8 @@ describe('fuzzed parsers: any input gives a result or a typed discovery error', 
       const j = parsePsJson(s, 'x');
       return parseHyperV(j && typeof j === 'object' && !Array.isArray(j) ? (j as HyperVSets) : { 'Get-VM': j });
     }],
-    ['hyper-v sets', (s) => parseHyperV(Object.fromEntries(['Get-VM', 'Get-VMHardDiskDrive', 'Get-VHD', 'Get-VMNetworkAdapter', 'Get-VMFirmware'].map((k) => [k, (() => { try { return JSON.parse(s) as unknown; } catch { return s; } })()])))],
+    ['kvp items', (s) => parseKvpItems([s, s.replace(/^[^<]*/, '')])],
+    ['hyper-v sets', (s) => parseHyperV(Object.fromEntries([...HYPERV_SETS].map((k) => [k, (() => { try { return JSON.parse(s) as unknown; } catch { return s; } })()])))],
   ];
   for (const [name, parse] of parsers) {
     it(name, () => {
