@@ -70,7 +70,7 @@ export function DashboardScreen() {
         <section className="panel dash-panel" aria-labelledby="jobs-title">
           <h2 id="jobs-title">Workbench jobs</h2>
           {jobs.length ? (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table" aria-label="Workbench replication jobs in this session">
                 <thead>
                   <tr><th>Server</th><th>State</th><th>Disk</th><th>Stage</th><th>Progress</th><th>Rate</th></tr>
@@ -102,7 +102,7 @@ export function DashboardScreen() {
       <section className="panel dash-panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Recent runs</h2>
         {summary.runs.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" aria-label="Recent replication runs">
               <thead>
                 <tr><th>Server</th><th>Finished</th><th>Status</th><th>Sent of disk</th><th>AMI</th></tr>
