@@ -83,18 +83,28 @@ const hostKeys = (h: string | null | undefined): string[] => {
   return short && short !== full ? [full, short] : [full];
 };
 
+/** Key → the one server it names, or the several (most keys name one: no Set per key). */
 class Index {
-  private readonly map = new Map<string, Set<string>>();
+  private readonly map = new Map<string, string | string[]>();
   add(key: string, id: string): void {
-    const s = this.map.get(key) ?? new Set<string>();
-    s.add(id);
-    this.map.set(key, s);
+    const cur = this.map.get(key);
+    if (cur === undefined) this.map.set(key, id);
+    else if (typeof cur === 'string') {
+      if (cur !== id) this.map.set(key, [cur, id]);
+    } else if (!cur.includes(id)) cur.push(id);
   }
-  /** The servers any of these keys names. */
-  find(keys: readonly string[]): Set<string> {
-    const out = new Set<string>();
-    for (const k of keys) for (const id of this.map.get(k) ?? []) out.add(id);
-    return out;
+  /** The one server these keys name, or `several` when they name more than one. */
+  find(keys: readonly string[]): { id: string | null; several: boolean } {
+    let found: string | null = null;
+    for (const k of keys) {
+      const v = this.map.get(k);
+      if (v === undefined) continue;
+      for (const id of typeof v === 'string' ? [v] : v) {
+        if (found === null) found = id;
+        else if (found !== id) return { id: null, several: true };
+      }
+    }
+    return { id: found, several: false };
   }
 }
 
@@ -126,15 +136,16 @@ export class InventoryMatcher {
    */
   match(hints: { uuids?: (string | null | undefined)[]; vmId?: string | null | undefined; hosts?: (string | null | undefined)[]; ips?: string[] }): { serverId: string | null; match: MgnMatch } {
     let ambiguous = false;
-    const tries: [MgnMatch, Set<string>][] = [
-      ['vmware-uuid', this.uuid.find((hints.uuids ?? []).flatMap(uuidKeys))],
-      ['vm-id', hints.vmId ? this.moref.find([hints.vmId.toLowerCase()]) : new Set()],
-      ['hostname', this.host.find((hints.hosts ?? []).flatMap(hostKeys))],
-      ['ip', this.ip.find((hints.ips ?? []).map((a) => a.toLowerCase()))],
+    const tries: [MgnMatch, () => { id: string | null; several: boolean }][] = [
+      ['vmware-uuid', () => this.uuid.find((hints.uuids ?? []).flatMap(uuidKeys))],
+      ['vm-id', () => this.moref.find(hints.vmId ? [hints.vmId.toLowerCase()] : [])],
+      ['hostname', () => this.host.find((hints.hosts ?? []).flatMap(hostKeys))],
+      ['ip', () => this.ip.find((hints.ips ?? []).map((a) => a.toLowerCase()))],
     ];
-    for (const [how, found] of tries) {
-      if (found.size === 1) return { serverId: [...found][0]!, match: how };
-      if (found.size > 1) ambiguous = true;
+    for (const [how, find] of tries) {
+      const found = find();
+      if (found.id !== null) return { serverId: found.id, match: how };
+      if (found.several) ambiguous = true;
     }
     return { serverId: null, match: ambiguous ? 'ambiguous' : 'none' };
   }

@@ -50,8 +50,10 @@ export interface DashboardSummary {
   applications: { status: AppStatus; label: string; count: number }[];
   stages: { stage: ServerStage; label: string; count: number }[];
   waves: WaveProgress[];
-  /** Every recorded run, newest first. */
+  /** The newest recorded runs (at most `runLimit`), newest first. */
   runs: RunRow[];
+  /** How many runs the project records in all. */
+  runCount: number;
   /** Servers counted (in a planned application or with replication settings). */
   servers: number;
 }
@@ -73,7 +75,7 @@ function stageOf(rep: { disks: unknown[]; lastRun?: ReplicationRunSummary | unde
 const DONE: ReadonlySet<ServerStage> = new Set(['replicated', 'ami-ready']);
 
 /** Everything the Dashboard draws from the project (history) and the live job states (while jobs run). */
-export function dashboardSummary(doc: ProjectDocument, live: ReadonlyMap<string, LiveJobState> = new Map()): DashboardSummary {
+export function dashboardSummary(doc: ProjectDocument, live: ReadonlyMap<string, LiveJobState> = new Map(), runLimit = 100): DashboardSummary {
   const names = new Map(doc.inventory.servers.map((s) => [s.id, s.name]));
   const rep = new Map((doc.replication?.servers ?? []).map((r) => [r.serverId, r]));
   const stage = new Map<string, ServerStage>();
@@ -102,7 +104,9 @@ export function dashboardSummary(doc: ProjectDocument, live: ReadonlyMap<string,
   const waveOf = new Map<string, string[]>();
   for (const a of doc.planning.applications) {
     const key = a.waveId && doc.planning.waves.some((w) => w.id === a.waveId) ? a.waveId : '';
-    waveOf.set(key, [...(waveOf.get(key) ?? []), ...(appServers.get(a.id) ?? [])]);
+    const list = waveOf.get(key) ?? [];
+    for (const id of appServers.get(a.id) ?? []) list.push(id);
+    waveOf.set(key, list);
   }
   const progress = (id: string, name: string): WaveProgress => {
     const ids = [...new Set(waveOf.get(id) ?? [])];
@@ -120,33 +124,38 @@ export function dashboardSummary(doc: ProjectDocument, live: ReadonlyMap<string,
   const waves = doc.planning.waves.map((w) => progress(w.id, w.name));
   if ((waveOf.get('') ?? []).length) waves.push(progress('', 'No wave'));
 
-  const runs: RunRow[] = [];
+  // Every run as (time, server, index), sorted newest first with a plain comparison (ISO times sort as strings);
+  // rows are built only for the newest `runLimit`.
+  const refs: { at: string; r: NonNullable<ProjectDocument['replication']>['servers'][number]; i: number }[] = [];
   for (const r of doc.replication?.servers ?? []) {
-    const list = r.runs?.length ? r.runs : r.lastRun ? [r.lastRun] : [];
-    for (const run of list) {
-      const withSize = run.snapshots.filter((s) => s.bytesTotal !== undefined);
-      const withSent = run.snapshots.filter((s) => s.bytesSent !== undefined);
-      const secs = run.snapshots.filter((s) => s.seconds !== undefined);
-      runs.push({
-        serverId: r.serverId,
-        serverName: names.get(r.serverId) ?? r.serverId,
-        at: run.at,
-        status: run.status,
-        amiId: run.amiId ?? null,
-        bytesTotal: withSize.length ? withSize.reduce((n, s) => n + (s.bytesTotal ?? 0), 0) : null,
-        bytesSent: withSent.length ? withSent.reduce((n, s) => n + (s.bytesSent ?? 0), 0) : null,
-        seconds: secs.length ? Math.max(...secs.map((s) => s.seconds ?? 0)) : null,
-        message: run.message ?? null,
-      });
-    }
+    const n = r.runs?.length ? r.runs.length : r.lastRun ? 1 : 0;
+    for (let i = 0; i < n; i++) refs.push({ at: (r.runs?.length ? r.runs[i]! : r.lastRun!).at, r, i });
   }
-  runs.sort((a, b) => b.at.localeCompare(a.at) || a.serverName.localeCompare(b.serverName));
+  refs.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const runs: RunRow[] = refs.slice(0, runLimit).map(({ r, i }) => {
+    const run = r.runs?.length ? r.runs[i]! : r.lastRun!;
+    const withSize = run.snapshots.filter((s) => s.bytesTotal !== undefined);
+    const withSent = run.snapshots.filter((s) => s.bytesSent !== undefined);
+    const secs = run.snapshots.filter((s) => s.seconds !== undefined);
+    return {
+      serverId: r.serverId,
+      serverName: names.get(r.serverId) ?? r.serverId,
+      at: run.at,
+      status: run.status,
+      amiId: run.amiId ?? null,
+      bytesTotal: withSize.length ? withSize.reduce((n, s) => n + (s.bytesTotal ?? 0), 0) : null,
+      bytesSent: withSent.length ? withSent.reduce((n, s) => n + (s.bytesSent ?? 0), 0) : null,
+      seconds: secs.length ? Math.max(...secs.map((s) => s.seconds ?? 0)) : null,
+      message: run.message ?? null,
+    };
+  });
 
   return {
     applications: APP_STATUSES.map((s) => ({ status: s, label: APP_STATUS_LABEL[s], count: appCounts[s] })),
     stages: SERVER_STAGES.map((s) => ({ stage: s, label: SERVER_STAGE_LABEL[s], count: stageCounts[s] })),
     waves,
     runs,
+    runCount: refs.length,
     servers: inScope.size,
   };
 }

@@ -62,7 +62,7 @@ export function DashboardCharts({ summary, throughput, running }: { summary: Das
         <LineChart data={tp} margin={{ left: 8, right: 16, top: 8 }}>
           <CartesianGrid stroke="#eef0f3" />
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 11 }} />
-          <YAxis tickFormatter={(v: number) => formatBytes(v)} width={70} tick={{ fontSize: 11 }} />
+          <YAxis tickFormatter={(v: number) => rate(v)} width={78} tick={{ fontSize: 11 }} />
           <Tooltip labelFormatter={(t) => clock(Number(t))} formatter={(v) => rate(Number(v))} />
           <Line dataKey="rate" name="Read rate" stroke="#2457c5" dot={false} isAnimationActive={anim} />
         </LineChart>

@@ -10,6 +10,8 @@ import type { LiveDisk, LiveJob } from './dashboard.slice';
 import './dashboard.css';
 
 const RECENT_RUNS = 10;
+/** Job states in which a disk's stage and rate are current. */
+const ACTIVE: ReadonlySet<LiveJob['state']> = new Set(['queued', 'running', 'paused']);
 const NOTIFY_TEXT = { app: 'Desktop notifications are on.', unsupported: 'This browser has no desktop notifications; finished runs show as notices here.', granted: 'Desktop notifications are on.', denied: 'Desktop notifications are blocked in this browser; finished runs show as notices here.', default: '' } as const;
 
 /** The Migration Hub view: the plan's progress, replication live and its history, and AWS MGN's side. */
@@ -70,7 +72,7 @@ export function DashboardScreen() {
         <section className="panel dash-panel" aria-labelledby="jobs-title">
           <h2 id="jobs-title">Workbench jobs</h2>
           {jobs.length ? (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data-table" aria-label="Workbench replication jobs in this session">
                 <thead>
                   <tr><th>Server</th><th>State</th><th>Disk</th><th>Stage</th><th>Progress</th><th>Rate</th></tr>
@@ -84,9 +86,9 @@ export function DashboardScreen() {
                         <td>{i === 0 ? (names.get(j.serverId) ?? j.serverId) : ''}</td>
                         <td className={j.state === 'failed' || j.state === 'inconsistent' ? 'cell-error' : undefined}>{i === 0 ? `${label('jobState', j.state)}${j.amiId ? ` · ${j.amiId}` : ''}` : ''}</td>
                         <td>{d?.disk ?? '—'}</td>
-                        <td>{d ? label('replicationStage', d.stage) : '—'}</td>
+                        <td>{d && ACTIVE.has(j.state) ? label('replicationStage', d.stage) : '—'}</td>
                         <td>{d && d.bytesTotal ? <progress max={d.bytesTotal} value={d.bytesRead} aria-label={`${names.get(j.serverId) ?? j.serverId} ${d.disk}: ${Math.floor((d.bytesRead / d.bytesTotal) * 100)}%`} /> : '—'}</td>
-                        <td>{d && d.stage !== 'done' ? `${formatBytes(d.rate)}/s` : '—'}</td>
+                        <td>{d && d.stage !== 'done' && ACTIVE.has(j.state) ? `${formatBytes(d.rate)}/s` : '—'}</td>
                       </tr>
                     ));
                   })}
@@ -102,7 +104,7 @@ export function DashboardScreen() {
       <section className="panel dash-panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Recent runs</h2>
         {summary.runs.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" aria-label="Recent replication runs">
               <thead>
                 <tr><th>Server</th><th>Finished</th><th>Status</th><th>Sent of disk</th><th>AMI</th></tr>

@@ -45,7 +45,7 @@ export function MgnPanel({ status, busy, error, onFiles, onPath, onAws }: { stat
           <p className="small" data-testid="mgn-source">
             {status.source.name}, read {formatTime(status.readAt)}: {status.servers.length} source servers, {status.matched} matched to the inventory, {status.unmatched} not; {status.jobs.length} jobs.
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data-table" aria-label="Servers AWS replicates">
               <thead>
                 <tr><th>AWS server</th><th>Inventory server</th><th>Life cycle</th><th>Replication</th><th>Replicated</th><th>Last job</th></tr>
