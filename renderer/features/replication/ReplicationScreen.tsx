@@ -325,13 +325,13 @@ function ServerCard({ server, jobs, settings }: { server: Server; jobs: Replicat
                 <td className="rp-image">
                   <div className="rp-image-row">
                     {mapped ? (
-                      <span className="mono rp-path" title={mapped} data-testid="replication-image">
-                        {mapped}
+                      <span className="mono rp-path" title={mapped}>
+                        <bdi data-testid="replication-image">{mapped}</bdi>
                       </span>
                     ) : (
                       <span className="muted">Not mapped</span>
                     )}
-                    <button type="button" onClick={() => setPicking({ disk: label, rvtoolsPath: inv?.path, current: mapped })} aria-label={`Choose the image of ${title} ${label}`}>
+                    <button type="button" onClick={() => setPicking({ disk: label, rvtoolsPath: inv?.path, current: mapped })} aria-label={`${mapped ? "Change…" : "Choose image…"} (${title}, ${label})`}>
                       {mapped ? 'Change…' : 'Choose image…'}
                     </button>
                   </div>

@@ -273,6 +273,7 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     const done = await services.replicationJobs.settled(services.replicationJobs.start({ kind: 'server', id: 's2' }).id);
     expect(done.state).toBe('failed');
     expect(done.servers[0]!.problem).toMatchObject({ cause: expect.stringContaining('No disk images are mapped'), fix: expect.stringContaining('Map each disk') });
+    expect(done.servers[0]!.problem!.cause).not.toContain('--disk-image'); // the app's words, not the CLI's
     expect(fake.puts).toHaveLength(0);
   }, 60_000);
 });
