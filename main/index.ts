@@ -32,6 +32,7 @@ void app.whenReady().then(async () => {
   const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData') });
   owned.add(() => services.dispose());
   owned.add(services.tasks);
+  services.replicationJobs.enableSchedules();
   let win: BrowserWindow | null = null;
   const handlers = createHandlers(services, { pickFiles: (o) => (win ? pickFiles(win, o) : Promise.resolve([])) });
   owned.add(registerIpc(handlers, logger, appOrigin));
