@@ -38,6 +38,7 @@ void app.whenReady().then(async () => {
   const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir, secrets });
   owned.add(() => services.dispose());
   owned.add(services.tasks);
+  services.replicationJobs.enableSchedules();
   let win: BrowserWindow | null = null;
   const handlers = createHandlers(services, { pickFiles: (o) => (win ? pickFiles(win, o) : Promise.resolve([])) });
   owned.add(registerIpc(handlers, logger, appOrigin));

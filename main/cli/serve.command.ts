@@ -20,6 +20,8 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; services
   // The browser shell's composition root: the runtime's store owns the services, the task service and the server.
   const runtime = openNodeRuntime({ shell: 'browser', logger, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const { services } = runtime;
+  // The app's schedules run while it serves (a one-shot CLI command never starts them).
+  services.replicationJobs.enableSchedules();
   try {
     if (opts.project) await services.project.open(opts.project);
     else await services.project.openDemo();

@@ -105,6 +105,8 @@ interface Job {
   startedAt: string | null;
   endedAt: string | null;
   nextRunAt: number | null;
+  /** The schedule the timer was set for (to notice a changed schedule). */
+  scheduledHours?: number | null;
   timer?: NodeJS.Timeout;
   waiters: Array<() => void>;
 }
@@ -114,8 +116,9 @@ const RVTOOLS_DATASTORE = /^\s*\[([^\]]+)\]/;
 
 /** Cause and fix for a failed run, from the engine's or the service's message (never quoting file contents). */
 export function explainProblem(message: string): JobProblem {
-  const m = message.slice(0, 300);
-  if (/No disk images are mapped/i.test(m)) return { cause: m, fix: 'Map each disk of the server to its image file (Disk images), then retry.' };
+  // The service's message also speaks to the CLI user ("give --disk-image …"): the fix here says it in the app's words.
+  const m = message.replace(/:\s*give --disk-image.*$/s, '.').slice(0, 300);
+  if (/No disk images are mapped/i.test(m)) return { cause: m, fix: 'Map each disk of the server to its image file (Choose image…), then retry.' };
   if (/does not exist|not-found|ENOENT|no such file/i.test(m) && !/snapshot/i.test(m)) return { cause: m, fix: 'Check that the disk image is still there (a mounted datastore or USB disk may be disconnected) or pick it again.' };
   if (/auth|credential|security token|signature|AccessDenied|UnrecognizedClient/i.test(m)) return { cause: m, fix: 'Check the AWS profile in Connection settings (the SDK default chain: environment, ~/.aws config, SSO login).' };
   if (/network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket|timed out/i.test(m)) return { cause: m, fix: 'Check the network and the endpoint in Connection settings; the next run resumes where this one stopped.' };
@@ -140,16 +143,33 @@ export class ReplicationJobsService {
   private readonly hourMs: number;
   private readonly progressIntervalMs: number;
   private readonly unsubscribe: () => void;
+  private projectId: string;
+  private schedulesOn = false;
 
   constructor(private readonly deps: ReplicationJobsDeps) {
     this.hourMs = deps.hourMs ?? 3_600_000;
     this.progressIntervalMs = deps.progressIntervalMs ?? 250;
     setBandwidthCap(this.bandwidth, this.prefs().bandwidthBytesPerSecond);
-    // Another project opened: its servers are not these jobs' servers.
+    this.projectId = deps.project.document.id;
     this.unsubscribe = deps.events.subscribe('project.changed', () => {
       const id = this.deps.project.document.id;
-      for (const job of [...this.jobs.values()]) if (job.projectId !== id) this.drop(job);
+      if (id !== this.projectId) {
+        // Another project opened: its servers are not these jobs' servers.
+        this.projectId = id;
+        for (const job of [...this.jobs.values()]) this.drop(job);
+        this.restoreSchedules();
+      } else for (const job of this.jobs.values()) this.schedule(job); // a schedule changed in the project
     });
+  }
+
+  /**
+   * Lets schedules run by themselves (the app's roots call this; a CLI command does not, so opening a project there
+   * never starts a run): the project's scheduled servers and applications that ran before get their next run at the
+   * last run's end + N hours (at once when that is past), now and whenever another project is opened.
+   */
+  enableSchedules(): void {
+    this.schedulesOn = true;
+    this.restoreSchedules();
   }
 
   prefs(): ReplicationPrefs {
@@ -234,7 +254,6 @@ export class ReplicationJobsService {
     const job = this.job(jobId);
     this.clearTimer(job);
     job.nextRunAt = null;
-    job.once = true;
     this.dequeue(job);
     for (const u of job.units) {
       if (u.state === 'queued' || u.state === 'paused') this.setUnit(job, u, 'cancelled');
@@ -265,6 +284,50 @@ export class ReplicationJobsService {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+
+  private restoreSchedules(): void {
+    if (!this.schedulesOn) return;
+    const doc = this.deps.project.document;
+    const lastRuns = new Map((doc.replication?.servers ?? []).flatMap((r) => (r.lastRun ? [[r.serverId, r.lastRun.at] as const] : [])));
+    const targets: Array<{ target: JobTarget; last: string }> = [];
+    for (const r of doc.replication?.servers ?? []) if (r.everyHours && r.lastRun) targets.push({ target: { kind: 'server', id: r.serverId }, last: r.lastRun.at });
+    for (const a of doc.planning.applications) {
+      if (typeof a.replication.frequency !== 'number') continue;
+      const last = applicationServerIds(a).flatMap((id) => lastRuns.get(id) ?? []).sort().at(-1);
+      if (last) targets.push({ target: { kind: 'application', id: a.id }, last });
+    }
+    for (const { target, last } of targets) {
+      let resolved;
+      try {
+        resolved = this.resolve(target);
+      } catch {
+        continue; // an application whose servers are gone: nothing to schedule
+      }
+      if (this.jobs.has(resolved.id) || Number.isNaN(Date.parse(last))) continue;
+      const job: Job = { ...resolved, projectId: doc.id, units: resolved.servers.map((s) => ({ ...this.unit(s.id, s.name), state: 'idle' as const })), once: false, transport: {}, startedAt: null, endedAt: new Date(last).toISOString(), nextRunAt: null, waiters: [] };
+      this.jobs.set(job.id, job);
+      this.schedule(job);
+    }
+  }
+
+  /** Sets (or clears) the timer of a settled job's next run from its schedule in the project. */
+  private schedule(job: Job): void {
+    // A cancelled run ends the schedule until the job is started again.
+    if (job.once || !job.endedAt || !this.isSettled(job) || this.jobs.get(job.id) !== job || job.units.some((u) => u.state === 'cancelled')) return;
+    const hours = this.everyHours(job);
+    if (hours === (job.scheduledHours ?? null) && (job.timer || !hours)) return;
+    this.clearTimer(job);
+    job.scheduledHours = hours;
+    job.nextRunAt = null;
+    if (!hours) return;
+    const due = Date.parse(job.endedAt) + hours * this.hourMs;
+    job.nextRunAt = due;
+    job.timer = setTimeout(() => {
+      job.timer = undefined;
+      if (this.jobs.get(job.id) === job && this.isSettled(job)) this.start({ kind: job.kind, id: job.targetId }, { transport: job.transport });
+    }, Math.max(0, due - Date.now()));
+    job.timer.unref?.();
+  }
 
   private job(jobId: string): Job {
     const job = this.jobs.get(jobId);
@@ -423,16 +486,7 @@ export class ReplicationJobsService {
   private settle(job: Job): void {
     if (!this.isSettled(job) || job.endedAt) return;
     job.endedAt = new Date().toISOString();
-    const hours = job.once ? null : this.everyHours(job);
-    const cancelled = job.units.some((u) => u.state === 'cancelled');
-    if (hours && !cancelled && this.jobs.get(job.id) === job) {
-      job.nextRunAt = Date.now() + hours * this.hourMs;
-      job.timer = setTimeout(() => {
-        job.timer = undefined;
-        if (this.jobs.get(job.id) === job && this.isSettled(job)) this.start({ kind: job.kind, id: job.targetId }, { transport: job.transport });
-      }, hours * this.hourMs);
-      job.timer.unref?.();
-    }
+    this.schedule(job);
     const waiters = job.waiters.splice(0);
     for (const w of waiters) w();
   }

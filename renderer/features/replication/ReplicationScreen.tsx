@@ -92,6 +92,8 @@ export function ReplicationScreen() {
   }));
   const [connectionOpen, setConnectionOpen] = useState(false);
   const [othersFilter, setOthersFilter] = useState('');
+  // The servers in no application are drawn only when their section is open (an estate may have thousands).
+  const [othersOpen, setOthersOpen] = useState(false);
   const docId = doc?.id;
   useEffect(() => {
     void opened();
@@ -111,6 +113,7 @@ export function ReplicationScreen() {
     );
   }
   const target = prefs ? [prefs.region ? `Region ${prefs.region}` : 'Region from the AWS configuration', prefs.profile ? `profile ${prefs.profile}` : 'default credentials', prefs.endpointUrl ? `endpoint ${prefs.endpointUrl}` : null, prefs.bandwidthBytesPerSecond ? `cap ${formatRate(prefs.bandwidthBytesPerSecond)}` : null].filter(Boolean).join(' · ') : '';
+  const showOthers = othersOpen || layout.groups.length === 0;
   const needle = othersFilter.trim().toLowerCase();
   const others = layout.others.filter((s) => !needle || s.name.toLowerCase().includes(needle));
   return (
@@ -139,15 +142,15 @@ export function ReplicationScreen() {
           <GroupSection key={g.key} group={g} jobs={jobList} settings={settings} onStartApp={() => void start('application', g.applicationId!)} />
         ))}
         {layout.others.length > 0 ? (
-          <details className="rp-group rp-others" open={layout.groups.length === 0 || undefined}>
+          <details className="rp-group rp-others" open={showOthers} onToggle={(e) => setOthersOpen((e.target as HTMLDetailsElement).open)}>
             <summary>
               <h2>Servers in no application</h2> <span className="muted small">{layout.others.length} servers</span>
             </summary>
-            {layout.others.length > 20 ? <input className="rp-filter" aria-label="Filter servers by name" placeholder="Filter by name" value={othersFilter} onChange={(e) => setOthersFilter(e.target.value)} /> : null}
-            {others.slice(0, 100).map((s) => (
+            {!showOthers ? null : layout.others.length > 20 ? <input className="rp-filter" aria-label="Filter servers by name" placeholder="Filter by name" value={othersFilter} onChange={(e) => setOthersFilter(e.target.value)} /> : null}
+            {!showOthers ? null : others.slice(0, 50).map((s) => (
               <ServerCard key={s.id} server={s} jobs={jobList} settings={settings.get(s.id)} />
             ))}
-            {others.length > 100 ? <p className="muted small">{others.length - 100} more: filter by name to find one.</p> : null}
+            {showOthers && others.length > 50 ? <p className="muted small">{others.length - 50} more: filter by name to find one.</p> : null}
           </details>
         ) : null}
       </div>
@@ -325,13 +328,13 @@ function ServerCard({ server, jobs, settings }: { server: Server; jobs: Replicat
                 <td className="rp-image">
                   <div className="rp-image-row">
                     {mapped ? (
-                      <span className="mono rp-path" title={mapped} data-testid="replication-image">
-                        {mapped}
+                      <span className="mono rp-path" title={mapped}>
+                        <bdi data-testid="replication-image">{mapped}</bdi>
                       </span>
                     ) : (
                       <span className="muted">Not mapped</span>
                     )}
-                    <button type="button" onClick={() => setPicking({ disk: label, rvtoolsPath: inv?.path, current: mapped })} aria-label={`Choose the image of ${title} ${label}`}>
+                    <button type="button" onClick={() => setPicking({ disk: label, rvtoolsPath: inv?.path, current: mapped })} aria-label={`${mapped ? "Change…" : "Choose image…"} (${title}, ${label})`}>
                       {mapped ? 'Change…' : 'Choose image…'}
                     </button>
                   </div>

@@ -228,6 +228,36 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     }
   }, 120_000);
 
+  it('schedules saved in the project come back when the app enables them (never in a CLI command); a schedule removed stops the timer', async () => {
+    const image = path.join(dir, 'restore', 's1.raw');
+    await makeImage(image, 8);
+    const lastRun = { at: new Date(Date.now() - 5_000).toISOString(), status: 'completed' as const, snapshots: [] };
+    await openProject(2, (doc) => ({ ...doc, replication: { servers: [{ serverId: 's1', disks: [{ disk: 'Hard disk 1', image }], transport: 'ebs' as const, everyHours: 3, lastRun }] } }));
+    const deps = { project: services.project, replication: services.replication, events: services.events, settings: services.settings, logger: services.logger, hourMs: 1000 };
+    // As in a CLI command: nothing is restored, nothing runs.
+    const cli = new ReplicationJobsService(deps);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cli.list()).toEqual([]);
+    cli.dispose();
+    const app = new ReplicationJobsService(deps);
+    try {
+      app.enableSchedules();
+      // The last run ended 5 s ago and the schedule is every 3 "hours" of 1 s: the next run is due at once.
+      expect(app.list()).toMatchObject([{ id: 'server:s1', everyHours: 3 }]);
+      const done = await until(() => jobEvents.some((e) => e.state === 'completed'), 60_000).then(() => app.settled('server:s1'));
+      expect(done.state).toBe('completed');
+      expect(Date.parse(done.nextRunAt!) - Date.parse(done.endedAt!)).toBe(3000);
+      // The consultant makes it one-time: the timer goes with the schedule.
+      services.replication.configure('s1', { everyHours: null });
+      expect(app.get('server:s1').nextRunAt).toBeNull();
+      const count = jobEvents.length;
+      await new Promise((r) => setTimeout(r, 3500));
+      expect(jobEvents.length).toBe(count);
+    } finally {
+      app.dispose();
+    }
+  }, 120_000);
+
   it('the bandwidth cap holds the sending rate (one bucket for all jobs)', async () => {
     await openProject(2);
     const images = [path.join(dir, 'cap-a', 's1.raw'), path.join(dir, 'cap-b', 's2.raw')];
@@ -273,6 +303,7 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     const done = await services.replicationJobs.settled(services.replicationJobs.start({ kind: 'server', id: 's2' }).id);
     expect(done.state).toBe('failed');
     expect(done.servers[0]!.problem).toMatchObject({ cause: expect.stringContaining('No disk images are mapped'), fix: expect.stringContaining('Map each disk') });
+    expect(done.servers[0]!.problem!.cause).not.toContain('--disk-image'); // the app's words, not the CLI's
     expect(fake.puts).toHaveLength(0);
   }, 60_000);
 });
