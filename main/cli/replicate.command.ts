@@ -14,6 +14,10 @@ interface ReplicateCliOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  ami: 'import' | 'register' | 'none';
+  amiPollSeconds?: number;
+  encryption?: boolean;
+  verify?: boolean;
   once?: boolean;
   json?: boolean;
 }
@@ -25,6 +29,9 @@ function json(r: ReplicateResult) {
     server: r.server,
     status: r.status,
     amiId: r.amiId,
+    encrypted: r.encrypted,
+    ...(r.ami ? { deregisteredAmis: r.ami.deregistered } : {}),
+    ...(r.message ? { message: r.message } : {}),
     disks: r.disks.map((d) => ({
       disk: d.disk,
       image: d.image,
@@ -36,6 +43,7 @@ function json(r: ReplicateResult) {
       blocksSent: d.blocksSent,
       bytesSent: d.bytesSent,
       resumed: d.resumed,
+      ...(d.verified ? { verified: d.verified } : {}),
       seconds: Math.round(d.seconds * 1000) / 1000,
       ...(d.message ? { message: d.message } : {}),
     })),
@@ -43,7 +51,9 @@ function json(r: ReplicateResult) {
 }
 
 function human(r: ReplicateResult): string {
-  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : 'FAILED'}`];
+  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : 'FAILED'}${r.amiId ? `, AMI ${r.amiId}` : ''}${r.encrypted ? '' : ' (NOT encrypted)'}`];
+  if (r.message) lines.push(`  ${r.message}`);
+  if (r.ami?.deregistered.length) lines.push(`  older AMIs deregistered: ${r.ami.deregistered.join(', ')}`);
   for (const d of r.disks) {
     lines.push(`  ${d.disk}  ${d.snapshotId ?? '(no snapshot)'}  ${d.blocksChanged} of ${d.blocksTotal} blocks changed, ${d.blocksSent} sent (${mib(d.bytesSent)} MiB) in ${d.seconds.toFixed(1)} s${d.resumed ? ', resumed' : ''}${d.message ? `  ${d.message}` : ''}`);
   }
@@ -83,6 +93,10 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
         server: o.server,
         transport: { kind: o.transport, ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
         signal: ac.signal,
+        ami: o.ami,
+        ...(o.amiPollSeconds ? { amiPoll: { initialMs: o.amiPollSeconds * 1000 } } : {}),
+        ...(o.encryption !== undefined ? { encrypted: o.encryption } : {}),
+        ...(o.verify === false ? { verify: false } : {}),
         ...(showProgress
           ? {
               onProgress: (p) => {
@@ -108,6 +122,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
       if (barDisk) bar.stop();
     }
     await services.project.save();
+    if (!result.encrypted && !o.json) process.stderr.write(`mwb replicate: ${result.server}'s snapshots${result.amiId ? ' and AMI' : ''} are NOT encrypted (turned off for this server; --encryption turns it back on).\n`);
     process.stdout.write((o.json ? JSON.stringify(json(result)) : human(result)) + '\n');
     process.exitCode = result.status === 'completed' ? EXIT.ok : EXIT.failed;
   } finally {
