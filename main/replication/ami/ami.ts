@@ -80,6 +80,7 @@ export function ec2Client(o: AwsClientOptions): EC2Client {
     ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
     maxAttempts: o.maxAttempts ?? 6,
     retryMode: o.retryMode ?? 'adaptive',
+    requestHandler: { socketTimeout: o.requestTimeoutMs ?? 120_000, connectionTimeout: 10_000 },
   });
 }
 

@@ -18,6 +18,7 @@ export class EbsDirectTransport implements SnapshotTransport {
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       maxAttempts: options.maxAttempts ?? 6,
       retryMode: options.retryMode ?? 'adaptive',
+      requestHandler: { socketTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: 10_000 },
     });
     // The block's SHA-256 is already known (it is the x-amz-Checksum): give it to SigV4 as the payload hash so the
     // signer does not hash every 512 KiB block a second time.

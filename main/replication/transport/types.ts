@@ -29,6 +29,8 @@ export interface AwsClientOptions {
   /** SDK retry strategy: attempts per call (default 6) and mode (default adaptive). */
   readonly maxAttempts?: number;
   readonly retryMode?: 'standard' | 'adaptive';
+  /** A request whose connection shows no activity for this long is abandoned and retried (default 120 s; a stalled link). */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Serializable options (they cross into the worker). */
