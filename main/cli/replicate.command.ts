@@ -10,7 +10,8 @@ interface ReplicateCliOptions {
   project: string;
   server: string;
   diskImage: string[];
-  transport: 'ebs';
+  transport: 'ebs' | 's3';
+  bucket?: string;
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -69,6 +70,9 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     return { disk: spec.slice(0, eq), image: spec.slice(eq + 1) };
   });
   if (o.endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) usage('--endpoint-url must be an http(s) URL');
+  if (o.transport === 's3' && !o.bucket) usage('--transport s3 needs --bucket NAME');
+  if (o.transport !== 's3' && o.bucket) usage('--bucket goes with --transport s3');
+  if (o.transport === 's3' && o.ami === 'register') usage('--ami register needs EBS snapshots: use --ami import (or none) with --transport s3');
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
   const ac = new AbortController();
   const ctrlC = abortOnCtrlC(ac);
@@ -91,7 +95,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     try {
       result = await services.replication.replicate({
         server: o.server,
-        transport: { kind: o.transport, ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
+        transport: { ...(o.transport === 's3' ? { kind: 's3' as const, bucket: o.bucket! } : { kind: 'ebs' as const }), ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
         signal: ac.signal,
         ami: o.ami,
         ...(o.amiPollSeconds ? { amiPoll: { initialMs: o.amiPollSeconds * 1000 } } : {}),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
-import type { DiskRunResult, ReplicationProgress, TransportOptions } from '../replication/engine';
+import type { DiskRunResult, ReplicationProgress, S3TransportOptions, TransportOptions } from '../replication/engine';
 import type { AmiMode, AmiResult } from '../replication/ami';
 import type { ProjectStore } from './project-store.service';
 
@@ -15,7 +15,8 @@ export interface ReplicationServiceDeps {
 export interface ReplicateRequest {
   /** Server name or id. */
   readonly server: string;
-  readonly transport: TransportOptions;
+  /** EBS direct (blocks to snapshots; the default) or S3 + VM Import (the disk staged as one object in a bucket). */
+  readonly transport: TransportOptions | S3TransportOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ReplicationProgress) => void;
   /**
@@ -114,16 +115,20 @@ export class ReplicationService {
     const encrypted = settings.encrypted ?? true;
     const kmsKey = encrypted ? app?.replication.kmsKeyId : undefined;
     // EBS direct names a key by ARN only; a key ID or alias is used by ImportImage, which re-encrypts with it.
+    if (req.transport.kind === 's3' && amiMode === 'register') throw new WorkbenchError('invalid-input', 'RegisterImage needs EBS snapshots: with the S3 transport use --ami import (VM Import) or none.');
+    if (req.transport.kind === 's3' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(req.transport.bucket)) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name.`);
     if (kmsKey && !kmsKey.startsWith('arn:') && amiMode === 'register') {
       throw new WorkbenchError('invalid-input', `The application's KMS key "${kmsKey.slice(0, 200)}" must be given as a key ARN for snapshots registered as AMIs directly (or use --ami import).`);
     }
     const region = req.transport.region ?? settings.region;
-    const transport: TransportOptions = { ...req.transport, ...(region ? { region } : {}), encrypted, ...(kmsKey?.startsWith('arn:') ? { kmsKeyArn: kmsKey } : {}) };
+    const transport: TransportOptions | S3TransportOptions =
+      req.transport.kind === 's3' ? { ...req.transport, ...(region ? { region } : {}) } : { ...req.transport, ...(region ? { region } : {}), encrypted, ...(kmsKey?.startsWith('arn:') ? { kmsKeyArn: kmsKey } : {}) };
+    const tags = { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id };
     // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
     const { runReplicationJob } = await import('../replication/engine');
     const disks = await runReplicationJob({
       jobDir: this.jobDir(s.id),
-      disks: settings.disks.map((d) => ({ disk: d.disk, image: d.image, transport, tags: { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id }, ...(req.verify === false ? { verify: false as const } : {}) })),
+      disks: settings.disks.map((d) => (transport.kind === 's3' ? { disk: d.disk, image: d.image, transport, tags } : { disk: d.disk, image: d.image, transport, tags, ...(req.verify === false ? { verify: false as const } : {}) })),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
     });
@@ -140,7 +145,7 @@ export class ReplicationService {
           server: s.name,
           projectId: this.deps.project.document.id,
           runId: disks.map((d) => d.run ?? '').join('+').slice(0, 36 * 4),
-          sources: disks.map((d) => ({ kind: 'snapshot' as const, disk: d.disk, snapshotId: d.snapshotId! })),
+          sources: disks.map((d) => (d.object ? { kind: 's3' as const, disk: d.disk, bucket: d.object.bucket, key: d.object.key, format: 'raw' as const } : { kind: 'snapshot' as const, disk: d.disk, snapshotId: d.snapshotId! })),
           ...(app && app.replication.licenseType !== 'Auto' ? { licenseType: app.replication.licenseType } : {}),
           ...(s.os.family === 'windows' ? { platform: 'Windows' as const } : s.os.family === 'linux' ? { platform: 'Linux' as const } : {}),
           ...(s.firmware.type === 'efi' ? { bootMode: 'uefi' as const } : s.firmware.type === 'bios' ? { bootMode: 'legacy-bios' as const } : {}),
@@ -155,7 +160,19 @@ export class ReplicationService {
       } catch (err) {
         if (!(err instanceof AmiError)) throw err;
         status = 'failed';
-        message = `The snapshots are complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
+        message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
+      }
+      // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
+      if (ami && transport.kind === 's3') {
+        const { S3StagingTransport } = await import('../replication/transport/s3.transport');
+        const s3 = new S3StagingTransport(transport);
+        try {
+          for (const d of disks) if (d.object) await s3.remove(d.object.key);
+        } catch (err) {
+          message = `The AMI was made, but a staging object could not be deleted: ${err instanceof Error ? err.message.slice(0, 300) : 'error'}`;
+        } finally {
+          s3.destroy();
+        }
       }
     }
     const doc = this.deps.project.document;
@@ -168,7 +185,7 @@ export class ReplicationService {
       encrypted,
       ...(message ? { message } : {}),
     };
-    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
+    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: transport.kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
     this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === s.id ? keep(x) : x)) } });
     return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), disks };
   }

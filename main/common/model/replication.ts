@@ -32,7 +32,8 @@ export type ReplicationRunSummary = z.infer<typeof ReplicationRunSummarySchema>;
 export const ReplicationServerSchema = z.object({
   serverId: z.string().min(1),
   disks: z.array(ReplicationDiskSchema).max(64),
-  transport: z.enum(['ebs']).default('ebs'),
+  /** How the last run travelled: EBS direct snapshots, or S3 staging + VM Import. */
+  transport: z.enum(['ebs', 's3']).default('ebs'),
   region: z.string().max(64).optional(),
   /**
    * Encryption of the snapshots and AMIs: absent or true = encrypted (the application's KMS key, else the account's

@@ -49,6 +49,8 @@ export interface DiskRunResult {
   readonly seconds: number;
   /** What the integrity check saw: blocks listed by the service and blocks read back and compared. */
   readonly verified?: { readonly listed: number; readonly sampled: number };
+  /** The S3 transport's staging object (VM Import reads it; deleted after the AMI is made). */
+  readonly object?: { readonly bucket: string; readonly key: string; readonly size: number };
   readonly message?: string;
 }
 

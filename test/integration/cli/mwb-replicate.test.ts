@@ -67,6 +67,12 @@ describe('mwb replicate (child process, fake EBS direct endpoint)', () => {
     expect(unmapped.stderr).toContain('No disk images are mapped');
     const transport = await mwb(['replicate', '--project', project, '--server', 'S1', '--transport', 'mgn']);
     expect(transport.code).toBe(2);
+    const noBucket = await mwb(['replicate', '--project', project, '--server', 'S1', '--transport', 's3']);
+    expect(noBucket.code).toBe(2);
+    expect(noBucket.stderr).toContain('--transport s3 needs --bucket NAME');
+    const s3Register = await mwb(['replicate', '--project', project, '--server', 'S1', '--transport', 's3', '--bucket', 'b1', '--ami', 'register']);
+    expect(s3Register.code).toBe(2);
+    expect(s3Register.stderr).toContain('--ami register needs EBS snapshots');
     expect(await readFile(project, 'utf8')).toBe(before);
     expect(fake.puts).toHaveLength(0);
   }, 240_000);
