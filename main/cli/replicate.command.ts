@@ -11,10 +11,15 @@ interface ReplicateCliOptions {
   server?: string;
   app?: string;
   diskImage: string[];
-  transport: 'ebs';
+  transport: 'ebs' | 's3';
+  bucket?: string;
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  ami: 'import' | 'register' | 'none';
+  amiPollSeconds?: number;
+  encryption?: boolean;
+  verify?: boolean;
   once?: boolean;
   json?: boolean;
 }
@@ -35,7 +40,9 @@ function json(r: ReplicateResult | NoResult) {
     server: r.server,
     status: r.status,
     amiId: r.amiId,
-    ...('message' in r && r.message ? { message: r.message } : {}),
+    ...('encrypted' in r ? { encrypted: r.encrypted } : {}),
+    ...('ami' in r && r.ami ? { deregisteredAmis: r.ami.deregistered } : {}),
+    ...(r.message ? { message: r.message } : {}),
     disks: r.disks.map((d) => ({
       disk: d.disk,
       image: d.image,
@@ -47,6 +54,7 @@ function json(r: ReplicateResult | NoResult) {
       blocksSent: d.blocksSent,
       bytesSent: d.bytesSent,
       resumed: d.resumed,
+      ...(d.verified ? { verified: d.verified } : {}),
       seconds: Math.round(d.seconds * 1000) / 1000,
       ...(d.message ? { message: d.message } : {}),
     })),
@@ -54,7 +62,8 @@ function json(r: ReplicateResult | NoResult) {
 }
 
 function human(r: ReplicateResult | NoResult): string {
-  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : r.status === 'cancelled' ? 'cancelled' : 'FAILED'}${'message' in r && r.message ? `  ${r.message}` : ''}`];
+  const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : r.status === 'cancelled' ? 'cancelled' : 'FAILED'}${'amiId' in r && r.amiId ? `, AMI ${r.amiId}` : ''}${'encrypted' in r && !r.encrypted ? ' (NOT encrypted)' : ''}${'message' in r && r.message ? `  ${r.message}` : ''}`];
+  if ('ami' in r && r.ami?.deregistered.length) lines.push(`  older AMIs deregistered: ${r.ami.deregistered.join(', ')}`);
   for (const d of r.disks) {
     lines.push(`  ${d.disk}  ${d.snapshotId ?? '(no snapshot)'}  ${d.blocksChanged} of ${d.blocksTotal} blocks changed, ${d.blocksSent} sent (${mib(d.bytesSent)} MiB) in ${d.seconds.toFixed(1)} s${d.resumed ? ', resumed' : ''}${d.message ? `  ${d.message}` : ''}`);
   }
@@ -75,6 +84,9 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     return { disk: spec.slice(0, eq), image: spec.slice(eq + 1) };
   });
   if (o.endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.endpointUrl)) usage('--endpoint-url must be an http(s) URL');
+  if (o.transport === 's3' && !o.bucket) usage('--transport s3 needs --bucket NAME');
+  if (o.transport !== 's3' && o.bucket) usage('--bucket goes with --transport s3');
+  if (o.transport === 's3' && o.ami === 'register') usage('--ami register needs EBS snapshots: use --ami import (or none) with --transport s3');
   const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
   const jobs = services.replicationJobs;
   const ac = new AbortController();
@@ -112,7 +124,17 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
         bar.update(Math.round(p.bytesRead / 2 ** 20), { server, disk: p.disk, stage: p.stage, rate: mib(p.rate) });
       });
     }
-    const job = jobs.start(target, { once: true, transport: { ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) } });
+    const job = jobs.start(target, {
+      once: true,
+      transport: { ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
+      run: {
+        ...(o.transport === 's3' ? { s3Bucket: o.bucket! } : {}),
+        ami: o.ami,
+        ...(o.amiPollSeconds ? { amiPoll: { initialMs: o.amiPollSeconds * 1000 } } : {}),
+        ...(o.encryption !== undefined ? { encrypted: o.encryption } : {}),
+        ...(o.verify === false ? { verify: false } : {}),
+      },
+    });
     const onAbort = () => jobs.cancel(job.id);
     ac.signal.addEventListener('abort', onAbort, { once: true });
     let done;
@@ -131,6 +153,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     }
     const results = new Map(jobs.results(job.id).map((r) => [r.serverId, r]));
     const out = done.servers.map((s): ReplicateResult | NoResult => results.get(s.serverId) ?? { server: s.name, status: s.state === 'cancelled' ? 'cancelled' : 'failed', amiId: null, disks: [], ...(s.problem ? { message: s.problem.cause } : {}) });
+    for (const r of out) if ('encrypted' in r && !r.encrypted && !o.json) process.stderr.write(`mwb replicate: ${r.server}'s snapshots${r.amiId ? ' and AMI' : ''} are NOT encrypted (turned off for this server; --encryption turns it back on).\n`);
     process.stdout.write(out.map((r) => (o.json ? JSON.stringify(json(r)) : human(r))).join('\n') + '\n');
     process.exitCode = out.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.failed;
   } finally {

@@ -7,7 +7,7 @@ import type { Logger } from '../platform/logger';
 import { createBandwidthCap, setBandwidthCap } from '../platform/bandwidth';
 import { ReplicationPrefsSchema, type ReplicationPrefs, type SettingsStore } from '../platform/settings';
 import type { ProjectStore } from './project-store.service';
-import type { ReplicateResult, ReplicationService } from './replication.service';
+import type { ReplicateRequest, ReplicateResult, ReplicationService } from './replication.service';
 import type { ReplicationProgress, TransportOptions } from '../replication/engine';
 
 export type JobKind = 'server' | 'application';
@@ -64,6 +64,17 @@ export interface StartOptions {
   readonly once?: boolean;
   /** Overrides of the user's preferences for this job (the CLI's --region, --profile, --endpoint-url). */
   readonly transport?: Partial<Pick<TransportOptions, 'region' | 'profile' | 'endpointUrl'>>;
+  /** How each run goes (the CLI's --transport s3 --bucket, --ami, --no-encryption, --no-verify); the app's defaults otherwise. */
+  readonly run?: JobRunOptions;
+}
+
+/** Per-job choices passed to every run: S3 staging instead of EBS direct, the AMI step, encryption, the integrity check. */
+export interface JobRunOptions {
+  readonly s3Bucket?: string;
+  readonly ami?: ReplicateRequest['ami'];
+  readonly amiPoll?: ReplicateRequest['amiPoll'];
+  readonly encrypted?: boolean;
+  readonly verify?: boolean;
 }
 
 export interface ReplicationJobsDeps {
@@ -102,6 +113,7 @@ interface Job {
   units: Unit[];
   once: boolean;
   transport: Partial<Pick<TransportOptions, 'region' | 'profile' | 'endpointUrl'>>;
+  run: JobRunOptions;
   startedAt: string | null;
   endedAt: string | null;
   nextRunAt: number | null;
@@ -209,6 +221,7 @@ export class ReplicationJobsService {
       units: resolved.servers.map((s) => this.unit(s.id, s.name)),
       once: opts.once ?? false,
       transport: opts.transport ?? {},
+      run: opts.run ?? {},
       startedAt: null,
       endedAt: null,
       nextRunAt: null,
@@ -223,7 +236,7 @@ export class ReplicationJobsService {
   runNow(jobId: string): JobView {
     const job = this.job(jobId);
     if (!FINISHED.has(this.state(job))) return this.view(job);
-    return this.start({ kind: job.kind, id: job.targetId }, { once: job.once, transport: job.transport });
+    return this.start({ kind: job.kind, id: job.targetId }, { once: job.once, transport: job.transport, run: job.run });
   }
 
   /** Pauses: running servers stop (the journal keeps every finished block), waiting ones stay. */
@@ -304,7 +317,7 @@ export class ReplicationJobsService {
         continue; // an application whose servers are gone: nothing to schedule
       }
       if (this.jobs.has(resolved.id) || Number.isNaN(Date.parse(last))) continue;
-      const job: Job = { ...resolved, projectId: doc.id, units: resolved.servers.map((s) => ({ ...this.unit(s.id, s.name), state: 'idle' as const })), once: false, transport: {}, startedAt: null, endedAt: new Date(last).toISOString(), nextRunAt: null, waiters: [] };
+      const job: Job = { ...resolved, projectId: doc.id, units: resolved.servers.map((s) => ({ ...this.unit(s.id, s.name), state: 'idle' as const })), once: false, transport: {}, run: {}, startedAt: null, endedAt: new Date(last).toISOString(), nextRunAt: null, waiters: [] };
       this.jobs.set(job.id, job);
       this.schedule(job);
     }
@@ -324,7 +337,7 @@ export class ReplicationJobsService {
     job.nextRunAt = due;
     job.timer = setTimeout(() => {
       job.timer = undefined;
-      if (this.jobs.get(job.id) === job && this.isSettled(job)) this.start({ kind: job.kind, id: job.targetId }, { transport: job.transport });
+      if (this.jobs.get(job.id) === job && this.isSettled(job)) this.start({ kind: job.kind, id: job.targetId }, { transport: job.transport, run: job.run });
     }, Math.max(0, due - Date.now()));
     job.timer.unref?.();
   }
@@ -427,9 +440,11 @@ export class ReplicationJobsService {
     const region = job.transport.region ?? mapped?.region ?? prefs.region;
     const profile = job.transport.profile ?? prefs.profile;
     const endpointUrl = job.transport.endpointUrl ?? prefs.endpointUrl;
-    const transport: TransportOptions = { kind: 'ebs', ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
+    const aws = { ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
+    const transport: ReplicateRequest['transport'] = job.run.s3Bucket ? { kind: 's3', bucket: job.run.s3Bucket, ...aws } : { kind: 'ebs', ...aws };
+    const { s3Bucket: _bucket, ...run } = job.run;
     try {
-      const result = await this.deps.replication.replicate({ server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
+      const result = await this.deps.replication.replicate({ ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
       unit.result = result;
       const failed = result.disks.find((d) => d.status !== 'completed' && d.message);
       if (failed?.message) unit.problem = explainProblem(failed.message);

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
-import type { DiskRunResult, ReplicationProgress, TransportOptions } from '../replication/engine';
+import type { DiskRunResult, ReplicationProgress, S3TransportOptions, TransportOptions } from '../replication/engine';
+import type { AmiMode, AmiResult } from '../replication/ami';
 import type { ProjectStore } from './project-store.service';
 
 export interface ReplicationServiceDeps {
@@ -14,19 +15,36 @@ export interface ReplicationServiceDeps {
 export interface ReplicateRequest {
   /** Server name or id. */
   readonly server: string;
-  readonly transport: TransportOptions;
+  /** EBS direct (blocks to snapshots; the default) or S3 + VM Import (the disk staged as one object in a bucket). */
+  readonly transport: TransportOptions | S3TransportOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ReplicationProgress) => void;
   /** The jobs service's shared bandwidth cap (platform/bandwidth.ts). */
   readonly bandwidth?: SharedArrayBuffer;
+  /**
+   * After a completed run: `import` (VM Import from the snapshots: drivers injected, licence, platform and boot mode
+   * from the application and the inventory), `register` (RegisterImage from the snapshots; the image already has
+   * ENA and NVMe drivers) or `none` (default).
+   */
+  readonly ami?: AmiMode;
+  /** Polling of the VM Import task (tests shorten it). */
+  readonly amiPoll?: { readonly initialMs?: number; readonly maxMs?: number; readonly timeoutMs?: number };
+  /** Encryption for this and later runs: false turns it off explicitly (saved); absent keeps the server's choice. */
+  readonly encrypted?: boolean;
+  /** Integrity check after each snapshot (default on); moto's child snapshots do not list their parent's blocks. */
+  readonly verify?: boolean;
 }
 
 export interface ReplicateResult {
   readonly serverId: string;
   readonly server: string;
   readonly status: 'completed' | 'inconsistent' | 'failed';
-  /** Null until AMI creation exists. */
-  readonly amiId: null;
+  /** The AMI this run made (null: none asked for, or the run or the AMI failed). */
+  readonly amiId: string | null;
+  readonly ami?: AmiResult;
+  /** Whether snapshots and the AMI are encrypted. */
+  readonly encrypted: boolean;
+  readonly message?: string;
   readonly disks: DiskRunResult[];
 }
 
@@ -80,34 +98,101 @@ export class ReplicationService {
     return path.join(this.deps.dataDir, 'replication', safe(this.deps.project.document.id), safe(serverId));
   }
 
-  /** One run of every mapped disk of a server; the outcome is recorded in the project (the caller saves). */
+  /** The application whose launch groups hold the server (its replication settings: licence, KMS key, AMIs kept). */
+  private application(serverId: string) {
+    return this.deps.project.document.planning.applications.find((a) => a.groups.some((g) => g.serverIds.includes(serverId)));
+  }
+
+  /** One run of every mapped disk of a server, then its AMI when asked; the outcome is recorded in the project (the caller saves). */
   async replicate(req: ReplicateRequest): Promise<ReplicateResult> {
     const s = this.server(req.server);
-    const settings = this.settings(s.id);
+    let settings = this.settings(s.id);
     if (!settings || settings.disks.length === 0) throw new WorkbenchError('invalid-input', `No disk images are mapped for ${s.name}: give --disk-image DISK=PATH.`);
+    const app = this.application(s.id);
+    const amiMode = req.ami ?? 'none';
+    if (req.encrypted !== undefined && req.encrypted !== (settings.encrypted ?? true)) {
+      // An explicit choice, kept with the server so later runs (and the export) know it.
+      const doc = this.deps.project.document;
+      const next: ReplicationServer = { ...settings, encrypted: req.encrypted };
+      this.deps.project.commit({ ...doc, replication: { servers: (doc.replication?.servers ?? []).map((x) => (x.serverId === s.id ? next : x)) } });
+      settings = next;
+    }
+    const encrypted = settings.encrypted ?? true;
+    const kmsKey = encrypted ? app?.replication.kmsKeyId : undefined;
+    // EBS direct names a key by ARN only; a key ID or alias is used by ImportImage, which re-encrypts with it.
+    if (req.transport.kind === 's3' && amiMode === 'register') throw new WorkbenchError('invalid-input', 'RegisterImage needs EBS snapshots: with the S3 transport use --ami import (VM Import) or none.');
+    if (req.transport.kind === 's3' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(req.transport.bucket)) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name.`);
+    if (kmsKey && !kmsKey.startsWith('arn:') && amiMode === 'register') {
+      throw new WorkbenchError('invalid-input', `The application's KMS key "${kmsKey.slice(0, 200)}" must be given as a key ARN for snapshots registered as AMIs directly (or use --ami import).`);
+    }
     const region = req.transport.region ?? settings.region;
-    const transport: TransportOptions = { ...req.transport, ...(region ? { region } : {}) };
+    const transport: TransportOptions | S3TransportOptions =
+      req.transport.kind === 's3' ? { ...req.transport, ...(region ? { region } : {}) } : { ...req.transport, ...(region ? { region } : {}), encrypted, ...(kmsKey?.startsWith('arn:') ? { kmsKeyArn: kmsKey } : {}) };
+    const tags = { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id };
     // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
     const { runReplicationJob } = await import('../replication/engine');
     const disks = await runReplicationJob({
       jobDir: this.jobDir(s.id),
-      disks: settings.disks.map((d) => ({ disk: d.disk, image: d.image, transport, tags: { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id } })),
+      disks: settings.disks.map((d) => (transport.kind === 's3' ? { disk: d.disk, image: d.image, transport, tags } : { disk: d.disk, image: d.image, transport, tags, ...(req.verify === false ? { verify: false as const } : {}) })),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       ...(req.bandwidth ? { bandwidth: req.bandwidth } : {}),
     });
-    const status = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
+    let status: ReplicateResult['status'] = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
+    let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
+    let ami: AmiResult | undefined;
+    if (status === 'completed' && amiMode !== 'none') {
+      const { createAmi, AmiError } = await import('../replication/ami');
+      const last = disks[disks.length - 1]!;
+      try {
+        ami = await createAmi({
+          mode: amiMode,
+          aws: transport,
+          server: s.name,
+          projectId: this.deps.project.document.id,
+          runId: disks.map((d) => d.run ?? '').join('+').slice(0, 36 * 4),
+          sources: disks.map((d) => (d.object ? { kind: 's3' as const, disk: d.disk, bucket: d.object.bucket, key: d.object.key, format: 'raw' as const } : { kind: 'snapshot' as const, disk: d.disk, snapshotId: d.snapshotId! })),
+          ...(app && app.replication.licenseType !== 'Auto' ? { licenseType: app.replication.licenseType } : {}),
+          ...(s.os.family === 'windows' ? { platform: 'Windows' as const } : s.os.family === 'linux' ? { platform: 'Linux' as const } : {}),
+          ...(s.firmware.type === 'efi' ? { bootMode: 'uefi' as const } : s.firmware.type === 'bios' ? { bootMode: 'legacy-bios' as const } : {}),
+          encrypted,
+          ...(kmsKey ? { kmsKeyId: kmsKey } : {}),
+          keep: app?.replication.amisToKeep ?? 3,
+          ...(req.amiPoll ? { poll: req.amiPoll } : {}),
+          ...(req.signal ? { signal: req.signal } : {}),
+          onStatus: (st) =>
+            req.onProgress?.({ disk: last.disk, stage: st.stage === 'registering' ? 'registering-image' : 'importing-image', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 }),
+        });
+      } catch (err) {
+        if (!(err instanceof AmiError)) throw err;
+        status = 'failed';
+        message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
+      }
+      // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
+      if (ami && transport.kind === 's3') {
+        const { S3StagingTransport } = await import('../replication/transport/s3.transport');
+        const s3 = new S3StagingTransport(transport);
+        try {
+          for (const d of disks) if (d.object) await s3.remove(d.object.key);
+        } catch (err) {
+          message = `The AMI was made, but a staging object could not be deleted: ${err instanceof Error ? err.message.slice(0, 300) : 'error'}`;
+        } finally {
+          s3.destroy();
+        }
+      }
+    }
     const doc = this.deps.project.document;
     const servers = doc.replication?.servers ?? [];
-    const message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
     const lastRun: ReplicationRunSummary = {
       at: new Date().toISOString(),
       status,
       snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status, bytesTotal: d.blocksTotal * EBS_BLOCK_BYTES, bytesSent: d.bytesSent, blocksSent: d.blocksSent, seconds: d.seconds })),
+      ...(ami ? { amiId: ami.amiId } : {}),
+      encrypted,
       ...(message ? { message } : {}),
     };
-    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
+    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: transport.kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
     this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === s.id ? keep(x) : x)) } });
-    return { serverId: s.id, server: s.name, status, amiId: null, disks };
+    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), disks };
   }
 }

@@ -56,7 +56,7 @@ async function main() {
     // The built CLI (`node scripts/build.mjs`) as a user runs it; without a build, the sources through tsx (slower start).
     const built = existsSync(path.join(ROOT, 'out/main/cli.mjs'));
     console.log(built ? 'CLI: bin/mwb.mjs (the build in out/)' : 'CLI: main/cli.ts through tsx (no build in out/: start-up is slower)');
-    const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--once', '--json'];
+    const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', 'none', '--once', '--json'];
     const mwb = async () => {
       const { stdout } = await run(process.execPath, cli, { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
       return JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> };

@@ -8,8 +8,13 @@
  *   CompleteSnapshot   POST /snapshots/completion/{id}               (x-amz-ChangedBlocksCount = distinct blocks written)
  *   ListSnapshotBlocks GET  /snapshots/{id}/blocks                   (with the parent's blocks, BlockSize 524288)
  *   GetSnapshotBlock   GET  /snapshots/{id}/blocks/{index}?blockToken=
+ * and, on the same port, the EC2 Query API (form-encoded POST /, XML answers) for AMIs:
+ *   ImportImage (DiskContainer.N.SnapshotId, or .UserBucket read through `s3Object`; ClientToken idempotency),
+ *   DescribeImportImageTasks (active → completed after `importSteps` describes; `importFailure` ends it `deleted`
+ *   with that status message, as VM Import does), RegisterImage (snapshots must exist and be completed; unique names),
+ *   DescribeImages (Owner self, ImageId.N, Filter.N tag:K / name), DeregisterImage, DeleteSnapshot, CreateTags.
  * It does not check SigV4 signatures (only that an Authorization header is present). Tests read snapshots back with
- * `read(snapshotId)` and see every PutSnapshotBlock in `puts`.
+ * `read(snapshotId)`, see every PutSnapshotBlock in `puts`, every EC2 action in `ec2Calls`, images in `images`.
  */
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -31,12 +36,51 @@ interface FakeSnapshot {
 export interface FakeEbsOptions {
   /** Awaited before each PutSnapshotBlock is answered (tests slow the run down or act in the middle of it). */
   readonly beforePut?: (snapshotId: string, index: number) => Promise<void> | void;
+  /** A faulty store: the PutSnapshotBlock is answered 201 but the block is kept with a flipped byte (the integrity check must see it). */
+  corruptBlock?: (snapshotId: string, index: number) => boolean;
+  /** DescribeImportImageTasks calls that answer `active` before the task completes (default 2). */
+  readonly importSteps?: number;
+  /** When set, import tasks fail with this status message (after `importSteps` describes). */
+  importFailure?: string;
+  /** ImportImage from S3: the object's bytes (raw disk), e.g. read from radosgw; absent → the fake refuses S3 sources. */
+  readonly s3Object?: (bucket: string, key: string) => Promise<Buffer>;
+}
+
+export interface FakeImage {
+  id: string;
+  name: string;
+  creationDate: string;
+  snapshotIds: string[];
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Map<string, string>;
+  state: 'available' | 'deregistered';
+  source: 'import' | 'register';
+  licenseType?: string;
+  platform?: string;
+  bootMode?: string;
+  enaSupport?: boolean;
+}
+
+export interface FakeImportTask {
+  id: string;
+  clientToken?: string;
+  describes: number;
+  status: 'active' | 'completed' | 'deleted';
+  statusMessage: string;
+  imageId?: string;
+  params: Record<string, string>;
 }
 
 export interface FakeEbs {
   readonly url: string;
   readonly puts: Array<{ snapshotId: string; index: number }>;
   readonly snapshots: Map<string, FakeSnapshot>;
+  readonly images: Map<string, FakeImage>;
+  readonly importTasks: Map<string, FakeImportTask>;
+  readonly ec2Calls: Array<{ action: string; params: Record<string, string> }>;
+  /** Import options that tests change between runs (failure on and off). */
+  readonly options: FakeEbsOptions;
   /** The snapshot's logical content (through its parents), `bytes` long (default: its volume size). */
   read(snapshotId: string, bytes?: number): Buffer;
   close(): Promise<void>;
@@ -70,6 +114,11 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
   const fail = (res: http.ServerResponse, status: number, type: string, message: string, reason?: string) =>
     send(res, status, { Message: message, ...(reason ? { Reason: reason } : {}) }, { 'x-amzn-errortype': type });
 
+  const images = new Map<string, FakeImage>();
+  const importTasks = new Map<string, FakeImportTask>();
+  const ec2Calls: Array<{ action: string; params: Record<string, string> }> = [];
+  const ec2 = fakeEc2({ snapshots, images, importTasks, ec2Calls, options });
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -86,6 +135,7 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     if (!req.headers.authorization) return fail(res, 403, 'AccessDeniedException', 'missing Authorization', 'UNAUTHORIZED_ACCOUNT');
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return ec2(res, body);
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const h = (name: string) => {
       const v = req.headers[name.toLowerCase()];
@@ -171,7 +221,9 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
       const sum = createHash('sha256').update(body).digest('base64');
       if (h('x-amz-Checksum') !== sum) return fail(res, 400, 'ValidationException', 'checksum mismatch', 'INVALID_CHECKSUM');
       await options.beforePut?.(snap.id, index);
-      snap.blocks.set(index, Buffer.from(body));
+      const stored = Buffer.from(body);
+      if (options.corruptBlock?.(snap.id, index)) stored[0] = stored[0]! ^ 0xff;
+      snap.blocks.set(index, stored);
       puts.push({ snapshotId: snap.id, index });
       res.writeHead(201, { 'x-amz-Checksum': sum, 'x-amz-Checksum-Algorithm': 'SHA256', 'content-length': 0 });
       res.end();
@@ -186,6 +238,10 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
     url: `http://127.0.0.1:${port}`,
     puts,
     snapshots,
+    images,
+    importTasks,
+    ec2Calls,
+    options,
     read(snapshotId, bytes) {
       const snap = snapshots.get(snapshotId);
       if (!snap) throw new Error(`fake EBS: no snapshot ${snapshotId}`);
@@ -202,5 +258,192 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+
+/** The EC2 Query API part of the fake (AMIs from snapshots). */
+function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<string, FakeImage>; importTasks: Map<string, FakeImportTask>; ec2Calls: Array<{ action: string; params: Record<string, string> }>; options: FakeEbsOptions }) {
+  const { snapshots, images, importTasks, ec2Calls, options } = state;
+  const byImportToken = new Map<string, FakeImportTask>();
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const reply = (res: http.ServerResponse, action: string, inner: string) => {
+    const text = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NS}"><requestId>${randomBytes(8).toString('hex')}</requestId>${inner}</${action}Response>`;
+    res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const error = (res: http.ServerResponse, status: number, code: string, message: string) => {
+    const text = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error></Errors><RequestID>${randomBytes(8).toString('hex')}</RequestID></Response>`;
+    res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const list = (p: Record<string, string>, prefix: string) => {
+    const out: string[] = [];
+    for (let i = 1; p[`${prefix}.${i}`] !== undefined; i++) out.push(p[`${prefix}.${i}`]!);
+    return out;
+  };
+  const copySnapshot = (from: FakeSnapshot, encrypted: boolean): FakeSnapshot => {
+    const blocks = new Map<number, Buffer>();
+    for (const i of allBlocks(from)) blocks.set(i, blockOf(from, i)!);
+    const snap: FakeSnapshot = { id: `snap-${randomBytes(8).toString('hex')}`, parent: null, volumeSize: from.volumeSize, status: 'completed', encrypted, tags: [], blocks };
+    snapshots.set(snap.id, snap);
+    return snap;
+  };
+  const imageXml = (img: FakeImage) =>
+    `<item><imageId>${img.id}</imageId><name>${xmlEscape(img.name)}</name><imageState>${img.state}</imageState><creationDate>${img.creationDate}</creationDate><imageOwnerId>111122223333</imageOwnerId><isPublic>false</isPublic><architecture>x86_64</architecture><imageType>machine</imageType><rootDeviceType>ebs</rootDeviceType><rootDeviceName>/dev/sda1</rootDeviceName><virtualizationType>hvm</virtualizationType>${img.enaSupport ? '<enaSupport>true</enaSupport>' : ''}${img.bootMode ? `<bootMode>${img.bootMode}</bootMode>` : ''}<blockDeviceMapping>${img.snapshotIds.map((sid, i) => `<item><deviceName>${i === 0 ? '/dev/sda1' : `/dev/sd${String.fromCharCode(97 + i)}`}</deviceName><ebs><snapshotId>${sid}</snapshotId><encrypted>${img.encrypted}</encrypted><deleteOnTermination>true</deleteOnTermination></ebs></item>`).join('')}</blockDeviceMapping><tagSet>${[...img.tags].map(([k, v]) => `<item><key>${xmlEscape(k)}</key><value>${xmlEscape(v)}</value></item>`).join('')}</tagSet></item>`;
+
+  return async (res: http.ServerResponse, body: Buffer): Promise<void> => {
+    const params = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    const action = params.Action ?? '';
+    if (params.Version !== '2016-11-15') return error(res, 400, 'InvalidParameterValue', 'unsupported API version');
+    ec2Calls.push({ action, params });
+    switch (action) {
+      case 'ImportImage': {
+        const token = params.ClientToken;
+        const existing = token ? byImportToken.get(token) : undefined;
+        if (existing) return reply(res, action, `<importTaskId>${existing.id}</importTaskId><status>${existing.status}</status><statusMessage>${existing.statusMessage}</statusMessage>`);
+        const sources: Array<{ snapshot?: FakeSnapshot; bucket?: string; key?: string }> = [];
+        for (let i = 1; params[`DiskContainer.${i}.SnapshotId`] !== undefined || params[`DiskContainer.${i}.UserBucket.S3Bucket`] !== undefined; i++) {
+          const sid = params[`DiskContainer.${i}.SnapshotId`];
+          if (sid) {
+            const snap = snapshots.get(sid);
+            if (!snap) return error(res, 400, 'InvalidSnapshot.NotFound', `The snapshot '${sid}' does not exist.`);
+            if (snap.status !== 'completed') return error(res, 400, 'IncorrectState', `The snapshot '${sid}' is not completed.`);
+            sources.push({ snapshot: snap });
+          } else {
+            if (!options.s3Object) return error(res, 400, 'InvalidParameter', 'this fake imports from S3 only when given s3Object');
+            sources.push({ bucket: params[`DiskContainer.${i}.UserBucket.S3Bucket`]!, key: params[`DiskContainer.${i}.UserBucket.S3Key`] ?? '' });
+          }
+        }
+        if (sources.length === 0) return error(res, 400, 'InvalidParameter', 'no disk containers');
+        if (params.LicenseType && !['AWS', 'BYOL'].includes(params.LicenseType)) return error(res, 400, 'InvalidParameterValue', 'LicenseType must be AWS or BYOL');
+        if (params.Platform && !['Windows', 'Linux'].includes(params.Platform)) return error(res, 400, 'InvalidParameterValue', 'Platform must be Windows or Linux');
+        if (params.BootMode && !['legacy-bios', 'uefi', 'uefi-preferred'].includes(params.BootMode)) return error(res, 400, 'InvalidParameterValue', 'bad BootMode');
+        if (params.KmsKeyId && params.Encrypted !== 'true') return error(res, 400, 'InvalidParameter', 'KmsKeyId needs Encrypted');
+        const task: FakeImportTask = { id: `import-ami-${randomBytes(8).toString('hex')}`, describes: 0, status: 'active', statusMessage: 'pending', params, ...(token ? { clientToken: token } : {}) };
+        importTasks.set(task.id, task);
+        if (token) byImportToken.set(token, task);
+        // The image's content is fixed when the task starts (snapshot copies; S3 objects read now).
+        const encrypted = params.Encrypted === 'true';
+        const made: FakeSnapshot[] = [];
+        for (const src of sources) {
+          if (src.snapshot) made.push(copySnapshot(src.snapshot, encrypted));
+          else {
+            let data: Buffer;
+            try {
+              data = await options.s3Object!(src.bucket!, src.key!);
+            } catch {
+              task.status = 'deleted';
+              task.statusMessage = `ClientError: Unable to read the S3 object s3://${src.bucket}/${src.key}`;
+              return reply(res, action, `<importTaskId>${task.id}</importTaskId><status>active</status><statusMessage>pending</statusMessage>`);
+            }
+            const blocks = new Map<number, Buffer>();
+            for (let off = 0; off < data.length; off += FAKE_EBS_BLOCK_SIZE) {
+              const b = Buffer.alloc(FAKE_EBS_BLOCK_SIZE);
+              data.copy(b, 0, off, Math.min(data.length, off + FAKE_EBS_BLOCK_SIZE));
+              if (b.some((x) => x !== 0)) blocks.set(off / FAKE_EBS_BLOCK_SIZE, b);
+            }
+            const snap: FakeSnapshot = { id: `snap-${randomBytes(8).toString('hex')}`, parent: null, volumeSize: Math.max(1, Math.ceil(data.length / 2 ** 30)), status: 'completed', encrypted, tags: [], blocks };
+            snapshots.set(snap.id, snap);
+            made.push(snap);
+          }
+        }
+        (task as FakeImportTask & { made?: FakeSnapshot[] }).made = made;
+        return reply(res, action, `<importTaskId>${task.id}</importTaskId><status>active</status><statusMessage>pending</statusMessage>${params.LicenseType ? `<licenseType>${params.LicenseType}</licenseType>` : ''}${params.Platform ? `<platform>${params.Platform}</platform>` : ''}<encrypted>${encrypted}</encrypted>`);
+      }
+      case 'DescribeImportImageTasks': {
+        const ids = list(params, 'ImportTaskId');
+        const tasks = ids.length ? ids.map((id) => importTasks.get(id)) : [...importTasks.values()];
+        if (tasks.some((t) => !t)) return error(res, 400, 'InvalidConversionTaskId.Malformed', 'no such import task');
+        for (const t of tasks as FakeImportTask[]) {
+          if (t.status !== 'active') continue;
+          t.describes++;
+          const steps = options.importSteps ?? 2;
+          const messages = ['pending', 'validating', 'converting', 'updating', 'booting', 'preparing ami'];
+          t.statusMessage = messages[Math.min(messages.length - 1, t.describes)]!;
+          if (t.describes <= steps) continue;
+          const made = (t as FakeImportTask & { made?: FakeSnapshot[] }).made ?? [];
+          if (options.importFailure) {
+            t.status = 'deleted';
+            t.statusMessage = options.importFailure;
+            for (const m of made) snapshots.delete(m.id);
+            continue;
+          }
+          clock += 60_000;
+          const img: FakeImage = { id: `ami-${randomBytes(8).toString('hex')}`, name: `import-ami-${t.id.slice(11)}`, creationDate: new Date(clock).toISOString(), snapshotIds: made.map((m) => m.id), encrypted: t.params.Encrypted === 'true', ...(t.params.KmsKeyId ? { kmsKeyId: t.params.KmsKeyId } : {}), tags: new Map(), state: 'available', source: 'import', ...(t.params.LicenseType ? { licenseType: t.params.LicenseType } : {}), ...(t.params.Platform ? { platform: t.params.Platform } : {}), ...(t.params.BootMode ? { bootMode: t.params.BootMode } : {}) };
+          images.set(img.id, img);
+          t.status = 'completed';
+          t.statusMessage = '';
+          t.imageId = img.id;
+        }
+        const items = (tasks as FakeImportTask[]).map((t) => `<item><importTaskId>${t.id}</importTaskId><status>${t.status}</status>${t.statusMessage ? `<statusMessage>${xmlEscape(t.statusMessage)}</statusMessage>` : ''}${t.status === 'active' ? `<progress>${Math.min(99, t.describes * 20)}</progress>` : ''}${t.imageId ? `<imageId>${t.imageId}</imageId>` : ''}</item>`);
+        return reply(res, action, `<importImageTaskSet>${items.join('')}</importImageTaskSet>`);
+      }
+      case 'RegisterImage': {
+        const name = params.Name ?? '';
+        if (!/^[A-Za-z0-9()[\] ./'@_-]{3,128}$/.test(name)) return error(res, 400, 'InvalidAMIName.Malformed', 'AMI names must be 3 to 128 of letters, numbers, ( ) [ ] space . / - \' @ _');
+        if ([...images.values()].some((i) => i.name === name && i.state === 'available')) return error(res, 400, 'InvalidAMIName.Duplicate', `AMI name ${name} is already in use`);
+        if (params.VirtualizationType && params.VirtualizationType !== 'hvm') return error(res, 400, 'InvalidParameterValue', 'only hvm');
+        if (!params.RootDeviceName) return error(res, 400, 'MissingParameter', 'RootDeviceName is required');
+        const sids: string[] = [];
+        for (let i = 1; params[`BlockDeviceMapping.${i}.DeviceName`] !== undefined; i++) {
+          const sid = params[`BlockDeviceMapping.${i}.Ebs.SnapshotId`];
+          if (!sid) return error(res, 400, 'InvalidParameter', 'each mapping needs a snapshot');
+          const snap = snapshots.get(sid);
+          if (!snap) return error(res, 400, 'InvalidSnapshot.NotFound', `The snapshot '${sid}' does not exist.`);
+          if (snap.status !== 'completed') return error(res, 400, 'IncorrectState', `The snapshot '${sid}' is not completed.`);
+          sids.push(sid);
+        }
+        if (sids.length === 0 || params['BlockDeviceMapping.1.DeviceName'] !== params.RootDeviceName) return error(res, 400, 'InvalidBlockDeviceMapping', 'the root device needs a snapshot');
+        clock += 60_000;
+        const img: FakeImage = { id: `ami-${randomBytes(8).toString('hex')}`, name, creationDate: new Date(clock).toISOString(), snapshotIds: sids, encrypted: snapshots.get(sids[0]!)!.encrypted, tags: new Map(), state: 'available', source: 'register', ...(params.BootMode ? { bootMode: params.BootMode } : {}), enaSupport: params.EnaSupport === 'true' };
+        images.set(img.id, img);
+        return reply(res, action, `<imageId>${img.id}</imageId>`);
+      }
+      case 'DescribeImages': {
+        const ids = list(params, 'ImageId');
+        const filters: Array<{ name: string; values: string[] }> = [];
+        for (let i = 1; params[`Filter.${i}.Name`] !== undefined; i++) filters.push({ name: params[`Filter.${i}.Name`]!, values: list(params, `Filter.${i}.Value`) });
+        let found = [...images.values()].filter((i) => i.state === 'available');
+        if (ids.length) {
+          const missing = ids.find((id) => !images.has(id));
+          if (missing) return error(res, 400, 'InvalidAMIID.NotFound', `The image id '[${missing}]' does not exist`);
+          found = found.filter((i) => ids.includes(i.id));
+        }
+        for (const f of filters) {
+          if (f.name === 'name') found = found.filter((i) => f.values.includes(i.name));
+          else if (f.name.startsWith('tag:')) found = found.filter((i) => f.values.includes(i.tags.get(f.name.slice(4)) ?? '\u0000'));
+          else return error(res, 400, 'InvalidParameterValue', `filter ${f.name} is not supported by this fake`);
+        }
+        return reply(res, action, `<imagesSet>${found.map(imageXml).join('')}</imagesSet>`);
+      }
+      case 'DeregisterImage': {
+        const img = images.get(params.ImageId ?? '');
+        if (!img || img.state !== 'available') return error(res, 400, 'InvalidAMIID.NotFound', `The image id '[${params.ImageId}]' does not exist`);
+        img.state = 'deregistered';
+        return reply(res, action, '<return>true</return>');
+      }
+      case 'DeleteSnapshot': {
+        const sid = params.SnapshotId ?? '';
+        if (!snapshots.has(sid)) return error(res, 400, 'InvalidSnapshot.NotFound', `The snapshot '${sid}' does not exist.`);
+        const inUse = [...images.values()].find((i) => i.state === 'available' && i.snapshotIds.includes(sid));
+        if (inUse) return error(res, 400, 'InvalidSnapshot.InUse', `The snapshot ${sid} is currently in use by ${inUse.id}`);
+        snapshots.delete(sid);
+        return reply(res, action, '<return>true</return>');
+      }
+      case 'CreateTags': {
+        const ids = list(params, 'ResourceId');
+        for (const id of ids) {
+          const img = images.get(id);
+          if (!img) return error(res, 400, 'InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+          for (let i = 1; params[`Tag.${i}.Key`] !== undefined; i++) img.tags.set(params[`Tag.${i}.Key`]!, params[`Tag.${i}.Value`] ?? '');
+        }
+        return reply(res, action, '<return>true</return>');
+      }
+      default:
+        return error(res, 400, 'InvalidAction', `The action ${action.slice(0, 60)} is not valid for this web service.`);
+    }
   };
 }

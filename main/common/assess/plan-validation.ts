@@ -8,6 +8,7 @@ import {
   type LaunchSettings,
 } from '../model/planning';
 import { sourceArchitecture, type InstanceCatalogIndex } from '../model/instance-types';
+import { latestReplicatedAmi } from '../model/replication';
 import { renderUserData, USER_DATA_LIMIT_BYTES } from '../export/user-data';
 import { ACCOUNT_RE, SG_RE, SUBNET_RE, VPC_RE, effectiveApplication, effectiveLaunchSettings, isAwsRegion } from './project-defaults';
 
@@ -28,6 +29,7 @@ export type PlanIssueCode =
   | 'missing-subnet'
   | 'missing-security-groups'
   | 'missing-ami'
+  | 'unencrypted-replication'
   | 'invalid-id-format'
   | 'invalid-logical-id'
   | 'duplicate-logical-id'
@@ -136,7 +138,9 @@ export function validateApplication(doc: ProjectDocument, ownApp: Application, c
       const who = server.name;
       const own = doc.planning.launchSettings[serverId];
       // Subnets and security groups: the server's own, else the project's defaults.
-      const s: LaunchSettings = effectiveLaunchSettings(own, defaults);
+      // The AMI: the server's own, else the latest one its replication made.
+      const replicated = latestReplicatedAmi(doc.replication, serverId);
+      const s: LaunchSettings = effectiveLaunchSettings(own, defaults, replicated?.amiId);
       const fromDefaults = (f: 'subnetId' | 'testSubnetId' | 'securityGroupIds' | 'testSecurityGroupIds') => (s[f] !== undefined && s[f] !== own?.[f] ? { fromDefaults: true as const } : {});
       const logicalId = logicalIds.get(serverId)!;
       if (!isValidLogicalId(logicalId)) {
@@ -182,6 +186,10 @@ export function validateApplication(doc: ProjectDocument, ownApp: Application, c
         push({ ...at, severity: 'warning', code: 'missing-ami', field: 'amiId', message: `${who} has no AMI yet: its template parameter has no default.`, fix: 'Replicate the server, or enter the AMI ID (ami-…); otherwise supply it when creating the stack.' });
       } else if (!AMI_RE.test(s.amiId)) {
         push({ ...at, severity: 'error', code: 'invalid-id-format', field: 'amiId', message: `${who}: "${s.amiId}" is not an AMI ID.`, fix: 'Use the ami-… ID of the replicated image.' });
+      }
+      const repServer = doc.replication?.servers.find((x) => x.serverId === serverId);
+      if (repServer?.encrypted === false || (replicated && !replicated.encrypted && s.amiId === replicated.amiId)) {
+        push({ ...at, severity: 'warning', code: 'unencrypted-replication', field: 'amiId', message: `${who}: replication encryption was turned off, so its snapshots${replicated ? ` and AMI ${replicated.amiId}` : ''} are NOT encrypted.`, fix: 'Replicate again with encryption on (mwb replicate --encryption), unless unencrypted disks were agreed.' });
       }
 
       // VPCs, when the consultant has recorded which VPC each subnet and security group is in.

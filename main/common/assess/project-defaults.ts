@@ -1,6 +1,7 @@
 import type { ProjectDocument } from '../model/project';
 import type { Application, LaunchSettings, ProjectDefaults } from '../model/planning';
 import { emptyLaunchSettings } from '../model/planning';
+import { latestReplicatedAmi } from '../model/replication';
 
 /**
  * AWS Regions that take EC2 instances, by code. From the AWS Regions list in the AWS General Reference
@@ -66,29 +67,35 @@ export function effectiveApplication(app: Application, d: ProjectDefaults | unde
   return { ...app, ...(account ? { awsAccountId: account } : {}), ...(region ? { awsRegion: region } : {}), ...(vpc ? { vpcId: vpc } : {}) };
 }
 
-/** A planned server's launch settings as exported: its own subnet and security groups, else the project's. */
-export function effectiveLaunchSettings(s: LaunchSettings | undefined, d: ProjectDefaults | undefined): LaunchSettings {
+/**
+ * A planned server's launch settings as exported: its own subnet and security groups, else the project's; its own
+ * AMI, else the latest AMI its replication made (`replicatedAmi`).
+ */
+export function effectiveLaunchSettings(s: LaunchSettings | undefined, d: ProjectDefaults | undefined, replicatedAmi?: string): LaunchSettings {
   const own = s ?? emptyLaunchSettings();
-  if (!d) return own;
-  const next: LaunchSettings = { ...own };
+  const withAmi = !own.amiId && replicatedAmi ? { ...own, amiId: replicatedAmi } : own;
+  if (!d) return withAmi;
+  const next: LaunchSettings = { ...withAmi };
   if (!own.subnetId && d.subnetId) next.subnetId = d.subnetId;
   if (!own.testSubnetId && d.testSubnetId) next.testSubnetId = d.testSubnetId;
   if (own.securityGroupIds.length === 0 && d.securityGroupIds?.length) next.securityGroupIds = [...d.securityGroupIds];
   if (own.testSecurityGroupIds.length === 0 && d.testSecurityGroupIds?.length) next.testSecurityGroupIds = [...d.testSecurityGroupIds];
   const changed = next.subnetId !== own.subnetId || next.testSubnetId !== own.testSubnetId || next.securityGroupIds !== own.securityGroupIds || next.testSecurityGroupIds !== own.testSecurityGroupIds;
-  return changed ? next : own;
+  return changed ? next : withAmi;
 }
 
 /**
  * The document as every exporter sees it: project defaults filled into each application and each planned
- * server's launch settings. Returns the same document when there are no defaults.
+ * server's launch settings, and each server's latest replicated AMI where it has no AMI of its own. Returns the
+ * same document when there is nothing to fill.
  */
 export function withProjectDefaults(doc: ProjectDocument): ProjectDocument {
-  const d = doc.planning.defaults;
-  if (!d || Object.keys(d).length === 0) return doc;
+  const d = doc.planning.defaults && Object.keys(doc.planning.defaults).length ? doc.planning.defaults : undefined;
+  const hasAmis = doc.replication?.servers.some((x) => x.lastRun?.amiId || x.runs?.some((r) => r.amiId)) ?? false;
+  if (!d && !hasAmis) return doc;
   const launchSettings = { ...doc.planning.launchSettings };
   for (const app of doc.planning.applications) {
-    for (const g of app.groups) for (const id of g.serverIds) launchSettings[id] = effectiveLaunchSettings(launchSettings[id], d);
+    for (const g of app.groups) for (const id of g.serverIds) launchSettings[id] = effectiveLaunchSettings(launchSettings[id], d, hasAmis ? latestReplicatedAmi(doc.replication, id)?.amiId : undefined);
   }
-  return { ...doc, planning: { ...doc.planning, applications: doc.planning.applications.map((a) => effectiveApplication(a, d)), launchSettings } };
+  return { ...doc, planning: { ...doc.planning, applications: d ? doc.planning.applications.map((a) => effectiveApplication(a, d)) : doc.planning.applications, launchSettings } };
 }

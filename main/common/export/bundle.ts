@@ -2,6 +2,7 @@ import type { ProjectDocument } from '../model/project';
 import type { Server } from '../model/server';
 import { totalProvisionedMiB } from '../model/server';
 import type { Application, LaunchSettings } from '../model/planning';
+import { latestReplicatedAmi } from '../model/replication';
 import type { BuiltTemplate, CloudFormationOptions } from './cloudformation.builder';
 import { fileSlug } from './cloudformation.builder';
 import type { CfnValidationReport } from './validation-report';
@@ -166,7 +167,14 @@ export function runbookMarkdown(input: BundleInput): string {
   if (rows.some((r) => r.settings.keyName)) lines.push('- The EC2 key pairs named in the parameters exist in the region.');
   if (rows.some((r) => r.settings.volumeKmsKeyId)) lines.push('- The KMS key(s) for volume encryption allow the account (and the CloudFormation role) to use them.');
   if (wait) lines.push('- Each image runs user data at first boot (cloud-init on Linux, EC2Launch on Windows) and can reach the CloudFormation endpoint over HTTPS, so that each server can signal its launch group.');
-  lines.push('- Replication is current: the last sync finished after the application was quiesced (for cutover).', '');
+  lines.push('- Replication is current: the last sync finished after the application was quiesced (for cutover).');
+  const unencrypted = rows.filter((r) => {
+    const rep = doc.replication?.servers.find((x) => x.serverId === r.server.id);
+    const ami = latestReplicatedAmi(doc.replication, r.server.id);
+    return rep?.encrypted === false || (ami && !ami.encrypted && (!r.settings.amiId || r.settings.amiId === ami.amiId));
+  });
+  if (unencrypted.length) lines.push(`- **Not encrypted**: replication encryption was turned off for ${unencrypted.map((r) => r.server.name).join(', ')}; their snapshots and AMIs are unencrypted. Confirm this was agreed, or replicate again with encryption on.`);
+  lines.push('');
 
   lines.push('## Parameters', '', '| Template | Parameter | Type | Default |', '|---|---|---|---|');
   for (const t of templates) {

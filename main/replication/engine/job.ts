@@ -5,12 +5,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../../platform/paths';
 import type { DiskRunRequest, DiskRunResult, ReplicationProgress } from './run-disk';
+import type { S3DiskRunRequest } from './run-disk-s3';
 import type { JobWorkerData, JobWorkerMessage } from './replicate.worker';
 
 export interface ReplicationJobRequest {
   /** The job's folder in the app's data folder (journal + manifests); one job replicates one server. */
   readonly jobDir: string;
-  readonly disks: DiskRunRequest[];
+  /** Every disk of a job goes by one transport (EBS direct or S3). */
+  readonly disks: Array<DiskRunRequest | S3DiskRunRequest>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ReplicationProgress) => void;
   /** A bandwidth cap shared by every job's worker (platform/bandwidth.ts); absent = none. */

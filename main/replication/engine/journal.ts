@@ -13,7 +13,12 @@ export type JournalRecord =
   | { t: 'blocks'; run: string; disk: string; idx: number[] }
   | { t: 'complete'; run: string; disk: string; snapshotId: string; manifest: string; changed: number; blocksTotal: number; at: string }
   | { t: 'inconsistent'; run: string; disk: string; reason: string; at: string }
-  | { t: 'failed'; run: string; disk: string; message: string; at: string };
+  | { t: 'failed'; run: string; disk: string; message: string; at: string }
+  // The S3 + VM Import transport (its own journal file, journal-s3.log): the staging object's multipart upload.
+  | { t: 's3-start'; run: string; disk: string; image: string; fingerprint: SourceFingerprint; bucket: string; key: string; partSize: number; at: string }
+  | { t: 's3-upload'; run: string; disk: string; uploadId: string }
+  | { t: 's3-part'; run: string; disk: string; n: number; etag: string }
+  | { t: 's3-complete'; run: string; disk: string; bucket: string; key: string; size: number; at: string };
 
 /** What identifies the source's content without reading it: every file of the image's chain, size and mtime. */
 export type SourceFingerprint = Array<{ path: string; size: number; mtimeMs: number }>;
@@ -114,4 +119,28 @@ export function diskState(records: readonly JournalRecord[], disk: string): Disk
 
 export function sameFingerprint(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.length === b.length && a.every((x, i) => x.path === b[i]!.path && x.size === b[i]!.size && x.mtimeMs === b[i]!.mtimeMs);
+}
+
+export interface S3DiskJournalState {
+  readonly lastCompleted?: Extract<JournalRecord, { t: 's3-complete' }>;
+  /** An upload started and neither completed nor given up: resumable when the source is unchanged. */
+  readonly open?: { start: Extract<JournalRecord, { t: 's3-start' }>; uploadId?: string; parts: Map<number, string> };
+}
+
+/** Folds the S3 journal's records into what matters for one disk. */
+export function s3DiskState(records: readonly JournalRecord[], disk: string): S3DiskJournalState {
+  let lastCompleted: Extract<JournalRecord, { t: 's3-complete' }> | undefined;
+  let open: { start: Extract<JournalRecord, { t: 's3-start' }>; uploadId?: string; parts: Map<number, string> } | undefined;
+  for (const r of records) {
+    if (r.disk !== disk) continue;
+    if (r.t === 's3-start') open = { start: r, parts: new Map() };
+    else if (!open || r.run !== open.start.run) continue;
+    else if (r.t === 's3-upload') open.uploadId = r.uploadId;
+    else if (r.t === 's3-part') open.parts.set(r.n, r.etag);
+    else if (r.t === 's3-complete') {
+      lastCompleted = r;
+      open = undefined;
+    } else if (r.t === 'inconsistent') open = undefined;
+  }
+  return { ...(lastCompleted ? { lastCompleted } : {}), ...(open ? { open } : {}) };
 }

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { randomUUID, webcrypto } from 'node:crypto';
+import { createHash, randomInt, randomUUID, webcrypto } from 'node:crypto';
 import path from 'node:path';
 import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { createTransport } from '../transport/registry';
@@ -9,7 +9,7 @@ import { diskState, sameFingerprint, type Journal, type SourceFingerprint } from
 import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
 export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
-export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'completing' | 'done';
+export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'uploading' | 'completing' | 'verifying' | 'importing-image' | 'registering-image' | 'done';
 
 export interface DiskRunRequest {
   readonly disk: string;
@@ -27,6 +27,11 @@ export interface DiskRunRequest {
   readonly batch?: number;
   /** A bandwidth cap shared by all running jobs (platform/bandwidth.ts); each block waits for its bytes before it is sent. */
   readonly bandwidth?: SharedArrayBuffer;
+  /**
+   * The integrity check after CompleteSnapshot (default on, 8 blocks): ListSnapshotBlocks must hold every block the
+   * manifest says holds data, and a sample of blocks read back with GetSnapshotBlock must match the manifest.
+   */
+  readonly verify?: false | { readonly sample?: number };
 }
 
 export interface DiskRunResult {
@@ -45,6 +50,10 @@ export interface DiskRunResult {
   readonly bytesSent: number;
   readonly resumed: boolean;
   readonly seconds: number;
+  /** What the integrity check saw: blocks listed by the service and blocks read back and compared. */
+  readonly verified?: { readonly listed: number; readonly sampled: number };
+  /** The S3 transport's staging object (VM Import reads it; deleted after the AMI is made). */
+  readonly object?: { readonly bucket: string; readonly key: string; readonly size: number };
   readonly message?: string;
 }
 
@@ -69,6 +78,38 @@ async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
 }
 
 /**
+ * Reads the completed snapshot's block list and compares it with the manifest (every block holding data is there,
+ * none past the disk's end), then reads back a random sample of blocks and compares their SHA-256 with the manifest.
+ */
+async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, digests: Buffer, blocksTotal: number, blockSize: number, sample: number): Promise<{ listed: number; sampled: number } | { problem: string }> {
+  const listed = await transport.listBlocks(snapshotId);
+  const zero = zeroBlockDigest(blockSize);
+  for (const i of listed.keys()) if (i >= blocksTotal) return { problem: `the snapshot lists block ${i}, past the disk's ${blocksTotal} blocks` };
+  let missing = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < blocksTotal; i++) {
+    if (!listed.has(i) && !digests.subarray(i * 32, i * 32 + 32).equals(zero)) {
+      if (missing++ === 0) firstMissing = i;
+    }
+  }
+  if (missing) return { problem: `${missing} block(s) holding data are not in the snapshot (first: ${firstMissing})` };
+  // A random sample without repeats (a partial Fisher-Yates shuffle); every block when there are fewer.
+  const candidates = [...listed.keys()];
+  const n = Math.min(sample, candidates.length);
+  for (let k = 0; k < n; k++) {
+    const j = k + randomInt(candidates.length - k);
+    [candidates[k], candidates[j]] = [candidates[j]!, candidates[k]!];
+  }
+  const picks = candidates.slice(0, n);
+  for (const i of picks) {
+    const data = await transport.getBlock(snapshotId, i, listed.get(i)!);
+    const d = createHash('sha256').update(data).digest();
+    if (!d.equals(digests.subarray(i * 32, i * 32 + 32))) return { problem: `block ${i} read back differs from the source` };
+  }
+  return { listed: listed.size, sampled: picks.length };
+}
+
+/**
  * One disk's run: opens the image, resumes the journal's open run when the source is unchanged (else marks it
  * inconsistent and starts anew), sends the blocks whose SHA-256 differs from the last completed run's manifest (so
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
@@ -90,6 +131,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
   let resumed = false;
   let stage: ReplicationStage = 'opening';
   let bytesTotal = 0;
+  let verified: { listed: number; sampled: number } | undefined;
   const progress = () => onProgress({ disk: req.disk, stage, bytesRead, bytesTotal, blocksChanged, bytesSent, rate: bytesRead / Math.max(0.001, (Date.now() - began) / 1000) });
   const result = (status: DiskRunStatus, message?: string): DiskRunResult => ({
     disk: req.disk,
@@ -104,6 +146,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     bytesSent,
     resumed,
     seconds: (Date.now() - began) / 1000,
+    ...(verified ? { verified } : {}),
     ...(message ? { message } : {}),
   });
   const now = () => new Date().toISOString();
@@ -232,6 +275,20 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     const manifestFile = `manifest-${req.disk.replace(/[^A-Za-z0-9._-]/g, '_')}-${run}.bin`;
     await writeManifest(path.join(jobDir, manifestFile), { size: image.size, blockSize, blockCount: blocksTotal, digests });
     await transport.complete(snapshotId, blocksChanged);
+    if (req.verify !== false) {
+      stage = 'verifying';
+      progress();
+      const check = await verifySnapshot(transport, snapshotId, digests, blocksTotal, blockSize, req.verify?.sample ?? 8);
+      if ('problem' in check) {
+        // Never the parent of a later run, never an AMI: the next run starts a new snapshot from the last good one.
+        const reason = `integrity check failed: ${check.problem}`;
+        await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+        stage = 'done';
+        progress();
+        return result('failed', reason);
+      }
+      verified = check;
+    }
     await journal.append({ t: 'complete', run, disk: req.disk, snapshotId, manifest: manifestFile, changed: blocksChanged, blocksTotal, at: now() });
     stage = 'done';
     progress();

@@ -1,4 +1,5 @@
-import { CompleteSnapshotCommand, EBSClient, PutSnapshotBlockCommand, StartSnapshotCommand } from '@aws-sdk/client-ebs';
+import { CompleteSnapshotCommand, EBSClient, GetSnapshotBlockCommand, ListSnapshotBlocksCommand, PutSnapshotBlockCommand, StartSnapshotCommand } from '@aws-sdk/client-ebs';
+import { awsCall as call } from './aws-call';
 import { TransportError, type SnapshotTransport, type StartSnapshotRequest, type TransportOptions } from './types';
 
 /**
@@ -17,6 +18,7 @@ export class EbsDirectTransport implements SnapshotTransport {
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       maxAttempts: options.maxAttempts ?? 6,
       retryMode: options.retryMode ?? 'adaptive',
+      requestHandler: { socketTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: 10_000 },
     });
     // The block's SHA-256 is already known (it is the x-amz-Checksum): give it to SigV4 as the payload hash so the
     // signer does not hash every 512 KiB block a second time.
@@ -64,25 +66,26 @@ export class EbsDirectTransport implements SnapshotTransport {
     await call(() => this.client.send(new CompleteSnapshotCommand({ SnapshotId: snapshotId, ChangedBlocksCount: changedBlocksCount })));
   }
 
+  async listBlocks(snapshotId: string): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    let next: string | undefined;
+    for (let page = 0; page < 100_000; page++) {
+      const r = await call(() => this.client.send(new ListSnapshotBlocksCommand({ SnapshotId: snapshotId, MaxResults: 10000, ...(next ? { NextToken: next } : {}) })));
+      // moto gives BlockIndex as a string.
+      for (const b of r.Blocks ?? []) if (b.BlockToken !== undefined && b.BlockIndex !== undefined) out.set(Number(b.BlockIndex), b.BlockToken);
+      next = r.NextToken;
+      if (!next) break;
+    }
+    return out;
+  }
+
+  async getBlock(snapshotId: string, index: number, token: string): Promise<Buffer> {
+    const r = await call(() => this.client.send(new GetSnapshotBlockCommand({ SnapshotId: snapshotId, BlockIndex: index, BlockToken: token })));
+    if (!r.BlockData) throw new TransportError('unknown', 'GetSnapshotBlock answered without data');
+    return Buffer.from(await r.BlockData.transformToByteArray());
+  }
+
   destroy(): void {
     this.client.destroy();
-  }
-}
-
-/** Maps SDK errors to ours; the message names the API's error, never request contents or credentials. */
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    const name = e.name ?? 'Error';
-    const brief = `${name}${status ? ` (HTTP ${status})` : ''}: ${(e.message ?? '').slice(0, 200)}`;
-    if (name === 'CredentialsProviderError' || name === 'AccessDeniedException' || status === 403 || status === 401) throw new TransportError('auth', brief);
-    if (name === 'ResourceNotFoundException' || status === 404) throw new TransportError('not-found', brief);
-    if (name === 'ValidationException' || status === 400) throw new TransportError('validation', brief);
-    if (name === 'ThrottlingException' || name === 'RequestThrottledException' || status === 429) throw new TransportError('throttled', brief);
-    if (!status) throw new TransportError('network', brief);
-    throw new TransportError('unknown', brief);
   }
 }

@@ -4,6 +4,10 @@ export interface SnapshotTransport {
   /** `data` is exactly one block (zero-padded); `checksum` its base64 SHA-256. */
   putBlock(snapshotId: string, index: number, data: Buffer, checksum: string): Promise<void>;
   complete(snapshotId: string, changedBlocksCount: number): Promise<void>;
+  /** The block indexes the completed snapshot holds (with its parents' blocks, as EBS lists them). */
+  listBlocks(snapshotId: string): Promise<Map<number, string>>;
+  /** One block read back (token from `listBlocks`), with the checksum the service sent along. */
+  getBlock(snapshotId: string, index: number, token: string): Promise<Buffer>;
   destroy(): void;
 }
 
@@ -16,18 +20,25 @@ export interface StartSnapshotRequest {
   readonly tags: Record<string, string>;
 }
 
-/** Serializable options (they cross into the worker). Never holds credentials: the SDK's default chain finds them. */
-export interface TransportOptions {
-  readonly kind: 'ebs';
+/** Where and how the AWS SDK clients connect. Never holds credentials: the SDK's default chain finds them. */
+export interface AwsClientOptions {
   readonly region?: string;
   readonly profile?: string;
+  /** Endpoint override (tests, VPC interface endpoints): EBS, EC2 and S3 all go there. */
   readonly endpointUrl?: string;
-  /** Default true; with kmsKeyArn, that key. */
-  readonly encrypted?: boolean;
-  readonly kmsKeyArn?: string;
   /** SDK retry strategy: attempts per call (default 6) and mode (default adaptive). */
   readonly maxAttempts?: number;
   readonly retryMode?: 'standard' | 'adaptive';
+  /** A request whose connection shows no activity for this long is abandoned and retried (default 120 s; a stalled link). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Serializable options (they cross into the worker). */
+export interface TransportOptions extends AwsClientOptions {
+  readonly kind: 'ebs';
+  /** Default true; with kmsKeyArn, that key. */
+  readonly encrypted?: boolean;
+  readonly kmsKeyArn?: string;
 }
 
 export class TransportError extends Error {

@@ -1,0 +1,199 @@
+import { promises as fs } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { openDiskImage, EBS_BLOCK_SIZE, type DiskImage } from '../disk-image';
+import { S3StagingTransport, type S3TransportOptions } from '../transport/s3.transport';
+import { TransportError } from '../transport/types';
+import { s3DiskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
+import type { DiskRunResult, ReplicationProgress, ReplicationStage } from './run-disk';
+
+export interface S3DiskRunRequest {
+  readonly disk: string;
+  readonly image: string;
+  readonly transport: S3TransportOptions;
+  /** Object metadata (server, project); the engine adds the disk and the run. */
+  readonly tags?: Record<string, string>;
+  /** Part size in bytes (default: 16 MiB, or more so that the disk fits in 10,000 parts; at least 5 MiB). */
+  readonly partSize?: number;
+  /** Parts in flight (default 4). */
+  readonly concurrency?: number;
+}
+
+const MiB = 2 ** 20;
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+
+export function partSizeFor(size: number, requested?: number): number {
+  const min = Math.ceil(size / 10_000 / MiB) * MiB;
+  return Math.max(5 * MiB, requested ?? 16 * MiB, min);
+}
+
+async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
+  const out: SourceFingerprint = [];
+  for (let l: DiskImage | undefined = image; l; l = l.backing) {
+    const s = await fs.stat(l.path);
+    out.push({ path: path.resolve(l.path), size: s.size, mtimeMs: s.mtimeMs });
+  }
+  return out;
+}
+
+/**
+ * One disk to an S3 staging object (raw) by multipart upload, resumable: the journal keeps the upload id and the
+ * finished parts; a restarted run asks ListParts what the server holds and skips a part whose ETag is the MD5 of the
+ * local part (the journal alone where the server has no ListParts). A run replaced by a new one (source changed) has
+ * its upload aborted, and so has any other unfinished upload of this disk. Every part carries Content-MD5; the
+ * completed object's size is checked. The object stays until the AMI is imported from it (the service deletes it).
+ */
+export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
+  const began = Date.now();
+  let run: string | null = null;
+  let blocksTotal = 0;
+  let bytesSent = 0;
+  let bytesRead = 0;
+  let bytesTotal = 0;
+  let resumed = false;
+  let stage: ReplicationStage = 'opening';
+  let key = '';
+  const progress = () => onProgress({ disk: req.disk, stage, bytesRead, bytesTotal, blocksChanged: blocksTotal, bytesSent, rate: bytesRead / Math.max(0.001, (Date.now() - began) / 1000) });
+  const result = (status: DiskRunResult['status'], message?: string): DiskRunResult => ({
+    disk: req.disk,
+    image: req.image,
+    status,
+    run,
+    snapshotId: null,
+    parentSnapshotId: null,
+    blocksTotal,
+    blocksChanged: blocksTotal,
+    blocksSent: Math.ceil(bytesSent / EBS_BLOCK_SIZE),
+    bytesSent,
+    resumed,
+    seconds: (Date.now() - began) / 1000,
+    ...(status === 'completed' ? { object: { bucket: req.transport.bucket, key, size: bytesTotal } } : {}),
+    ...(message ? { message } : {}),
+  });
+  const now = () => new Date().toISOString();
+  let image: DiskImage | undefined;
+  const s3 = new S3StagingTransport(req.transport);
+  try {
+    progress();
+    image = await openDiskImage(req.image);
+    bytesTotal = image.size;
+    blocksTotal = Math.ceil(image.size / EBS_BLOCK_SIZE);
+    const source = await fingerprint(image);
+    const state = s3DiskState(journal.records, req.disk);
+    const tags = req.tags ?? {};
+    const prefix = `${req.transport.keyPrefix ?? 'mwb-staging/'}${safe(tags['mwb:project'] ?? 'project')}/${safe(tags['mwb:server'] ?? 'server')}/${safe(req.disk)}-`;
+    let uploadId: string | undefined;
+    let partSize = partSizeFor(image.size, req.partSize);
+    let journalParts = new Map<number, string>();
+    if (state.open) {
+      const o = state.open;
+      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source) && o.start.bucket === req.transport.bucket) {
+        run = o.start.run;
+        key = o.start.key;
+        partSize = o.start.partSize;
+        uploadId = o.uploadId;
+        journalParts = o.parts;
+        resumed = true;
+      } else {
+        if (o.uploadId) await s3.abort(o.start.key, o.uploadId).catch(() => undefined);
+        await journal.append({ t: 'inconsistent', run: o.start.run, disk: req.disk, reason: 'the source image changed after the upload was interrupted', at: now() });
+      }
+    }
+    if (!run) {
+      run = randomUUID();
+      key = `${prefix}${run}.raw`;
+      await journal.append({ t: 's3-start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, bucket: req.transport.bucket, key, partSize, at: now() });
+    }
+    stage = 'uploading';
+    progress();
+    // Stale uploads of this disk (an earlier run's, or one the journal never recorded): aborted, they cost storage.
+    for (const u of await s3.listUploads(prefix)) if (u.uploadId !== uploadId) await s3.abort(u.key, u.uploadId);
+    if (!uploadId) {
+      uploadId = await s3.create(key, { ...tags, 'mwb-disk': req.disk, 'mwb-run': run });
+      await journal.append({ t: 's3-upload', run, disk: req.disk, uploadId });
+    }
+    const listed = resumed ? await s3.listParts(key, uploadId) : new Map<number, { etag: string; size: number }>();
+    const partCount = Math.max(1, Math.ceil(image.size / partSize));
+    const etags = new Array<string>(partCount + 1);
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    let lastStat = Date.now();
+    let changedSource = false;
+    const concurrency = Math.max(1, req.concurrency ?? 4);
+    for (let n = 1; n <= partCount && !failure; n++) {
+      const offset = (n - 1) * partSize;
+      const length = Math.min(partSize, image.size - offset);
+      const data = await image.read(offset, length);
+      const md5 = createHash('md5').update(data).digest();
+      bytesRead += length;
+      const have = listed ? listed.get(n) : undefined;
+      if (have && have.etag === md5.toString('hex') && have.size === length) etags[n] = have.etag;
+      else if (!listed && journalParts.has(n)) etags[n] = journalParts.get(n)!;
+      else {
+        const part = n;
+        const p: Promise<void> = s3.uploadPart(key, uploadId, part, data, md5.toString('base64')).then(
+          async (etag) => {
+            // The server checked Content-MD5; the ETag is what CompleteMultipartUpload names the part by.
+            const clean = etag.replace(/"/g, '');
+            etags[part] = clean;
+            bytesSent += length;
+            await journal.append({ t: 's3-part', run: run!, disk: req.disk, n: part, etag: clean });
+            inFlight.delete(p);
+          },
+        ).catch((err: unknown) => {
+          inFlight.delete(p);
+          failure ??= err;
+        });
+        inFlight.add(p);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }
+      progress();
+      if (Date.now() - lastStat > 1000) {
+        lastStat = Date.now();
+        if (!sameFingerprint(await fingerprint(image), source)) {
+          changedSource = true;
+          break;
+        }
+      }
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+    if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
+      const reason = 'the source image changed (size or modification time) while it was read';
+      await s3.abort(key, uploadId).catch(() => undefined);
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+      stage = 'done';
+      progress();
+      return result('inconsistent', reason);
+    }
+    stage = 'completing';
+    progress();
+    await s3.complete(key, uploadId, Array.from({ length: partCount }, (_, i) => ({ n: i + 1, etag: etags[i + 1]! })));
+    stage = 'verifying';
+    progress();
+    const size = await s3.size(key);
+    if (size !== image.size) {
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the staged object is ${size} bytes, not ${image.size}`, at: now() });
+      return result('failed', `integrity check failed: the staged object is ${size} bytes, not ${image.size}`);
+    }
+    await journal.append({ t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size, at: now() });
+    stage = 'done';
+    progress();
+    return result('completed');
+  } catch (err) {
+    // The upload is gone (aborted elsewhere, expired by a lifecycle rule): start a fresh one, once.
+    if (resumed && run && err instanceof TransportError && err.code === 'not-found' && !retried) {
+      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted upload is no longer open (${err.code})`, at: now() });
+      s3.destroy();
+      await image?.close();
+      image = undefined;
+      return replicateDiskToS3(journal, req, onProgress, true);
+    }
+    const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the upload failed';
+    if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);
+    return result('failed', message);
+  } finally {
+    s3.destroy();
+    await image?.close();
+  }
+}
