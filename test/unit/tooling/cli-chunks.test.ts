@@ -43,6 +43,12 @@ describe('CLI chunk graph', () => {
     expect(all).toEqual(expect.arrayContaining(['pkijs', 'yaml']));
   });
 
+  it('zod is bundled with its English messages only (the other locales are half its size)', () => {
+    const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    const locales = inputs.filter((i) => /zod\/v4\/locales\/[^/]+\.js$/.test(i) && !i.startsWith('zod-english-only:'));
+    expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
+  });
+
   it('`mwb --version` and `--help` load commander alone', () => {
     const { packages } = staticLoadPath(metafile, 'main/cli.ts') as { packages: string[] };
     expect(packages.filter((p) => !p.startsWith('node:'))).toEqual(['commander']);
