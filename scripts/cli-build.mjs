@@ -1,5 +1,7 @@
 // The esbuild options of the split CLI bundle (out/main/cli.mjs + out/main/cli-chunks/), shared by scripts/build.mjs
 // and the test that checks which packages each command loads (test/unit/tooling/cli-chunks.test.ts).
+import path from 'node:path';
+
 export const commonBuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 // ESM bundles still meet CommonJS packages that call require(): give them one.
 export const esmBanner = { js: "import { createRequire as __mwbCreateRequire } from 'node:module'; const require = __mwbCreateRequire(import.meta.url);" };
@@ -21,6 +23,26 @@ const externalPackages = {
   },
 };
 
+/*
+ * zod re-exports every locale through `locales/index.js` (`z.locales`, `core.locales`): about 370 KB of the 750 KB
+ * zod bundle that every command parses at start-up. The workbench uses zod's English messages only (its default,
+ * which zod's schemas import directly), so in the CLI build that index exports English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)) return undefined;
+      return { path: path.join(path.dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-english-only' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 // The CLI is split: cli.mjs holds commander and the command table; each command's code (and the services it
 // uses) is a chunk in out/main/cli-chunks/ that `import()` loads when that command runs.
 export const cliBuildOptions = {
@@ -32,7 +54,7 @@ export const cliBuildOptions = {
   chunkNames: 'cli-chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   banner: esmBanner,
-  plugins: [externalPackages],
+  plugins: [zodEnglishOnly, externalPackages],
 };
 
 /**

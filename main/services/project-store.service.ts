@@ -47,12 +47,12 @@ export const INDENTED_PROJECT_MAX_CHARS = 4 * 1024 * 1024;
 export function projectFileBytes(doc: ProjectDocument): Buffer {
   const compact = JSON.stringify(doc);
   const text = compact.length <= INDENTED_PROJECT_MAX_CHARS ? JSON.stringify(doc, null, 1) : compact;
-  // Encoded once, straight into the buffer that is written and hashed (hashing the string would encode it again).
-  const n = Buffer.byteLength(text);
-  const bytes = Buffer.allocUnsafe(n + 1);
-  bytes.write(text, 0);
+  // Encoded in one pass, straight into the buffer that is written and hashed (hashing the string would encode it
+  // again; measuring its UTF-8 length first would be another pass). Three bytes per UTF-16 unit always suffice.
+  const bytes = Buffer.allocUnsafe(text.length * 3 + 1);
+  const n = bytes.write(text, 0);
   bytes[n] = 0x0a;
-  return bytes;
+  return bytes.subarray(0, n + 1);
 }
 
 /**

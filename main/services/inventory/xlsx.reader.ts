@@ -156,13 +156,124 @@ function openPackage(bytes: Uint8Array, fileName: string, limits: ImportLimits):
   return { sheets, sharedStrings: ss && names.has(ss) ? ss : undefined, entries };
 }
 
+function sharedStringsTooLarge(fileName: string, limits: ImportLimits, count: number): WorkbenchError {
+  return new WorkbenchError(
+    'import-too-large',
+    `${fileName} was refused: its shared strings need more than ${Math.round(limits.maxSharedStringsBytes / 2 ** 20)} MiB of memory (${count.toLocaleString('en-US')} strings read so far), which no real inventory export does (possible decompression bomb).`,
+  );
+}
+
 /**
- * Shared strings, streamed: the part is inflated 64 KiB at a time into a SAX parser and only the
- * strings are kept, so memory follows what the strings need, not the inflated XML. The strings
- * kept are bounded (`maxSharedStringsBytes`, counting ~32 bytes of bookkeeping per string):
- * past it the import stops at once with a typed error instead of exhausting memory.
+ * Shared strings, streamed: the part is inflated 64 KiB at a time and only the strings are kept, so
+ * memory follows what the strings need, not the inflated XML. The strings kept are bounded
+ * (`maxSharedStringsBytes`, counting ~32 bytes of bookkeeping per string): past it the import stops
+ * at once with a typed error instead of exhausting memory. The fast scan reads them when it can
+ * (see `readSharedStringsScan`), the namespace-aware SAX parse otherwise.
  */
 function readSharedStrings(entry: ZipEntry, fileName: string, limits: ImportLimits): string[] {
+  return readSharedStringsScan(entry, fileName, limits) ?? readSharedStringsSax(entry, fileName, limits);
+}
+
+/** Bytes of the part read while looking for its root element before the fast scan gives up on it. */
+const ROOT_SNIFF_LIMIT = 2 ** 20;
+
+/**
+ * The shared strings by a forward scan, as `parseSheetXml` reads sheets: the root element is parsed
+ * namespace-aware (a SpreadsheetML `<sst>`, else "not understood"; an unbound prefix is "not well-formed"), then
+ * each `<si>` item, with the prefix the root binds, is cut out with indexOf and its `<t>` runs joined (phonetic
+ * `<rPh>` runs left out). Returns null, for the full SAX parse, when anything after the root declares a namespace or
+ * is a comment, CDATA section or processing instruction, or when the part does not end with `</sst>`: the scan
+ * interprets none of those (and so never reads a malformed part differently from the SAX parse).
+ */
+export function readSharedStringsScan(entry: ZipEntry, fileName: string, limits: ImportLimits): string[] | null {
+  const part = entry.name;
+  const out: string[] = [];
+  let kept = 0;
+  let root: SaxesTagNS | null = null;
+  const sniff = saxes(fileName, part);
+  sniff.on('opentag', (tag) => {
+    root ??= tag;
+  });
+  let head = '';
+  let tg: SheetTags | null = null;
+  let siOpen = '';
+  let siEnd = '';
+  let sstEnd = '';
+  let carry = '';
+  let giveUp = false;
+  const scan = () => {
+    if (carry.indexOf('xmlns') >= 0 || carry.indexOf('<!') >= 0 || carry.indexOf('<?') >= 0) {
+      giveUp = true;
+      return;
+    }
+    let pos = 0;
+    for (;;) {
+      const open = carry.indexOf(siOpen, pos);
+      if (open < 0) break;
+      const after = carry.charCodeAt(open + siOpen.length);
+      if (Number.isNaN(after)) break; // the tag is cut at the end of this piece
+      if (after !== 62 && after !== 47 && after !== 32 && after !== 9 && after !== 10 && after !== 13) {
+        pos = open + siOpen.length; // another element whose name starts with "si"
+        continue;
+      }
+      const tagEnd = carry.indexOf('>', open);
+      if (tagEnd < 0) break;
+      let s = '';
+      let next = tagEnd + 1;
+      if (carry.charCodeAt(tagEnd - 1) !== 47) {
+        const close = carry.indexOf(siEnd, tagEnd);
+        if (close < 0) break;
+        s = textRuns(carry.slice(tagEnd + 1, close), tg!);
+        next = close + siEnd.length;
+      }
+      out.push(s);
+      kept += s.length * 2 + 32;
+      if (kept > limits.maxSharedStringsBytes) throw sharedStringsTooLarge(fileName, limits, out.length);
+      pos = next;
+    }
+    carry = carry.slice(pos);
+    // One item that never ends is bounded like the strings it would become.
+    if (carry.length * 2 > limits.maxSharedStringsBytes) throw sharedStringsTooLarge(fileName, limits, out.length);
+  };
+  const onText = (text: string) => {
+    if (giveUp) return;
+    if (tg) {
+      carry += text;
+      scan();
+      return;
+    }
+    head += text;
+    sniff.write(text);
+    const top = root as SaxesTagNS | null;
+    if (!top) {
+      if (head.length > ROOT_SNIFF_LIMIT) giveUp = true;
+      return;
+    }
+    if (top.local !== 'sst' || !NS_MAIN.has(top.uri)) throw notUnderstood(fileName, part, `its root element <${excerpt(top.local, 30)}> is in namespace "${excerpt(top.uri || 'none', 70)}"`);
+    const bound = Object.entries(top.ns ?? {}).filter(([, uri]) => NS_MAIN.has(uri));
+    const rootAt = head.indexOf(`<${top.name}`);
+    const rootEnd = rootAt < 0 ? -1 : head.indexOf('>', rootAt);
+    if (bound.length !== 1 || bound[0]![0] !== top.prefix || rootEnd < 0 || top.isSelfClosing) {
+      giveUp = true;
+      return;
+    }
+    tg = sheetTags(top.prefix);
+    siOpen = `<${tg.pre}si`;
+    siEnd = `</${tg.pre}si>`;
+    sstEnd = `</${tg.pre}sst>`;
+    carry = head.slice(rootEnd + 1);
+    head = '';
+    scan();
+  };
+  const decoder = new TextDecoder('utf-8');
+  inflateEntryStream(entry, fileName, (chunk) => onText(decoder.decode(chunk, { stream: true })));
+  onText(decoder.decode());
+  if (giveUp || !tg || carry.trim() !== sstEnd) return null;
+  return out;
+}
+
+/** The shared strings by the namespace-aware SAX parse (any prefixes and declarations, comments, CDATA). */
+function readSharedStringsSax(entry: ZipEntry, fileName: string, limits: ImportLimits): string[] {
   const part = entry.name;
   const out: string[] = [];
   let kept = 0;
@@ -200,12 +311,7 @@ function readSharedStrings(entry: ZipEntry, fileName: string, limits: ImportLimi
       const s = unescapeExcel(text);
       out.push(s);
       kept += s.length * 2 + 32;
-      if (kept > limits.maxSharedStringsBytes) {
-        throw new WorkbenchError(
-          'import-too-large',
-          `${fileName} was refused: its shared strings need more than ${Math.round(limits.maxSharedStringsBytes / 2 ** 20)} MiB of memory (${out.length.toLocaleString('en-US')} strings read so far), which no real inventory export does (possible decompression bomb).`,
-        );
-      }
+      if (kept > limits.maxSharedStringsBytes) throw sharedStringsTooLarge(fileName, limits, out.length);
     }
   });
   const decoder = new TextDecoder('utf-8');

@@ -32,6 +32,12 @@ describe('CLI chunk graph', () => {
   it('`mwb verify` of a plain file loads no certificate code until a signed file needs it', () => {
     const pkgs = loaded('main/cli/verify.command.ts');
     expect(pkgs.filter((p) => HEAVY.test(p))).toEqual([]);
+    // It builds only the services it uses: the inventory readers and the disk-image code stay out of its start-up.
+    expect(pkgs.filter((p) => /^(saxes|csv-parse|fflate)$/.test(p))).toEqual([]);
+    const files = (staticLoadPath(metafile, 'main/cli/verify.command.ts') as { files: string[] }).files;
+    const sources = files.flatMap((f) => Object.keys(metafile.outputs[f]!.inputs));
+    expect(sources.filter((s) => /^main\/(services\/inventory|replication|discovery)\//.test(s))).toEqual([]);
+    expect(sources).toEqual(expect.arrayContaining(['main/services/verification.service.ts', 'main/services/project-store.service.ts']));
     // ...and the certificate code is still in the build, behind import().
     const all = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
     expect(all).toEqual(expect.arrayContaining(['pkijs', 'yaml']));
@@ -50,6 +56,12 @@ describe('CLI chunk graph', () => {
     expect(pkgs).toEqual(expect.arrayContaining(['saxes', 'zod']));
     const all = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
     expect(all).toEqual(expect.arrayContaining(['@azure/arm-compute', '@azure/arm-network', '@azure/identity']));
+  });
+
+  it('zod is bundled with its English messages only (the other locales are half its size)', () => {
+    const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    const locales = inputs.filter((i) => /zod\/v4\/locales\/[^/]+\.js$/.test(i) && !i.startsWith('zod-english-only:'));
+    expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
   });
 
   it('`mwb --version` and `--help` load commander alone', () => {
