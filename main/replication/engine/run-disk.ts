@@ -178,6 +178,12 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       run = randomUUID();
       parentSnapshotId = state.lastCompleted?.snapshotId ?? null;
       parentManifest = state.lastCompleted?.manifest ?? null;
+      // A disk that shrank (or another, smaller image mapped to it) cannot be a child of the last snapshot: EBS keeps
+      // a child at least its parent's size, and the parent's blocks past the new end would stay in the lineage.
+      if (parentManifest && (await readManifest(path.join(jobDir, parentManifest))).size > image.size) {
+        parentSnapshotId = null;
+        parentManifest = null;
+      }
       await journal.append({ t: 'start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, parentSnapshotId, parentManifest, at: now() });
     }
     const previous: BlockManifest | undefined = parentManifest ? await readManifest(path.join(jobDir, parentManifest)) : undefined;

@@ -69,6 +69,21 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(fake.puts).toHaveLength(0);
   }, 240_000);
 
+  it('a smaller image mapped to the disk starts a new seed instead of a child of the larger snapshot', async () => {
+    fake = await startFakeEbs();
+    const dir = await tempDir();
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    await makeImage(path.join(dir, 'big.raw'), 32);
+    const [big] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image: path.join(dir, 'big.raw'), transport }] });
+    expect(big).toMatchObject({ status: 'completed', blocksTotal: 32 });
+    const small = await makeImage(path.join(dir, 'small.raw'), 24);
+    const [run] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image: path.join(dir, 'small.raw'), transport }] });
+    // With the big snapshot as parent its blocks 24..31 would stay in the lineage (and the integrity check refuses them).
+    expect(run).toMatchObject({ status: 'completed', blocksTotal: 24, parentSnapshotId: null, blocksSent: 12 });
+    expect(sha(fake.read(run!.snapshotId!, small.length))).toBe(sha(small));
+  }, 120_000);
+
   it('marks a run inconsistent, never completed, when the source changes while it is read', async () => {
     const dir = await tempDir();
     const image = path.join(dir, 'disk0.raw');
