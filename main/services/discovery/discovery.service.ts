@@ -208,7 +208,7 @@ export class DiscoveryService {
       async (task) => {
         const before = this.deps.project.document;
         let done = 0;
-        task.progress(0, targets.length, `Connecting to ${targets.length === 1 ? targets[0]!.name : `${targets.length} hosts`}`);
+        task.progress(0, targets.length, `Reading ${targets.length === 1 ? targets[0]!.name : `${targets.length} hosts`}${req.sampleSeconds ? ` and sampling utilization for ${req.sampleSeconds} s` : ''}`);
         const outcomes: HostOutcome[] = await discoverHosts(targets, auth, {
           knownHosts,
           acceptNew: false,

@@ -98,7 +98,7 @@ const vcenter = defineSource({
     };
   },
   trustPrompt: (code, details, ctx) => {
-    const d = (details ?? {}) as { thumbprint?: string; subject?: string | null; host?: string; validTo?: string | null };
+    const d = (details ?? {}) as { thumbprint?: string; subject?: string | null; issuer?: string | null; host?: string; validTo?: string | null };
     // A certificate other than the pinned one has changed: no way around it from here.
     if (code !== 'discovery-certificate-untrusted' || !d.thumbprint || ctx.trust.some((t) => t.kind === 'certificate')) return null;
     return {
@@ -109,6 +109,7 @@ const vcenter = defineSource({
           name: d.host ?? 'vCenter',
           facts: [
             { label: 'Subject', value: d.subject ?? '(none)' },
+            ...(d.issuer && d.issuer !== d.subject ? [{ label: 'Issued by', value: d.issuer }] : []),
             { label: 'SHA-1 thumbprint', value: d.thumbprint, mono: true },
             ...(d.validTo ? [{ label: 'Valid until', value: d.validTo }] : []),
           ],
