@@ -132,7 +132,7 @@ test('a consultant discovers a vCenter, a libvirt host and a Linux host into one
   // One project: 6 VMs + 1 domain + 1 host.
   await expect(page.getByTestId('total-servers')).toHaveText('8');
   const hostname = os.hostname();
-  await page.getByRole('row').filter({ hasText: hostname }).first().click();
+  await page.getByRole('row').filter({ has: page.getByText(hostname, { exact: true }) }).click();
   const detail = page.getByRole('complementary', { name: `Details of ${hostname}` });
   await expect(detail).toContainText('Linux');
   await screenshot(page, 'discover-catalog');
