@@ -39,6 +39,9 @@ function field(h: Buffer, off: number, len: number): string {
   return raw.subarray(0, nul < 0 ? len : nul).toString('utf8');
 }
 
+/** The ustar header fields read as numbers, named in errors instead of quoting the file's bytes. */
+const FIELD_NAMES: Record<number, string> = { 124: 'size', 148: 'checksum' };
+
 function octal(h: Buffer, off: number, len: number): number {
   if (h[off]! & 0x80) {
     // GNU base-256 for sizes of 8 GiB and more.
@@ -48,7 +51,7 @@ function octal(h: Buffer, off: number, len: number): number {
   }
   const s = field(h, off, len).trim();
   if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw new ArchiveError('bad-archive', `bad number field "${s}"`);
+  if (!/^[0-7]+$/.test(s)) throw new ArchiveError('bad-archive', `the tar header's ${FIELD_NAMES[off] ?? 'number'} field is not an octal number: this is not a tar (OVA) archive`);
   return parseInt(s, 8);
 }
 

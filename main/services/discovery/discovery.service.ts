@@ -9,7 +9,7 @@ import type { DiscoveryKind, DiscoverySource } from '../../common/model/discover
 import type { Server } from '../../common/model/server';
 import type { Connection } from '../../common/model/connections';
 import type { SecretStore } from '../../platform/secret-store';
-import { discoverHosts, parseHostArg, sameMachines, type HostOutcome } from '../../discovery/ssh/discover';
+import type { HostOutcome } from '../../discovery/ssh/discover';
 import { factsToConnections, factsToServer } from '../../discovery/ssh/host-facts';
 import { fingerprint, KnownHostsFile } from '../../discovery/ssh/known-hosts';
 import type { SshAuth, SshTarget } from '../../discovery/ssh/session';
@@ -175,6 +175,8 @@ export class DiscoveryService {
    * those in `trustHostKeys` records exactly them. A changed key is always refused (`ssh-host-key-changed`).
    */
   async ssh(req: SshDiscoveryRequest): Promise<DiscoveryReport> {
+    // ssh2 loads when an SSH discovery runs, not with every command that builds the services.
+    const { discoverHosts, parseHostArg, sameMachines } = await import('../../discovery/ssh/discover');
     const port = req.port ?? 22;
     const user = req.user.trim();
     if (!/^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/.test(user)) throw new WorkbenchError('invalid-input', 'The user is not a valid login name.');

@@ -109,7 +109,12 @@ describe('OVA verification (GNU tar + OpenSSL built appliances)', () => {
     await truncate(cut, (await stat(cut)).size - 1024 * 1024 - 4096);
     expect((await verifyFile(cut, { trust })).reasons).toEqual(['oversized-entry']);
     await writeFile(f('text.ova'), 'just text, not a tar archive '.repeat(100));
-    expect(await verifyFile(f('text.ova'), { trust })).toMatchObject({ status: 'NotSupportedFileFormat', reasons: ['bad-archive'] });
+    const text = await verifyFile(f('text.ova'), { trust });
+    expect(text).toMatchObject({ status: 'NotSupportedFileFormat', reasons: ['bad-archive'] });
+    // The detail names the field; it never quotes the file's bytes back.
+    expect(text.details.join('\n')).toMatch(/not a tar \(OVA\) archive/);
+    const phrase = 'just text, not a tar archive ';
+    for (let i = 0; i + 6 <= phrase.length; i++) if (!'not a tar'.includes(phrase.slice(i, i + 6))) expect(text.details.join('\n')).not.toContain(phrase.slice(i, i + 6));
   });
 
   it('mutated archive headers give reasons, never exceptions (fuzz)', async () => {
