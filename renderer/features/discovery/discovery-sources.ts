@@ -92,7 +92,8 @@ const vcenter = defineSource({
       ...opt(v.password, { password: v.password! }),
       ...opt(cert, { thumbprint: cert?.thumbprint ?? '' }),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
-      ...opt(ctx.remember, { remember: true }),
+      // Unticked on a saved connection: its saved password is forgotten after the run.
+      ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),
       ...opt(ctx.removeGone, { removeGone: true }),
       taskId: ctx.taskId,
     };
@@ -182,7 +183,8 @@ const ssh = defineSource({
       ...opt(sample > 0, { sampleSeconds: sample }),
       ...opt(ctx.trust.length, { trustHostKeys: ctx.trust.flatMap((t) => (t.kind === 'host-key' ? [{ host: t.host, port: t.port, fingerprint: t.fingerprint }] : [])) }),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
-      ...opt(ctx.remember, { remember: true }),
+      // Unticked on a saved connection: its saved password is forgotten after the run.
+      ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),
       ...opt(ctx.removeGone, { removeGone: true }),
       taskId: ctx.taskId,
     };

@@ -26,7 +26,7 @@ describe('the registry of discovery sources', () => {
     }
     const ssh = sourceKind('ssh')!;
     expect(ssh.toArgs({ ...initialValues(ssh), ...filled.ssh }, ctx())).toEqual({ hosts: ['web01', 'db01=10.0.0.12'], port: 22, user: 'root', keyFile: '/k/id_ed25519', password: 'pp', sampleSeconds: 30, taskId: 't-1' });
-    expect(sourceKind('vcenter')!.toArgs({ url: ' vc ', user: 'u', password: '' }, ctx({ sourceId: 's' }))).toEqual({ url: 'vc', user: 'u', sourceId: 's', taskId: 't-1' });
+    expect(sourceKind('vcenter')!.toArgs({ url: ' vc ', user: 'u', password: '' }, ctx({ sourceId: 's' }))).toEqual({ url: 'vc', user: 'u', sourceId: 's', remember: false, taskId: 't-1' });
   });
 
   it('asks for what is missing, shows only the fields of the chosen login, and lets a saved secret stand in', () => {
