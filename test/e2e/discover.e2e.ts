@@ -116,6 +116,7 @@ test('a consultant discovers a vCenter, a libvirt host and a Linux host into one
   await expect(d.getByLabel('Log in with', { exact: true })).toHaveValue('key');
   await d.getByLabel('Private key file', { exact: true }).fill(sshd.keyFile);
   await d.getByLabel('Sample utilization for (seconds)', { exact: true }).fill('2');
+  await bothSizes(page, 'discover-ssh-form');
   await runAndReport(page);
   const keyPrompt = d.getByRole('alertdialog', { name: 'Unknown host key' });
   await expect(keyPrompt).toBeVisible({ timeout: 60_000 });

@@ -73,7 +73,7 @@ function SavedList({ sources, persistent, active, onUse, onForget }: { sources: 
                     Use
                   </button>
                   {s.secretSaved ? (
-                    <button type="button" className="link-button" onClick={() => onForget(s)} aria-label={`Forget the saved password of ${k ? k.describe(s) : s.url}`}>
+                    <button type="button" className="link-button" onClick={() => onForget(s)} aria-label={`Forget password of ${k ? k.describe(s) : s.url}`}>
                       Forget password
                     </button>
                   ) : null}
