@@ -64,7 +64,7 @@ function SavedList({ sources, persistent, active, onUse, onForget }: { sources: 
                   <strong>{k?.label ?? s.kind}</strong>
                   <span className="saved-desc" title={s.url}>{k ? k.describe(s) : s.url}</span>
                   <span className="muted small">
-                    {s.lastRunAt ? `${formatCount(s.lastServers ?? 0)} servers, ${formatTime(s.lastRunAt)}` : 'Not run yet'}
+                    {s.lastRunAt ? `${formatCount(s.lastServers ?? 0)} server${s.lastServers === 1 ? '' : 's'}, ${formatTime(s.lastRunAt)}` : 'Not run yet'}
                     {s.secretSaved ? ` · password saved${persistent ? '' : ' for this session'}` : ''}
                   </span>
                 </div>
