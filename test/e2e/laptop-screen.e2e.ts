@@ -47,7 +47,7 @@ test('at 1280×720 a consultant goes through every screen and dialog of the demo
   await expect(page.getByTestId('total-servers')).toHaveText(String(on));
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
-  for (const [button, dialogName] of [['Import…', 'Import inventory'], ['Export…', 'Export servers']] as const) {
+  for (const [button, dialogName] of [['Import…', 'Import inventory'], ['Discover…', 'Discover servers'], ['Export…', 'Export servers']] as const) {
     await page.getByRole('button', { name: button, exact: true }).click();
     const dialog = page.getByRole('dialog', { name: dialogName });
     await expect(dialog).toBeVisible();

@@ -76,7 +76,7 @@ export class SoapTransport {
             pinned
               ? `The certificate of ${url.host} has changed: its SHA-1 thumbprint is ${thumb}, not the accepted ${pinned}. Check with the vCenter administrator before accepting the new one.`
               : `The certificate of ${url.host} is not trusted (${socket.authorizationError ?? 'self-signed'}). Its SHA-1 thumbprint is ${thumb}; compare it with the one vCenter shows, then accept it (--thumbprint).`,
-            { thumbprint: thumb, host: url.host, subject: cert?.subject?.CN ?? null, validTo: cert?.valid_to ?? null },
+            { thumbprint: thumb, host: url.host, subject: subjectLine(cert?.subject), issuer: subjectLine(cert?.issuer), validTo: cert?.valid_to ?? null },
           ),
         );
       });
@@ -136,4 +136,13 @@ function toTransportError(e: Error, url: URL, signal?: AbortSignal): Error {
     EPROTO: 'does not speak TLS on this port',
   };
   return new DiscoveryError('discovery-unreachable', `${url.host} ${why[code] ?? `cannot be reached (${code || e.message.slice(0, 80)})`}. Check the address and that this machine can reach it.`, { code });
+}
+
+/** A certificate subject or issuer as one short line (`CN=vc.example.com, O=VMware`), or null. */
+function subjectLine(name: Record<string, string | string[] | undefined> | undefined): string | null {
+  if (!name) return null;
+  const parts = Object.entries(name)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`);
+  return parts.length ? parts.join(', ').slice(0, 300) : null;
 }

@@ -220,6 +220,8 @@ export class DiscoveryService {
    * those in `trustHostKeys` records exactly them. A changed key is always refused (`ssh-host-key-changed`).
    */
   async ssh(req: SshDiscoveryRequest): Promise<DiscoveryReport> {
+    // ssh2 loads when an SSH discovery runs, not with every command that builds the services.
+    const { discoverHosts, parseHostArg, sameMachines } = await import('../../discovery/ssh/discover');
     const port = req.port ?? 22;
     const user = req.user.trim();
     if (!/^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/.test(user)) throw new WorkbenchError('invalid-input', 'The user is not a valid login name.');
@@ -255,7 +257,7 @@ export class DiscoveryService {
       async (task) => {
         const before = this.deps.project.document;
         let done = 0;
-        task.progress(0, targets.length, `Connecting to ${targets.length === 1 ? targets[0]!.name : `${targets.length} hosts`}`);
+        task.progress(0, targets.length, `Reading ${targets.length === 1 ? targets[0]!.name : `${targets.length} hosts`}${req.sampleSeconds ? ` and sampling utilization for ${req.sampleSeconds} s` : ''}`);
         const outcomes: HostOutcome[] = await discoverHosts(targets, auth, {
           knownHosts,
           acceptNew: false,

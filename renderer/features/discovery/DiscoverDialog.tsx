@@ -10,7 +10,7 @@ type Saved = SavedConnections['sources'][number];
 
 function Field({ f, value, onChange, secretSaved }: { f: SourceField; value: string; onChange(v: string): void; secretSaved: boolean }) {
   const id = `disc-${f.key}`;
-  const help = f.help ? <span className="muted small" id={`${id}-help`}>{f.help}</span> : null;
+  const help = f.help ? <p className="muted small field-help" id={`${id}-help`}>{f.help}</p> : null;
   const common = { id, 'aria-describedby': f.help ? `${id}-help` : undefined, spellCheck: false };
   if (f.type === 'checkbox') {
     return (
@@ -64,7 +64,7 @@ function SavedList({ sources, persistent, active, onUse, onForget }: { sources: 
                   <strong>{k?.label ?? s.kind}</strong>
                   <span className="saved-desc" title={s.url}>{k ? k.describe(s) : s.url}</span>
                   <span className="muted small">
-                    {s.lastRunAt ? `${formatCount(s.lastServers ?? 0)} servers, ${formatTime(s.lastRunAt)}` : 'Not run yet'}
+                    {s.lastRunAt ? `${formatCount(s.lastServers ?? 0)} server${s.lastServers === 1 ? '' : 's'}, ${formatTime(s.lastRunAt)}` : 'Not run yet'}
                     {s.secretSaved ? ` · password saved${persistent ? '' : ' for this session'}` : ''}
                   </span>
                 </div>
@@ -73,7 +73,7 @@ function SavedList({ sources, persistent, active, onUse, onForget }: { sources: 
                     Use
                   </button>
                   {s.secretSaved ? (
-                    <button type="button" className="link-button" onClick={() => onForget(s)} aria-label={`Forget the saved password of ${k ? k.describe(s) : s.url}`}>
+                    <button type="button" className="link-button" onClick={() => onForget(s)} aria-label={`Forget password of ${k ? k.describe(s) : s.url}`}>
                       Forget password
                     </button>
                   ) : null}
@@ -138,9 +138,12 @@ function ChooseStep() {
             <legend>Source</legend>
             {DISCOVERY_SOURCES.map((k) => (
               <label key={k.kind} className="radio">
-                <input type="radio" name="discover-kind" checked={k.kind === kind.kind} onChange={() => pick(k)} />
+                <input type="radio" name="discover-kind" checked={k.kind === kind.kind} onChange={() => pick(k)} aria-labelledby={`kind-${k.kind}`} aria-describedby={`kind-${k.kind}-desc`} />
                 <span>
-                  <strong>{k.label}</strong> <span className="muted small">{k.description}</span>
+                  <strong id={`kind-${k.kind}`}>{k.label}</strong>{' '}
+                  <span className="muted small" id={`kind-${k.kind}-desc`}>
+                    {k.description}
+                  </span>
                 </span>
               </label>
             ))}

@@ -92,13 +92,14 @@ const vcenter = defineSource({
       ...opt(v.password, { password: v.password! }),
       ...opt(cert, { thumbprint: cert?.thumbprint ?? '' }),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
-      ...opt(ctx.remember, { remember: true }),
+      // Unticked on a saved connection: its saved password is forgotten after the run.
+      ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),
       ...opt(ctx.removeGone, { removeGone: true }),
       taskId: ctx.taskId,
     };
   },
   trustPrompt: (code, details, ctx) => {
-    const d = (details ?? {}) as { thumbprint?: string; subject?: string | null; host?: string; validTo?: string | null };
+    const d = (details ?? {}) as { thumbprint?: string; subject?: string | null; issuer?: string | null; host?: string; validTo?: string | null };
     // A certificate other than the pinned one has changed: no way around it from here.
     if (code !== 'discovery-certificate-untrusted' || !d.thumbprint || ctx.trust.some((t) => t.kind === 'certificate')) return null;
     return {
@@ -109,6 +110,7 @@ const vcenter = defineSource({
           name: d.host ?? 'vCenter',
           facts: [
             { label: 'Subject', value: d.subject ?? '(none)' },
+            ...(d.issuer && d.issuer !== d.subject ? [{ label: 'Issued by', value: d.issuer }] : []),
             { label: 'SHA-1 thumbprint', value: d.thumbprint, mono: true },
             ...(d.validTo ? [{ label: 'Valid until', value: d.validTo }] : []),
           ],
@@ -181,7 +183,8 @@ const ssh = defineSource({
       ...opt(sample > 0, { sampleSeconds: sample }),
       ...opt(ctx.trust.length, { trustHostKeys: ctx.trust.flatMap((t) => (t.kind === 'host-key' ? [{ host: t.host, port: t.port, fingerprint: t.fingerprint }] : [])) }),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
-      ...opt(ctx.remember, { remember: true }),
+      // Unticked on a saved connection: its saved password is forgotten after the run.
+      ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),
       ...opt(ctx.removeGone, { removeGone: true }),
       taskId: ctx.taskId,
     };

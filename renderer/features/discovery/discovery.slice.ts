@@ -78,7 +78,7 @@ export const createDiscoverySlice: SliceCreator<DiscoverySlice> = (set, get) => 
       // One place turns the source's form into its channel's arguments; zod checks them in main.
       const report = (await invoke(def.channel, def.toArgs(run.values, ctx) as never)) as DiscoveryReport;
       set({ discoverState: { phase: 'done', report, undone: false }, discoverRun: { ...run, ...(report.source.id ? { sourceId: report.source.id } : {}) } });
-      get().noticeShown('success', `Discovered ${report.servers.toLocaleString('en-US')} servers from ${report.source.name}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged.`);
+      get().noticeShown('success', `Discovered ${report.servers.toLocaleString('en-US')} server${report.servers === 1 ? '' : 's'} from ${report.source.name}: ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged.`);
       void get().discoverConnectionsRequested();
     } catch (err) {
       const e = err instanceof ClientError ? err : null;

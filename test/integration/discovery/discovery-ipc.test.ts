@@ -109,6 +109,10 @@ describe('discovery.ssh through the IPC contract against a real sshd', () => {
       expect(await dispatch(handlers, 'discovery.connections', {})).toMatchObject({ ok: true, value: { persistent: false, sources: [{ id, kind: 'ssh', secretSaved: true }] } });
       const again = await dispatch(handlers, 'discovery.ssh', { hosts: ['127.0.0.1'], port: peer.port, user: peer.user, keyFile: lockedKey, sourceId: id });
       expect(again).toMatchObject({ ok: true, value: { unchanged: 1, source: { id } } });
+      // "Remember password" unticked on the saved connection: forgotten after the run.
+      expect(await dispatch(handlers, 'discovery.ssh', { hosts: ['127.0.0.1'], port: peer.port, user: peer.user, keyFile: lockedKey, sourceId: id, remember: false })).toMatchObject({ ok: true });
+      expect(await secrets.get(id)).toBeUndefined();
+      await secrets.set(id, PASSPHRASE);
       expect(await dispatch(handlers, 'discovery.forgetSecret', { sourceId: id })).toMatchObject({ ok: true });
       expect(await dispatch(handlers, 'discovery.connections', {})).toMatchObject({ ok: true, value: { sources: [{ id, secretSaved: false }] } });
       const missing = await dispatch(handlers, 'discovery.vcenter', { url: 'https://127.0.0.1:9/sdk', user: 'u', sourceId: id });
