@@ -227,8 +227,6 @@ export class DiscoveryService {
     if (!/^[A-Za-z0-9._][A-Za-z0-9._@-]{0,63}$/.test(user)) throw new WorkbenchError('invalid-input', 'The user is not a valid login name.');
     const typed = [...new Set(req.hosts.map((h) => h.trim()).filter(Boolean))];
     if (!typed.length) throw new WorkbenchError('invalid-input', 'Give at least one host.');
-    // ssh2 (and its crypto) loads when an SSH discovery runs, not with every command that builds the services.
-    const { discoverHosts, parseHostArg, sameMachines } = await import('../../discovery/ssh/discover');
     const targets: SshTarget[] = [];
     for (const h of typed) {
       const t = parseHostArg(h, port, user);
