@@ -15,6 +15,8 @@ import { confirmSaveOnClose } from './app/save-on-close';
 import { DisposableStore } from './platform/disposables';
 import { consoleLogger } from './platform/logger';
 import { packageRoot } from './platform/paths';
+import { ElectronPdfEngine, electronAssessmentPrinter } from './app/electron-pdf';
+import { openPrintWindow } from './app/print-window';
 
 /** Composition root of the desktop app. Nothing imports this file. */
 const root = packageRoot();
@@ -29,7 +31,13 @@ void app.whenReady().then(async () => {
   const logger = consoleLogger('mwb-main');
   // Everything this root registers is disposed together, last first, when the last window closes.
   const owned = new DisposableStore();
-  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData') });
+  const preload = path.join(root, 'out', 'preload', 'index.cjs');
+  // The hand-off bundle's PDF report: the app's own report page printed by webContents.printToPDF in a hidden window.
+  const assessmentPdf = electronAssessmentPrinter(new ElectronPdfEngine(() => openPrintWindow(preload)), {
+    pageUrl: pathToFileURL(path.join(rendererDir, 'index.html')).href,
+    openProject: () => services.project.document,
+  });
+  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir: app.getPath('userData'), assessmentPdf });
   owned.add(() => services.dispose());
   owned.add(services.tasks);
   let win: BrowserWindow | null = null;
@@ -37,7 +45,7 @@ void app.whenReady().then(async () => {
   owned.add(registerIpc(handlers, logger, appOrigin));
   owned.add(forwardEvents(services.events, () => win?.webContents ?? null));
   await services.project.openDemo();
-  const window = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
+  const window = createMainWindow({ preload, indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
   win = window;
   Menu.setApplicationMenu(buildMenu((command) => services.events.emit('app.menu', { command })));
   owned.add(syncWindowTitle(window, services.events));

@@ -17,12 +17,15 @@ import { AssessmentService } from './assessment.service';
 import { DiskImageService } from './disk-image.service';
 import { ReplicationService } from './replication.service';
 import { DiscoveryService } from './discovery/discovery.service';
+import type { AssessmentPdfPrinter } from './report-pdf';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
   settings: SettingsStore;
   logger: Logger;
   dataDir: string;
+  /** Prints the assessment report for the hand-off bundle (Electron or headless Chromium); absent: the bundle says why not. */
+  assessmentPdf?: AssessmentPdfPrinter;
 }
 
 /** The service graph, built once by each composition root (Electron, browser shell, CLI, tests). */
@@ -58,7 +61,14 @@ export function createServices(opts: ServicesOptions): Services {
   const inventory = new InventoryService({ project, tasks });
   const catalog = new InstanceCatalogService(assetPath('data', 'ec2-instance-types.json'));
   const cfnValidator = new CfnValidatorService();
-  const exporter = new ExportService({ document: () => project.document, validator: cfnValidator, catalog, logger: opts.logger });
+  const assessment = new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document });
+  const exporter = new ExportService({
+    document: () => project.document,
+    validator: cfnValidator,
+    catalog,
+    logger: opts.logger,
+    assessmentReport: { workbook: (doc) => assessment.workbook(undefined, doc), ...(opts.assessmentPdf ? { pdf: opts.assessmentPdf } : {}) },
+  });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -71,7 +81,7 @@ export function createServices(opts: ServicesOptions): Services {
     catalog,
     cfnValidator,
     exporter,
-    assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
+    assessment,
     diskImages: new DiskImageService(),
     replication: new ReplicationService({ project, dataDir: opts.dataDir }),
     discovery: new DiscoveryService({ project, tasks, inventory }),
