@@ -18,6 +18,8 @@ import { DisposableStore } from './platform/disposables';
 import { consoleLogger } from './platform/logger';
 import { packageRoot } from './platform/paths';
 import { SafeStorageSecretStore } from './platform/secret-store';
+import { ElectronPdfEngine, electronAssessmentPrinter } from './app/electron-pdf';
+import { openPrintWindow } from './app/print-window';
 
 /** Composition root of the desktop app. Nothing imports this file. */
 const root = packageRoot();
@@ -35,7 +37,13 @@ void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   // Saved connection passwords: encrypted with the OS keychain's key, kept in the app's data folder.
   const secrets = new SafeStorageSecretStore(safeStorage, path.join(dataDir, 'connection-secrets.json'));
-  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir, secrets });
+  const preload = path.join(root, 'out', 'preload', 'index.cjs');
+  // The hand-off bundle's PDF report: the app's own report page printed by webContents.printToPDF in a hidden window.
+  const assessmentPdf = electronAssessmentPrinter(new ElectronPdfEngine(() => openPrintWindow(preload)), {
+    pageUrl: pathToFileURL(path.join(rendererDir, 'index.html')).href,
+    openProject: () => services.project.document,
+  });
+  const services = createServices({ shell: 'electron', settings: new ElectronSettingsStore(), logger, dataDir, secrets, assessmentPdf });
   owned.add(() => services.dispose());
   owned.add(services.tasks);
   services.replicationJobs.enableSchedules();
@@ -45,7 +53,7 @@ void app.whenReady().then(async () => {
   owned.add(forwardEvents(services.events, () => win?.webContents ?? null));
   owned.add(notifyReplicationRuns(services.events, electronNotifier(Notification), (id) => services.project.document.inventory.servers.find((s) => s.id === id)?.name));
   await services.project.openDemo();
-  const window = createMainWindow({ preload: path.join(root, 'out', 'preload', 'index.cjs'), indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
+  const window = createMainWindow({ preload, indexHtml: path.join(rendererDir, 'index.html'), settings: services.settings });
   win = window;
   Menu.setApplicationMenu(buildMenu((command) => services.events.emit('app.menu', { command })));
   owned.add(syncWindowTitle(window, services.events));

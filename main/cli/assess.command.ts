@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createNodeServices } from '../shell/node-runtime';
-import { startShellServer } from '../shell/http-server';
-import { createHandlers } from '../ipc/handlers';
-import { packageRoot } from '../platform/paths';
-import { consoleLogger, silentLogger } from '../platform/logger';
+import { ChromiumPdfEngine, printAssessmentPage } from '../shell/chromium-pdf';
+import { consoleLogger } from '../platform/logger';
 import { WorkbenchError } from '../common/model/errors';
 import { ASSESSMENT_REGIONS, AssessmentRegionSchema, type AssessmentAssumptionsPatch } from '../common/model/assessment';
 import type { AssessmentResult } from '../common/assess/assess';
@@ -46,49 +42,19 @@ export function assessmentJson(r: AssessmentResult, project: string): unknown {
   };
 }
 
-export const CHROMIUM = process.env.MWB_CHROMIUM ?? '/usr/bin/chromium';
-
 /**
- * The printable assessment report as PDF, printed by headless Chromium from the same page the workbench shows: the
- * project is opened in a private, throw-away browser shell (127.0.0.1, random port and token; never saved), with the
- * overridden assumptions applied in memory, and Chromium is run without a shell to print `?print=assessment`.
+ * The printable assessment report as PDF: headless Chromium prints the page the workbench shows, from a private,
+ * throw-away browser shell holding the project (see shell/chromium-pdf.ts, shared with the hand-off bundle).
  */
 export async function printAssessmentPdf(projectFile: string, out: string, overrides: AssessmentAssumptionsPatch, timeoutMs = 120_000): Promise<{ path: string; bytes: number }> {
-  const staticDir = path.join(packageRoot(), 'out', 'renderer');
-  if (!existsSync(path.join(staticDir, 'index.html'))) throw new WorkbenchError('internal', 'The workbench page is not built (out/renderer); run node scripts/build.mjs, or write the report as .xlsx.');
-  if (!existsSync(CHROMIUM)) throw new WorkbenchError('internal', `PDF needs Chromium at ${CHROMIUM} (apt-get install chromium), or write the report as .xlsx.`);
   const abs = path.resolve(out);
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'mwb-assess-pdf-'));
-  const services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: path.join(work, 'appdata') });
-  let server: Awaited<ReturnType<typeof startShellServer>> | null = null;
+  const bytes = await printAssessmentPage({ projectFile }, overrides, new ChromiumPdfEngine(), timeoutMs);
   try {
-    await services.project.open(path.resolve(projectFile));
-    if (Object.keys(overrides).length) services.project.edit({ type: 'assessment.setAssumptions', assumptions: overrides });
-    server = await startShellServer({ handlers: createHandlers(services), events: services.events, logger: silentLogger, staticDir });
-    const url = new URL(server.url);
-    const page = `${url.origin}/?print=assessment${url.hash}`;
-    const tmpPdf = path.join(work, 'report.pdf');
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        CHROMIUM,
-        ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(work, 'chromium')}`, '--no-pdf-header-footer', '--virtual-time-budget=30000', '--run-all-compositor-stages-before-draw', `--print-to-pdf=${tmpPdf}`, page],
-        { timeout: timeoutMs, maxBuffer: 4 * 2 ** 20 },
-        (err) => (err ? reject(new WorkbenchError('internal', `Chromium could not print the report (${(err as NodeJS.ErrnoException).code ?? err.message.split('\n')[0]?.slice(0, 120)}).`)) : resolve()),
-      );
-    });
-    const bytes = await fs.readFile(tmpPdf).catch(() => null);
-    if (!bytes || bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new WorkbenchError('internal', 'Chromium did not produce a PDF.');
-    try {
-      await fs.writeFile(abs, bytes);
-    } catch (err) {
-      throw new WorkbenchError('file-io', `Cannot write the report to ${abs}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
-    }
-    return { path: abs, bytes: bytes.byteLength };
-  } finally {
-    await server?.close();
-    services.dispose();
-    await fs.rm(work, { recursive: true, force: true });
+    await fs.writeFile(abs, bytes);
+  } catch (err) {
+    throw new WorkbenchError('file-io', `Cannot write the report to ${abs}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
   }
+  return { path: abs, bytes: bytes.byteLength };
 }
 
 const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -5,6 +5,7 @@ import { findApplication } from '../common/export/cloudformation.builder';
 import type { ExportRequest } from '../common/ipc/channels/planning.channels';
 import { applyEdit } from '../common/model/edits';
 import { EXIT } from './context';
+import { chromiumAssessmentPrinter } from '../shell/chromium-pdf';
 
 interface ExportOpts {
   project: string;
@@ -25,7 +26,14 @@ async function runExport(kind: 'cloudformation' | 'bundle', o: ExportOpts): Prom
     // --account/--region stand in for the project defaults for this run (the file is not changed).
     const document = o.account || o.region ? applyEdit(read.document, { type: 'defaults.set', defaults: { ...read.document.planning.defaults, ...(o.account ? { awsAccountId: o.account } : {}), ...(o.region ? { awsRegion: o.region } : {}) } }) : read.document;
     const app = findApplication(document, o.app);
-    const exporter = new ExportService({ document: () => document, validator: services.cfnValidator, catalog: services.catalog, logger: services.logger });
+    const exporter = new ExportService({
+      document: () => document,
+      validator: services.cfnValidator,
+      catalog: services.catalog,
+      logger: services.logger,
+      // The bundle carries the assessment report: the workbook, and the PDF headless Chromium prints (or why not, in manifest.json).
+      assessmentReport: { workbook: (doc) => services.assessment.workbook(undefined, doc), pdf: chromiumAssessmentPrinter() },
+    });
     const request: ExportRequest = { applicationId: app.id, format: o.format, waitStrategy: o.wait };
     const result = kind === 'cloudformation' ? await exporter.saveTemplate(request, o.out) : await exporter.saveBundle(request, o.out, { zip: !!o.zip });
     for (const i of result.preview.planIssues.filter((x) => x.severity === 'warning')) process.stderr.write(`warning: ${i.message} (${i.fix})\n`);

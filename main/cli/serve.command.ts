@@ -5,6 +5,7 @@ import { createHandlers } from '../ipc/handlers';
 import { packageRoot } from '../platform/paths';
 import { consoleLogger } from '../platform/logger';
 import type { Services } from '../services/container';
+import { chromiumAssessmentPrinter } from '../shell/chromium-pdf';
 
 export interface ServeOptions {
   port?: number;
@@ -18,7 +19,8 @@ export interface ServeOptions {
 export async function serve(opts: ServeOptions): Promise<{ url: string; services: Services; close(): Promise<void> }> {
   const logger = consoleLogger('mwb', true);
   // The browser shell's composition root: the runtime's store owns the services, the task service and the server.
-  const runtime = openNodeRuntime({ shell: 'browser', logger, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  // The hand-off bundle's PDF report: headless Chromium prints the report page (the browser shell has no engine of its own).
+  const runtime = openNodeRuntime({ shell: 'browser', logger, assessmentPdf: chromiumAssessmentPrinter(), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const { services } = runtime;
   // The app's schedules run while it serves (a one-shot CLI command never starts them).
   services.replicationJobs.enableSchedules();

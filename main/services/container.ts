@@ -20,6 +20,7 @@ import { ReplicationJobsService } from './replication-jobs.service';
 import { DiscoveryService } from './discovery/discovery.service';
 import { MemorySecretStore, type SecretStore } from '../platform/secret-store';
 import { MgnService } from './mgn.service';
+import type { AssessmentPdfPrinter } from './report-pdf';
 
 export interface ServicesOptions {
   shell: AppInfo['shell'];
@@ -28,6 +29,8 @@ export interface ServicesOptions {
   dataDir: string;
   /** Saved connection passwords (Electron: safeStorage); by default held in memory for the session. */
   secrets?: SecretStore;
+  /** Prints the assessment report for the hand-off bundle (Electron or headless Chromium); absent: the bundle says why not. */
+  assessmentPdf?: AssessmentPdfPrinter;
 }
 
 /** The service graph, built once by each composition root (Electron, browser shell, CLI, tests). */
@@ -67,7 +70,14 @@ export function createServices(opts: ServicesOptions): Services {
   const cfnValidator = new CfnValidatorService();
   const replication = new ReplicationService({ project, dataDir: opts.dataDir });
   const replicationJobs = new ReplicationJobsService({ project, replication, events, settings: opts.settings, logger: opts.logger });
-  const exporter = new ExportService({ document: () => project.document, validator: cfnValidator, catalog, logger: opts.logger });
+  const assessment = new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document });
+  const exporter = new ExportService({
+    document: () => project.document,
+    validator: cfnValidator,
+    catalog,
+    logger: opts.logger,
+    assessmentReport: { workbook: (doc) => assessment.workbook(undefined, doc), ...(opts.assessmentPdf ? { pdf: opts.assessmentPdf } : {}) },
+  });
   return {
     info: { name: 'Migration Workbench', version: APP_VERSION, shell: opts.shell, platform: process.platform, homeDir: os.homedir() },
     events,
@@ -80,7 +90,7 @@ export function createServices(opts: ServicesOptions): Services {
     catalog,
     cfnValidator,
     exporter,
-    assessment: new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document }),
+    assessment,
     diskImages: new DiskImageService(),
     replication,
     replicationJobs,

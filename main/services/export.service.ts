@@ -17,15 +17,26 @@ import { readCsv } from './inventory/csv.reader';
 import type { CfnValidatorService } from './cfn-validator.service';
 import type { InstanceCatalogService } from './instance-catalog.service';
 import type { Logger } from '../platform/logger';
+import { createHash } from 'node:crypto';
+import { printOrReason, type AssessmentPdfPrinter } from './report-pdf';
 
 export interface ExportServiceDeps {
   document: () => ProjectDocument;
   validator: CfnValidatorService;
   catalog: InstanceCatalogService;
   logger: Logger;
+  /**
+   * The assessment report the bundle carries: the workbook always, the printable PDF where a browser engine can print
+   * it (Electron in the desktop app, headless Chromium in the browser shell and the CLI). Absent: no report.
+   */
+  assessmentReport?: { workbook(doc: ProjectDocument): Uint8Array; pdf?: AssessmentPdfPrinter };
 }
 
-/** Zip entries get this fixed time so the same project gives a byte-identical zip. */
+/** The report's place in the bundle. */
+export const BUNDLE_REPORT_XLSX = 'assessment/assessment-report.xlsx';
+export const BUNDLE_REPORT_PDF = 'assessment/assessment-report.pdf';
+
+/** Zip entries get this fixed time, so the same project gives the same text files in the same zip entries (the assessment report is dated and printed). */
 const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
 
 /**
@@ -38,6 +49,20 @@ const ZIP_MTIME = new Date('2026-01-01T00:00:00Z');
  */
 const cloudFormationBuilder = () => import('../common/export/cloudformation.builder');
 const bundleWriter = () => import('../common/export/bundle');
+
+/**
+ * `manifest.json`: every file of the bundle with its size and SHA-256, and what was left out and why (the PDF report
+ * where no browser engine could print it).
+ */
+function bundleManifest(application: string, files: Record<string, string | Uint8Array>, omitted: Array<{ path: string; reason: string }>, pdfEngine: string | null): string {
+  const list = Object.entries(files)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, data]) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      return { path: name, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    });
+  return JSON.stringify({ format: 'migration-workbench-bundle', application, files: list, omitted, ...(pdfEngine ? { reportPrintedBy: pdfEngine } : {}) }, null, 2) + '\n';
+}
 
 export class ExportService {
   constructor(private readonly deps: ExportServiceDeps) {}
@@ -112,22 +137,35 @@ export class ExportService {
     const effective = withProjectDefaults(doc);
     const app = effective.planning.applications.find((a) => a.id === request.applicationId)!;
     const { buildBundleFiles } = await bundleWriter();
-    const files = buildBundleFiles({ doc: effective, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy } });
+    const binary: Record<string, Uint8Array> = {};
+    const omitted: Array<{ path: string; reason: string }> = [];
+    let pdfEngine: string | null = null;
+    if (this.deps.assessmentReport) {
+      binary[BUNDLE_REPORT_XLSX] = this.deps.assessmentReport.workbook(doc);
+      const pdf = await printOrReason(this.deps.assessmentReport.pdf, doc);
+      if ('pdf' in pdf) {
+        binary[BUNDLE_REPORT_PDF] = pdf.pdf;
+        pdfEngine = pdf.engine;
+      } else omitted.push({ path: BUNDLE_REPORT_PDF, reason: pdf.omitted });
+    }
+    const text = buildBundleFiles({ doc: effective, app, templates, reports, options: { format: request.format, waitStrategy: request.waitStrategy }, report: { files: Object.keys(binary), omitted } });
+    const files: Record<string, string | Uint8Array> = { ...text, ...binary };
+    files['manifest.json'] = bundleManifest(app.name, files, omitted, pdfEngine);
     const abs = path.resolve(target);
     const written: string[] = [];
     if (opts.zip) {
       const file = abs.toLowerCase().endsWith('.zip') ? abs : `${abs}.zip`;
-      const entries = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, [strToU8(text), { mtime: ZIP_MTIME }] as const]));
+      const entries = Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [typeof data === 'string' ? strToU8(data) : data, { mtime: ZIP_MTIME }] as const]));
       await fs.mkdir(path.dirname(file), { recursive: true });
       await this.write(file, zipSync(entries as Parameters<typeof zipSync>[0], { level: 6 }));
       written.push(file);
     } else {
       const stat = await fs.stat(abs).catch(() => null);
       if (stat && !stat.isDirectory()) throw new WorkbenchError('invalid-input', `${abs} is a file: choose a folder for the bundle.`);
-      for (const [name, text] of Object.entries(files)) {
+      for (const [name, data] of Object.entries(files)) {
         const file = path.join(abs, ...name.split('/'));
         await fs.mkdir(path.dirname(file), { recursive: true });
-        await this.write(file, text);
+        await this.write(file, data);
         written.push(file);
       }
     }

@@ -5,11 +5,14 @@ import { appDataDir } from '../platform/paths';
 import { consoleLogger, type Logger } from '../platform/logger';
 import { DisposableStore } from '../platform/disposables';
 import type { AppInfo } from '../common/ipc/channels/app.channels';
+import type { AssessmentPdfPrinter } from '../services/report-pdf';
 
 export interface NodeRuntimeOptions {
   shell: AppInfo['shell'];
   logger?: Logger;
   dataDir?: string;
+  /** The hand-off bundle's PDF report printer (`mwb serve`: headless Chromium, see chromium-pdf.ts). */
+  assessmentPdf?: AssessmentPdfPrinter;
 }
 
 /** The service graph of a plain-Node composition root (browser shell, CLI) and the store of what it owns. */
@@ -29,6 +32,7 @@ export function openNodeRuntime(opts: NodeRuntimeOptions): NodeRuntime {
     settings: new FileSettingsStore(path.join(dataDir, 'settings.json')),
     logger: opts.logger ?? consoleLogger('mwb', true),
     dataDir,
+    ...(opts.assessmentPdf ? { assessmentPdf: opts.assessmentPdf } : {}),
   });
   const owned = new DisposableStore();
   owned.add(() => services.dispose());

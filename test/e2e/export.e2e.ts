@@ -61,7 +61,8 @@ test('project defaults set once: the missing account and Region are problems unt
   await expect(page.getByLabel('One zip file')).toBeChecked();
   await expect(verdict).toContainText('Valid: 1 template passed', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Save bundle' }).click();
-  await expect(page.getByTestId('export-written')).toContainText(`${typed}.zip`);
+  // The bundle carries the assessment report, printed to PDF by headless Chromium: seconds more on a loaded machine.
+  await expect(page.getByTestId('export-written')).toContainText(`${typed}.zip`, { timeout: 120_000 });
 
   const files = unzipSync(new Uint8Array(await readFile(`${typed}.zip`)));
   const runbook = strFromU8(files['RUNBOOK.md']!);

@@ -120,7 +120,7 @@ test('a consultant plans waves by dragging applications (mouse and keyboard), se
   const out = path.join(workbench.dir, 'webshop-bundle');
   await page.getByLabel('Bundle location').fill(out);
   await page.getByRole('button', { name: 'Save bundle' }).click();
-  await expect(page.getByTestId('export-written')).toContainText(out, { timeout: 90_000 });
+  await expect(page.getByTestId('export-written')).toContainText(out, { timeout: 150_000 });
   const runbook = await readFile(path.join(out, 'RUNBOOK.md'), 'utf8');
   expect(runbook).toContain('Wave: 3 of 4, Web cutover (1 Mar 2027 – 14 Mar 2027).');
   expect(runbook).toContain('WebShop moves in wave 3 of 4, **Web cutover**, 1 Mar 2027 – 14 Mar 2027.');
@@ -131,4 +131,12 @@ test('a consultant plans waves by dragging applications (mouse and keyboard), se
   expect(cmf.every((r) => r.wave_name === 'Web cutover' && r.wave_start_time === '2027-03-01' && r.wave_end_time === '2027-03-14')).toBe(true);
   const mgn = parseCsv(await readFile(path.join(out, 'mgn-import.csv'), 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
   expect(mgn.every((r) => r['mgn:wave:name'] === 'Web cutover')).toBe(true);
+  // The bundle carries the assessment report: the workbook, and the PDF headless Chromium printed from the report page.
+  const pdf = await readFile(path.join(out, 'assessment', 'assessment-report.pdf'));
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect((await readFile(path.join(out, 'assessment', 'assessment-report.xlsx'))).subarray(0, 2).toString('latin1')).toBe('PK');
+  const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { omitted: unknown[]; reportPrintedBy: string; files: Array<{ path: string }> };
+  expect(manifest.omitted).toEqual([]);
+  expect(manifest.reportPrintedBy).toBe('Chromium (headless)');
+  expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['RUNBOOK.md', 'cmf-intake.csv', 'assessment/assessment-report.pdf']));
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Waits until an SSH server on 127.0.0.1:port sends its banner. */
+async function waitForBanner(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      const done = (v: boolean) => (sock.destroy(), resolve(v));
+      sock.setTimeout(2000, () => done(false));
+      sock.once('data', (d) => done(d.toString('latin1').startsWith('SSH-2.0')));
+      sock.once('error', () => done(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd on port ${port} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export interface SshdPeer {
   port: number;
   dir: string;
@@ -37,12 +54,22 @@ export interface SshdPeer {
  * The real OpenSSH sshd of /work/shared/peers/start-sshd.sh (key-only) on an ephemeral loopback port with its own
  * keys in a temp dir; `stop()` kills only that sshd (the script's pidfile).
  */
-export async function startSshd(): Promise<SshdPeer> {
+export async function startSshd(opts: { extraConfig?: readonly string[] } = {}): Promise<SshdPeer> {
   const dir = path.join(await tempDir('mwb-sshd-'), 'peer');
   const port = await freePort();
   const script = sharedPath('peers', 'start-sshd.sh');
   const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir };
   const { stdout } = await run('bash', [script, 'start'], { env, timeout: 120_000 });
+  if (opts.extraConfig?.length) {
+    // Extra sshd_config lines (e.g. a benchmark's MaxStartups): stop, add them to the script's config, and start sshd
+    // with it as the script does (same command line, so the script's stop still finds it; the script rewrites the file).
+    await run('bash', [script, 'stop'], { env, timeout: 30_000 });
+    const config = path.join(dir, 'sshd_config');
+    await appendFile(config, `${opts.extraConfig.join('\n')}\n`);
+    await run('/usr/sbin/sshd', ['-t', '-f', config], { timeout: 30_000 });
+    await run('/usr/sbin/sshd', ['-f', config, '-E', path.join(dir, 'sshd.log')], { timeout: 30_000 });
+    await waitForBanner(port, 10_000);
+  }
   const m = /ENDPOINT=ssh:\/\/([^@]+)@127\.0\.0\.1:(\d+)/.exec(stdout);
   if (!m) throw new Error(`start-sshd.sh printed no endpoint: ${stdout.slice(0, 200)}`);
   return {

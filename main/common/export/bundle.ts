@@ -17,6 +17,8 @@ export interface BundleInput {
   templates: readonly BuiltTemplate[];
   reports: readonly CfnValidationReport[];
   options: CloudFormationOptions;
+  /** The assessment report files the bundle carries (written by the export service) and what was left out, and why. */
+  report?: { files: readonly string[]; omitted: ReadonlyArray<{ path: string; reason: string }> };
 }
 
 /** A hand-off bundle: relative path → file text. Deterministic for the same input. */
@@ -158,7 +160,10 @@ export function runbookMarkdown(input: BundleInput): string {
   lines.push(...waveSection(doc, app));
   lines.push('## Contents', '', '| File | What it is |', '|---|---|');
   for (const t of templates) lines.push(`| templates/${t.fileName} | CloudFormation template${t.parts > 1 ? `, part ${t.part} of ${t.parts}` : ''} (${t.serverIds.length} servers) |`);
-  lines.push('| inventory.csv | The application\'s servers with their source facts and planned launch settings |', '| mgn-import.csv | Import file for AWS Application Migration Service (Import and export → Import) |', '| cmf-intake.csv | Intake form for Cloud Migration Factory |', '| verification.csv | Verification results of setup files recorded in the project |', '| validation.txt | What AWS\'s CloudFormation validator said about each template |', '');
+  lines.push('| inventory.csv | The application\'s servers with their source facts and planned launch settings |', '| mgn-import.csv | Import file for AWS Application Migration Service (Import and export → Import) |', '| cmf-intake.csv | Intake form for Cloud Migration Factory |', '| verification.csv | Verification results of setup files recorded in the project |', '| validation.txt | What AWS\'s CloudFormation validator said about each template |');
+  for (const f of input.report?.files ?? []) lines.push(`| ${f} | ${f.endsWith('.pdf') ? 'The printable assessment report (readiness, sizing, costs, charts)' : 'The assessment workbook (servers, findings, sizing, costs)'} |`);
+  for (const o of input.report?.omitted ?? []) lines.push(`| ${o.path} | Left out: ${mdEscape(o.reason)} |`);
+  lines.push('| manifest.json | Every file with its size and SHA-256, and what was left out and why |', '');
 
   lines.push('## Prerequisites', '');
   lines.push(`- Access to AWS account ${app.awsAccountId ?? '<account>'} in ${region} with permission to create CloudFormation stacks and EC2 instances${app.cloudFormationRole ? `, or to pass the role ${app.cloudFormationRole}` : ''}.`);

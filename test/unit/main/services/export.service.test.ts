@@ -79,8 +79,8 @@ describe('export service', { timeout: 120_000 }, () => {
     const out = path.join(dir, 'bundle');
     const r = await exporter.saveBundle({ applicationId: 'app-webshop', format: 'yaml', waitStrategy: 'depends-on' }, out, { zip: false });
     const names = (await readdir(out, { recursive: true })).map(String).sort();
-    expect(names).toEqual(['RUNBOOK.md', 'cmf-intake.csv', 'inventory.csv', 'mgn-import.csv', 'templates', path.join('templates', 'webshop.cfn.yaml'), 'validation.txt', 'verification.csv']);
-    expect(r.written).toHaveLength(7);
+    expect(names).toEqual(['RUNBOOK.md', 'cmf-intake.csv', 'inventory.csv', 'manifest.json', 'mgn-import.csv', 'templates', path.join('templates', 'webshop.cfn.yaml'), 'validation.txt', 'verification.csv']);
+    expect(r.written).toHaveLength(8);
     const runbook = await readFile(path.join(out, 'RUNBOOK.md'), 'utf8');
     for (const h of ['## Prerequisites', '## Parameters', '## Launch order', '## Test launch', '## Cutover', '**DNS change**', '## Rollback']) expect(runbook).toContain(h);
     expect(runbook).toMatch(/1\. \*\*Database\*\*: SHOP-DB01 \(r6i\.2xlarge\), SHOP-DB02/);
@@ -104,7 +104,7 @@ describe('export service', { timeout: 120_000 }, () => {
     const [za, zb] = [await readFile(a), await readFile(`${b}.zip`)];
     expect(za.equals(zb)).toBe(true);
     const entries = unzipSync(new Uint8Array(za));
-    expect(Object.keys(entries).sort()).toEqual(['RUNBOOK.md', 'cmf-intake.csv', 'inventory.csv', 'mgn-import.csv', 'templates/webshop.cfn.json', 'validation.txt', 'verification.csv']);
+    expect(Object.keys(entries).sort()).toEqual(['RUNBOOK.md', 'cmf-intake.csv', 'inventory.csv', 'manifest.json', 'mgn-import.csv', 'templates/webshop.cfn.json', 'validation.txt', 'verification.csv']);
     expect(JSON.parse(strFromU8(entries['templates/webshop.cfn.json']!)).AWSTemplateFormatVersion).toBe('2010-09-09');
   });
 });
