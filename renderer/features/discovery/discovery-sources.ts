@@ -2,7 +2,7 @@ import type { ChannelArgs } from '../../../main/common/ipc/contract';
 import type { DiscoveryKind, DiscoverySource } from '../../../main/common/model/discovery';
 
 /** The channels a discovery source runs through (each returns a DiscoveryReport). */
-export type DiscoveryChannel = 'discovery.vcenter' | 'discovery.libvirt' | 'discovery.ssh';
+export type DiscoveryChannel = 'discovery.vcenter' | 'discovery.libvirt' | 'discovery.ssh' | 'discovery.hyperv' | 'discovery.virtualbox' | 'discovery.vmwareWorkstation' | 'discovery.azure';
 
 /** The form's values: one string per field key (checkboxes '1' or ''). */
 export type SourceValues = Record<string, string>;
@@ -209,6 +209,86 @@ const ssh = defineSource({
   describe: (s) => `${(s.hosts ?? []).length === 1 ? s.hosts![0] : `${(s.hosts ?? []).length} hosts`}${s.port && s.port !== 22 ? ` port ${s.port}` : ''}${s.user ? ` as ${s.user}` : ''}`,
 });
 
+const hyperv = defineSource({
+  kind: 'hyperv',
+  label: 'Microsoft Hyper-V',
+  description: 'Hyper-V VMs through PowerShell (Get-VM, Get-VMHardDiskDrive, Get-VHD, Get-VMNetworkAdapter) on this machine or a host over WinRM, or the JSON files the offline script saved on the host.',
+  channel: 'discovery.hyperv',
+  fields: [
+    {
+      key: 'mode',
+      label: 'Read from',
+      type: 'select',
+      options: [
+        { value: 'host', label: 'A Hyper-V host (PowerShell, WinRM)' },
+        { value: 'json', label: 'Saved JSON files (offline script)' },
+      ],
+      initial: 'host',
+    },
+    { key: 'host', label: 'Host (empty: this machine)', type: 'text', placeholder: 'hv01.example.com', help: 'Reached with Invoke-Command as the user running the workbench.', showIf: (v) => v.mode !== 'json' },
+    { key: 'folder', label: 'Folder of saved JSON', type: 'text', required: true, placeholder: 'C:\\mwb-hyperv', help: 'What assets/discovery/hyperv-inventory.ps1 wrote on the host.', showIf: (v) => v.mode === 'json' },
+  ],
+  fromSource: (s): SourceValues => (s.url.startsWith('hyperv://') ? { mode: 'host', host: s.url.slice('hyperv://'.length).replace(/^localhost$/, '') } : { mode: 'json', folder: s.url }),
+  toArgs: (v, ctx) => ({
+    ...(v.mode === 'json' ? { fromJson: v.folder!.trim() } : opt(v.host?.trim(), { host: v.host!.trim() })),
+    ...opt(ctx.removeGone, { removeGone: true }),
+    taskId: ctx.taskId,
+  }),
+  describe: (s) => (s.url.startsWith('hyperv://') ? s.url.slice('hyperv://'.length) : `saved JSON in ${s.url}`),
+});
+
+const virtualbox = defineSource({
+  kind: 'virtualbox',
+  label: 'Oracle VirtualBox',
+  description: "This machine's VirtualBox VMs through VBoxManage: disks with their image paths, NICs, CPU, memory, OS type, state.",
+  channel: 'discovery.virtualbox',
+  fields: [{ key: 'vboxmanage', label: 'VBoxManage program (empty: on PATH)', type: 'text', placeholder: '/usr/bin/VBoxManage' }],
+  fromSource: () => ({}),
+  toArgs: (v, ctx) => ({ ...opt(v.vboxmanage?.trim(), { vboxmanage: v.vboxmanage!.trim() }), ...opt(ctx.removeGone, { removeGone: true }), taskId: ctx.taskId }),
+  describe: (s) => s.url,
+});
+
+const vmwareWorkstation = defineSource({
+  kind: 'vmware-workstation',
+  label: 'VMware Workstation / Fusion',
+  description: 'The VMs whose .vmx files are in a folder (searched below it): disks and their VMDK sizes, NICs, CPU, memory, firmware.',
+  channel: 'discovery.vmwareWorkstation',
+  fields: [{ key: 'folder', label: 'Folder of the VMs', type: 'text', required: true, placeholder: '/home/me/vmware' }],
+  fromSource: (s) => ({ folder: s.url }),
+  toArgs: (v, ctx) => ({ folder: v.folder!.trim(), ...opt(ctx.removeGone, { removeGone: true }), taskId: ctx.taskId }),
+  describe: (s) => s.url,
+});
+
+const azure = defineSource({
+  kind: 'azure',
+  label: 'Microsoft Azure',
+  description: 'The VMs of a subscription (or of chosen resource groups): size, OS, disks, NICs and IPs, tags, power state. Credentials come from the Azure default chain (environment, az login, managed identity); nothing is stored.',
+  channel: 'discovery.azure',
+  fields: [
+    { key: 'subscriptionId', label: 'Subscription ID', type: 'text', required: true, placeholder: '00000000-0000-0000-0000-000000000000' },
+    { key: 'resourceGroups', label: 'Resource groups (one per line; empty: all)', type: 'lines', placeholder: 'rg-app-prod' },
+    { key: 'tenantId', label: 'Tenant (optional)', type: 'text', placeholder: 'contoso.onmicrosoft.com' },
+  ],
+  fromSource: (s) => {
+    const m = /^azure:\/\/([^/]+)(?:\/resourceGroups\/(.+))?$/.exec(s.url);
+    return { subscriptionId: m?.[1] ?? '', resourceGroups: (m?.[2] ?? '').split(',').filter(Boolean).join('\n') };
+  },
+  toArgs: (v, ctx) => {
+    const groups = (v.resourceGroups ?? '').split('\n').map((g) => g.trim()).filter(Boolean);
+    return {
+      subscriptionId: v.subscriptionId!.trim(),
+      ...opt(groups.length, { resourceGroups: groups }),
+      ...opt(v.tenantId?.trim(), { tenantId: v.tenantId!.trim() }),
+      ...opt(ctx.removeGone, { removeGone: true }),
+      taskId: ctx.taskId,
+    };
+  },
+  describe: (s) => s.url.replace(/^azure:\/\//, 'subscription '),
+});
+
+/** 'Folder of saved JSON' → 'folder of saved JSON' (acronyms stay as they are). */
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -221,7 +301,7 @@ function hostOf(url: string): string {
  * The discovery sources the dialog offers, in order. A new source is one `defineSource` entry here (label, fields,
  * which are secret, its channel and how the form becomes the channel's arguments).
  */
-export const DISCOVERY_SOURCES: readonly SourceKind[] = [vcenter, libvirt, ssh] as readonly SourceKind[];
+export const DISCOVERY_SOURCES: readonly SourceKind[] = [vcenter, libvirt, ssh, hyperv, virtualbox, vmwareWorkstation, azure] as readonly SourceKind[];
 
 export function sourceKind(kind: string): SourceKind | undefined {
   return DISCOVERY_SOURCES.find((s) => s.kind === kind);
@@ -241,7 +321,7 @@ export function visibleFields(k: SourceKind, v: SourceValues): SourceField[] {
 export function formProblem(k: SourceKind, v: SourceValues, secretSaved: boolean): string | null {
   for (const f of visibleFields(k, v)) {
     const val = (v[f.key] ?? '').trim();
-    if (f.required && !val && !(f.secret && secretSaved)) return `Give the ${f.label.replace(/\s*\(.*\)$/, '').toLowerCase()}.`;
+    if (f.required && !val && !(f.secret && secretSaved)) return `Give the ${lowerFirst(f.label.replace(/\s*\(.*\)$/, ''))}.`;
     if (f.type === 'number' && val) {
       const n = Number(val);
       if (!Number.isInteger(n) || (f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max)) return `${f.label.replace(/\s*\(.*\)$/, '')}: a whole number from ${f.min ?? 0} to ${f.max ?? '…'}.`;

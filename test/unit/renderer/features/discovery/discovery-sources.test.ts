@@ -6,8 +6,8 @@ const ctx = (over: Partial<RunContext> = {}): RunContext => ({ trust: [], rememb
 const FP = `SHA256:${'a'.repeat(43)}`;
 
 describe('the registry of discovery sources', () => {
-  it('offers vCenter, libvirt and SSH with human labels, each on a discovery channel of the contract', () => {
-    expect(DISCOVERY_SOURCES.map((s) => s.label)).toEqual(['VMware vCenter or ESXi', 'libvirt / KVM', 'Linux hosts over SSH']);
+  it('offers every discovery source with a human label, each on a discovery channel of the contract', () => {
+    expect(DISCOVERY_SOURCES.map((s) => s.label)).toEqual(['VMware vCenter or ESXi', 'libvirt / KVM', 'Linux hosts over SSH', 'Microsoft Hyper-V', 'Oracle VirtualBox', 'VMware Workstation / Fusion', 'Microsoft Azure']);
     for (const s of DISCOVERY_SOURCES) expect(Object.keys(channels)).toContain(s.channel);
   });
 
@@ -16,6 +16,10 @@ describe('the registry of discovery sources', () => {
       vcenter: { url: 'vc.example.com', user: 'administrator@vsphere.local', password: 'pw' },
       libvirt: { uri: 'qemu:///system' },
       ssh: { hosts: 'web01\n\n db01=10.0.0.12 \n', user: 'root', keyFile: '/k/id_ed25519', passphrase: 'pp', sampleSeconds: '30' },
+      hyperv: { host: 'hv01.example.com' },
+      virtualbox: {},
+      'vmware-workstation': { folder: '/home/me/vmware' },
+      azure: { subscriptionId: '12345678-1234-1234-1234-123456789abc', resourceGroups: 'rg-a\n rg-b \n', tenantId: 'contoso.onmicrosoft.com' },
     };
     for (const s of DISCOVERY_SOURCES) {
       const v = { ...initialValues(s), ...filled[s.kind] };
@@ -24,6 +28,13 @@ describe('the registry of discovery sources', () => {
       const parsed = channels[s.channel].args.safeParse(args);
       expect(parsed.success, `${s.kind}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }
+    const hv = sourceKind('hyperv')!;
+    expect(hv.toArgs({ ...initialValues(hv), mode: 'json', folder: ' /saved ' }, ctx())).toEqual({ fromJson: '/saved', taskId: 't-1' });
+    expect(formProblem(hv, { ...initialValues(hv), mode: 'json' }, false)).toBe('Give the folder of saved JSON.');
+    expect(hv.fromSource({ id: 'x', kind: 'hyperv', url: 'hyperv://hv01' })).toEqual({ mode: 'host', host: 'hv01' });
+    const az = sourceKind('azure')!;
+    expect(az.toArgs({ ...initialValues(az), ...filled.azure }, ctx())).toEqual({ subscriptionId: '12345678-1234-1234-1234-123456789abc', resourceGroups: ['rg-a', 'rg-b'], tenantId: 'contoso.onmicrosoft.com', taskId: 't-1' });
+    expect(az.fromSource({ id: 'x', kind: 'azure', url: 'azure://12345678-1234-1234-1234-123456789abc/resourceGroups/rg-a,rg-b' })).toMatchObject({ resourceGroups: 'rg-a\nrg-b' });
     const ssh = sourceKind('ssh')!;
     expect(ssh.toArgs({ ...initialValues(ssh), ...filled.ssh }, ctx())).toEqual({ hosts: ['web01', 'db01=10.0.0.12'], port: 22, user: 'root', keyFile: '/k/id_ed25519', password: 'pp', sampleSeconds: 30, taskId: 't-1' });
     expect(sourceKind('vcenter')!.toArgs({ url: ' vc ', user: 'u', password: '' }, ctx({ sourceId: 's' }))).toEqual({ url: 'vc', user: 'u', sourceId: 's', remember: false, taskId: 't-1' });
