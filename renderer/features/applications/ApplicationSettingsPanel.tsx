@@ -138,9 +138,7 @@ export function ApplicationSettingsPanel({ app }: { app: Application }) {
           <input value={rep.kmsKeyId ?? ''} onChange={(e) => setRep({ encrypted: !!e.target.value || rep.encrypted, ...(e.target.value ? { kmsKeyId: e.target.value } : { kmsKeyId: undefined }) })} placeholder="AWS managed key" />
         </label>
       </div>
-      <label className="check-inline">
-        <input type="checkbox" checked={rep.encrypted} onChange={(e) => setRep({ encrypted: e.target.checked })} /> Encrypt replicated AMIs
-      </label>
+      <p className="muted small">Replicated snapshots and AMIs are always encrypted: with this key, else the account’s default EBS key. Turning it off is a per-server choice (mwb replicate --no-encryption) that the export and runbook call out.</p>
       <h3>Known network (whole project)</h3>
       <label className="form-label">
         <span>Subnets and security groups with their VPC, one per line (subnet-… vpc-… name). Lets the plan check that a server's subnet and security groups are in the same VPC.</span>
