@@ -15,6 +15,8 @@ export const ReplicationPrefsSchema = z.object({
   bandwidthBytesPerSecond: z.number().int().min(0).max(100 * 2 ** 30).default(0),
   maxConcurrent: z.number().int().min(1).max(16).default(2),
   maxPerDatastore: z.number().int().min(1).max(16).default(1),
+  /** After a completed run from the app: VM Import, RegisterImage, or no AMI (absent: none). The CLI has --ami. */
+  ami: z.enum(['import', 'register', 'none']).optional(),
 });
 export type ReplicationPrefs = z.infer<typeof ReplicationPrefsSchema>;
 

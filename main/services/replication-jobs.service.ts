@@ -444,7 +444,7 @@ export class ReplicationJobsService {
     const transport: ReplicateRequest['transport'] = job.run.s3Bucket ? { kind: 's3', bucket: job.run.s3Bucket, ...aws } : { kind: 'ebs', ...aws };
     const { s3Bucket: _bucket, ...run } = job.run;
     try {
-      const result = await this.deps.replication.replicate({ ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
+      const result = await this.deps.replication.replicate({ ...(prefs.ami ? { ami: prefs.ami } : {}), ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
       unit.result = result;
       const failed = result.disks.find((d) => d.status !== 'completed' && d.message);
       if (failed?.message) unit.problem = explainProblem(failed.message);

@@ -116,11 +116,12 @@ export function ConnectionDialog({ prefs, onClose }: { prefs: ReplicationPrefsVi
   const [cap, setCap] = useState(prefs.bandwidthBytesPerSecond ? String(prefs.bandwidthBytesPerSecond / MiB) : '');
   const [concurrent, setConcurrent] = useState(String(prefs.maxConcurrent));
   const [perStore, setPerStore] = useState(String(prefs.maxPerDatastore));
+  const [ami, setAmi] = useState<string>(prefs.ami ?? 'none');
   const [error, setError] = useState<string | null>(null);
   const confirm = async () => {
     const capNum = cap.trim() ? Number(cap) : 0;
     if (!Number.isFinite(capNum) || capNum < 0) return setError('The bandwidth cap is a number of MiB per second (empty or 0: no cap).');
-    const err = await save({ profile: profile.trim() || null, region: region.trim() || null, endpointUrl: endpoint.trim() || null, bandwidthBytesPerSecond: Math.round(capNum * MiB), maxConcurrent: Number(concurrent), maxPerDatastore: Number(perStore) });
+    const err = await save({ profile: profile.trim() || null, region: region.trim() || null, endpointUrl: endpoint.trim() || null, bandwidthBytesPerSecond: Math.round(capNum * MiB), maxConcurrent: Number(concurrent), maxPerDatastore: Number(perStore), ami: ami as 'import' | 'register' | 'none' });
     if (err) setError(err);
     else onClose();
   };
@@ -161,6 +162,14 @@ export function ConnectionDialog({ prefs, onClose }: { prefs: ReplicationPrefsVi
           </select>
         </label>
       </div>
+      <label className="field">
+        <span>After each completed run</span>
+        <select value={ami} onChange={(e) => setAmi(e.target.value)}>
+          <option value="none">Keep the snapshots only (no AMI)</option>
+          <option value="import">Make an AMI with VM Import (drivers injected)</option>
+          <option value="register">Register an AMI directly (the image already has ENA and NVMe drivers)</option>
+        </select>
+      </label>
       {error ? (
         <div className="inline-error" role="alert">
           {error}

@@ -112,6 +112,22 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     expect(services.project.document.replication?.servers.find((s) => s.serverId === 's1')?.runs?.map((r) => r.snapshots[0]!.bytesSent)).toEqual([32 * BLOCK, 2 * BLOCK]);
   }, 120_000);
 
+  it("the user's AMI preference makes an AMI after each run started from the app, recorded with the run", async () => {
+    await openProject(1);
+    const image = path.join(dir, 'ami', 's1.raw');
+    await makeImage(image, 8);
+    services.replication.configure('s1', { disks: [{ disk: 'Hard disk 1', image }] });
+    expect(services.replicationJobs.setPrefs({ ami: 'register' }).ami).toBe('register');
+    const job = services.replicationJobs.start({ kind: 'server', id: 's1' });
+    expect((await services.replicationJobs.settled(job.id)).state).toBe('completed');
+    const amiId = services.replicationJobs.results(job.id)[0]!.amiId;
+    expect(amiId).toMatch(/^ami-/);
+    expect(fake.images.has(amiId!)).toBe(true);
+    expect(services.project.document.replication?.servers.find((x) => x.serverId === 's1')?.lastRun?.amiId).toBe(amiId);
+    // Cleared: runs from the app keep the snapshots only again.
+    expect(services.replicationJobs.setPrefs({ ami: null }).ami).toBeUndefined();
+  }, 120_000);
+
   it('an application job runs all its servers under the global limit, and one at a time per source datastore', async () => {
     // s1..s3 in the application; s1 and s2 on datastore ds1 (RVTools paths), s3 on ds2.
     await openProject(4, (doc) => {

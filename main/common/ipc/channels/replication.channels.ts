@@ -15,6 +15,7 @@ export const ReplicationPrefsViewSchema = z.object({
   bandwidthBytesPerSecond: z.number().int().min(0),
   maxConcurrent: z.number().int().min(1).max(16),
   maxPerDatastore: z.number().int().min(1).max(16),
+  ami: z.enum(['import', 'register', 'none']).optional(),
 });
 
 const JobStateSchema = z.enum(['idle', 'queued', 'running', 'paused', 'completed', 'inconsistent', 'failed', 'cancelled']);
@@ -68,6 +69,7 @@ export const replicationChannels = {
         bandwidthBytesPerSecond: z.number().int().min(0).max(100 * 2 ** 30).optional(),
         maxConcurrent: z.number().int().min(1).max(16).optional(),
         maxPerDatastore: z.number().int().min(1).max(16).optional(),
+        ami: z.enum(['import', 'register', 'none']).nullable().optional(),
       })
       .strict(),
     ReplicationPrefsViewSchema,
