@@ -203,7 +203,7 @@ const app = (id: string, name: string, description: string, waveId: string, tier
 });
 
 // Demo replication history (generated, labelled as demo data in the notes and on the Dashboard; nothing was sent):
-// WebShop seeded on 16 November and replicated incrementally each day since, each run with its AMI; SharePoint's
+// WebShop seeded on 16 November and replicated incrementally each day since (snapshots only, no AMIs); SharePoint's
 // database and one application server seeded; Payroll's application server failed. No disk images are mapped.
 const BLOCK = 512 * 1024;
 let demoSerial = 0x100;
@@ -216,7 +216,9 @@ function demoRun(s: Server, at: string, fraction: number, ok = true): DemoRun {
     const bytesSent = ok ? Math.round((bytesTotal * fraction * (1 + ((i * 7) % 5) / 10)) / BLOCK) * BLOCK : Math.round((bytesTotal * fraction * 0.3) / BLOCK) * BLOCK;
     return { disk: d.label, snapshotId: ok ? demoId('snap') : null, status: ok ? ('completed' as const) : ('failed' as const), bytesTotal, bytesSent, blocksSent: bytesSent / BLOCK, seconds: Math.round((bytesSent / (160 * 2 ** 20)) * 10) / 10 };
   });
-  return { at, status: ok ? 'completed' : 'failed', snapshots, ...(ok ? { amiId: demoId('ami') } : { message: 'Demo data: the connection to the EBS direct endpoint was reset after 4 attempts.' }) };
+  // No AMI ids: the export takes a server's latest replicated AMI as its default, and a made-up one must never reach a
+  // template (the demo keeps its "no AMI yet" warnings).
+  return { at, status: ok ? 'completed' : 'failed', snapshots, ...(ok ? {} : { message: 'Demo data: the connection to the EBS direct endpoint was reset after 4 attempts.' }) };
 }
 const demoHistory = (s: Server, runs: DemoRun[]) => ({ serverId: s.id, disks: [], transport: 'ebs' as const, region: 'eu-central-1', lastRun: runs[runs.length - 1]!, runs });
 const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'];

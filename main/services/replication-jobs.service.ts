@@ -302,6 +302,7 @@ export class ReplicationJobsService {
     if (!this.schedulesOn) return;
     const doc = this.deps.project.document;
     const lastRuns = new Map((doc.replication?.servers ?? []).flatMap((r) => (r.lastRun ? [[r.serverId, r.lastRun.at] as const] : [])));
+    const mapped = new Set((doc.replication?.servers ?? []).filter((r) => r.disks.length > 0).map((r) => r.serverId));
     const targets: Array<{ target: JobTarget; last: string }> = [];
     for (const r of doc.replication?.servers ?? []) if (r.everyHours && r.lastRun) targets.push({ target: { kind: 'server', id: r.serverId }, last: r.lastRun.at });
     for (const a of doc.planning.applications) {
@@ -317,6 +318,8 @@ export class ReplicationJobsService {
         continue; // an application whose servers are gone: nothing to schedule
       }
       if (this.jobs.has(resolved.id) || Number.isNaN(Date.parse(last))) continue;
+      // History without any disk image mapped here (another machine's project, the demo) would only fail: no timer.
+      if (!resolved.servers.some((s) => mapped.has(s.id))) continue;
       const job: Job = { ...resolved, projectId: doc.id, units: resolved.servers.map((s) => ({ ...this.unit(s.id, s.name), state: 'idle' as const })), once: false, transport: {}, run: {}, startedAt: null, endedAt: new Date(last).toISOString(), nextRunAt: null, waiters: [] };
       this.jobs.set(job.id, job);
       this.schedule(job);

@@ -7,18 +7,19 @@ test('a consultant opens the demo dashboard, watches a run live, loads MGN respo
   test.setTimeout(300_000);
   await workbench.open(page);
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('Control+6');
+  await page.keyboard.press('Control+7');
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   for (const name of ['Applications by status', 'Servers by stage', 'Replication throughput', 'Bytes sent against disk size', 'Waves']) await expect(page.getByRole('figure', { name })).toBeVisible();
   // History from the project: the demo's generated runs, labelled as demo data.
   await expect(page.getByRole('note')).toContainText('Demo data');
   await expect(page.getByRole('img', { name: 'Applications by status: Not started 0, In progress 1, Completed 1, Error 1' })).toBeVisible();
-  await expect(page.getByRole('img', { name: /^Servers by stage: Not started 4, Disks mapped 0, Replicating 0, Replicated 0, AMI ready 9, Error 1$/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Servers by stage: Not started 4, Disks mapped 0, Replicating 0, Replicated 9, AMI ready 0, Error 1$/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /^Bytes sent against disk size: 8 newest runs: .* incremental runs saved/ })).toBeVisible();
   const runs = page.getByRole('table', { name: 'Recent replication runs' });
   await expect(runs.getByRole('row').nth(1)).toContainText('PAY-APP01');
   await expect(runs.getByRole('row').nth(1)).toContainText('Failed');
-  await expect(runs).toContainText(/ami-0de[0-9a-f]{14}/);
+  // The demo's runs made snapshots only: no made-up AMI id may reach the export.
+  await expect(runs).not.toContainText(/ami-/);
   await expect(page.getByRole('figure', { name: 'Replication throughput' })).toContainText('No replication is running');
   await expect(page.locator('.dashboard-screen')).not.toContainText('ami-ready');
   await screenshot(page, 'dashboard-1440');
@@ -44,7 +45,7 @@ test('a consultant opens the demo dashboard, watches a run live, loads MGN respo
   events.emit('replication.job', { jobId: 'job-e2e', serverId: web.id, state: 'completed', amiId: 'ami-0e2e0000000000001', at: new Date(t0 + 6000).toISOString() });
   await expect(page.getByText('Replication completed: SP-WFE01 replicated; AMI ami-0e2e0000000000001.')).toBeVisible();
   await expect(page.getByRole('img', { name: /^Replication throughput: 0 disks running, now 0 B\/s/ })).toBeVisible();
-  await expect(page.getByRole('img', { name: /^Servers by stage: .*AMI ready 10/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Servers by stage: .*AMI ready 1,/ })).toBeVisible();
 
   // AWS's side: saved DescribeSourceServers / DescribeJobs responses, matched to the demo inventory.
   const sample = mgnSampleResponses();

@@ -248,7 +248,8 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     const image = path.join(dir, 'restore', 's1.raw');
     await makeImage(image, 8);
     const lastRun = { at: new Date(Date.now() - 5_000).toISOString(), status: 'completed' as const, snapshots: [] };
-    await openProject(2, (doc) => ({ ...doc, replication: { servers: [{ serverId: 's1', disks: [{ disk: 'Hard disk 1', image }], transport: 'ebs' as const, everyHours: 3, lastRun }] } }));
+    // s2 has a schedule and a run history but no disk image mapped on this machine (like the demo): it gets no timer.
+    await openProject(2, (doc) => ({ ...doc, replication: { servers: [{ serverId: 's1', disks: [{ disk: 'Hard disk 1', image }], transport: 'ebs' as const, everyHours: 3, lastRun }, { serverId: 's2', disks: [], transport: 'ebs' as const, everyHours: 3, lastRun }] } }));
     const deps = { project: services.project, replication: services.replication, events: services.events, settings: services.settings, logger: services.logger, hourMs: 1000 };
     // As in a CLI command: nothing is restored, nothing runs.
     const cli = new ReplicationJobsService(deps);
