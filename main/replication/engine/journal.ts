@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { DiskImage } from '../disk-image';
 
 /**
  * The per-job replication journal: an append-only file of one JSON record per line, each followed by a tab and the
@@ -115,6 +116,16 @@ export function diskState(records: readonly JournalRecord[], disk: string): Disk
     } else if (r.t === 'inconsistent') open = undefined;
   }
   return { ...(lastCompleted ? { lastCompleted } : {}), ...(open ? { open } : {}) };
+}
+
+/** Size and mtime of every file of the image's chain (the image, then its backing files): what a resume compares. */
+export async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
+  const out: SourceFingerprint = [];
+  for (let l: DiskImage | undefined = image; l; l = l.backing) {
+    const s = await fs.stat(l.path);
+    out.push({ path: path.resolve(l.path), size: s.size, mtimeMs: s.mtimeMs });
+  }
+  return out;
 }
 
 export function sameFingerprint(a: SourceFingerprint, b: SourceFingerprint): boolean {

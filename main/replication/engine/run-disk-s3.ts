@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { openDiskImage, EBS_BLOCK_SIZE, type DiskImage } from '../disk-image';
 import { S3StagingTransport, type S3TransportOptions } from '../transport/s3.transport';
 import { TransportError } from '../transport/types';
-import { s3DiskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
+import { fingerprint, s3DiskState, sameFingerprint, type Journal } from './journal';
 import type { DiskRunResult, ReplicationProgress, ReplicationStage } from './run-disk';
 
 export interface S3DiskRunRequest {
@@ -25,15 +24,6 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
 export function partSizeFor(size: number, requested?: number): number {
   const min = Math.ceil(size / 10_000 / MiB) * MiB;
   return Math.max(5 * MiB, requested ?? 16 * MiB, min);
-}
-
-async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
-  const out: SourceFingerprint = [];
-  for (let l: DiskImage | undefined = image; l; l = l.backing) {
-    const s = await fs.stat(l.path);
-    out.push({ path: path.resolve(l.path), size: s.size, mtimeMs: s.mtimeMs });
-  }
-  return out;
 }
 
 /**

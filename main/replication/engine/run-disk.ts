@@ -1,11 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { createHash, randomInt, randomUUID, webcrypto } from 'node:crypto';
 import path from 'node:path';
 import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { createTransport } from '../transport/registry';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { acquireBandwidth } from '../../platform/bandwidth';
-import { diskState, sameFingerprint, type Journal, type SourceFingerprint } from './journal';
+import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
 import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
 export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
@@ -66,15 +65,6 @@ export interface ReplicationProgress {
   readonly bytesSent: number;
   /** Logical bytes read per second since the run (this invocation) began. */
   readonly rate: number;
-}
-
-async function fingerprint(image: DiskImage): Promise<SourceFingerprint> {
-  const out: SourceFingerprint = [];
-  for (let l: DiskImage | undefined = image; l; l = l.backing) {
-    const s = await fs.stat(l.path);
-    out.push({ path: path.resolve(l.path), size: s.size, mtimeMs: s.mtimeMs });
-  }
-  return out;
 }
 
 /**
