@@ -68,6 +68,8 @@ test('a consultant reads the dependency map of the demo, filters by a port, and 
 test('without dependency data the Dependencies screen says so and opens the import', async ({ page, workbench }) => {
   await workbench.open(page);
   await page.getByRole('button', { name: 'New', exact: true }).click();
+  // New ends on the empty inventory; wait for it, or the key press races the switch of screens.
+  await expect(page.getByText('No servers in this project')).toBeVisible();
   // Ctrl+9 opens the screen, as the sidebar's tooltip says.
   await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Dependencies' })).toHaveAttribute('aria-keyshortcuts', 'Control+9');
   await page.keyboard.press('Control+9');

@@ -18,8 +18,16 @@ process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 
 test('a consultant maps a disk image, replicates a server, watches it, and replicates again after a change', async ({ page, workbench }) => {
   test.setTimeout(300_000);
-  // Each block waits a little at the endpoint, so the run lasts long enough to be watched.
-  const fake = await startFakeEbs({ beforePut: () => new Promise((r) => setTimeout(r, 25)) });
+  // After the first few blocks the endpoint holds every upload until the test has seen the running state, so a fast
+  // machine cannot finish the run before it is watched; then each block waits a little.
+  let release!: () => void;
+  const watched = new Promise<void>((r) => { release = r; });
+  let started = 0;
+  const fake = await startFakeEbs({ beforePut: async () => {
+    started += 1;
+    if (started > 4) await watched;
+    await new Promise((r) => setTimeout(r, 25));
+  } });
   try {
     // A 48 MiB disk with every other 512 KiB block holding data, as qcow2 (made by qemu-img, the reference tool).
     const folder = path.join(workbench.dir, 'datastore', 'SHOP-DB01');
@@ -71,6 +79,7 @@ test('a consultant maps a disk image, replicates a server, watches it, and repli
     await expect.poll(async () => Number(await card.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
     await expect(card.getByRole('button', { name: 'Pause SHOP-DB01' })).toBeVisible();
     await screenshot(page, 'replication-running');
+    release();
     await expect(card.getByTestId('replication-state')).toHaveText('Completed', { timeout: 120_000 });
     await expect(card.getByTestId('replication-last-run')).toContainText('Completed · 24 MiB sent');
     expect(fake.puts).toHaveLength(48);
@@ -99,6 +108,7 @@ test('a consultant maps a disk image, replicates a server, watches it, and repli
     await other.scrollIntoViewIfNeeded();
     await screenshot(page, 'replication-1280');
   } finally {
+    release();
     await fake.close();
   }
 });
