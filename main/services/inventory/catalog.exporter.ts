@@ -3,12 +3,39 @@ import path from 'node:path';
 import { WorkbenchError } from '../../common/model/errors';
 import { catalogRow } from '../../common/model/inventory-import';
 import { type Server } from '../../common/model/server';
+import type { Planning } from '../../common/model/planning';
 import { MIGRATION_HUB_EXPORT_COLUMNS, MIGRATION_HUB_LIST_SEPARATOR, mgnPlatform, mgnServerAddress, mgnUserProvidedIds } from '../../common/export/aws-import-formats';
 import { splitList } from './importer';
 import { writeFileAtomic } from '../../platform/atomic-write';
 import { writeXlsx, type OutCell } from './xlsx.writer';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'migration-hub-csv' | 'mgn-csv';
+
+/** Where the plan puts a server: its applications, and the first one's wave and target. */
+export interface PlannedPlacement {
+  readonly applications: readonly string[];
+  readonly wave?: string;
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
+/**
+ * The plan's placement of every planned server. The AWS import files follow the plan (the Applications screen and the
+ * Waves board); a server the plan has not placed keeps what its inventory tags say, as imported.
+ */
+export function plannedPlacements(planning: Pick<Planning, 'applications' | 'waves'>): Map<string, PlannedPlacement> {
+  const out = new Map<string, { applications: string[]; wave?: string; accountId?: string; region?: string }>();
+  for (const app of planning.applications) {
+    const wave = planning.waves.find((w) => w.id === app.waveId)?.name;
+    for (const id of new Set(app.groups.flatMap((g) => g.serverIds))) {
+      const p = out.get(id);
+      if (p) p.applications.push(app.name);
+      else out.set(id, { applications: [app.name], wave, accountId: app.awsAccountId, region: app.awsRegion });
+    }
+  }
+  return out;
+}
+
 type MigrationHubExportColumn = (typeof MIGRATION_HUB_EXPORT_COLUMNS)[number];
 
 /** A CSV field: quoted when needed; text a spreadsheet would run as a formula gets a leading quote. */
@@ -44,9 +71,10 @@ function mhItem(v: string): string {
  * AWS Migration Hub (Application Discovery Service) import template: the documented fields in the documented
  * order (MIGRATION_HUB_EXPORT_COLUMNS); lists are comma-delimited, tags are `name:value`.
  */
-export function migrationHubTable(servers: Server[]): OutCell[][] {
+export function migrationHubTable(servers: Server[], placement: ReadonlyMap<string, PlannedPlacement> = new Map()): OutCell[][] {
   const sep = MIGRATION_HUB_LIST_SEPARATOR;
   const rows = servers.map((s): Record<MigrationHubExportColumn, OutCell> => {
+    const planned = placement.get(s.id);
     const u = s.utilization;
     const ramUsed = (pct: number | undefined) => (pct !== undefined && s.memoryMiB ? Math.round((pct * s.memoryMiB) / 100) : undefined);
     // "If you're using either VMware.MoRefId or VMWare.VCenterId … you must have both fields in the same record."
@@ -56,7 +84,7 @@ export function migrationHubTable(servers: Server[]): OutCell[][] {
       .map(([k, v]) => `${k.trim()}:${mhItem(v)}`);
     const ips = s.nics.flatMap((n) => [...n.ipv4, ...n.ipv6]);
     const macs = s.nics.flatMap((n) => (n.mac ? [n.mac] : []));
-    const apps = s.tags.applications ? splitApps(s.tags.applications) : s.tags.application ? [mhItem(s.tags.application)] : [];
+    const apps = planned ? planned.applications.map(mhItem) : s.tags.applications ? splitApps(s.tags.applications) : s.tags.application ? [mhItem(s.tags.application)] : [];
     return {
       ExternalId: s.identity.externalId ?? s.id,
       SMBiosId: s.identity.smbiosUuid ?? s.identity.biosUuid,
@@ -90,7 +118,7 @@ export function migrationHubTable(servers: Server[]): OutCell[][] {
       'NetworkReadsPerSecondInKB.Max': undefined,
       'NetworkWritesPerSecondInKB.Max': undefined,
       Applications: apps.join(sep) || undefined,
-      ApplicationWave: s.tags.wave,
+      ApplicationWave: planned?.wave ?? s.tags.wave,
       Tags: tags.join(sep) || undefined,
     };
   });
@@ -107,8 +135,11 @@ export const MGN_EXPORT_FIXED_COLUMNS = [
   'mgn:server:fqdn-for-action-framework', 'mgn:launch:instance-type', 'mgn:launch:nic:0:subnet-id',
 ] as const;
 
-/** AWS Application Migration Service (MGN) import file: one row per server, launch fields where known (from tags). */
-export function mgnTable(servers: Server[]): OutCell[][] {
+/**
+ * AWS Application Migration Service (MGN) import file: one row per server, launch fields where known (from tags); the
+ * account, Region, wave and application follow the plan where it places the server.
+ */
+export function mgnTable(servers: Server[], placement: ReadonlyMap<string, PlannedPlacement> = new Map()): OutCell[][] {
   const sgs = servers.map((s) => splitList(s.tags['security groups']));
   const maxSg = Math.max(1, ...sgs.map((l) => l.length));
   const head = [
@@ -119,11 +150,13 @@ export function mgnTable(servers: Server[]): OutCell[][] {
   const ids = mgnUserProvidedIds(servers);
   return [
     head,
-    ...servers.map((s, i) => [
-      s.tags['aws account'],
-      s.tags['aws region'],
-      s.tags.wave,
-      s.tags.application,
+    ...servers.map((s, i) => {
+      const planned = placement.get(s.id);
+      return [
+      planned?.accountId ?? s.tags['aws account'],
+      planned?.region ?? s.tags['aws region'],
+      planned?.wave ?? s.tags.wave,
+      planned ? planned.applications[0] : s.tags.application,
       ids[i],
       mgnPlatform(s.os.family),
       mgnServerAddress(s),
@@ -132,19 +165,20 @@ export function mgnTable(servers: Server[]): OutCell[][] {
       ...Array.from({ length: maxSg }, (_, k) => sgs[i]![k]),
       s.tags.tenancy,
       s.name,
-    ]),
+      ];
+    }),
   ];
 }
 
 /** Writes the export; an existing file is replaced only with `overwrite` (else a typed `exists` conflict, as Save As). */
-export async function exportCatalog(format: ExportFormat, file: string, servers: Server[], opts: { overwrite?: boolean } = {}): Promise<{ path: string; rows: number }> {
+export async function exportCatalog(format: ExportFormat, file: string, servers: Server[], opts: { overwrite?: boolean; placement?: ReadonlyMap<string, PlannedPlacement> } = {}): Promise<{ path: string; rows: number }> {
   const abs = path.resolve(file);
   const wantExt = format === 'xlsx' ? '.xlsx' : '.csv';
   const target = abs.toLowerCase().endsWith(wantExt) ? abs : abs + wantExt;
   if (!opts.overwrite && (await stat(target).then(() => true, () => false))) {
     throw new WorkbenchError('file-changed-on-disk', `${path.basename(target)} already exists. Choose another name, or confirm to replace it.`, { path: target, reason: 'exists' });
   }
-  const table = format === 'migration-hub-csv' ? migrationHubTable(servers) : format === 'mgn-csv' ? mgnTable(servers) : catalogTable(servers);
+  const table = format === 'migration-hub-csv' ? migrationHubTable(servers, opts.placement) : format === 'mgn-csv' ? mgnTable(servers, opts.placement) : catalogTable(servers);
   const data = format === 'xlsx' ? writeXlsx([{ name: 'Servers', rows: table }]) : toCsv(table);
   try {
     await writeFileAtomic(target, data, { keepBackup: false });

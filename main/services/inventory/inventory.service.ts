@@ -10,7 +10,7 @@ import type { ImportBatch, LoadedFile } from './importer';
 import { loadFile } from './loader';
 import { detectImporter, importers, loadHints } from './registry';
 import { DEFAULT_LIMITS, type ImportLimits } from './limits';
-import { exportCatalog, type ExportFormat } from './catalog.exporter';
+import { exportCatalog, plannedPlacements, type ExportFormat } from './catalog.exporter';
 import { throwIfAborted } from '../../common/util/cancel';
 import { IMPORT_CANCELLED, yieldToCancel } from './importer';
 
@@ -234,6 +234,6 @@ export class InventoryService {
     const pick = ids ? new Set(ids) : null;
     const servers = pick ? all.filter((s) => pick.has(s.id)) : all;
     if (servers.length === 0) throw new WorkbenchError('invalid-input', 'There are no servers to export.');
-    return exportCatalog(format, path, servers, opts);
+    return exportCatalog(format, path, servers, { ...opts, placement: plannedPlacements(this.deps.project.document.planning) });
   }
 }

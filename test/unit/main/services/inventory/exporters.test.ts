@@ -41,6 +41,33 @@ describe('catalog exports', () => {
     expect(rows[0]).toMatchObject({ 'mgn:account-id': '111122223333', 'mgn:region': 'us-east-1', 'mgn:wave:name': 'Wave 1', 'mgn:app:name': 'app01-hr', 'mgn:server:platform': 'Windows', 'mgn:launch:instance-type': 'm4.large', 'mgn:launch:nic:0:security-group-id:0': 'sg-1111' });
   });
 
+  it('the MGN and Migration Hub files follow the plan where it places a server; unplaced servers keep their imported tags', async () => {
+    const { inventory, project } = makeInventory();
+    await inventory.import({ paths: [sample('cmf_intake_server-list.csv')] });
+    const doc = project.document;
+    const [first, second] = doc.inventory.servers;
+    project.commit({
+      ...doc,
+      planning: {
+        ...doc.planning,
+        waves: [...doc.planning.waves, { id: 'w-plan', name: 'Cutover March', description: '' }],
+        applications: [...doc.planning.applications, {
+          id: 'a-plan', name: 'Payroll', description: '', waveId: 'w-plan', awsAccountId: '444455556666', awsRegion: 'eu-central-1', tags: {},
+          replication: { frequency: 'one-time', amisToKeep: 3, licenseType: 'Auto', encrypted: false },
+          groups: [{ id: 'g1', name: 'Group 1', serverIds: [first!.id] }],
+        }],
+      },
+    });
+    const dir = await tempDir();
+    const mgn = parse(await readFile((await inventory.export('mgn-csv', path.join(dir, 'mgn.csv'))).path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    const row = (name: string) => mgn.find((r) => r['mgn:server:tag:Name'] === name)!;
+    expect(row(first!.name)).toMatchObject({ 'mgn:account-id': '444455556666', 'mgn:region': 'eu-central-1', 'mgn:wave:name': 'Cutover March', 'mgn:app:name': 'Payroll' });
+    expect(row(second!.name)['mgn:wave:name']).toBe(second!.tags.wave ?? '');
+    expect(row(second!.name)['mgn:app:name']).toBe(second!.tags.application ?? '');
+    const mh = parse(await readFile((await inventory.export('migration-hub-csv', path.join(dir, 'mh.csv'))).path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(mh[doc.inventory.servers.indexOf(first!)]).toMatchObject({ Applications: 'Payroll', ApplicationWave: 'Cutover March' });
+  });
+
   it('CSV cells that a spreadsheet would run as formulas are neutralised', () => {
     expect(toCsv([['=cmd|calc', 'a,b', 'x"y']])).toBe('\uFEFF\'=cmd|calc,"a,b","x""y"\r\n');
   });
