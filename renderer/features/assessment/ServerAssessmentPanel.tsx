@@ -2,7 +2,7 @@ import type { Server } from '../../../main/common/model/server';
 import { APPROACH_LABEL } from '../../../main/common/assess/approach';
 import { READINESS_LABEL, SEVERITY_LABEL } from '../../../main/common/assess/readiness';
 import { useAssessment } from './assessment.hooks';
-import { formatUsd } from './assessment.format';
+import { formatHourlyUsd, formatUsd } from './assessment.format';
 import './assessment.css';
 
 const SUPPORT = { supported: 'supported', unsupported: 'not supported', unknown: 'not confirmed' } as const;
@@ -26,7 +26,7 @@ export function ServerAssessmentPanel({ server }: { server: Server }) {
         <dt>Sized from</dt>
         <dd>{a.need.basis}: {a.need.vcpu} vCPU, {Math.round(a.need.memGiB * 10) / 10} GiB</dd>
         <dt>Proposed type</dt>
-        <dd>{a.instance ? `${a.instance.type} (${a.instance.vcpu} vCPU, ${a.instance.memoryGiB} GiB, ${formatUsd(a.instance.hourlyUsd)}/h)` : <span className="field-error">{a.sizingIssue}</span>}</dd>
+        <dd>{a.instance ? `${a.instance.type} (${a.instance.vcpu} vCPU, ${a.instance.memoryGiB} GiB, ${formatHourlyUsd(a.instance.hourlyUsd)})` : <span className="field-error">{a.sizingIssue}</span>}</dd>
         <dt>Storage</dt>
         <dd>{a.storage.volumes.map((v) => `${v.type} ${v.sizeGiB} GiB`).join(', ') || '—'}{a.storage.reason ? <span className="muted small"> · {a.storage.reason}</span> : null}</dd>
         <dt>Monthly</dt>

@@ -1,5 +1,11 @@
-/** Money as the screens show it: US dollars, cents below $1,000. */
+/** Money as the screens show it: US dollars with cents, so figures side by side read alike. */
 export function formatUsd(x: number): string {
   if (!Number.isFinite(x)) return '—';
-  return `$${x.toLocaleString('en-US', { minimumFractionDigits: x < 1000 ? 2 : 0, maximumFractionDigits: x < 1000 ? 2 : 0 })}`;
+  return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** An hourly price as AWS lists it: up to four decimals ($0.0416), never fewer than two. */
+export function formatHourlyUsd(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}/h`;
 }
