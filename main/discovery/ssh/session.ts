@@ -1,4 +1,4 @@
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { WorkbenchError } from '../../common/model/errors';
 import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { fingerprint, keyTypeOf, type KnownHostsFile } from './known-hosts';
@@ -171,6 +171,41 @@ export class SshSession {
         });
         ch.on('close', (code: number | null) => finish(null, typeof code === 'number' ? code : null));
       });
+    });
+  }
+
+  /**
+   * Opens the server's `sftp` subsystem (OpenSSH's internal-sftp runs in sshd without a shell; an external
+   * sftp-server is started through the login shell once). Refused, or not ready within `timeoutMs`: a typed
+   * `ssh-command-failed` / `ssh-timeout` the caller can fall back from; cancel: `cancelled`.
+   */
+  openSftp(timeoutMs = 30_000): Promise<SFTPWrapper> {
+    if (this.closed) return Promise.reject(new WorkbenchError('ssh-unreachable', `The connection to ${where(this.target)} was closed.`));
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      let settled = false;
+      const finish = (e: Error | null, sftp?: SFTPWrapper) => {
+        if (settled) {
+          if (sftp) sftp.end();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        this.signal?.removeEventListener('abort', onAbort);
+        if (e) reject(e);
+        else resolve(sftp!);
+      };
+      const onAbort = () => finish(cancelledError(`Discovery of ${where(this.target)} cancelled.`));
+      if (this.signal?.aborted) return onAbort();
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => finish(new WorkbenchError('ssh-timeout', `${where(this.target)} did not start its SFTP subsystem within ${timeoutMs / 1000} s.`)), timeoutMs);
+      try {
+        this.client.sftp((e, sftp) => {
+          if (e) finish(new WorkbenchError('ssh-command-failed', `${where(this.target)} refused SFTP (${e.message.slice(0, 80)}).`));
+          else finish(null, sftp);
+        });
+      } catch (e) {
+        finish(new WorkbenchError('ssh-unreachable', `The connection to ${where(this.target)} was closed (${e instanceof Error ? e.message.slice(0, 60) : 'error'}).`));
+      }
     });
   }
 
