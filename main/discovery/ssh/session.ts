@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { WorkbenchError } from '../../common/model/errors';
 import { cancelledError, throwIfAborted } from '../../common/util/cancel';
@@ -113,7 +114,11 @@ export class SshSession {
         else finish(new WorkbenchError('ssh-unreachable', `${where(target)} could not be reached over SSH (${err.code ?? err.message.slice(0, 80)}).`));
       });
       client.on('close', () => finish(new WorkbenchError('ssh-unreachable', `${where(target)} closed the connection during the SSH login.`)));
+      // Our own socket (connecting before ssh2 sees it), so that the SSH packets one tick sends go out in one write.
+      const sock = batchingSocket(target.port, target.host);
+      sock.setMaxListeners(0);
       const config: ConnectConfig = {
+        sock,
         host: target.host,
         port: target.port,
         username: target.user,
@@ -212,6 +217,32 @@ export class SshSession {
   close(): void {
     this.client.end();
   }
+}
+
+/**
+ * A TCP socket, connecting, that corks on the first write and uncorks once the event loop has handled the I/O that
+ * was ready (`setImmediate`): the SFTP requests (each its own SSH packet) sent while answers are handled leave in
+ * one writev instead of one system call each, which was most of the client's CPU when 20 hosts are read at once.
+ * (`connect` resets `write` to the prototype's, so the wrapper goes on after it.)
+ */
+export function batchingSocket(port: number, host: string): Socket {
+  const sock = new Socket();
+  sock.connect(port, host);
+  const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    sock.uncork();
+  };
+  sock.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      sock.cork();
+      setImmediate(uncork);
+    }
+    return write(...args);
+  }) as typeof sock.write;
+  return sock;
 }
 
 function authSaid(a: SshAuth): string {
