@@ -2,6 +2,7 @@
 // host, in the same run. The 20 "hosts" are the same loopback sshd (/work/shared/peers/start-sshd.sh, ephemeral
 // port) under 20 names (`--host h01=127.0.0.1` …); they are one machine, so the project ends with one server.
 // Target: 20 hosts ≤ 2 × one. Uses the built CLI (out/main/cli.mjs) when present, else main/cli.ts through tsx.
+// References in the same run: OpenSSH logins without a shell (`ssh -s … sftp`), 1 and 20 at once, and one login shell.
 // Prints figures and ratios; asserts nothing.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -34,37 +35,48 @@ try {
     if (ok !== hosts) throw new Error(`only ${ok} of ${hosts} hosts discovered`);
     return ms;
   };
-  // Reference, same run: OpenSSH's own client logging in and running `true` (one login shell each), 1 and 20 at once.
-  const openssh = async (n: number): Promise<number> => {
-    const args = ['-p', String(peer.port), '-i', peer.keyFile, '-o', `UserKnownHostsFile=${peer.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectionAttempts=3', `${peer.user}@127.0.0.1`, 'true'];
+  // References, same run, through OpenSSH's own client against the same sshd: `ssh -s … sftp` with stdin closed logs
+  // in and opens the sftp subsystem (internal-sftp: no shell), 1 and 20 at once: what the SSH handshakes themselves
+  // cost, the floor of any discovery. And once, `ssh … true`: one login shell start, which SFTP discovery avoids.
+  const openssh = async (n: number, remote: string[]): Promise<number> => {
+    const args = ['-p', String(peer.port), '-i', peer.keyFile, '-o', `UserKnownHostsFile=${peer.knownHostsFile}`, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectionAttempts=3', ...remote.slice(0, -1), `${peer.user}@127.0.0.1`, remote.at(-1)!];
     const t0 = performance.now();
-    const codes = await Promise.all(Array.from({ length: n }, () => new Promise<number | null>((res) => execFile('ssh', args, { timeout: 300_000 }, (e) => res(e ? ((e as { code?: number }).code ?? 1) : 0)))));
+    const codes = await Promise.all(
+      Array.from({ length: n }, () => new Promise<number | null>((res) => {
+        const child = execFile('ssh', args, { timeout: 300_000 }, (e) => res(e ? ((e as { code?: number }).code ?? 1) : 0));
+        child.stdin?.end();
+      })),
+    );
     const ms = performance.now() - t0;
     if (codes.some((c) => c !== 0)) console.log(`  (OpenSSH reference: ${codes.filter((c) => c !== 0).length} of ${n} logins failed)`);
     return ms;
   };
+  const SFTP = ['-s', 'sftp'];
+  const loadBefore = os.loadavg()[0]!;
+  const shell1 = await openssh(1, ['true']);
   const ref1: number[] = [];
   const ref20: number[] = [];
   const one: number[] = [];
   const twenty: number[] = [];
   // Interleaved rounds, so load from other processes falls on both alike.
   for (let i = 0; i < ROUNDS; i++) {
-    ref1.push(await openssh(1));
-    ref20.push(await openssh(20));
+    ref1.push(await openssh(1, SFTP));
+    ref20.push(await openssh(20, SFTP));
     one.push(once(1));
     twenty.push(once(20));
   }
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   const m1 = median(one);
   const m20 = median(twenty);
-  console.log(`ssh discovery (${built ? 'built CLI' : 'CLI through tsx'}, sshd with ${MAX_STARTUPS}), ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}; median wall time per CLI process:`);
+  console.log(`ssh discovery (${built ? 'built CLI' : 'CLI through tsx'}, sshd with ${MAX_STARTUPS}), ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after; median wall time per CLI process:`);
   console.log(`  1 host:              ${(m1 / 1000).toFixed(2)} s  (runs: ${one.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
   console.log(`  20 hosts, parallel:  ${(m20 / 1000).toFixed(2)} s  (runs: ${twenty.map((t) => (t / 1000).toFixed(2)).join(', ')})`);
   console.log(`  ratio 20 hosts / 1 host: ${(m20 / m1).toFixed(2)}× (target ≤ 2×)`);
   const r1 = median(ref1);
   const r20 = median(ref20);
-  console.log(`  reference, OpenSSH \`ssh … true\`: 1 login ${(r1 / 1000).toFixed(2)} s, 20 at once ${(r20 / 1000).toFixed(2)} s, ratio ${(r20 / r1).toFixed(2)}× (what the one sshd and its login shells allow)`);
-  console.log(`  mwb 20 hosts / OpenSSH 20 logins: ${(m20 / r20).toFixed(2)}×`);
+  console.log(`  reference, OpenSSH \`ssh -s … sftp\` (login + subsystem, no shell): 1 login ${(r1 / 1000).toFixed(2)} s, 20 at once ${(r20 / 1000).toFixed(2)} s, ratio ${(r20 / r1).toFixed(2)}×`);
+  console.log(`  the 19 extra hosts cost mwb ${((m20 - m1) / 1000).toFixed(2)} s; 19 extra OpenSSH logins cost ${((r20 - r1) / 1000).toFixed(2)} s (the handshakes' share: ${((100 * (r20 - r1)) / Math.max(1, m20 - m1)).toFixed(0)} %)`);
+  console.log(`  one login shell start (OpenSSH \`ssh … true\`, this user's .bashrc): ${(shell1 / 1000).toFixed(2)} s, which SFTP discovery does not pay`);
 } finally {
   await peer.stop();
 }

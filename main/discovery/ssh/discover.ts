@@ -14,9 +14,12 @@ import { parseCounterSample, utilizationFromSamples, type CounterSample } from '
 import { parseSs } from './parse-ss';
 import { parseSystemctl } from './parse-systemctl';
 import { SshSession, type SessionOptions, type SshAuth, type SshTarget } from './session';
+import { collectOverSftp, pause, sampleOverSftp } from './collect-sftp';
+import { SftpReader } from './sftp';
+import type { SFTPWrapper } from 'ssh2';
 
 export interface DiscoverOptions extends SessionOptions {
-  /** The facts script (default 120 s: the login shell of a busy host can take long to start). */
+  /** Reading the facts, over SFTP or by the fallback script (default 120 s: a busy host's login shell can take long to start). */
   commandTimeoutMs?: number;
   /** Utilization sampling period; 0 or absent: no sampling. */
   sampleSeconds?: number;
@@ -63,84 +66,141 @@ async function openWithRetry(target: SshTarget, auth: SshAuth, opts: DiscoverOpt
   }
 }
 
-/** Logs in to one host, runs the fixed commands, parses their output and (when asked) samples utilization. */
+/**
+ * Logs in to one host and reads its facts (and, when asked, samples utilization). The facts are files
+ * (`/proc`, `/sys`, `/etc`), read over SFTP: OpenSSH's internal-sftp runs inside sshd and starts no shell, so a
+ * slow login script (`.bashrc` hooks) costs nothing. A server that refuses SFTP gets the one batched command
+ * script instead (one shell start for the facts and the samples), and the run's warnings say so.
+ */
 export async function discoverHost(target: SshTarget, auth: SshAuth, opts: DiscoverOptions): Promise<HostFacts> {
   const session = await openWithRetry(target, auth, opts);
   try {
-    const nonce = randomBytes(12).toString('hex');
-    // The sampling loop runs on a second channel while the facts are read: one shell start, not two, of waiting.
     const period = opts.sampleSeconds ?? 0;
     const interval = Math.max(0.2, Math.min(opts.sampleIntervalSeconds ?? 5, period / 2));
-    const sampling = period > 0 ? session.exec(sampleScript(nonce, Math.floor(period / interval) + 1, interval), (period + 30) * 1000 + (opts.commandTimeoutMs ?? 0), 'Utilization sampling') : null;
-    sampling?.catch(() => undefined);
-    const run = await session.exec(factsScript(nonce), opts.commandTimeoutMs ?? 120_000, 'Reading the host facts');
-    const out = splitFacts(run.stdout, nonce);
-    if (out.size === 0) throw new WorkbenchError('ssh-command-failed', `${target.name} ran no discovery command (exit ${run.code ?? '?'}); is its login shell a POSIX shell?`);
-    const warnings: string[] = [];
-    const ok = (n: SshCommand) => {
-      const r = out.get(n);
-      return r && r.code === 0 && r.stdout.trim() ? r.stdout : undefined;
-    };
-    /** Parses an optional fact; a missing command or unreadable output becomes a warning. */
-    const optional = <T>(n: SshCommand, what: string, parse: (s: string) => T): T | undefined => {
-      const s = ok(n);
-      if (s === undefined) {
-        const r = out.get(n);
-        warnings.push(`${what}: \`${SSH_COMMANDS[n]}\` ${r?.code === 127 ? 'is not installed' : `failed (exit ${r?.code ?? '?'})`} on ${target.name}.`);
-        return undefined;
-      }
-      try {
-        return parse(s);
-      } catch (e) {
-        warnings.push(`${what}: ${serializeError(e).message}`);
-        return undefined;
-      }
-    };
-    const hostname = ok('hostname')?.trim().split(/\s+/)[0]?.slice(0, 253) || target.name;
-    const fqdn = ok('fqdn')?.trim().split(/\s+/)[0]?.slice(0, 253);
-    const machineId = ok('machineId')?.trim();
-    const cpu = optional('cpuinfo', 'CPU', parseCpuinfo) ?? { vcpus: optional('nproc', 'CPU count', parseNproc) ?? 0 };
-    const mem = optional('meminfo', 'Memory', memoryMiB) ?? 0;
-    const ssOut = ok('ss') ?? ok('ssFallback');
-    const sockets = ssOut !== undefined ? parseSs(ssOut) : optional('ss', 'Connections', parseSs);
-    const os = optional('osRelease', 'OS release', parseOsRelease);
-    const kernel = optional('uname', 'Kernel', parseUname);
-    const facts: HostFacts = {
-      target: { name: target.name, host: target.host, port: target.port, user: target.user },
-      hostname,
-      ...(fqdn ? { fqdn } : {}),
-      ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
-      ...(os ? { os } : {}),
-      ...(kernel ? { kernel } : {}),
-      cpu,
-      memoryMiB: mem,
-      blockDevices: optional('lsblk', 'Disks', parseLsblk) ?? [],
-      fileSystems: optional('df', 'File systems', parseDf) ?? [],
-      interfaces: optional('ipAddr', 'IP addresses', parseIpAddr) ?? [],
-      sockets: sockets ?? [],
-      services: optional('services', 'Running services', parseSystemctl) ?? [],
-      warnings,
-      discoveredAt: new Date().toISOString(),
-    };
-    if (sampling) {
-      const r = await sampling;
-      const samples: CounterSample[] = [];
-      for (const s of splitSamples(r.stdout, nonce)) {
-        try {
-          samples.push(parseCounterSample(s.text, s.at));
-        } catch (e) {
-          warnings.push(`Utilization: ${serializeError(e).message}`);
-          break;
-        }
-      }
-      const u = utilizationFromSamples(samples);
-      if (u) facts.utilization = u;
-      else if (!warnings.some((w) => w.startsWith('Utilization'))) warnings.push('Utilization: fewer than two usable samples.');
+    const count = period > 0 ? Math.floor(period / interval) + 1 : 0;
+    const timeoutMs = opts.commandTimeoutMs ?? 120_000;
+    let sftp: SFTPWrapper | undefined;
+    let refused: string | undefined;
+    try {
+      sftp = await session.openSftp(timeoutMs);
+    } catch (e) {
+      if (!isWorkbenchError(e, 'ssh-command-failed')) throw e;
+      refused = serializeError(e).message;
     }
+    if (sftp) return await viaSftp(sftp, target, opts, timeoutMs + period * 1000, count, interval);
+    const facts = await viaShell(session, target, opts, timeoutMs, count, interval);
+    facts.warnings.unshift(`${refused} Every fact was read by one shell command instead (the login shell starts once; a slow login script slows discovery).`);
     return facts;
   } finally {
     session.close();
   }
+}
+
+async function viaSftp(sftp: SFTPWrapper, target: SshTarget, opts: DiscoverOptions, timeoutMs: number, count: number, interval: number): Promise<HostFacts> {
+  const reader = new SftpReader(sftp, target.name, timeoutMs, opts.signal);
+  try {
+    // Samples are taken while the facts are read: the period is the only wait.
+    const sampling = count > 0 ? sampleLoop(reader, count, interval, opts.signal) : null;
+    sampling?.catch(() => undefined);
+    const files = await collectOverSftp(reader, target.name);
+    const facts: HostFacts = { target: { name: target.name, host: target.host, port: target.port, user: target.user }, ...files, discoveredAt: new Date().toISOString() };
+    if (sampling) addUtilization(facts, await sampling);
+    return facts;
+  } finally {
+    reader.close();
+  }
+}
+
+/** `count` samples `interval` seconds apart; a sample that cannot be read ends the series with a warning. */
+async function sampleLoop(reader: SftpReader, count: number, interval: number, signal?: AbortSignal): Promise<{ samples: CounterSample[]; warning?: string }> {
+  const samples: CounterSample[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await pause(interval * 1000, signal);
+    try {
+      samples.push(await sampleOverSftp(reader));
+    } catch (e) {
+      if (!isWorkbenchError(e, 'ssh-output-unreadable')) throw e;
+      return { samples, warning: `Utilization: ${serializeError(e).message}` };
+    }
+  }
+  return { samples };
+}
+
+function addUtilization(facts: HostFacts, r: { samples: CounterSample[]; warning?: string }): void {
+  if (r.warning) facts.warnings.push(r.warning);
+  const u = utilizationFromSamples(r.samples);
+  if (u) facts.utilization = u;
+  else if (!r.warning) facts.warnings.push('Utilization: fewer than two usable samples.');
+}
+
+/** The fallback: one exec channel running the facts script and then the sample loop (one shell start). */
+async function viaShell(session: SshSession, target: SshTarget, opts: DiscoverOptions, timeoutMs: number, count: number, interval: number): Promise<HostFacts> {
+  const nonce = randomBytes(12).toString('hex');
+  const script = count > 0 ? `${factsScript(nonce)}; ${sampleScript(nonce, count, interval)}` : factsScript(nonce);
+  const run = await session.exec(script, timeoutMs + (count > 0 ? (count * interval + 30) * 1000 : 0), 'Reading the host facts');
+  const out = splitFacts(run.stdout, nonce);
+  if (out.size === 0) throw new WorkbenchError('ssh-command-failed', `${target.name} ran no discovery command (exit ${run.code ?? '?'}); is its login shell a POSIX shell?`);
+  const warnings: string[] = [];
+  const ok = (n: SshCommand) => {
+    const r = out.get(n);
+    return r && r.code === 0 && r.stdout.trim() ? r.stdout : undefined;
+  };
+  /** Parses an optional fact; a missing command or unreadable output becomes a warning. */
+  const optional = <T>(n: SshCommand, what: string, parse: (s: string) => T): T | undefined => {
+    const s = ok(n);
+    if (s === undefined) {
+      const r = out.get(n);
+      warnings.push(`${what}: \`${SSH_COMMANDS[n]}\` ${r?.code === 127 ? 'is not installed' : `failed (exit ${r?.code ?? '?'})`} on ${target.name}.`);
+      return undefined;
+    }
+    try {
+      return parse(s);
+    } catch (e) {
+      warnings.push(`${what}: ${serializeError(e).message}`);
+      return undefined;
+    }
+  };
+  const hostname = ok('hostname')?.trim().split(/\s+/)[0]?.slice(0, 253) || target.name;
+  const fqdn = ok('fqdn')?.trim().split(/\s+/)[0]?.slice(0, 253);
+  const machineId = ok('machineId')?.trim();
+  const cpu = optional('cpuinfo', 'CPU', parseCpuinfo) ?? { vcpus: optional('nproc', 'CPU count', parseNproc) ?? 0 };
+  const mem = optional('meminfo', 'Memory', memoryMiB) ?? 0;
+  const ssOut = ok('ss') ?? ok('ssFallback');
+  const sockets = ssOut !== undefined ? parseSs(ssOut) : optional('ss', 'Connections', parseSs);
+  const os = optional('osRelease', 'OS release', parseOsRelease);
+  const kernel = optional('uname', 'Kernel', parseUname);
+  const facts: HostFacts = {
+    target: { name: target.name, host: target.host, port: target.port, user: target.user },
+    hostname,
+    ...(fqdn ? { fqdn } : {}),
+    ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
+    ...(os ? { os } : {}),
+    ...(kernel ? { kernel } : {}),
+    cpu,
+    memoryMiB: mem,
+    blockDevices: optional('lsblk', 'Disks', parseLsblk) ?? [],
+    fileSystems: optional('df', 'File systems', parseDf) ?? [],
+    interfaces: optional('ipAddr', 'IP addresses', parseIpAddr) ?? [],
+    sockets: sockets ?? [],
+    services: optional('services', 'Running services', parseSystemctl) ?? [],
+    warnings,
+    discoveredAt: new Date().toISOString(),
+    via: 'shell',
+  };
+  if (count > 0) {
+    const samples: CounterSample[] = [];
+    let warning: string | undefined;
+    for (const s of splitSamples(run.stdout, nonce)) {
+      try {
+        samples.push(parseCounterSample(s.text, s.at));
+      } catch (e) {
+        warning = `Utilization: ${serializeError(e).message}`;
+        break;
+      }
+    }
+    addUtilization(facts, { samples, ...(warning ? { warning } : {}) });
+  }
+  return facts;
 }
 
 export type HostOutcome = { target: SshTarget; ok: true; facts: HostFacts } | { target: SshTarget; ok: false; error: SerializedError };

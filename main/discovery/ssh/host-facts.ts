@@ -25,6 +25,11 @@ export interface HostFacts {
   sockets: Socket[];
   services: RunningService[];
   utilization?: Utilization;
+  /**
+   * How the facts were read: `sftp` from the host's files over SFTP (no command run), `shell` by the one batched
+   * command script (the server refused SFTP). Absent: `shell`. Decides what the provenance names.
+   */
+  via?: 'sftp' | 'shell';
   /** Facts that could not be read (command missing, not permitted), said for the report. */
   warnings: string[];
   discoveredAt: string;
@@ -45,12 +50,28 @@ export function freeMiB(sizeKiB: number, availKiB: number): number {
 /** The source name of SSH-discovered servers (one scope for "gone" in the merge). */
 export const SSH_SOURCE_NAME = 'SSH discovery';
 
+/** What the provenance names as the source of each field, by how the facts were read. */
+const SOURCES = {
+  shell: { name: 'hostname', cpuCount: 'nproc', disks: 'lsblk -J', partitions: 'df -PT', nics: 'ip -j addr', listening: 'ss', services: 'systemctl list-units', kernel: 'uname -srm' },
+  sftp: {
+    name: '/proc/sys/kernel/hostname',
+    cpuCount: '/sys/devices/system/cpu/online',
+    disks: '/sys/block',
+    partitions: '/proc/mounts + statvfs',
+    nics: '/sys/class/net, /proc/net/fib_trie, /proc/net/if_inet6',
+    listening: '/proc/net/tcp, tcp6, udp, udp6',
+    services: 'systemd cgroups',
+    kernel: '/proc/sys/kernel',
+  },
+} as const;
+
 /** Turns host facts into an inventory server; every field says where it came from. */
 export function factsToServer(f: HostFacts): Server {
   // No time in the provenance: a re-run that finds the same facts leaves the server unchanged.
   const origin = `ssh ${f.target.user}@${f.target.name}${f.target.port === 22 ? '' : `:${f.target.port}`}`;
   const prov: Record<string, string> = {};
   const from = (field: string, cmd: string) => (prov[field] = `${cmd} (${origin})`);
+  const src = SOURCES[f.via ?? 'shell'];
   const osText = f.os?.prettyName ?? [f.os?.name, f.os?.version].filter(Boolean).join(' ');
   const disks: Disk[] = f.blockDevices
     .filter((d) => d.type === 'disk' && d.sizeBytes > 0 && !/^(zram|ram|loop)/.test(d.name))
@@ -65,23 +86,23 @@ export function factsToServer(f: HostFacts): Server {
   const tags: Record<string, string> = {};
   if (listening.length) {
     tags['ssh.listening'] = cap(listening.map((p) => `${p.port}/${p.protocol}${p.process ? ` ${p.process}` : ''}`).join(', '));
-    from('tags.ssh.listening', 'ss');
+    from('tags.ssh.listening', src.listening);
   }
   if (f.services.length) {
     tags['ssh.services'] = cap(f.services.map((s) => s.unit.replace(/\.service$/, '')).join(', '));
-    from('tags.ssh.services', 'systemctl list-units');
+    from('tags.ssh.services', src.services);
   }
   if (f.kernel?.release) {
     tags['ssh.kernel'] = `${f.kernel.kernel} ${f.kernel.release}${f.kernel.machine ? ` ${f.kernel.machine}` : ''}`;
-    from('tags.ssh.kernel', 'uname -srm');
+    from('tags.ssh.kernel', src.kernel);
   }
-  from('name', 'hostname');
-  from('cpu', f.cpu.sockets ? '/proc/cpuinfo' : 'nproc');
+  from('name', src.name);
+  from('cpu', f.cpu.sockets ? '/proc/cpuinfo' : src.cpuCount);
   from('memoryMiB', '/proc/meminfo MemTotal');
   if (osText) from('os.reported', '/etc/os-release');
-  if (disks.length) from('disks', 'lsblk -J');
-  if (partitions.length) from('partitions', 'df -PT');
-  if (nics.length) from('nics', 'ip -j addr');
+  if (disks.length) from('disks', src.disks);
+  if (partitions.length) from('partitions', src.partitions);
+  if (nics.length) from('nics', src.nics);
   if (f.utilization) from('utilization', '/proc/stat, /proc/meminfo, /proc/diskstats, /proc/net/dev samples');
   const server: Server = {
     id: 'pending',

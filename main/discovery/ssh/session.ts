@@ -1,4 +1,5 @@
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Socket } from 'node:net';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { WorkbenchError } from '../../common/model/errors';
 import { cancelledError, throwIfAborted } from '../../common/util/cancel';
 import { fingerprint, keyTypeOf, type KnownHostsFile } from './known-hosts';
@@ -113,7 +114,11 @@ export class SshSession {
         else finish(new WorkbenchError('ssh-unreachable', `${where(target)} could not be reached over SSH (${err.code ?? err.message.slice(0, 80)}).`));
       });
       client.on('close', () => finish(new WorkbenchError('ssh-unreachable', `${where(target)} closed the connection during the SSH login.`)));
+      // Our own socket (connecting before ssh2 sees it), so that the SSH packets one tick sends go out in one write.
+      const sock = batchingSocket(target.port, target.host);
+      sock.setMaxListeners(0);
       const config: ConnectConfig = {
+        sock,
         host: target.host,
         port: target.port,
         username: target.user,
@@ -174,9 +179,70 @@ export class SshSession {
     });
   }
 
+  /**
+   * Opens the server's `sftp` subsystem (OpenSSH's internal-sftp runs in sshd without a shell; an external
+   * sftp-server is started through the login shell once). Refused, or not ready within `timeoutMs`: a typed
+   * `ssh-command-failed` / `ssh-timeout` the caller can fall back from; cancel: `cancelled`.
+   */
+  openSftp(timeoutMs = 30_000): Promise<SFTPWrapper> {
+    if (this.closed) return Promise.reject(new WorkbenchError('ssh-unreachable', `The connection to ${where(this.target)} was closed.`));
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      let settled = false;
+      const finish = (e: Error | null, sftp?: SFTPWrapper) => {
+        if (settled) {
+          if (sftp) sftp.end();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        this.signal?.removeEventListener('abort', onAbort);
+        if (e) reject(e);
+        else resolve(sftp!);
+      };
+      const onAbort = () => finish(cancelledError(`Discovery of ${where(this.target)} cancelled.`));
+      if (this.signal?.aborted) return onAbort();
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => finish(new WorkbenchError('ssh-timeout', `${where(this.target)} did not start its SFTP subsystem within ${timeoutMs / 1000} s.`)), timeoutMs);
+      try {
+        this.client.sftp((e, sftp) => {
+          if (e) finish(new WorkbenchError('ssh-command-failed', `${where(this.target)} refused SFTP (${e.message.slice(0, 80)}).`));
+          else finish(null, sftp);
+        });
+      } catch (e) {
+        finish(new WorkbenchError('ssh-unreachable', `The connection to ${where(this.target)} was closed (${e instanceof Error ? e.message.slice(0, 60) : 'error'}).`));
+      }
+    });
+  }
+
   close(): void {
     this.client.end();
   }
+}
+
+/**
+ * A TCP socket, connecting, that corks on the first write and uncorks once the event loop has handled the I/O that
+ * was ready (`setImmediate`): the SFTP requests (each its own SSH packet) sent while answers are handled leave in
+ * one writev instead of one system call each, which was most of the client's CPU when 20 hosts are read at once.
+ * (`connect` resets `write` to the prototype's, so the wrapper goes on after it.)
+ */
+export function batchingSocket(port: number, host: string): Socket {
+  const sock = new Socket();
+  sock.connect(port, host);
+  const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    sock.uncork();
+  };
+  sock.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      sock.cork();
+      setImmediate(uncork);
+    }
+    return write(...args);
+  }) as typeof sock.write;
+  return sock;
 }
 
 function authSaid(a: SshAuth): string {

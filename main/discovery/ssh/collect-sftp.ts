@@ -1,0 +1,353 @@
+import { serializeError } from '../../common/model/errors';
+import { cancelledError } from '../../common/util/cancel';
+import type { HostFacts } from './host-facts';
+import { MAX_ENTRIES } from './parse-common';
+import { parseCpuinfo, type CpuInfo } from './parse-cpu';
+import type { FileSystem } from './parse-df';
+import { memoryMiB } from './parse-meminfo';
+import { parseOsRelease } from './parse-os-release';
+import {
+  bigEndianMachine,
+  blockDevicesFromSysfs,
+  elfMachine,
+  fileSystemFromStatvfs,
+  fqdnFromHosts,
+  interfacesFromProc,
+  parseCpuList,
+  parseFibTrieLocal,
+  parseIfInet6,
+  parseMounts,
+  parseProcNetSockets,
+  parseRoutes,
+  parseUptime,
+  realMounts,
+  socketInode,
+  type Mount,
+  type ProcSocket,
+  type SysBlock,
+  type SysNetLink,
+} from './parse-proc';
+import { parseCounterSample, type CounterSample } from './parse-samples';
+import type { Socket } from './parse-ss';
+import type { RunningService } from './parse-systemctl';
+import { MAX_FILE_BYTES, type SftpReader } from './sftp';
+
+/** Facts that come from files; the caller adds the target, time and utilization. */
+export type FileFacts = Omit<HostFacts, 'target' | 'discoveredAt' | 'utilization'>;
+
+/** Most `/proc/PID/fd/N` links read to name the processes of sockets (a busy host has tens of thousands). */
+const MAX_FD_LINKS = 50_000;
+/** Most processes whose descriptors are looked at. */
+const MAX_PROCESSES = 8192;
+
+const str = (f: { text: string } | undefined) => f?.text;
+
+/**
+ * Reads the facts of one host from its files over SFTP, without running anything on it: every file is capped
+ * (`MAX_FILE_BYTES`), a file that is missing or unreadable becomes a warning (as a failed command did), and the
+ * reader's deadline and cancel end it all at once.
+ */
+export async function collectOverSftp(r: SftpReader, hostLabel: string): Promise<FileFacts> {
+  const warnings: string[] = [];
+  const read = (path: string, max?: number) => r.readFile(path, max).then(str);
+  /** Parses an optional fact; missing file or unreadable text is a warning. */
+  const optional = <T>(what: string, path: string, content: string | undefined, parse: (s: string) => T): T | undefined => {
+    if (content === undefined || !content.trim()) {
+      warnings.push(`${what}: ${path} could not be read on ${hostLabel}.`);
+      return undefined;
+    }
+    try {
+      return parse(content);
+    } catch (e) {
+      warnings.push(`${what}: ${serializeError(e).message}`);
+      return undefined;
+    }
+  };
+
+  // Everything independent is asked at once; the reader keeps a bounded number of requests in flight.
+  const [hostnameText, hostsText, machineIdText, osRelease, ostype, osrelease, arch, cpuinfo, meminfo, mountsText, netLinks, fib, routeText, inet6, blockNames] = await Promise.all([
+    read('/proc/sys/kernel/hostname'),
+    read('/etc/hosts'),
+    read('/etc/machine-id'),
+    read('/etc/os-release').then((t) => t ?? read('/usr/lib/os-release')),
+    read('/proc/sys/kernel/ostype'),
+    read('/proc/sys/kernel/osrelease'),
+    read('/proc/sys/kernel/arch'),
+    read('/proc/cpuinfo', MAX_FILE_BYTES),
+    read('/proc/meminfo'),
+    read('/proc/mounts', MAX_FILE_BYTES),
+    readNetLinks(r),
+    read('/proc/net/fib_trie', MAX_FILE_BYTES),
+    read('/proc/net/route'),
+    read('/proc/net/if_inet6'),
+    r.readdir('/sys/block', MAX_ENTRIES),
+  ]);
+
+  const hostname = hostnameText?.trim().split(/\s+/)[0]?.slice(0, 253) || hostLabel;
+  const fqdn = hostsText !== undefined ? fqdnFromHosts(hostsText, hostname) : undefined;
+  const machineId = machineIdText?.trim();
+
+  let machine = arch?.trim().slice(0, 64) || undefined;
+  let littleEndian = !bigEndianMachine(machine);
+  if (!machine) {
+    // Kernels before 6.1 have no /proc/sys/kernel/arch: the SFTP server's own ELF header says the machine.
+    const head = await r.readHead('/proc/self/exe', 20);
+    try {
+      if (head) ({ machine, littleEndian } = elfMachine(head));
+    } catch {
+      // not an ELF file: no machine, little-endian assumed
+    }
+  }
+  const kernelName = ostype?.trim().slice(0, 128);
+  const kernel = kernelName ? { kernel: kernelName, ...(osrelease?.trim() ? { release: osrelease.trim().slice(0, 128) } : {}), ...(machine ? { machine } : {}) } : undefined;
+  if (!kernel) warnings.push(`Kernel: /proc/sys/kernel/ostype could not be read on ${hostLabel}.`);
+
+  let cpu: CpuInfo | undefined = optional('CPU', '/proc/cpuinfo', cpuinfo, parseCpuinfo);
+  if (!cpu) {
+    const online = await read('/sys/devices/system/cpu/online');
+    cpu = { vcpus: optional('CPU count', '/sys/devices/system/cpu/online', online, parseCpuList) ?? 0 };
+  }
+
+  const mounts = optional('File systems', '/proc/mounts', mountsText, parseMounts) ?? [];
+  const [fileSystems, blockDevices, sockets, services] = await Promise.all([
+    fileSystemsOf(r, mounts, warnings, hostLabel),
+    blockNames ? blockDevicesOf(r, blockNames, mounts) : (warnings.push(`Disks: /sys/block could not be listed on ${hostLabel}.`), Promise.resolve([])),
+    socketsOf(r, littleEndian, warnings, hostLabel),
+    servicesOf(r, warnings, hostLabel),
+  ]);
+
+  const routes = routeText !== undefined ? (optional('IP addresses', '/proc/net/route', routeText, (t) => parseRoutes(t, littleEndian)) ?? []) : [];
+  const local = optional('IP addresses', '/proc/net/fib_trie', fib, parseFibTrieLocal) ?? [];
+  const v6 = inet6 !== undefined ? parseIfInet6(inet6) : [];
+  if (!netLinks) warnings.push(`IP addresses: /sys/class/net could not be listed on ${hostLabel}.`);
+  const { interfaces, unplaced } = interfacesFromProc(netLinks ?? [], local, routes, v6);
+  if (unplaced.length) warnings.push(`IP addresses: ${unplaced.slice(0, 8).join(', ')} could not be tied to an interface (no connected route holds them).`);
+
+  const os = optional('OS release', '/etc/os-release', osRelease, parseOsRelease);
+  return {
+    hostname,
+    ...(fqdn ? { fqdn } : {}),
+    ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
+    ...(os ? { os } : {}),
+    ...(kernel ? { kernel } : {}),
+    cpu,
+    memoryMiB: optional('Memory', '/proc/meminfo', meminfo, memoryMiB) ?? 0,
+    blockDevices,
+    fileSystems,
+    interfaces,
+    sockets,
+    services: services ?? [],
+    warnings,
+    via: 'sftp',
+  };
+}
+
+async function readNetLinks(r: SftpReader): Promise<SysNetLink[] | undefined> {
+  const names = await r.readdir('/sys/class/net', MAX_ENTRIES);
+  if (!names) return undefined;
+  return Promise.all(
+    names.sort().map(async (name) => {
+      const [address, flags, ifindex] = await Promise.all(['address', 'flags', 'ifindex'].map((f) => r.readFile(`/sys/class/net/${name}/${f}`, 4096)));
+      return { name, ...(address ? { address: address.text } : {}), ...(flags ? { flags: flags.text } : {}), index: Number(ifindex?.text.trim() || Infinity) };
+    }),
+  ).then((links) => links.sort((a, b) => a.index - b.index || a.name.localeCompare(b.name)).map(({ index: _index, ...l }) => l));
+}
+
+async function fileSystemsOf(r: SftpReader, mounts: readonly Mount[], warnings: string[], hostLabel: string): Promise<FileSystem[]> {
+  if (!mounts.length) return [];
+  if (!r.hasStatvfs) {
+    warnings.push(`File systems: the SFTP server of ${hostLabel} cannot tell file system sizes (no statvfs@openssh.com).`);
+    return [];
+  }
+  const real = realMounts(mounts);
+  const stats = await Promise.all(real.map((m) => r.statvfs(m.mount)));
+  const res: FileSystem[] = [];
+  real.forEach((m, i) => {
+    const s = stats[i];
+    const fs = s ? fileSystemFromStatvfs(m, s) : undefined;
+    if (fs) res.push(fs);
+  });
+  return res;
+}
+
+const BLOCK_NAME = /^[A-Za-z0-9_.:!+-]{1,64}$/;
+
+async function blockDevicesOf(r: SftpReader, names: readonly string[], mounts: readonly Mount[]) {
+  const opt = async (path: string) => (await r.readFile(path, 4096))?.text.trim() || undefined;
+  const devices: SysBlock[] = await Promise.all(
+    names
+      .filter((n) => BLOCK_NAME.test(n) && !/^ram\d/.test(n))
+      .sort()
+      .map(async (name): Promise<SysBlock> => {
+        const base = `/sys/block/${name}`;
+        const size = await opt(`${base}/size`);
+        const d: SysBlock = { name, ...(size ? { size } : {}), partitions: [], slaves: [] };
+        // Empty loop devices are not shown; their other files are not asked for.
+        if (/^loop\d/.test(name) && (!size || size === '0')) return d;
+        if (/^dm-\d+$/.test(name)) {
+          const [dmName, dmUuid, slaves] = await Promise.all([opt(`${base}/dm/name`), opt(`${base}/dm/uuid`), r.readdir(`${base}/slaves`, 64)]);
+          return { ...d, ...(dmName ? { dmName } : {}), ...(dmUuid ? { dmUuid } : {}), slaves: slaves ?? [] };
+        }
+        if (/^md\d/.test(name)) {
+          const [mdLevel, slaves] = await Promise.all([opt(`${base}/md/level`), r.readdir(`${base}/slaves`, 64)]);
+          return { ...d, ...(mdLevel ? { mdLevel } : {}), slaves: slaves ?? [] };
+        }
+        const [model, serial, devSerial, scsiType, entries] = await Promise.all([opt(`${base}/device/model`), opt(`${base}/serial`), opt(`${base}/device/serial`), /^sr\d/.test(name) ? opt(`${base}/device/type`) : undefined, r.readdir(base, 4096)]);
+        const parts = (entries ?? []).filter((e) => e.startsWith(name) && e !== name && BLOCK_NAME.test(e)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+        const partitions = await Promise.all(
+          parts.slice(0, 256).map(async (p) => {
+            const partSize = await opt(`${base}/${p}/size`);
+            return { name: p, ...(partSize ? { size: partSize } : {}) };
+          }),
+        );
+        return { ...d, ...(model ? { model } : {}), ...(serial || devSerial ? { serial: (serial || devSerial)! } : {}), ...(scsiType ? { scsiType } : {}), partitions };
+      }),
+  );
+  return blockDevicesFromSysfs(devices, mounts);
+}
+
+async function socketsOf(r: SftpReader, littleEndian: boolean, warnings: string[], hostLabel: string): Promise<Socket[]> {
+  const files = [
+    ['tcp', '/proc/net/tcp'],
+    ['tcp', '/proc/net/tcp6'],
+    ['udp', '/proc/net/udp'],
+    ['udp', '/proc/net/udp6'],
+  ] as const;
+  const texts = await Promise.all(files.map(([, p]) => r.readFile(p, MAX_FILE_BYTES)));
+  const sockets: ProcSocket[] = [];
+  texts.forEach((t, i) => {
+    const [protocol, path] = files[i]!;
+    // No tcp6/udp6 on a kernel without IPv6: not a warning.
+    if (!t) {
+      if (!path.endsWith('6')) warnings.push(`Connections: ${path} could not be read on ${hostLabel}.`);
+      return;
+    }
+    try {
+      for (const s of parseProcNetSockets(t.text, protocol, littleEndian)) if (sockets.length < MAX_ENTRIES) sockets.push(s);
+    } catch (e) {
+      warnings.push(`Connections: ${serializeError(e).message}`);
+    }
+  });
+  const wanted = new Set(sockets.map((s) => s.inode).filter((i) => i > 0));
+  if (wanted.size) {
+    const names = await processNames(r, wanted);
+    for (const s of sockets) {
+      const n = names.get(s.inode);
+      if (n) s.process = n;
+    }
+  }
+  return sockets.map(({ inode: _inode, ...s }) => s);
+}
+
+/**
+ * The process holding each socket inode, as `ss -p` finds it: `/proc/PID/fd/*` links (`socket:[inode]`) of the
+ * processes this login may look into, lowest PID first; the name is `/proc/PID/comm`. Stops when every socket has
+ * its process or after MAX_FD_LINKS links.
+ */
+async function processNames(r: SftpReader, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
+  const pids = ((await r.readdir('/proc')) ?? [])
+    .filter((n) => /^\d{1,10}$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b)
+    .slice(0, MAX_PROCESSES);
+  const owner = new Map<number, number>();
+  let links = 0;
+  const BATCH = 16;
+  for (let i = 0; i < pids.length && owner.size < wanted.size && links < MAX_FD_LINKS; i += BATCH) {
+    await Promise.all(
+      pids.slice(i, i + BATCH).map(async (pid) => {
+        const fds = await r.readdir(`/proc/${pid}/fd`, 65_536);
+        if (!fds?.length) return;
+        const take = fds.slice(0, Math.max(0, MAX_FD_LINKS - links));
+        links += take.length;
+        const targets = await Promise.all(take.map((fd) => r.readlink(`/proc/${pid}/fd/${fd}`)));
+        for (const t of targets) {
+          const inode = t ? socketInode(t) : undefined;
+          if (inode === undefined || !wanted.has(inode)) continue;
+          const prev = owner.get(inode);
+          if (prev === undefined || pid < prev) owner.set(inode, pid);
+        }
+      }),
+    );
+  }
+  const comms = new Map<number, string>();
+  await Promise.all(
+    [...new Set(owner.values())].map(async (pid) => {
+      const c = (await r.readFile(`/proc/${pid}/comm`, 256))?.text.trim();
+      if (c) comms.set(pid, c.slice(0, 128));
+    }),
+  );
+  const res = new Map<number, string>();
+  for (const [inode, pid] of owner) {
+    const c = comms.get(pid);
+    if (c) res.set(inode, c);
+  }
+  return res;
+}
+
+/**
+ * Running services from systemd's cgroup tree: a `*.service` cgroup that holds processes (`cgroup.events`
+ * `populated 1` on cgroup v2, a non-empty `cgroup.procs` on v1) is a running service, as `systemctl list-units
+ * --state=running` lists them. Undefined, with a warning, when the host does not run systemd.
+ */
+async function servicesOf(r: SftpReader, warnings: string[], hostLabel: string): Promise<RunningService[] | undefined> {
+  const booted = await r.readdir('/run/systemd/system', 1);
+  if (booted === undefined) {
+    warnings.push(`Running services: ${hostLabel} does not run systemd (no /run/systemd/system).`);
+    return undefined;
+  }
+  let root: string | undefined;
+  let v2 = false;
+  for (const c of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup', '/sys/fs/cgroup/systemd']) {
+    const entries = await r.readdir(c, 4096);
+    if (entries?.includes('system.slice')) {
+      root = c;
+      v2 = entries.includes('cgroup.controllers');
+      break;
+    }
+  }
+  if (!root) {
+    warnings.push(`Running services: systemd's cgroups (/sys/fs/cgroup/…/system.slice) could not be read on ${hostLabel}.`);
+    return undefined;
+  }
+  const units: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = (await r.readdir(dir, 4096)) ?? [];
+    await Promise.all(
+      entries.map(async (e) => {
+        if (units.length >= MAX_ENTRIES || !/^[\w@.:\\-]+$/.test(e)) return;
+        if (e.endsWith('.slice') && depth < 4) return walk(`${dir}/${e}`, depth + 1);
+        if (!e.endsWith('.service')) return;
+        const f = await r.readFile(`${dir}/${e}/${v2 ? 'cgroup.events' : 'cgroup.procs'}`, 64 * 1024);
+        const running = v2 ? /^populated 1$/m.test(f?.text ?? '') : (f?.text.trim() ?? '') !== '';
+        if (running && units.length < MAX_ENTRIES) units.push(e.slice(0, 256));
+      }),
+    );
+  };
+  await walk(root, 0);
+  return [...new Set(units)].sort().map((unit) => ({ unit }));
+}
+
+/** The kernel counters of one utilization sample, read as files; timed by the host's `/proc/uptime`. */
+export async function sampleOverSftp(r: SftpReader): Promise<CounterSample> {
+  const paths = ['/proc/uptime', '/proc/stat', '/proc/meminfo', '/proc/diskstats', '/proc/net/dev'] as const;
+  const [uptime, ...rest] = await Promise.all(paths.map((p) => r.readFile(p, MAX_FILE_BYTES)));
+  const text = rest.map((t, i) => `==> ${paths[i + 1]} <==\n${t?.text ?? ''}\n`).join('');
+  return parseCounterSample(text, parseUptime(uptime?.text ?? ''));
+}
+
+/** Waits `ms`, or rejects with `cancelled` as soon as the signal aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelledError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(cancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
