@@ -134,7 +134,8 @@ function vcUtilization(s: Server, vm: VcVm, from: (what: string) => string): voi
     put(f.netInKBps, 'netInKBps', 'netInKBpsP95', 'netInKBpsMax');
     put(f.netOutKBps, 'netOutKBps', 'netOutKBpsP95', 'netOutKBpsMax');
     s.utilization = u;
-    const span = f.periodSeconds >= 86_400 ? `${Math.round(f.periodSeconds / 86_400)} days` : `${Math.round(f.periodSeconds / 3600)} h`;
+    const d = Math.round(f.periodSeconds / 86_400);
+    const span = f.periodSeconds >= 86_400 ? `${d} day${d === 1 ? '' : 's'}` : `${Math.round(f.periodSeconds / 3600)} h`;
     p.utilization = from(`performance statistics, ${f.samples} samples of ${f.intervalId} s over ${span} (${f.counters.join(', ')})`);
     return;
   }
