@@ -120,6 +120,7 @@ const discover: CommandModule = (program) => {
     .requiredOption('--user <user>', 'user name (read-only is enough)')
     .option('--password-stdin', 'read the password from the first line of stdin (required)')
     .option('--thumbprint <sha1>', "accept the server's certificate with this SHA-1 thumbprint (a self-signed vCenter)")
+    .addOption(new Option('--perf-period <period>', 'utilization (CPU, memory, disk, network: average, p95, max) from the performance statistics of the last day, week or month; none: quick stats only').choices(['none', 'day', 'week', 'month']).default('none'))
     .requiredOption('--project <file>', 'project file to update (created when missing); saved atomically')
     .option('--remove-gone', 'remove servers of this vCenter that it no longer lists')
     .option('--json', 'print the same summary as mwb import --json')

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { serializeError } from '../common/model/errors';
 import { PROJECT_FILE_EXTENSION } from '../common/model/project';
+import type { PerfPeriodChoice } from '../common/model/discovery';
 import { createNodeServices } from '../shell/node-runtime';
 import { consoleLogger } from '../platform/logger';
 import type { Services } from '../services/container';
@@ -21,6 +22,8 @@ export interface DiscoverVcenterOptions extends DiscoverCommon {
   user: string;
   passwordStdin?: boolean;
   thumbprint?: string;
+  /** none, day, week or month (commander checks the choice). */
+  perfPeriod?: string;
 }
 
 export interface DiscoverLibvirtOptions extends DiscoverCommon {
@@ -124,7 +127,14 @@ export async function discoverVcenterCommand(o: DiscoverVcenterOptions, io: Io =
     return EXIT.usage;
   }
   return runDiscovery('vcenter', o, io, (s) =>
-    s.discovery.vcenter({ url: o.url, user: o.user, password, ...(o.thumbprint ? { thumbprint: o.thumbprint } : {}), ...(o.removeGone ? { removeGone: true } : {}) }),
+    s.discovery.vcenter({
+      url: o.url,
+      user: o.user,
+      password,
+      ...(o.thumbprint ? { thumbprint: o.thumbprint } : {}),
+      ...(o.perfPeriod && o.perfPeriod !== 'none' ? { perfPeriod: o.perfPeriod as PerfPeriodChoice } : {}),
+      ...(o.removeGone ? { removeGone: true } : {}),
+    }),
   );
 }
 

@@ -10,12 +10,16 @@ import { test, expect, screenshot } from './fixtures';
 import { startPeer, stopPeer } from '../helpers/peers';
 import { startSshd, type SshdPeer } from '../helpers/sshd-peer';
 import { fingerprint } from '../../main/discovery/ssh/known-hosts';
+import { discoverVcenter } from '../../main/discovery/vcenter/vcenter-discovery';
+import { labelVcsim } from '../helpers/vcsim-labels';
 
 const run = promisify(execFile);
 let vcUrl = '';
 let vcEnv: Record<string, string> = {};
 let vcDir = '';
 let sshd: SshdPeer;
+/** The vcsim VM given vSphere tags and a custom attribute before the story. */
+let taggedVm = '';
 
 async function freePort(): Promise<number> {
   const srv = net.createServer().listen(0, '127.0.0.1');
@@ -30,6 +34,11 @@ test.beforeAll(async () => {
   vcDir = await mkdtemp(path.join(os.tmpdir(), 'mwb-e2e-vcsim-'));
   vcEnv = { VCSIM_PORT: String(await freePort()), VCSIM_PIDFILE: path.join(vcDir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 2 -vm 3' };
   [vcUrl, sshd] = await Promise.all([startPeer('start-vcsim.sh', [], vcEnv, 600_000), startSshd()]);
+  // Labels a vSphere administrator put on one VM: two tags of one category and a custom attribute.
+  const thumbprint = await discoverVcenter({ url: vcUrl, user: 'user', password: 'pass' }).then(() => undefined, (e: { details?: { thumbprint?: string } }) => e.details?.thumbprint);
+  const vm = (await discoverVcenter({ url: vcUrl, user: 'user', password: 'pass', ...(thumbprint ? { thumbprint } : {}), tags: false })).vms.find((v) => v.name.includes('_C0_'))!;
+  taggedVm = vm.name;
+  await labelVcsim(vcUrl, thumbprint, { tags: { [vm.moref]: [['Environment', 'Production'], ['Environment', 'PCI']] }, attributes: { [vm.moref]: { 'Cost centre': 'CC-4711' } } });
 });
 test.afterAll(async () => {
   if (vcEnv.VCSIM_PIDFILE) await stopPeer('start-vcsim.sh', vcEnv).catch(() => undefined);
@@ -70,6 +79,10 @@ test('a consultant discovers a vCenter, a libvirt host and a Linux host into one
   await d.getByLabel('User', { exact: true }).fill('user');
   await d.getByLabel('Password', { exact: true }).fill('pass');
   await d.getByRole('checkbox', { name: /Remember password/ }).check();
+  // Utilization from vCenter's statistics of the last day (none by default).
+  const period = d.getByLabel('Utilization from performance statistics', { exact: true });
+  await expect(period).toHaveValue('none');
+  await period.selectOption({ label: 'Last day (5-minute samples)' });
   await bothSizes(page, 'discover-form');
   await runAndReport(page);
   const prompt = d.getByRole('alertdialog', { name: 'Certificate not trusted' });
@@ -92,6 +105,7 @@ test('a consultant discovers a vCenter, a libvirt host and a Linux host into one
   await report.getByRole('button', { name: 'Discover more' }).click();
   const saved = d.getByRole('region', { name: 'Saved connections' });
   await expect(saved).toContainText('certificate pinned');
+  await expect(saved).toContainText('utilization of the last day');
   await expect(saved).toContainText('password saved for this session');
 
   // 2. libvirt's test driver; Undo takes the whole discovery back, then it runs again.
@@ -137,6 +151,18 @@ test('a consultant discovers a vCenter, a libvirt host and a Linux host into one
   const detail = page.getByRole('complementary', { name: `Details of ${hostname}` });
   await expect(detail).toContainText('Linux');
   await screenshot(page, 'discover-catalog');
+  // The tagged vCenter VM: its tags and custom attribute, and a day of utilization with p95 and max.
+  await page.getByRole('row').filter({ has: page.getByText(taggedVm, { exact: true }) }).click();
+  const vmDetail = page.getByRole('complementary', { name: `Details of ${taggedVm}` });
+  await expect(vmDetail.getByRole('heading', { name: 'Tags and custom attributes' })).toBeVisible();
+  await expect(vmDetail).toContainText('PCI, Production');
+  await expect(vmDetail).toContainText('CC-4711');
+  const util = vmDetail.getByRole('table', { name: 'Utilization' });
+  await expect(vmDetail).toContainText('288 samples over 1 day.');
+  await expect(util.getByRole('row', { name: /^CPU/ })).toContainText('%');
+  await expect(util.getByRole('columnheader', { name: 'p95' })).toBeVisible();
+  await vmDetail.getByRole('heading', { name: 'Utilization' }).scrollIntoViewIfNeeded();
+  await bothSizes(page, 'discover-vm-detail');
 
   // The project file keeps the three connections and no secret.
   await page.keyboard.press('Control+s');

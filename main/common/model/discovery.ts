@@ -13,6 +13,11 @@ export const DISCOVERY_KIND_LABELS: Record<DiscoveryKind, string> = {
   azure: 'Microsoft Azure',
 };
 
+/** The period of vCenter performance statistics a vCenter discovery reads utilization from (none: quick stats only). */
+export const PerfPeriodSchema = z.enum(['day', 'week', 'month']);
+export type PerfPeriodChoice = z.infer<typeof PerfPeriodSchema>;
+export const PERF_PERIOD_LABELS: Record<PerfPeriodChoice | 'none', string> = { none: 'None (quick stats only)', day: 'Last day (5-minute samples)', week: 'Last week (30-minute samples)', month: 'Last month (2-hour samples)' };
+
 /**
  * A place the project discovers servers from: the address, the user and the accepted certificate thumbprint.
  * Never the password: it is asked for at each run and kept nowhere.
@@ -35,6 +40,8 @@ export const DiscoverySourceSchema = z.object({
   port: z.number().int().min(1).max(65535).optional(),
   keyFile: z.string().optional(),
   sampleSeconds: z.number().int().nonnegative().optional(),
+  /** vCenter: the period of performance statistics read for utilization (absent: none). */
+  perfPeriod: PerfPeriodSchema.optional(),
   lastRunAt: z.string().optional(),
   lastImportId: z.string().optional(),
   lastServers: z.number().int().nonnegative().optional(),

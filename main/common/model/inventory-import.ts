@@ -119,8 +119,14 @@ export function mergeServer(prev: Server, next: Server): Server {
   if (cbt !== undefined) merged.cbt = cbt;
   const annotation = next.annotation ?? prev.annotation;
   if (annotation !== undefined) merged.annotation = annotation;
-  const utilization = next.utilization ?? prev.utilization;
+  // Figures measured over a period (`samples`) are not replaced by a reading of one moment (quick stats, an RVTools
+  // export); the provenance of the utilization kept is the one that goes with it.
+  const keepPrev = next.utilization === undefined || (prev.utilization?.samples !== undefined && next.utilization.samples === undefined);
+  const utilization = keepPrev ? prev.utilization : next.utilization;
   if (utilization !== undefined) merged.utilization = utilization;
+  const owner = keepPrev ? prev : next;
+  for (const k of Object.keys(merged.provenance)) if (k === 'utilization' || k.startsWith('utilization.')) delete merged.provenance[k];
+  for (const [k, v] of Object.entries(owner.provenance)) if (k === 'utilization' || k.startsWith('utilization.')) merged.provenance[k] = v;
   return merged;
 }
 

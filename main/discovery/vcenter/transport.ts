@@ -86,12 +86,22 @@ export class SoapTransport {
   }
 
   async post(body: string, headers: Record<string, string>): Promise<HttpAnswer> {
-    const { url, timeoutMs = 60_000, signal } = this.opts;
+    return this.request('POST', this.opts.url, { 'Content-Type': 'text/xml; charset=utf-8', ...headers }, body);
+  }
+
+  /**
+   * Any request to the same host and port (the vAPI REST endpoints next to /sdk): `path` is resolved against the
+   * SDK address; the certificate check and the keep-alive sockets are the SOAP calls'.
+   */
+  async request(method: 'GET' | 'POST' | 'DELETE', target: string | URL, headers: Record<string, string>, body = ''): Promise<HttpAnswer> {
+    const { url: base, timeoutMs = 60_000, signal } = this.opts;
+    const url = typeof target === 'string' ? new URL(target, base) : target;
+    if (url.origin !== base.origin) throw new DiscoveryError('discovery-failed', `Refusing a request to ${url.host}: only ${base.host} is contacted.`);
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise<HttpAnswer>((resolve, reject) => {
       const req = lib.request(
         url,
-        { method: 'POST', agent: this.agent, headers: { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs, ...(signal ? { signal } : {}) },
+        { method, agent: this.agent, headers: { ...(body || method === 'POST' ? { 'Content-Length': Buffer.byteLength(body) } : {}), ...headers }, timeout: timeoutMs, ...(signal ? { signal } : {}) },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -114,6 +124,11 @@ export class SoapTransport {
       req.on('error', (e) => reject(toTransportError(e, url, signal)));
       req.end(body);
     });
+  }
+
+  /** host:port of the server, for messages. */
+  get host(): string {
+    return this.opts.url.host;
   }
 
   close(): void {

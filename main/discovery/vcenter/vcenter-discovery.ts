@@ -1,7 +1,10 @@
+import { throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError } from '../errors';
 import { bool, child, childrenNamed, num, text, xsiType, type XmlElement } from '../xml';
 import { VimClient, type MoRef, type ObjectContent } from './vim-client';
 import { isThumbprint } from './transport';
+import { readPerf, type PerfPeriod, type VcPerf } from './perf';
+import { readTags, type VcTag } from './tagging';
 
 /** One virtual disk as vSphere describes it. */
 export interface VcDisk {
@@ -56,12 +59,24 @@ export interface VcVm {
   snapshots: { name: string; createdAt?: string }[];
   disks: VcDisk[];
   nics: VcNic[];
+  /** summary.quickStats at discovery time: CPU in MHz (and the VM's ceiling, runtime.maxCpuUsage), active guest memory in MB. */
+  quickStats?: { cpuMhz?: number; maxCpuMhz?: number; guestMemoryMB?: number };
+  /** Custom attribute values (customValue) by field name (CustomFieldsManager.field). */
+  customAttributes?: Record<string, string>;
+  /** vSphere tags (category and name), when the tagging service answered. */
+  tags?: VcTag[];
+  /** Utilization over the chosen period from PerformanceManager. */
+  perf?: VcPerf;
 }
 
 export interface VcenterInventory {
   /** vCenter's about.instanceUuid (RVTools' VI SDK UUID) and its host name: the VM manager the VMs belong to. */
   vcenter: { instanceUuid?: string; name: string; fullName?: string; apiType?: string };
   vms: VcVm[];
+  /** What could not be read (tags on an ESXi host, statistics not kept) without failing the discovery. */
+  warnings: string[];
+  /** The statistics read, when a period was chosen. */
+  perf?: { period: PerfPeriod; intervalId: number; seconds: number; vms: number };
 }
 
 export interface VcenterDiscoveryOptions {
@@ -72,6 +87,10 @@ export interface VcenterDiscoveryOptions {
   /** VMs per RetrievePropertiesEx page (default 500). */
   pageSize?: number;
   timeoutMs?: number;
+  /** Read utilization from vCenter's performance statistics over the last day, week or month (none when absent). */
+  perfPeriod?: PerfPeriod;
+  /** Read vSphere tags through the vAPI REST endpoints (default true). */
+  tags?: boolean;
   signal?: AbortSignal;
   progress?: (done: number, total: number | null, message: string) => void;
 }
@@ -100,6 +119,10 @@ export const VM_PATHS = [
   'snapshot',
   'resourcePool',
   'parent',
+  'customValue',
+  'summary.quickStats.overallCpuUsage',
+  'summary.quickStats.guestMemoryUsage',
+  'runtime.maxCpuUsage',
 ];
 
 const PLACE_TYPES = ['HostSystem', 'ComputeResource', 'ClusterComputeResource', 'Folder', 'ResourcePool', 'Datacenter', 'Network', 'DistributedVirtualPortgroup'];
@@ -203,7 +226,7 @@ interface Place {
 }
 
 /** Reads one VM's properties (a RetrievePropertiesEx object) into facts; places resolve host, cluster, folder and network names. */
-export function vmFromObject(o: ObjectContent, places: Map<string, Place>): VcVm {
+export function vmFromObject(o: ObjectContent, places: Map<string, Place>, fields: ReadonlyMap<string, string> = new Map()): VcVm {
   const p = (k: string) => o.props.get(k);
   const s = (k: string) => text(p(k));
   const n = (k: string) => {
@@ -266,7 +289,35 @@ export function vmFromObject(o: ObjectContent, places: Map<string, Place>): VcVm
   const poolName = nameOf(pool);
   // Every cluster and host has a root pool named "Resources": a VM in it has no pool worth naming.
   if (poolName && poolName !== 'Resources') set('resourcePool', poolName);
+  const qs = { cpuMhz: n('summary.quickStats.overallCpuUsage'), maxCpuMhz: n('runtime.maxCpuUsage'), guestMemoryMB: n('summary.quickStats.guestMemoryUsage') };
+  if (Object.values(qs).some((v) => v !== undefined)) vm.quickStats = Object.fromEntries(Object.entries(qs).filter(([, v]) => v !== undefined && v >= 0));
+  const custom = customValuesOf(p('customValue'), fields);
+  if (Object.keys(custom).length) vm.customAttributes = custom;
   return vm;
+}
+
+/** customValue (ArrayOfCustomFieldValue) by field name; a value whose field is not known keeps its key as `custom field KEY`. */
+export function customValuesOf(val: XmlElement | undefined, fields: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of childrenNamed(val, 'CustomFieldValue')) {
+    const key = text(c, 'key');
+    const value = text(c, 'value');
+    if (!key || value === undefined) continue;
+    out[fields.get(key) ?? `custom field ${key}`] = value;
+  }
+  return out;
+}
+
+/** CustomFieldsManager.field (ArrayOfCustomFieldDef): key → name, for VM fields and global ones (no managedObjectType). */
+export function customFieldNames(val: XmlElement | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of childrenNamed(val, 'CustomFieldDef')) {
+    const key = text(d, 'key');
+    const name = text(d, 'name');
+    const type = text(d, 'managedObjectType');
+    if (key && name && (!type || type === 'VirtualMachine')) out.set(key, name);
+  }
+  return out;
 }
 
 /**
@@ -298,18 +349,65 @@ export async function discoverVcenter(o: VcenterDiscoveryOptions): Promise<Vcent
       const pv = parent ? text(parent) : undefined;
       places.set(`${p.obj.type}:${p.obj.value}`, { type: p.obj.type, ...(text(p.props.get('name')) ? { name: text(p.props.get('name'))! } : {}), ...(parent && pv ? { parent: { type: parent.attrs.type ?? '', value: pv } } : {}) });
     }
+    const warnings: string[] = [];
+    // Custom attribute names: one read of CustomFieldsManager.field (absent for some users and on some ESXi builds).
+    const fields = sc.customFieldsManager
+      ? await client.retrieveOne(sc.customFieldsManager, ['field']).then(
+          (props) => customFieldNames(props.get('field')),
+          (e: unknown) => {
+            if (o.signal?.aborted) throw e;
+            warnings.push(`Custom attribute names could not be read (${e instanceof Error ? e.message.slice(0, 120) : 'error'}); values are kept under their field number.`);
+            return new Map<string, string>();
+          },
+        )
+      : new Map<string, string>();
     const view = await client.createContainerView(['VirtualMachine']);
     const vms: VcVm[] = [];
     await client.retrieveAll(view, [{ type: 'VirtualMachine', paths: VM_PATHS }], {
       maxObjects: o.pageSize ?? 500,
       ...(o.signal ? { signal: o.signal } : {}),
       onPage: (objs) => {
-        for (const obj of objs) vms.push(vmFromObject(obj, places));
+        for (const obj of objs) vms.push(vmFromObject(obj, places, fields));
         o.progress?.(vms.length, null, `Reading VMs: ${vms.length}`);
       },
     });
     await client.destroyView(view).catch(() => undefined);
-    return { vcenter: { ...(sc.about.instanceUuid ? { instanceUuid: sc.about.instanceUuid } : {}), name: url.hostname, ...(sc.about.fullName ? { fullName: sc.about.fullName } : {}), ...(sc.about.apiType ? { apiType: sc.about.apiType } : {}) }, vms };
+    let perf: VcenterInventory['perf'];
+    if (o.perfPeriod) {
+      if (!sc.perfManager) warnings.push('This server offers no performance manager: utilization comes from the quick stats only.');
+      else {
+        const measured = vms.filter((v) => !v.template);
+        o.progress?.(0, measured.length, `Reading performance statistics of the last ${o.perfPeriod}`);
+        const r = await readPerf(client, sc.perfManager, {
+          period: o.perfPeriod,
+          vms: measured.map((v) => ({ moref: v.moref, ...(v.memoryMB ? { memoryMB: v.memoryMB } : {}) })),
+          ...(o.signal ? { signal: o.signal } : {}),
+          progress: (d, t) => o.progress?.(d, t, `Reading performance statistics: ${d} of ${t} VMs`),
+        });
+        for (const vm of vms) {
+          const p = r.byMoref.get(vm.moref);
+          if (p) vm.perf = p;
+        }
+        warnings.push(...r.warnings);
+        perf = { period: o.perfPeriod, intervalId: r.intervalId, seconds: r.seconds, vms: r.byMoref.size };
+      }
+    }
+    if (o.tags !== false && sc.about.apiType !== 'HostAgent') {
+      o.progress?.(vms.length, null, 'Reading vSphere tags');
+      const t = await readTags(client.http, { user: o.user, password: o.password, vmMorefs: new Set(vms.map((v) => v.moref)), ...(o.signal ? { signal: o.signal } : {}) });
+      for (const vm of vms) {
+        const tags = t.byMoref.get(vm.moref);
+        if (tags) vm.tags = tags;
+      }
+      warnings.push(...t.warnings);
+    } else if (o.tags !== false) warnings.push(`vSphere tags were not read: ${url.host} is an ESXi host (tags live in vCenter). Custom attributes were read.`);
+    throwIfAborted(o.signal, 'Discovery cancelled; the project is unchanged.');
+    return {
+      vcenter: { ...(sc.about.instanceUuid ? { instanceUuid: sc.about.instanceUuid } : {}), name: url.hostname, ...(sc.about.fullName ? { fullName: sc.about.fullName } : {}), ...(sc.about.apiType ? { apiType: sc.about.apiType } : {}) },
+      vms,
+      warnings,
+      ...(perf ? { perf } : {}),
+    };
   } finally {
     if (loggedIn) await client.logout().catch(() => undefined);
     client.close();

@@ -12,6 +12,9 @@ export interface ServiceContent {
   propertyCollector: MoRef;
   viewManager: MoRef;
   sessionManager: MoRef;
+  /** PerformanceManager and CustomFieldsManager: absent on some ESXi builds and users; nothing is read from them then. */
+  perfManager?: MoRef;
+  customFieldsManager?: MoRef;
   about: { name?: string; fullName?: string; version?: string; apiType?: string; instanceUuid?: string };
 }
 
@@ -31,7 +34,7 @@ export function moref(el: XmlElement | undefined, what: string): MoRef {
   return { type: el.attrs.type ?? '', value };
 }
 
-const ref = (tag: string, m: MoRef) => `<${tag} type="${xmlEscape(m.type)}">${xmlEscape(m.value)}</${tag}>`;
+export const ref = (tag: string, m: MoRef) => `<${tag} type="${xmlEscape(m.type)}">${xmlEscape(m.value)}</${tag}>`;
 
 /** The body element of a SOAP answer (`<XResponse>`), or a typed error for a fault. */
 export function soapBody(xml: string, status: number, host: string): XmlElement {
@@ -104,7 +107,10 @@ export class VimClient {
   async retrieveServiceContent(): Promise<ServiceContent> {
     const r = child(await this.call('<RetrieveServiceContent><_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent>'), 'returnval');
     const about = child(r, 'about');
+    const optional = (name: string) => (text(child(r, name)) ? { [name]: moref(child(r, name), name) } : {});
     this.content = {
+      ...optional('perfManager'),
+      ...optional('customFieldsManager'),
       rootFolder: moref(child(r, 'rootFolder'), 'rootFolder'),
       propertyCollector: moref(child(r, 'propertyCollector'), 'propertyCollector'),
       viewManager: moref(child(r, 'viewManager'), 'viewManager'),
@@ -160,6 +166,18 @@ export class VimClient {
       page = parseRetrieveResult(child(await this.call(`<ContinueRetrievePropertiesEx>${ref('_this', pc)}<token>${xmlEscape(page.token)}</token></ContinueRetrievePropertiesEx>`), 'returnval'));
     }
     return all;
+  }
+
+  /** The given properties of one object (no traversal), or an empty map when the object has none of them. */
+  async retrieveOne(obj: MoRef, paths: string[]): Promise<Map<string, XmlElement>> {
+    const spec = `<specSet><propSet><type>${xmlEscape(obj.type)}</type>${paths.map((x) => `<pathSet>${xmlEscape(x)}</pathSet>`).join('')}</propSet><objectSet>${ref('obj', obj)}<skip>false</skip></objectSet></specSet>`;
+    const page = parseRetrieveResult(child(await this.call(`<RetrievePropertiesEx>${ref('_this', this.sc().propertyCollector)}${spec}<options></options></RetrievePropertiesEx>`), 'returnval'));
+    return page.objects[0]?.props ?? new Map();
+  }
+
+  /** The transport's other requests to the same host (the vAPI REST endpoints), through the same certificate check. */
+  get http(): SoapTransport {
+    return this.transport;
   }
 
   close(): void {

@@ -6,6 +6,8 @@ import type { HvVm } from '../../discovery/hyperv/hyperv-discovery';
 import type { VbVm } from '../../discovery/virtualbox/virtualbox-discovery';
 import type { VmxVm } from '../../discovery/vmware-workstation/vmx-discovery';
 import { blankServer, osFamily } from '../inventory/importer';
+import { isToolField } from '../inventory/rvtools.importer';
+import { normHeader } from '../inventory/table';
 
 const POWER: Record<string, PowerState> = { poweredOn: 'poweredOn', poweredOff: 'poweredOff', suspended: 'suspended' };
 const TOOLS: Record<string, string> = { guestToolsRunning: 'Running', guestToolsNotRunning: 'Not running', guestToolsExecutingScripts: 'Starting' };
@@ -89,7 +91,66 @@ export function serverFromVcVm(vm: VcVm, vc: VcenterInventory['vcenter']): Serve
   if (s.nics.length) p.nics = from('config.hardware.device (network adapters), guest.net');
   s.snapshots = vm.snapshots.map((x) => ({ name: x.name, ...(x.createdAt ? { createdAt: x.createdAt } : {}) }));
   if (s.snapshots.length) p.snapshots = from('snapshot');
+  vcUtilization(s, vm, from);
+  // Custom attributes and tags as an RVTools export of the same vCenter gives them (vInfo columns → tags), without
+  // the fields other products keep for their own bookkeeping (SCVMM's id, com.vmware.*).
+  for (const [k, v] of Object.entries(vm.customAttributes ?? {})) {
+    if (isToolField(normHeader(k))) continue;
+    s.tags[k] = v;
+    p[`tags.${k}`] = from(`customValue (custom attribute ${k})`);
+  }
+  const byCategory = new Map<string, string[]>();
+  for (const t of vm.tags ?? []) byCategory.set(t.category, [...(byCategory.get(t.category) ?? []), t.name]);
+  for (const [category, names] of byCategory) {
+    // A tag category named like a custom attribute keeps both: the tag goes under "CATEGORY (tag)".
+    const key = vm.customAttributes?.[category] !== undefined ? `${category} (tag)` : category;
+    s.tags[key] = names.join(', ');
+    p[`tags.${key}`] = from(`vSphere tag${names.length === 1 ? '' : 's'} of category ${category}`);
+  }
   return s;
+}
+
+/**
+ * Utilization: the chosen period's performance statistics (average, p95 and max) when vCenter kept samples, else the
+ * quick stats of the moment of discovery (CPU MHz ÷ the VM's ceiling, active guest memory ÷ configured memory), as
+ * RVTools' vInfo/vMemory figures are. Powered-off VMs get no quick stats (they read 0).
+ */
+function vcUtilization(s: Server, vm: VcVm, from: (what: string) => string): void {
+  const p = s.provenance;
+  const f = vm.perf;
+  if (f) {
+    const u: NonNullable<Server['utilization']> = { samples: f.samples, periodSeconds: f.periodSeconds };
+    const put = (stat: { avg: number; p95: number; max: number } | undefined, avg: keyof typeof u, p95: keyof typeof u, max: keyof typeof u) => {
+      if (!stat) return;
+      u[avg] = stat.avg;
+      u[p95] = stat.p95;
+      u[max] = stat.max;
+    };
+    put(f.cpuPct, 'cpuAvgPct', 'cpuP95Pct', 'cpuMaxPct');
+    put(f.memPct, 'memAvgPct', 'memP95Pct', 'memMaxPct');
+    put(f.diskReadKBps, 'diskReadKBps', 'diskReadKBpsP95', 'diskReadKBpsMax');
+    put(f.diskWriteKBps, 'diskWriteKBps', 'diskWriteKBpsP95', 'diskWriteKBpsMax');
+    put(f.diskIops, 'diskIops', 'diskIopsP95', 'diskIopsMax');
+    put(f.netInKBps, 'netInKBps', 'netInKBpsP95', 'netInKBpsMax');
+    put(f.netOutKBps, 'netOutKBps', 'netOutKBpsP95', 'netOutKBpsMax');
+    s.utilization = u;
+    const d = Math.round(f.periodSeconds / 86_400);
+    const span = f.periodSeconds >= 86_400 ? `${d} day${d === 1 ? '' : 's'}` : `${Math.round(f.periodSeconds / 3600)} h`;
+    p.utilization = from(`performance statistics, ${f.samples} samples of ${f.intervalId} s over ${span} (${f.counters.join(', ')})`);
+    return;
+  }
+  const q = vm.quickStats;
+  if (!q || vm.powerState !== 'poweredOn') return;
+  const u: NonNullable<Server['utilization']> = {};
+  if (q.cpuMhz !== undefined && q.maxCpuMhz) {
+    u.cpuAvgPct = Math.round((q.cpuMhz / q.maxCpuMhz) * 1000) / 10;
+    p['utilization.cpuAvgPct'] = from('summary.quickStats.overallCpuUsage ÷ runtime.maxCpuUsage (at discovery time)');
+  }
+  if (q.guestMemoryMB !== undefined && vm.memoryMB) {
+    u.memAvgPct = Math.round((q.guestMemoryMB / vm.memoryMB) * 1000) / 10;
+    p['utilization.memAvgPct'] = from('summary.quickStats.guestMemoryUsage ÷ config.hardware.memoryMB (at discovery time)');
+  }
+  if (Object.keys(u).length) s.utilization = u;
 }
 
 const LV_POWER: Record<string, PowerState> = { running: 'poweredOn', idle: 'poweredOn', blocked: 'poweredOn', 'in shutdown': 'poweredOn', 'shut off': 'poweredOff', crashed: 'poweredOff', paused: 'suspended', pmsuspended: 'suspended' };

@@ -6,7 +6,7 @@ import { WorkbenchError } from '../../common/model/errors';
 import { throwIfAborted } from '../../common/util/cancel';
 import type { ImportReport } from '../../common/model/inventory-import';
 import type { ProjectDocument } from '../../common/model/project';
-import type { DiscoveryKind, DiscoverySource } from '../../common/model/discovery';
+import type { DiscoveryKind, DiscoverySource, PerfPeriodChoice } from '../../common/model/discovery';
 import type { Server } from '../../common/model/server';
 import type { Connection } from '../../common/model/connections';
 import type { SecretStore } from '../../platform/secret-store';
@@ -38,6 +38,8 @@ export interface VcenterDiscoveryRequest {
   remember?: boolean;
   removeGone?: boolean;
   pageSize?: number;
+  /** Utilization from vCenter's performance statistics of the last day, week or month; quick stats only when absent. */
+  perfPeriod?: PerfPeriodChoice;
   taskId?: string;
 }
 
@@ -183,13 +185,18 @@ export class DiscoveryService {
           password,
           ...(req.thumbprint ? { thumbprint: req.thumbprint } : {}),
           ...(req.pageSize ? { pageSize: req.pageSize } : {}),
+          ...(req.perfPeriod ? { perfPeriod: req.perfPeriod } : {}),
           signal: task.signal,
           progress: (d, t, m) => task.progress(d, t, m),
         });
         throwIfAborted(task.signal, CANCELLED);
         const servers = inv.vms.map((vm) => serverFromVcVm(vm, inv.vcenter));
-        const source: Omit<DiscoverySource, 'id'> = { kind: 'vcenter', url, user: req.user.trim(), ...(req.thumbprint ? { thumbprint: normalizeThumbprint(req.thumbprint) } : {}) };
-        return this.commit(before, { servers }, source, inv.vcenter.name, req.removeGone, task);
+        const source: Omit<DiscoverySource, 'id'> = { kind: 'vcenter', url, user: req.user.trim(), ...(req.thumbprint ? { thumbprint: normalizeThumbprint(req.thumbprint) } : {}), ...(req.perfPeriod ? { perfPeriod: req.perfPeriod } : {}) };
+        const warnings = [...inv.warnings];
+        if (inv.perf && inv.perf.vms < servers.filter((x) => !x.state.template && x.state.power === 'poweredOn').length) {
+          warnings.push(`Performance statistics of the last ${inv.perf.period} were found for ${inv.perf.vms} of ${inv.vms.filter((v) => !v.template).length} VMs; the others keep the quick stats (powered-on VMs) or no utilization.`);
+        }
+        return this.commit(before, { servers, warnings }, source, inv.vcenter.name, req.removeGone, task);
       },
       req.taskId,
     );
@@ -438,7 +445,7 @@ export function upsertSource(list: DiscoverySource[], s: Omit<DiscoverySource, '
   const i = list.findIndex((x) => sameSource(x, s));
   if (i < 0) return [...list, { id: randomUUID(), ...s }];
   const next = [...list];
-  const { thumbprint: _t, user: _u, keyFile: _k, sampleSeconds: _s, ...kept } = list[i]!;
+  const { thumbprint: _t, user: _u, keyFile: _k, sampleSeconds: _s, perfPeriod: _p, ...kept } = list[i]!;
   next[i] = { ...kept, ...s, id: list[i]!.id };
   return next;
 }

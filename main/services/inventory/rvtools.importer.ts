@@ -71,7 +71,7 @@ export const RVTOOLS_4_VINFO_COLUMNS = [
  * set: System Center VMM's per-object id and vCenter's internal `com.vmware.*` fields. RVTools lists
  * them with the custom attributes; the importer reads them as neither columns nor tags.
  */
-const isToolField = (n: string) => n === 'clusterinvariantvmmid' || n.startsWith('comvmware');
+export const isToolField = (n: string) => n === 'clusterinvariantvmmid' || n.startsWith('comvmware');
 
 /** vInfo headers RVTools itself writes (4.x and the 3.x spellings); any other column is a vCenter custom attribute. */
 const VINFO_STANDARD = new Set(

@@ -1,5 +1,5 @@
 import type { ChannelArgs } from '../../../main/common/ipc/contract';
-import type { DiscoveryKind, DiscoverySource } from '../../../main/common/model/discovery';
+import { PERF_PERIOD_LABELS, PerfPeriodSchema, type DiscoveryKind, type DiscoverySource } from '../../../main/common/model/discovery';
 
 /** The channels a discovery source runs through (each returns a DiscoveryReport). */
 export type DiscoveryChannel = 'discovery.vcenter' | 'discovery.libvirt' | 'discovery.ssh' | 'discovery.hyperv' | 'discovery.virtualbox' | 'discovery.vmwareWorkstation' | 'discovery.azure';
@@ -75,14 +75,22 @@ const opt = <T>(cond: unknown, v: T): T | Record<string, never> => (cond ? v : {
 const vcenter = defineSource({
   kind: 'vcenter',
   label: 'VMware vCenter or ESXi',
-  description: 'Every VM over the vSphere API (read only): hardware, guest OS, disks, networks, host and cluster.',
+  description: 'Every VM over the vSphere API (read only): hardware, guest OS, disks, networks, host and cluster, tags and custom attributes; utilization over a period if chosen.',
   channel: 'discovery.vcenter',
   fields: [
     { key: 'url', label: 'Address', type: 'text', required: true, placeholder: 'https://vcenter.example.com/sdk', help: 'Host name or URL; /sdk is added when missing.' },
     { key: 'user', label: 'User', type: 'text', required: true, placeholder: 'administrator@vsphere.local' },
     { key: 'password', label: 'Password', type: 'password', required: true, secret: true },
+    {
+      key: 'perfPeriod',
+      label: 'Utilization from performance statistics',
+      type: 'select',
+      initial: 'none',
+      options: (['none', 'day', 'week', 'month'] as const).map((value) => ({ value, label: PERF_PERIOD_LABELS[value] })),
+      help: 'CPU, memory, disk and network: average, p95 and max over the period, for right-sizing. None: the quick stats of the moment.',
+    },
   ],
-  fromSource: (s) => ({ url: s.url, user: s.user ?? '' }),
+  fromSource: (s) => ({ url: s.url, user: s.user ?? '', perfPeriod: s.perfPeriod ?? 'none' }),
   trustOf: (s) => (s.thumbprint ? [{ kind: 'certificate', thumbprint: s.thumbprint }] : []),
   toArgs: (v, ctx) => {
     const cert = ctx.trust.find((t): t is Extract<TrustItem, { kind: 'certificate' }> => t.kind === 'certificate');
@@ -91,6 +99,7 @@ const vcenter = defineSource({
       user: v.user!.trim(),
       ...opt(v.password, { password: v.password! }),
       ...opt(cert, { thumbprint: cert?.thumbprint ?? '' }),
+      ...opt(PerfPeriodSchema.safeParse(v.perfPeriod).success, { perfPeriod: PerfPeriodSchema.parse(v.perfPeriod) }),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
       // Unticked on a saved connection: its saved password is forgotten after the run.
       ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),
@@ -120,7 +129,7 @@ const vcenter = defineSource({
       trust: [{ kind: 'certificate', thumbprint: d.thumbprint }],
     };
   },
-  describe: (s) => `${hostOf(s.url)}${s.user ? ` as ${s.user}` : ''}${s.thumbprint ? ' · certificate pinned' : ''}`,
+  describe: (s) => `${hostOf(s.url)}${s.user ? ` as ${s.user}` : ''}${s.thumbprint ? ' · certificate pinned' : ''}${s.perfPeriod ? ` · utilization of the last ${s.perfPeriod}` : ''}`,
 });
 
 const libvirt = defineSource({

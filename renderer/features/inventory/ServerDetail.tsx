@@ -1,6 +1,6 @@
-import type { Server } from '../../../main/common/model/server';
+import type { Server, Utilization } from '../../../main/common/model/server';
 import type { ServerConnectionRow } from '../../../main/common/model/connections';
-import { formatMiB, label } from '../../ui/format';
+import { formatCount, formatMiB, label } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 import { ServerAssessmentPanel } from '../assessment/ServerAssessmentPanel';
 
@@ -13,6 +13,45 @@ function Field({ label, value, prov }: { label: string; value: string | number |
         {prov ? <span className="prov">{prov}</span> : null}
       </dd>
     </>
+  );
+}
+
+const UTILIZATION_ROWS: { label: string; unit: string; avg: keyof Utilization; p95?: keyof Utilization; max?: keyof Utilization }[] = [
+  { label: 'CPU', unit: '%', avg: 'cpuAvgPct', p95: 'cpuP95Pct', max: 'cpuMaxPct' },
+  { label: 'Memory', unit: '%', avg: 'memAvgPct', p95: 'memP95Pct', max: 'memMaxPct' },
+  { label: 'Disk read', unit: 'KB/s', avg: 'diskReadKBps', p95: 'diskReadKBpsP95', max: 'diskReadKBpsMax' },
+  { label: 'Disk write', unit: 'KB/s', avg: 'diskWriteKBps', p95: 'diskWriteKBpsP95', max: 'diskWriteKBpsMax' },
+  { label: 'Disk I/O', unit: 'IOPS', avg: 'diskIops', p95: 'diskIopsP95', max: 'diskIopsMax' },
+  { label: 'Network in', unit: 'KB/s', avg: 'netInKBps', p95: 'netInKBpsP95', max: 'netInKBpsMax' },
+  { label: 'Network out', unit: 'KB/s', avg: 'netOutKBps', p95: 'netOutKBpsP95', max: 'netOutKBpsMax' },
+];
+
+const figure = (n: number | undefined, unit: string) => (n === undefined ? '—' : `${n.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`);
+
+/** Average, p95 and max per measure, how long it was measured and where the figures came from. */
+function UtilizationSection({ server }: { server: Server }) {
+  const u = server.utilization;
+  if (!u) return null;
+  const rows = UTILIZATION_ROWS.filter((r) => [r.avg, r.p95, r.max].some((k) => k && u[k] !== undefined));
+  if (!rows.length) return null;
+  const p = server.provenance;
+  const origin = p.utilization ?? [...new Set(rows.flatMap((r) => [r.avg, r.p95, r.max].map((k) => (k ? p[`utilization.${k}`] : undefined)).filter((x): x is string => !!x)))].join('; ');
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const days = u.periodSeconds === undefined ? null : u.periodSeconds >= 86_400 ? plural(Math.round(u.periodSeconds / 86_400), 'day') : u.periodSeconds >= 3600 ? plural(Math.round(u.periodSeconds / 3600), 'hour') : plural(Math.round(u.periodSeconds / 60), 'minute');
+  return (
+    <section>
+      <h3>Utilization</h3>
+      <p className="muted small">{u.samples !== undefined && days ? `${formatCount(u.samples)} samples over ${days}.` : 'One reading, not measured over a period.'}</p>
+      <table className="mini-table" aria-label="Utilization">
+        <thead><tr><th>Measure</th><th className="num">Average</th><th className="num">p95</th><th className="num">Max</th></tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}><td>{r.label}</td><td className="num">{figure(u[r.avg], r.unit)}</td><td className="num">{figure(r.p95 && u[r.p95], r.unit)}</td><td className="num">{figure(r.max && u[r.max], r.unit)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      {origin ? <span className="prov">From {origin}</span> : null}
+    </section>
   );
 }
 
@@ -52,6 +91,7 @@ export function ServerDetail({ server, error, connections, onClose }: { server: 
           </dl>
         </section>
         <ServerAssessmentPanel server={server} />
+        <UtilizationSection server={server} />
         <section>
           <h3>Place and identity</h3>
           <dl className="kv">

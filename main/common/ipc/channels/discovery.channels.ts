@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../define';
 import { ImportReportSchema } from '../../model/inventory-import';
-import { DiscoveryKindSchema, DiscoverySourceSchema } from '../../model/discovery';
+import { DiscoveryKindSchema, DiscoverySourceSchema, PerfPeriodSchema } from '../../model/discovery';
 
 /** What a discovery reports: an import's figures and the source. */
 export const DiscoveryReportSchema = ImportReportSchema.omit({ files: true }).extend({
@@ -29,7 +29,8 @@ export const discoveryChannels = {
   /**
    * Discovers a vCenter's VMs and merges them into the open project (a task: progress, cancel). The password is used
    * for Login only. An untrusted certificate fails with `discovery-certificate-untrusted` and `details.thumbprint`:
-   * accepting it is calling again with that thumbprint.
+   * accepting it is calling again with that thumbprint. vSphere tags and custom attributes land in the servers' tags;
+   * a server without the tagging service (ESXi) is a warning in the report.
    */
   'discovery.vcenter': channel(
     z
@@ -38,6 +39,8 @@ export const discoveryChannels = {
         user: z.string().min(1).max(512),
         password: z.string().min(1).max(4096).optional(),
         thumbprint: z.string().max(128).optional(),
+        /** Utilization from the performance statistics of the last day, week or month (absent: quick stats only). */
+        perfPeriod: PerfPeriodSchema.optional(),
         removeGone: z.boolean().optional(),
         ...saved,
         taskId,

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { throwIfAborted } from '../../common/util/cancel';
+import { DiscoveryError, excerpt, malformed } from '../errors';
+import type { HttpAnswer, SoapTransport } from './transport';
+
+/** One vSphere tag attached to a VM: its category's name and its own. */
+export interface VcTag {
+  category: string;
+  name: string;
+}
+
+export interface TaggingResult {
+  /** VM MoRef → its tags (sorted by category, then name). */
+  byMoref: Map<string, VcTag[]>;
+  warnings: string[];
+}
+
+const MAX_JSON = 64 * 1024 * 1024;
+const SESSION_HEADER = 'vmware-api-session-id';
+
+// The /rest answers wrap everything in { value }; unknown fields are allowed (later vCenters add some).
+const SessionAnswer = z.object({ value: z.string().min(1).max(4096) });
+// vcsim leaves `value` out of an empty list (Go's omitempty); vCenter sends [].
+const IdList = z.object({ value: z.array(z.string().min(1).max(1024)).max(1_000_000).nullish().transform((v) => v ?? []) });
+const TagAnswer = z.object({ value: z.object({ id: z.string().min(1).max(1024), name: z.string().max(4096), category_id: z.string().min(1).max(1024) }) });
+const CategoryAnswer = z.object({ value: z.object({ id: z.string().min(1).max(1024), name: z.string().max(4096) }) });
+const AttachedAnswer = z.object({
+  value: z
+    .array(z.object({ tag_id: z.string().min(1).max(1024), object_ids: z.array(z.object({ type: z.string().max(256), id: z.string().max(1024) })).nullish().transform((v) => v ?? []) }))
+    .max(1_000_000)
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** Parses a JSON answer with its schema; anything else is a typed `discovery-malformed-response` naming what was read. */
+export function parseRest<T>(schema: z.ZodType<T>, body: string, what: string): T {
+  if (body.length > MAX_JSON) throw malformed(`the ${what} answer is larger than ${MAX_JSON / 1024 / 1024} MiB`);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw malformed(`the ${what} answer is not JSON (${excerpt(body, 60) || 'empty'})`);
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw malformed(`the ${what} answer has an unexpected shape (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'unknown'})`);
+  }
+  return r.data;
+}
+
+/**
+ * Reads the vSphere tags of VMs through the vAPI REST endpoints next to /sdk (`/rest/com/vmware/cis/…`, which
+ * vCenter 6.5 to 8 serve): a session (basic authentication, once), every tag and its category, then the objects
+ * attached to the tags (`list-attached-objects-on-tags`, 100 tags a call), and the session is deleted. A server
+ * without the tagging service (an ESXi host answers 404) or that refuses the login gives a warning, never a failure.
+ */
+export async function readTags(http: SoapTransport, o: { user: string; password: string; vmMorefs: ReadonlySet<string>; signal?: AbortSignal; parallel?: number }): Promise<TaggingResult> {
+  const result: TaggingResult = { byMoref: new Map(), warnings: [] };
+  const base = '/rest/com/vmware/cis';
+  const basic = `Basic ${Buffer.from(`${o.user}:${o.password}`, 'utf8').toString('base64')}`;
+  let login: HttpAnswer;
+  try {
+    login = await http.request('POST', `${base}/session`, { Authorization: basic, Accept: 'application/json' });
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    result.warnings.push(`vSphere tags were not read: the tagging service did not answer (${e instanceof Error ? excerpt(e.message, 120) : 'error'}).`);
+    return result;
+  }
+  if (login.status === 404 || login.status === 503 || login.status === 501) {
+    result.warnings.push(`vSphere tags were not read: ${http.host} has no tagging service (HTTP ${login.status}; an ESXi host has none). Custom attributes were read.`);
+    return result;
+  }
+  if (login.status === 401 || login.status === 403) {
+    result.warnings.push('vSphere tags were not read: the tagging service refused the login (the user needs to sign in to vCenter Single Sign-On).');
+    return result;
+  }
+  if (login.status !== 200) {
+    result.warnings.push(`vSphere tags were not read: the tagging service answered HTTP ${login.status}.`);
+    return result;
+  }
+  const session = parseRest(SessionAnswer, login.body, 'tagging session').value;
+  const headers = { [SESSION_HEADER]: session, Accept: 'application/json' };
+  const get = async <T>(schema: z.ZodType<T>, path: string, what: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<T | undefined> => {
+    throwIfAborted(o.signal, 'Discovery cancelled; the project is unchanged.');
+    const a = await http.request(method, path, body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' }, body === undefined ? '' : JSON.stringify(body));
+    if (a.status === 404) return undefined; // deleted between the list and the read
+    if (a.status === 401 || a.status === 403) throw new DiscoveryError('discovery-auth-failed', `The tagging service refused to list ${what} (HTTP ${a.status}).`);
+    if (a.status !== 200) throw new DiscoveryError('discovery-failed', `The tagging service answered HTTP ${a.status} to the ${what} request.`, { status: a.status });
+    return parseRest(schema, a.body, what);
+  };
+  const pool = async <T, R>(items: readonly T[], fn: (t: T) => Promise<R>): Promise<R[]> => {
+    const out: R[] = new Array(items.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(o.parallel ?? 4, items.length) }, async () => {
+        while (next < items.length) {
+          const i = next++;
+          out[i] = await fn(items[i]!);
+        }
+      }),
+    );
+    return out;
+  };
+  try {
+    const tagIds = (await get(IdList, `${base}/tagging/tag`, 'tags'))?.value ?? [];
+    if (tagIds.length > 20_000) throw malformed(`the server lists ${tagIds.length} tags, more than the 20,000 read`);
+    if (!tagIds.length) return result;
+    const tags = (await pool(tagIds, (id) => get(TagAnswer, `${base}/tagging/tag/id:${encodeURIComponent(id)}`, 'tag'))).flatMap((t) => (t ? [t.value] : []));
+    const categoryIds = [...new Set(tags.map((t) => t.category_id))];
+    const categories = new Map((await pool(categoryIds, (id) => get(CategoryAnswer, `${base}/tagging/category/id:${encodeURIComponent(id)}`, 'category'))).flatMap((c) => (c ? [[c.value.id, c.value.name] as const] : [])));
+    const tagById = new Map(tags.map((t) => [t.id, { category: categories.get(t.category_id) ?? t.category_id, name: t.name }]));
+    const ids = [...tagById.keys()];
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const attached = await get(AttachedAnswer, `${base}/tagging/tag-association?~action=list-attached-objects-on-tags`, 'tag associations', 'POST', { tag_ids: chunk });
+      for (const a of attached?.value ?? []) {
+        const tag = tagById.get(a.tag_id);
+        if (!tag) continue;
+        for (const obj of a.object_ids) {
+          if (obj.type !== 'VirtualMachine' || !o.vmMorefs.has(obj.id)) continue;
+          const list = result.byMoref.get(obj.id) ?? [];
+          if (!list.some((t) => t.category === tag.category && t.name === tag.name)) list.push(tag);
+          result.byMoref.set(obj.id, list);
+        }
+      }
+    }
+    for (const list of result.byMoref.values()) list.sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name));
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    result.byMoref.clear();
+    result.warnings.push(`vSphere tags were not read: ${e instanceof Error ? excerpt(e.message, 200) : 'error'}`);
+  } finally {
+    await http.request('DELETE', `${base}/session`, headers).catch(() => undefined);
+  }
+  return result;
+}
