@@ -42,6 +42,11 @@ export interface FakeEbsOptions {
   readonly importSteps?: number;
   /** When set, import tasks fail with this status message (after `importSteps` describes). */
   importFailure?: string;
+  /**
+   * Awaited before an EC2 action is answered (after it is counted in `ec2Calls`): tests kill the client in the middle
+   * of the AMI step, or hold DescribeImportImageTasks until they have seen the importing state.
+   */
+  beforeEc2?: (action: string, params: Record<string, string>) => Promise<void> | void;
   /** ImportImage from S3: the object's bytes (raw disk), e.g. read from radosgw; absent → the fake refuses S3 sources. */
   readonly s3Object?: (bucket: string, key: string) => Promise<Buffer>;
 }
@@ -299,6 +304,7 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
     const action = params.Action ?? '';
     if (params.Version !== '2016-11-15') return error(res, 400, 'InvalidParameterValue', 'unsupported API version');
     ec2Calls.push({ action, params });
+    await options.beforeEc2?.(action, params);
     switch (action) {
       case 'ImportImage': {
         const token = params.ClientToken;
