@@ -175,7 +175,8 @@ export class ReplicationService {
             req.onProgress?.({ disk: last.disk, stage: st.stage === 'registering' ? 'registering-image' : 'importing-image', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 }),
         }, disks.map((d) => ({ disk: d.disk, run: d.run ?? '' })), pendingAmi);
       } catch (err) {
-        if (!(err instanceof AmiError)) throw err;
+        // Paused or cancelled during the AMI step: the journal keeps the step pending and the next run finishes it.
+        if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
         status = 'failed';
         message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
       }
