@@ -129,10 +129,21 @@ export class ReplicationService {
     const transport: TransportOptions | S3TransportOptions =
       req.transport.kind === 's3' ? { ...req.transport, ...(region ? { region } : {}) } : { ...req.transport, ...(region ? { region } : {}), encrypted, ...(kmsKey?.startsWith('arn:') ? { kmsKeyArn: kmsKey } : {}) };
     const tags = { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id };
+    // An AMI step a killed or interrupted run left pending (in the transport's journal) is finished first: this run
+    // is that run (its disks completed), so it polls the same import task instead of running the disks again.
+    const jobDir = this.jobDir(s.id);
+    const journalFile = path.join(jobDir, transport.kind === 's3' ? 'journal-s3.log' : 'journal.log');
+    const step = await import('../replication/ami/step');
+    const records = await step.readJournal(journalFile);
+    let pendingAmi = step.pendingAmiStep(records);
+    const resumed = pendingAmi && amiMode !== 'none' ? step.completedRunResults(records, pendingAmi) : undefined;
+    if (pendingAmi && !resumed) {
+      await step.abandonAmiStep(journalFile, pendingAmi, amiMode === 'none' ? 'a run without an AMI started' : 'its runs are not complete in the journal');
+      pendingAmi = undefined;
+    }
     // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
-    const { runReplicationJob } = await import('../replication/engine');
-    const disks = await runReplicationJob({
-      jobDir: this.jobDir(s.id),
+    const disks = resumed ?? await (await import('../replication/engine')).runReplicationJob({
+      jobDir,
       disks: settings.disks.map((d) => (transport.kind === 's3' ? { disk: d.disk, image: d.image, transport, tags } : { disk: d.disk, image: d.image, transport, tags, ...(req.verify === false ? { verify: false as const } : {}) })),
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
@@ -142,10 +153,10 @@ export class ReplicationService {
     let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
     let ami: AmiResult | undefined;
     if (status === 'completed' && amiMode !== 'none') {
-      const { createAmi, AmiError } = await import('../replication/ami');
+      const { createAmiJournaled, AmiError } = await import('../replication/ami');
       const last = disks[disks.length - 1]!;
       try {
-        ami = await createAmi({
+        ami = await createAmiJournaled(journalFile, {
           mode: amiMode,
           aws: transport,
           server: s.name,
@@ -162,9 +173,10 @@ export class ReplicationService {
           ...(req.signal ? { signal: req.signal } : {}),
           onStatus: (st) =>
             req.onProgress?.({ disk: last.disk, stage: st.stage === 'registering' ? 'registering-image' : 'importing-image', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 }),
-        });
+        }, disks.map((d) => ({ disk: d.disk, run: d.run ?? '' })), pendingAmi);
       } catch (err) {
-        if (!(err instanceof AmiError)) throw err;
+        // Paused or cancelled during the AMI step: the journal keeps the step pending and the next run finishes it.
+        if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
         status = 'failed';
         message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
       }

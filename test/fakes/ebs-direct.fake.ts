@@ -22,6 +22,9 @@ import type { AddressInfo } from 'node:net';
 
 export const FAKE_EBS_BLOCK_SIZE = 524288;
 
+/** An AMI id as AWS writes them today: `ami-` and 17 hex digits (the plan's AMI check accepts 8 or 17). */
+const amiId = () => `ami-${randomBytes(9).toString('hex').slice(0, 17)}`;
+
 interface FakeSnapshot {
   id: string;
   parent: FakeSnapshot | null;
@@ -42,6 +45,11 @@ export interface FakeEbsOptions {
   readonly importSteps?: number;
   /** When set, import tasks fail with this status message (after `importSteps` describes). */
   importFailure?: string;
+  /**
+   * Awaited before an EC2 action is answered (after it is counted in `ec2Calls`): tests kill the client in the middle
+   * of the AMI step, or hold DescribeImportImageTasks until they have seen the importing state.
+   */
+  beforeEc2?: (action: string, params: Record<string, string>) => Promise<void> | void;
   /** ImportImage from S3: the object's bytes (raw disk), e.g. read from radosgw; absent → the fake refuses S3 sources. */
   readonly s3Object?: (bucket: string, key: string) => Promise<Buffer>;
 }
@@ -299,6 +307,7 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
     const action = params.Action ?? '';
     if (params.Version !== '2016-11-15') return error(res, 400, 'InvalidParameterValue', 'unsupported API version');
     ec2Calls.push({ action, params });
+    await options.beforeEc2?.(action, params);
     switch (action) {
       case 'ImportImage': {
         const token = params.ClientToken;
@@ -372,7 +381,7 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
             continue;
           }
           clock += 60_000;
-          const img: FakeImage = { id: `ami-${randomBytes(8).toString('hex')}`, name: `import-ami-${t.id.slice(11)}`, creationDate: new Date(clock).toISOString(), snapshotIds: made.map((m) => m.id), encrypted: t.params.Encrypted === 'true', ...(t.params.KmsKeyId ? { kmsKeyId: t.params.KmsKeyId } : {}), tags: new Map(), state: 'available', source: 'import', ...(t.params.LicenseType ? { licenseType: t.params.LicenseType } : {}), ...(t.params.Platform ? { platform: t.params.Platform } : {}), ...(t.params.BootMode ? { bootMode: t.params.BootMode } : {}) };
+          const img: FakeImage = { id: amiId(), name: `import-ami-${t.id.slice(11)}`, creationDate: new Date(clock).toISOString(), snapshotIds: made.map((m) => m.id), encrypted: t.params.Encrypted === 'true', ...(t.params.KmsKeyId ? { kmsKeyId: t.params.KmsKeyId } : {}), tags: new Map(), state: 'available', source: 'import', ...(t.params.LicenseType ? { licenseType: t.params.LicenseType } : {}), ...(t.params.Platform ? { platform: t.params.Platform } : {}), ...(t.params.BootMode ? { bootMode: t.params.BootMode } : {}) };
           images.set(img.id, img);
           t.status = 'completed';
           t.statusMessage = '';
@@ -398,7 +407,7 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
         }
         if (sids.length === 0 || params['BlockDeviceMapping.1.DeviceName'] !== params.RootDeviceName) return error(res, 400, 'InvalidBlockDeviceMapping', 'the root device needs a snapshot');
         clock += 60_000;
-        const img: FakeImage = { id: `ami-${randomBytes(8).toString('hex')}`, name, creationDate: new Date(clock).toISOString(), snapshotIds: sids, encrypted: snapshots.get(sids[0]!)!.encrypted, tags: new Map(), state: 'available', source: 'register', ...(params.BootMode ? { bootMode: params.BootMode } : {}), enaSupport: params.EnaSupport === 'true' };
+        const img: FakeImage = { id: amiId(), name, creationDate: new Date(clock).toISOString(), snapshotIds: sids, encrypted: snapshots.get(sids[0]!)!.encrypted, tags: new Map(), state: 'available', source: 'register', ...(params.BootMode ? { bootMode: params.BootMode } : {}), enaSupport: params.EnaSupport === 'true' };
         images.set(img.id, img);
         return reply(res, action, `<imageId>${img.id}</imageId>`);
       }

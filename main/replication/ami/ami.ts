@@ -48,6 +48,16 @@ export interface AmiRequest {
   /** Polling of DescribeImportImageTasks: first wait, cap, and the whole task's limit. */
   readonly poll?: { readonly initialMs?: number; readonly maxMs?: number; readonly timeoutMs?: number };
   readonly signal?: AbortSignal;
+  /** RegisterImage's name (default `amiName(server, runId)`); a resumed step passes the journaled one, so a retry finds its image by name. */
+  readonly name?: string;
+  /** Resuming: the VM Import task started before (polled instead of calling ImportImage again). */
+  readonly importTaskId?: string;
+  /** Resuming: the image is made already; only the tags and retention remain. */
+  readonly amiId?: string;
+  /** Called (and awaited) once ImportImage named its task, before polling: the journal keeps it. */
+  readonly onImportTask?: (importTaskId: string) => Promise<void> | void;
+  /** Called (and awaited) once the image exists, before tagging and retention. */
+  readonly onImage?: (amiId: string) => Promise<void> | void;
   readonly onStatus?: (s: { stage: 'importing' | 'registering' | 'retention'; status?: string; progress?: number }) => void;
 }
 
@@ -120,9 +130,11 @@ export async function createAmi(req: AmiRequest): Promise<AmiResult> {
   const encrypted = req.encrypted ?? true;
   try {
     let amiId: string;
-    let importTaskId: string | undefined;
-    if (req.mode === 'register') amiId = await register(client, req);
+    let importTaskId: string | undefined = req.importTaskId;
+    if (req.amiId) amiId = req.amiId;
+    else if (req.mode === 'register') amiId = await register(client, req);
     else ({ amiId, importTaskId } = await importImage(client, req, encrypted));
+    if (!req.amiId) await req.onImage?.(amiId);
     const tags = { Name: `${req.server} (Migration Workbench)`.slice(0, 255), 'mwb:server': req.server.slice(0, 255), 'mwb:project': req.projectId.slice(0, 255), 'mwb:run': req.runId };
     await ec2(() => client.send(new CreateTagsCommand({ Resources: [amiId], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));
     req.onStatus?.({ stage: 'retention' });
@@ -141,7 +153,7 @@ async function register(client: EC2Client, req: AmiRequest): Promise<string> {
   if (snaps.length > 26) throw new AmiError('invalid-request', 'an AMI can hold at most 26 disks');
   req.onStatus?.({ stage: 'registering' });
   const root = '/dev/sda1';
-  const name = amiName(req.server, req.runId);
+  const name = req.name ?? amiName(req.server, req.runId);
   const input = {
     Name: name,
     Description: `Replicated by Migration Workbench from ${req.server.slice(0, 200)}`,
@@ -173,25 +185,8 @@ async function importImage(client: EC2Client, req: AmiRequest, encrypted: boolea
   );
   // The same run's sources give the same token: a retried or restarted import finds its task instead of starting another.
   const clientToken = createHash('sha256').update(JSON.stringify([req.runId, req.sources])).digest('hex').slice(0, 64);
-  req.onStatus?.({ stage: 'importing', status: 'starting' });
-  const started = await ec2(() =>
-    client.send(
-      new ImportImageCommand({
-        ClientToken: clientToken,
-        Description: `Migration Workbench: ${req.server.slice(0, 200)}`,
-        DiskContainers: containers,
-        ...(req.licenseType ? { LicenseType: req.licenseType } : {}),
-        ...(req.platform ? { Platform: req.platform } : {}),
-        ...(req.bootMode ? { BootMode: req.bootMode } : {}),
-        ...(req.architecture ? { Architecture: req.architecture === 'arm64' ? 'arm64' : 'x86_64' } : {}),
-        Encrypted: encrypted,
-        ...(encrypted && req.kmsKeyId ? { KmsKeyId: req.kmsKeyId } : {}),
-        TagSpecifications: [{ ResourceType: 'import-image-task', Tags: [{ Key: 'mwb:server', Value: req.server.slice(0, 255) }, { Key: 'mwb:run', Value: req.runId }] }],
-      }),
-    ),
-  );
-  const taskId = started.ImportTaskId;
-  if (!taskId) throw new AmiError('unknown', 'ImportImage answered without a task id');
+  req.onStatus?.({ stage: 'importing', status: req.importTaskId ? 'resuming' : 'starting' });
+  const taskId = req.importTaskId ?? (await startImport(client, req, containers, clientToken, encrypted));
   const initial = req.poll?.initialMs ?? 5000;
   const max = req.poll?.maxMs ?? 60_000;
   const deadline = Date.now() + (req.poll?.timeoutMs ?? 12 * 3600_000);
@@ -214,6 +209,29 @@ async function importImage(client: EC2Client, req: AmiRequest, encrypted: boolea
     // Backoff with jitter: each wait up to 1.5× the last, capped.
     wait = Math.min(max, Math.round(wait * (1.25 + Math.random() * 0.25)));
   }
+}
+
+/** ImportImage (idempotent by the ClientToken); the task id is handed to `onImportTask` before anything polls it. */
+async function startImport(client: EC2Client, req: AmiRequest, containers: ImageDiskContainer[], clientToken: string, encrypted: boolean): Promise<string> {
+  const started = await ec2(() =>
+    client.send(
+      new ImportImageCommand({
+        ClientToken: clientToken,
+        Description: `Migration Workbench: ${req.server.slice(0, 200)}`,
+        DiskContainers: containers,
+        ...(req.licenseType ? { LicenseType: req.licenseType } : {}),
+        ...(req.platform ? { Platform: req.platform } : {}),
+        ...(req.bootMode ? { BootMode: req.bootMode } : {}),
+        ...(req.architecture ? { Architecture: req.architecture === 'arm64' ? 'arm64' : 'x86_64' } : {}),
+        Encrypted: encrypted,
+        ...(encrypted && req.kmsKeyId ? { KmsKeyId: req.kmsKeyId } : {}),
+        TagSpecifications: [{ ResourceType: 'import-image-task', Tags: [{ Key: 'mwb:server', Value: req.server.slice(0, 255) }, { Key: 'mwb:run', Value: req.runId }] }],
+      }),
+    ),
+  );
+  if (!started.ImportTaskId) throw new AmiError('unknown', 'ImportImage answered without a task id');
+  await req.onImportTask?.(started.ImportTaskId);
+  return started.ImportTaskId;
 }
 
 /** The server's AMIs that this tool made, newest first. */

@@ -19,7 +19,16 @@ export type JournalRecord =
   | { t: 's3-start'; run: string; disk: string; image: string; fingerprint: SourceFingerprint; bucket: string; key: string; partSize: number; at: string }
   | { t: 's3-upload'; run: string; disk: string; uploadId: string }
   | { t: 's3-part'; run: string; disk: string; n: number; etag: string }
-  | { t: 's3-complete'; run: string; disk: string; bucket: string; key: string; size: number; at: string };
+  | { t: 's3-complete'; run: string; disk: string; bucket: string; key: string; size: number; at: string }
+  // The AMI step after a completed run (in the transport's journal; `ami/journaled.ts`): what a restart needs to poll
+  // the same VM Import task (or find the registered image by its name) instead of starting another.
+  | { t: 'ami-start'; ami: string; mode: 'import' | 'register'; runs: Array<{ disk: string; run: string }>; sources: JournalAmiSource[]; name: string; at: string }
+  | { t: 'ami-task'; ami: string; importTaskId: string }
+  | { t: 'ami-image'; ami: string; amiId: string }
+  | { t: 'ami-end'; ami: string; outcome: 'completed' | 'failed' | 'abandoned'; amiId?: string; message?: string; at: string };
+
+/** An AMI step's source as journaled (the same shape as `ami/ami.ts`'s `AmiSource`). */
+export type JournalAmiSource = { kind: 'snapshot'; disk: string; snapshotId: string } | { kind: 's3'; disk: string; bucket: string; key: string; format: 'raw' | 'vmdk' };
 
 /** What identifies the source's content without reading it: every file of the image's chain, size and mtime. */
 export type SourceFingerprint = Array<{ path: string; size: number; mtimeMs: number }>;
@@ -105,7 +114,7 @@ export function diskState(records: readonly JournalRecord[], disk: string): Disk
   let lastCompleted: Extract<JournalRecord, { t: 'complete' }> | undefined;
   let open: { start: Extract<JournalRecord, { t: 'start' }>; snapshotId?: string; done: Set<number> } | undefined;
   for (const r of records) {
-    if (r.disk !== disk) continue;
+    if (!('disk' in r) || r.disk !== disk) continue;
     if (r.t === 'start') open = { start: r, done: new Set() };
     else if (!open || r.run !== open.start.run) continue;
     else if (r.t === 'snapshot') open.snapshotId = r.snapshotId;
@@ -143,7 +152,7 @@ export function s3DiskState(records: readonly JournalRecord[], disk: string): S3
   let lastCompleted: Extract<JournalRecord, { t: 's3-complete' }> | undefined;
   let open: { start: Extract<JournalRecord, { t: 's3-start' }>; uploadId?: string; parts: Map<number, string> } | undefined;
   for (const r of records) {
-    if (r.disk !== disk) continue;
+    if (!('disk' in r) || r.disk !== disk) continue;
     if (r.t === 's3-start') open = { start: r, parts: new Map() };
     else if (!open || r.run !== open.start.run) continue;
     else if (r.t === 's3-upload') open.uploadId = r.uploadId;

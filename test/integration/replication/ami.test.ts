@@ -117,6 +117,7 @@ describe('AMIs from replication runs (strict fake: EBS direct + EC2 Query API)',
     expect(ami[1].Default).toBe(r.amiId);
     const issues = validateApplication(doc, doc.planning.applications[0]!, {});
     expect(issues.map((i) => i.code)).not.toContain('missing-ami');
+    expect(issues.map((i) => i.code)).not.toContain('invalid-id-format');
     expect(issues.map((i) => i.code)).not.toContain('unencrypted-replication');
     // A launch setting the user typed wins over the replicated AMI.
     const typed = { ...doc, planning: { ...doc.planning, launchSettings: { s1: { amiId: 'ami-0123456789abcdef0', securityGroupIds: [], testSecurityGroupIds: [], tags: {} } } } };

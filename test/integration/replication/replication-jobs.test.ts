@@ -193,6 +193,45 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     expect(resent).toBeLessThanOrEqual(16 + 16);
   }, 120_000);
 
+  it('pause during the AMI step (VM Import active): the job is paused, and resume polls the same import task and records its AMI', async () => {
+    await openProject(1);
+    const image = path.join(dir, 'ami-pause', 's1.raw');
+    await makeImage(image, 8);
+    services.replication.configure('s1', { disks: [{ disk: 'Hard disk 1', image }] });
+    const tasksBefore = fake.importTasks.size;
+    const importsBefore = fake.ec2Calls.filter((c) => c.action === 'ImportImage').length;
+    let paused = false;
+    fake.options.beforeEc2 = (action) => {
+      if (action === 'DescribeImportImageTasks' && !paused) {
+        paused = true;
+        services.replicationJobs.pause('server:s1');
+      }
+    };
+    try {
+      services.replicationJobs.start({ kind: 'server', id: 's1' }, { run: { ami: 'import', amiPoll: { initialMs: 20, maxMs: 50 } } });
+      await until(() => services.replicationJobs.get('server:s1').state === 'paused');
+    } finally {
+      fake.options.beforeEc2 = undefined;
+    }
+    expect(fake.importTasks.size).toBe(tasksBefore + 1);
+    const task = [...fake.importTasks.values()].at(-1)!;
+    expect(task.status).toBe('active');
+    expect(services.project.document.replication?.servers.find((x) => x.serverId === 's1')?.lastRun).toBeUndefined();
+    const puts = fake.puts.length;
+    services.replicationJobs.resume('server:s1');
+    const done = await services.replicationJobs.settled('server:s1');
+    expect(done.state).toBe('completed');
+    expect(jobEvents.map((e) => e.state)).toEqual(['queued', 'running', 'paused', 'queued', 'running', 'completed']);
+    // The same task, polled from the journal: no second ImportImage, no block or snapshot again.
+    expect(fake.importTasks.size).toBe(tasksBefore + 1);
+    expect(fake.ec2Calls.filter((c) => c.action === 'ImportImage').length).toBe(importsBefore + 1);
+    expect(fake.puts.length).toBe(puts);
+    const [result] = services.replicationJobs.results('server:s1');
+    expect(result).toMatchObject({ status: 'completed', amiId: task.imageId });
+    expect(jobEvents.at(-1)?.amiId).toBe(task.imageId);
+    expect(services.project.document.replication?.servers.find((x) => x.serverId === 's1')?.lastRun).toMatchObject({ status: 'completed', amiId: task.imageId });
+  }, 120_000);
+
   it('cancel stops the running server and the waiting ones; nothing is completed', async () => {
     await openProject(2, withApp(['s1', 's2']));
     for (const s of ['s1', 's2']) {
