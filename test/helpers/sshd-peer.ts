@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -54,18 +54,23 @@ export interface SshdPeer {
  * The real OpenSSH sshd of /work/shared/peers/start-sshd.sh (key-only) on an ephemeral loopback port with its own
  * keys in a temp dir; `stop()` kills only that sshd (the script's pidfile).
  */
-export async function startSshd(opts: { extraConfig?: readonly string[] } = {}): Promise<SshdPeer> {
+export async function startSshd(opts: { extraConfig?: readonly string[]; dropConfig?: RegExp } = {}): Promise<SshdPeer> {
   const dir = path.join(await tempDir('mwb-sshd-'), 'peer');
   const port = await freePort();
   const script = sharedPath('peers', 'start-sshd.sh');
   const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir };
   const { stdout } = await run('bash', [script, 'start'], { env, timeout: 120_000 });
-  if (opts.extraConfig?.length) {
-    // Extra sshd_config lines (e.g. a benchmark's MaxStartups): stop, add them to the script's config, and start sshd
-    // with it as the script does (same command line, so the script's stop still finds it; the script rewrites the file).
+  if (opts.extraConfig?.length || opts.dropConfig) {
+    // Extra sshd_config lines (e.g. a benchmark's MaxStartups), or lines left out (`Subsystem` for a server without
+    // SFTP): stop, change the script's config, and start sshd with it as the script does (same command line, so the
+    // script's stop still finds it; the script rewrites the file).
     await run('bash', [script, 'stop'], { env, timeout: 30_000 });
     const config = path.join(dir, 'sshd_config');
-    await appendFile(config, `${opts.extraConfig.join('\n')}\n`);
+    if (opts.dropConfig) {
+      const drop = opts.dropConfig;
+      await writeFile(config, (await readFile(config, 'utf8')).split('\n').filter((l) => !drop.test(l)).join('\n'));
+    }
+    if (opts.extraConfig?.length) await appendFile(config, `${opts.extraConfig.join('\n')}\n`);
     await run('/usr/sbin/sshd', ['-t', '-f', config], { timeout: 30_000 });
     await run('/usr/sbin/sshd', ['-f', config, '-E', path.join(dir, 'sshd.log')], { timeout: 30_000 });
     await waitForBanner(port, 10_000);

@@ -28,7 +28,7 @@ import {
   type SysNetLink,
 } from './parse-proc';
 import { parseCounterSample, type CounterSample } from './parse-samples';
-import type { Socket } from './parse-ss';
+import { isLoopback, isWildcard, type Socket } from './parse-ss';
 import type { RunningService } from './parse-systemctl';
 import { MAX_FILE_BYTES, type SftpReader } from './sftp';
 
@@ -228,9 +228,11 @@ async function socketsOf(r: SftpReader, littleEndian: boolean, warnings: string[
       warnings.push(`Connections: ${serializeError(e).message}`);
     }
   });
-  const wanted = new Set(sockets.map((s) => s.inode).filter((i) => i > 0));
+  // The scan stops once the sockets the report names a process for are found: ports listening beyond loopback and
+  // connections between this host and another (what the tags and the dependencies show).
+  const wanted = new Set(sockets.filter(reported).map((s) => s.inode).filter((i) => i > 0));
   if (wanted.size) {
-    const names = await processNames(r, wanted);
+    const names = await processNames(r, wanted, new Set(sockets.map((s) => s.inode)));
     for (const s of sockets) {
       const n = names.get(s.inode);
       if (n) s.process = n;
@@ -239,21 +241,28 @@ async function socketsOf(r: SftpReader, littleEndian: boolean, warnings: string[
   return sockets.map(({ inode: _inode, ...s }) => s);
 }
 
+function reported(s: ProcSocket): boolean {
+  if (isLoopback(s.localIp)) return false;
+  if (s.state === 'LISTEN' || (s.protocol === 'udp' && s.state === 'UNCONN' && s.peerPort === null)) return true;
+  return s.protocol === 'tcp' && s.state === 'ESTAB' && !isLoopback(s.peerIp) && !isWildcard(s.peerIp);
+}
+
 /**
  * The process holding each socket inode, as `ss -p` finds it: `/proc/PID/fd/*` links (`socket:[inode]`) of the
  * processes this login may look into, lowest PID first; the name is `/proc/PID/comm`. Stops when every socket has
- * its process or after MAX_FD_LINKS links.
+ * its process or after MAX_FD_LINKS links; other sockets seen on the way are named too.
  */
-async function processNames(r: SftpReader, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
+async function processNames(r: SftpReader, wanted: ReadonlySet<number>, known: ReadonlySet<number>): Promise<Map<number, string>> {
   const pids = ((await r.readdir('/proc')) ?? [])
     .filter((n) => /^\d{1,10}$/.test(n))
     .map(Number)
     .sort((a, b) => a - b)
     .slice(0, MAX_PROCESSES);
   const owner = new Map<number, number>();
+  let found = 0;
   let links = 0;
   const BATCH = 16;
-  for (let i = 0; i < pids.length && owner.size < wanted.size && links < MAX_FD_LINKS; i += BATCH) {
+  for (let i = 0; i < pids.length && found < wanted.size && links < MAX_FD_LINKS; i += BATCH) {
     await Promise.all(
       pids.slice(i, i + BATCH).map(async (pid) => {
         const fds = await r.readdir(`/proc/${pid}/fd`, 65_536);
@@ -263,8 +272,9 @@ async function processNames(r: SftpReader, wanted: ReadonlySet<number>): Promise
         const targets = await Promise.all(take.map((fd) => r.readlink(`/proc/${pid}/fd/${fd}`)));
         for (const t of targets) {
           const inode = t ? socketInode(t) : undefined;
-          if (inode === undefined || !wanted.has(inode)) continue;
+          if (inode === undefined || !known.has(inode)) continue;
           const prev = owner.get(inode);
+          if (prev === undefined && wanted.has(inode)) found++;
           if (prev === undefined || pid < prev) owner.set(inode, pid);
         }
       }),

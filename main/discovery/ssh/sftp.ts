@@ -31,6 +31,9 @@ export function oneRead(path: string): boolean {
   return /^\/(sys|etc|proc\/sys)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
 }
 
+/** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
+type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string }[]) => void) => void;
+
 type Done<T> = (err: (Error & { code?: number | string }) | undefined | null, v?: T) => void;
 
 /**
@@ -188,7 +191,8 @@ export class SftpReader {
     try {
       while (names.length < max) {
         const list = await this.call<{ filename: string }[] | false>((done) =>
-          this.sftp.readdir(handle, (e: (Error & { code?: number }) | undefined, l: { filename: string }[]) => (e && e.code === EOF ? done(undefined, false) : done(e, l))),
+          // `full`: ssh2 would drop `.` and `..` from the answer, and the count must be the server's.
+          (this.sftp.readdir as unknown as ReaddirFull).call(this.sftp, handle, { full: true }, (e, l) => (e && e.code === EOF ? done(undefined, false) : done(e, l))),
         );
         if (!list) break;
         for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push(e.filename);

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isWorkbenchError } from '../../../main/common/model/errors';
+import { discoverHost } from '../../../main/discovery/ssh/discover';
+import { factsToServer } from '../../../main/discovery/ssh/host-facts';
+import { KnownHostsFile } from '../../../main/discovery/ssh/known-hosts';
+import { SshSession, type SshTarget } from '../../../main/discovery/ssh/session';
+import { SftpReader } from '../../../main/discovery/ssh/sftp';
+import { startSshd, type SshdPeer } from '../../helpers/sshd-peer';
+
+// Two real OpenSSH servers on loopback, one machine: the peer script's (`Subsystem sftp internal-sftp`) and the same
+// without its Subsystem line, which refuses SFTP as a locked-down server does.
+let peer: SshdPeer;
+let noSftp: SshdPeer;
+let key: Buffer;
+
+beforeAll(async () => {
+  [peer, noSftp] = await Promise.all([startSshd(), startSshd({ dropConfig: /^Subsystem\s/ })]);
+  key = await readFile(peer.keyFile);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([peer?.stop(), noSftp?.stop()]);
+});
+
+const target = (p: SshdPeer, name = 'lab1'): SshTarget => ({ name, host: '127.0.0.1', port: p.port, user: p.user });
+const opts = (p: SshdPeer) => ({ knownHosts: new KnownHostsFile(p.knownHostsFile), acceptNew: false });
+
+describe('SSH discovery over SFTP, and its one-command fallback', () => {
+  it('reads every fact over SFTP without running a command; a server that refuses SFTP gets one exec channel and the same server', async () => {
+    const exec = vi.spyOn(SshSession.prototype, 'exec');
+    try {
+      const viaSftp = await discoverHost(target(peer), { privateKey: key }, { ...opts(peer), sampleSeconds: 1, sampleIntervalSeconds: 0.25 });
+      expect(exec).not.toHaveBeenCalled();
+      expect(viaSftp.via).toBe('sftp');
+      expect(viaSftp.warnings.join(' ')).not.toMatch(/SFTP/);
+
+      const viaShell = await discoverHost(target(noSftp), { privateKey: await readFile(noSftp.keyFile) }, { ...opts(noSftp), sampleSeconds: 1, sampleIntervalSeconds: 0.25 });
+      expect(exec).toHaveBeenCalledTimes(1);
+      expect(viaShell.via).toBe('shell');
+      expect(viaShell.warnings[0]).toMatch(/refused SFTP .*one shell command instead/);
+
+      // One machine read two ways: the same inventory server (free space and utilization move between the runs).
+      const a = factsToServer(viaSftp);
+      const b = factsToServer(viaShell);
+      const stable = (s: typeof a) => ({ ...s, partitions: s.partitions.map((p) => ({ ...p, freeMiB: 0 })), provenance: {}, utilization: undefined, tags: { ...s.tags, 'ssh.listening': '' } });
+      expect(stable(a)).toEqual(stable(b));
+      expect(a.name).toBeTruthy();
+      expect(a.disks.length).toBeGreaterThan(0);
+      expect(a.partitions.some((p) => p.path === '/')).toBe(true);
+      expect(a.tags['ssh.kernel']).toMatch(/^Linux \S+ \S+$/);
+      expect(a.provenance.disks).toMatch(/^\/sys\/block \(ssh /);
+      expect(b.provenance.disks).toMatch(/^lsblk -J \(ssh /);
+      for (const s of [a, b]) {
+        expect(s.utilization?.samples).toBeGreaterThanOrEqual(3);
+        expect(s.utilization?.cpuMaxPct).toBeGreaterThanOrEqual(s.utilization?.cpuP95Pct ?? 0);
+      }
+    } finally {
+      exec.mockRestore();
+    }
+  }, 120_000);
+
+  it('names the process of a listening socket from /proc/PID/fd (the peer sshd listening on its port)', async () => {
+    const f = await discoverHost(target(peer), { privateKey: key }, opts(peer));
+    const own = f.sockets.find((s) => s.state === 'LISTEN' && s.localPort === peer.port);
+    expect(own).toMatchObject({ protocol: 'tcp', localIp: '127.0.0.1', peerPort: null });
+    if (process.getuid?.() === 0) expect(own?.process).toBe('sshd');
+  }, 60_000);
+
+  it('a cancel during utilization sampling over SFTP stops at once; a deadline shorter than the reading is ssh-timeout', async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 1500);
+    const err = await discoverHost(target(peer), { privateKey: key }, { ...opts(peer), sampleSeconds: 30, sampleIntervalSeconds: 1, signal: ac.signal }).catch((e: unknown) => e);
+    expect(isWorkbenchError(err, 'cancelled')).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(4000);
+
+    const late = await discoverHost(target(peer), { privateKey: key }, { ...opts(peer), commandTimeoutMs: 1 }).catch((e: unknown) => e);
+    expect(isWorkbenchError(late, 'ssh-timeout')).toBe(true);
+  }, 60_000);
+
+  it('reads are bounded: a file beyond its cap is cut and said so; what is missing or not allowed is undefined, not an error', async () => {
+    const session = await SshSession.open(target(peer), { privateKey: key }, opts(peer));
+    try {
+      const r = new SftpReader(await session.openSftp(), 'lab1', 30_000);
+      const big = await r.readFile('/etc/services', 1000);
+      expect(big).toMatchObject({ truncated: true });
+      expect(Buffer.byteLength(big!.text)).toBe(1000);
+      const small = await r.readFile('/proc/sys/kernel/ostype');
+      expect(small).toEqual({ text: 'Linux\n', truncated: false });
+      // A multi-record procfs file answers a page at a time: read to its end.
+      const tcp = await r.readFile('/proc/net/tcp');
+      expect(tcp!.text.trimEnd().split('\n').length).toBeGreaterThan(1);
+      expect(await r.readFile('/nonexistent/file')).toBeUndefined();
+      expect(await r.readdir('/nonexistent')).toBeUndefined();
+      expect((await r.readdir('/proc'))!.length).toBeGreaterThan(3);
+      r.close();
+      await expect(r.readFile('/etc/hostname')).rejects.toMatchObject({ code: 'ssh-unreachable' });
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+});
