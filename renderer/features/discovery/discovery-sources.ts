@@ -94,12 +94,14 @@ const vcenter = defineSource({
   trustOf: (s) => (s.thumbprint ? [{ kind: 'certificate', thumbprint: s.thumbprint }] : []),
   toArgs: (v, ctx) => {
     const cert = ctx.trust.find((t): t is Extract<TrustItem, { kind: 'certificate' }> => t.kind === 'certificate');
+    const period = PerfPeriodSchema.safeParse(v.perfPeriod);
     return {
       url: v.url!.trim(),
       user: v.user!.trim(),
       ...opt(v.password, { password: v.password! }),
       ...opt(cert, { thumbprint: cert?.thumbprint ?? '' }),
-      ...opt(PerfPeriodSchema.safeParse(v.perfPeriod).success, { perfPeriod: PerfPeriodSchema.parse(v.perfPeriod) }),
+      // 'none' (and anything that is not a period) asks for no statistics.
+      ...(period.success ? { perfPeriod: period.data } : {}),
       ...opt(ctx.sourceId, { sourceId: ctx.sourceId! }),
       // Unticked on a saved connection: its saved password is forgotten after the run.
       ...(ctx.remember ? { remember: true } : ctx.sourceId ? { remember: false } : {}),

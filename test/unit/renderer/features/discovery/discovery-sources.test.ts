@@ -40,6 +40,20 @@ describe('the registry of discovery sources', () => {
     expect(sourceKind('vcenter')!.toArgs({ url: ' vc ', user: 'u', password: '' }, ctx({ sourceId: 's' }))).toEqual({ url: 'vc', user: 'u', sourceId: 's', remember: false, taskId: 't-1' });
   });
 
+  it('vCenter: the period of performance statistics is none by default, passed on when chosen and kept with the connection', () => {
+    const vc = sourceKind('vcenter')!;
+    const field = vc.fields.find((f) => f.key === 'perfPeriod')!;
+    expect(field.options!.map((o) => o.label)).toEqual(['None (quick stats only)', 'Last day (5-minute samples)', 'Last week (30-minute samples)', 'Last month (2-hour samples)']);
+    expect(initialValues(vc).perfPeriod).toBe('none');
+    expect(vc.toArgs({ ...initialValues(vc), url: 'vc', user: 'u', password: 'p' }, ctx())).not.toHaveProperty('perfPeriod');
+    expect(vc.toArgs({ ...initialValues(vc), url: 'vc', user: 'u', password: 'p', perfPeriod: 'week' }, ctx())).toMatchObject({ perfPeriod: 'week' });
+    // Anything else (a tampered form) is not sent.
+    expect(vc.toArgs({ url: 'vc', user: 'u', password: 'p', perfPeriod: 'year' }, ctx())).not.toHaveProperty('perfPeriod');
+    const saved = { id: 'b', kind: 'vcenter' as const, url: 'https://vc/sdk', user: 'u', perfPeriod: 'month' as const };
+    expect(vc.fromSource(saved)).toMatchObject({ perfPeriod: 'month' });
+    expect(vc.describe(saved)).toBe('vc as u · utilization of the last month');
+  });
+
   it('asks for what is missing, shows only the fields of the chosen login, and lets a saved secret stand in', () => {
     const vc = sourceKind('vcenter')!;
     expect(formProblem(vc, initialValues(vc), false)).toBe('Give the address.');
