@@ -175,10 +175,22 @@ export async function* hashedChunks(image: DiskImage, options: PipelineOptions):
     }
   };
 
+  // The allocation map is walked once, in ascending block order: each chunk asks for its blocks in turn, queued in
+  // the order the chunks are started (they load concurrently).
+  let allocation: Promise<unknown> = Promise.resolve();
+  const allocationOf = (first: number, last: number): Promise<boolean[]> => {
+    const p = allocation.then(async () => {
+      const out: boolean[] = [];
+      for (let i = first; i < last; i++) out.push(await allocated.has(i));
+      return out;
+    });
+    allocation = p.catch(() => undefined);
+    return p;
+  };
+
   const load = async (first: number): Promise<PipelineChunk> => {
     const last = Math.min(count, first + chunkBlocks);
-    const isData: boolean[] = [];
-    for (let i = first; i < last; i++) isData.push(await allocated.has(i));
+    const isData = await allocationOf(first, last);
     const bytes = Math.min(image.size, last * blockSize) - first * blockSize;
     if (!isData.some(Boolean)) {
       const blocks = isData.map((_, k) => ({ index: first + k, offset: (first + k) * blockSize, length: Math.min(blockSize, image.size - (first + k) * blockSize), zero: true }));
