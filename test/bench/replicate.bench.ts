@@ -1,9 +1,11 @@
 // Benchmark: `mwb replicate` (the CLI process, start-up included; the build in out/ when there is one) to the fake EBS direct endpoint over loopback.
-//   Seed: a raw image (MWB_BENCH_REPLICATE_MB, default 1024 MiB; half of the 512 KiB blocks hold data), logical bytes/s
-//         against `openssl dgst -sha256` over the same file. Target ≥ 0.5×.
+//   Seed: a raw image (MWB_BENCH_REPLICATE_MB, default 8192 MiB when the disk has room for three times that, else
+//         smaller; half of the 512 KiB blocks hold data), logical bytes/s against `openssl dgst -sha256` over the same
+//         file. Target ≥ 0.5×.
 //   Incremental: 1 % of the blocks changed, against `rsync --inplace --no-whole-file` old→new over the same change.
 //         Targets: wall time ≤ 0.5× rsync's, bytes sent ≤ 1.02× the changed bytes.
 // The fake (test/fakes/ebs-direct.fake.ts) checks every block's SHA-256 like EBS does. Files go to a temp dir, deleted.
+// Load averages are printed before and after each timed part: the machine may be shared.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -25,17 +27,21 @@ async function time<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
   return { s: (performance.now() - t0) / 1000, value };
 }
 
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-replicate-bench-'));
-  const fake = await startFakeEbs();
+  let fake: Awaited<ReturnType<typeof startFakeEbs>> | undefined;
   try {
-    let mb = Number(process.env.MWB_BENCH_REPLICATE_MB ?? 1024);
+    let mb = Number(process.env.MWB_BENCH_REPLICATE_MB ?? 8192);
     const fsInfo = await statfs(dir);
     const free = (fsInfo.bavail * fsInfo.bsize) / MiB;
+    // The image, its copy for rsync and room to spare.
     if (free < mb * 3) {
       mb = Math.max(64, Math.floor(free / 4));
       console.log(`only ${Math.round(free)} MiB free: using ${mb} MiB`);
     }
+    fake = await startFakeEbs();
     const blocks = Math.floor((mb * MiB) / BLOCK);
     const image = path.join(dir, 'disk0.raw');
     // Every other block holds data, each block different (a random block with its index stamped in).
@@ -64,8 +70,10 @@ async function main() {
     const size = blocks * BLOCK;
     console.log(`image: ${(size / MiB).toFixed(0)} MiB raw, ${Math.ceil(blocks / 2)} of ${blocks} blocks hold data`);
 
+    console.log(`load average before the seed: ${load()}`);
     const ssl = await time(() => run('openssl', ['dgst', '-sha256', image]));
     const seedRun = await time(mwb);
+    console.log(`load average after the seed: ${load()}`);
     if (seedRun.value.status !== 'completed') throw new Error(`seed run: ${seedRun.value.status}`);
     const sslRate = size / ssl.s / MiB;
     const seedRate = size / seedRun.s / MiB;
@@ -85,8 +93,10 @@ async function main() {
     await w.sync();
     await w.close();
     const changedBytes = changedBlocks * BLOCK;
+    console.log(`load average before the incremental run: ${load()}`);
     const rsync = await time(() => run('rsync', ['--inplace', '--no-whole-file', '--ignore-times', image, old], { timeout: 1_800_000 }));
     const inc = await time(mwb);
+    console.log(`load average after the incremental run: ${load()}`);
     if (inc.value.status !== 'completed') throw new Error(`incremental run: ${inc.value.status}`);
     const sent = inc.value.disks[0]!.bytesSent;
     console.log(`rsync --inplace --no-whole-file  ${rsync.s.toFixed(2)} s`);
@@ -94,7 +104,7 @@ async function main() {
     console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
     console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
   } finally {
-    await fake.close();
+    await fake?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -18,6 +18,9 @@
  */
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 export const FAKE_EBS_BLOCK_SIZE = 524288;
@@ -32,7 +35,8 @@ interface FakeSnapshot {
   status: 'pending' | 'completed' | 'error';
   encrypted: boolean;
   tags: Array<{ Key: string; Value: string }>;
-  blocks: Map<number, Buffer>;
+  /** Block index → slot in the block store (see blockStore). */
+  blocks: Map<number, number>;
   clientToken?: string;
 }
 
@@ -94,10 +98,55 @@ export interface FakeEbs {
   close(): Promise<void>;
 }
 
-function blockOf(s: FakeSnapshot | null, index: number): Buffer | undefined {
+/** A request body as the handler sees it; a PutSnapshotBlock body may already be in a store slot, hashed. */
+interface Received {
+  readonly body: Buffer | null;
+  /** base64 SHA-256 of the body, computed while it arrived. */
+  readonly sha256?: string;
+  /** The block store slot holding the body; `kept` once a snapshot refers to it. */
+  readonly slot?: number;
+  kept?: boolean;
+}
+
+/**
+ * Block storage in one unlinked temporary file, a 512 KiB slot per stored block: a PutSnapshotBlock body is written
+ * to its slot as it arrives (the kernel's page cache holds it; no per-block buffer on this process's heap, which
+ * matters when a benchmark stores gigabytes). Slots of refused requests are reused; the file goes with `close`.
+ */
+function blockStore() {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mwb-fake-ebs-')), 'blocks');
+  const fd = openSync(file, 'w+', 0o600);
+  unlinkSync(file);
+  rmdirSync(path.dirname(file));
+  const free: number[] = [];
+  let next = 0;
+  return {
+    take: (): number => free.pop() ?? next++,
+    give(slot: number): void {
+      if (!free.includes(slot)) free.push(slot);
+    },
+    write(slot: number, at: number, data: Buffer): void {
+      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, slot * FAKE_EBS_BLOCK_SIZE + at + done);
+    },
+    put(data: Buffer): number {
+      const slot = free.pop() ?? next++;
+      this.write(slot, 0, data);
+      return slot;
+    },
+    read(slot: number): Buffer {
+      const out = Buffer.alloc(FAKE_EBS_BLOCK_SIZE);
+      readSync(fd, out, 0, FAKE_EBS_BLOCK_SIZE, slot * FAKE_EBS_BLOCK_SIZE);
+      return out;
+    },
+    close: () => closeSync(fd),
+  };
+}
+type BlockStore = ReturnType<typeof blockStore>;
+
+function slotOf(s: FakeSnapshot | null, index: number): number | undefined {
   for (let x = s; x; x = x.parent) {
     const b = x.blocks.get(index);
-    if (b) return b;
+    if (b !== undefined) return b;
   }
   return undefined;
 }
@@ -125,22 +174,51 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
   const images = new Map<string, FakeImage>();
   const importTasks = new Map<string, FakeImportTask>();
   const ec2Calls: Array<{ action: string; params: Record<string, string> }> = [];
-  const ec2 = fakeEc2({ snapshots, images, importTasks, ec2Calls, options });
+  const ec2 = fakeEc2({ snapshots, images, importTasks, ec2Calls, options, store: () => store });
 
+  const store = blockStore();
   const server = http.createServer((req, res) => {
+    // A PutSnapshotBlock body goes straight to a store slot and is hashed as it arrives (one pass, no buffering);
+    // every check below still runs on the whole body. Other requests are small and buffered.
+    const put = req.method === 'PUT' && req.headers['content-length'] === String(FAKE_EBS_BLOCK_SIZE);
+    const slot = put ? store.take() : undefined;
+    const hash = put ? createHash('sha256') : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
+      if (size + c.length > FAKE_EBS_BLOCK_SIZE + 65536) {
+        size += c.length;
+        req.destroy();
+        return;
+      }
+      if (slot !== undefined && size + c.length <= FAKE_EBS_BLOCK_SIZE) {
+        store.write(slot, size, c);
+        hash!.update(c);
+      } else chunks.push(c);
       size += c.length;
-      if (size > FAKE_EBS_BLOCK_SIZE + 65536) req.destroy();
-      else chunks.push(c);
+    });
+    let ended = false;
+    // A request cut off before its end never reaches the handler: its slot is free again.
+    req.on('close', () => {
+      if (slot !== undefined && !ended) store.give(slot);
     });
     req.on('end', () => {
-      void handle(req, res, Buffer.concat(chunks)).catch(() => fail(res, 500, 'InternalServerException', 'fake: internal error'));
+      ended = true;
+      // A body longer than its Content-Length said is refused below (the slot holds only part of it).
+      const inSlot = slot !== undefined && chunks.length === 0 && size === FAKE_EBS_BLOCK_SIZE;
+      const received: Received = inSlot ? { body: null, sha256: hash!.digest('base64'), slot } : { body: Buffer.concat(chunks) };
+      void handle(req, res, received).then(
+        () => {
+          if (slot !== undefined && !received.kept) store.give(slot);
+        },
+        () => fail(res, 500, 'InternalServerException', 'fake: internal error'),
+      );
     });
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, received: Received): Promise<void> {
+    const body = received.body ?? Buffer.alloc(0);
+    const bodyLength = received.slot !== undefined ? FAKE_EBS_BLOCK_SIZE : body.length;
     if (!req.headers.authorization) return fail(res, 403, 'AccessDeniedException', 'missing Authorization', 'UNAUTHORIZED_ACCOUNT');
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'POST' && url.pathname === '/' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return ec2(res, body);
@@ -216,7 +294,8 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
     if (req.method === 'GET') {
       const t = tokens.get(url.searchParams.get('blockToken') ?? '');
       if (!t || t.index !== index) return fail(res, 400, 'ValidationException', 'invalid block token', 'INVALID_BLOCK_TOKEN');
-      const data = blockOf(snap, index) ?? Buffer.alloc(FAKE_EBS_BLOCK_SIZE);
+      const slot = slotOf(snap, index);
+      const data = slot === undefined ? Buffer.alloc(FAKE_EBS_BLOCK_SIZE) : store.read(slot);
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length, 'x-amz-Data-Length': String(data.length), 'x-amz-Checksum': createHash('sha256').update(data).digest('base64'), 'x-amz-Checksum-Algorithm': 'SHA256' });
       res.end(data);
       return;
@@ -225,12 +304,18 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
     if (req.method === 'PUT') {
       if (snap.status !== 'pending') return fail(res, 400, 'ValidationException', 'snapshot is not pending', 'INVALID_SNAPSHOT_STATE');
       if (h('x-amz-Checksum-Algorithm') !== 'SHA256') return fail(res, 400, 'ValidationException', 'checksum algorithm must be SHA256', 'INVALID_CHECKSUM_ALGORITHM');
-      if (Number(h('x-amz-Data-Length')) !== FAKE_EBS_BLOCK_SIZE || body.length !== FAKE_EBS_BLOCK_SIZE) return fail(res, 400, 'ValidationException', 'a block must be 524288 bytes', 'INVALID_BLOCK');
-      const sum = createHash('sha256').update(body).digest('base64');
+      if (Number(h('x-amz-Data-Length')) !== FAKE_EBS_BLOCK_SIZE || bodyLength !== FAKE_EBS_BLOCK_SIZE) return fail(res, 400, 'ValidationException', 'a block must be 524288 bytes', 'INVALID_BLOCK');
+      const sum = received.sha256 ?? createHash('sha256').update(body).digest('base64');
       if (h('x-amz-Checksum') !== sum) return fail(res, 400, 'ValidationException', 'checksum mismatch', 'INVALID_CHECKSUM');
       await options.beforePut?.(snap.id, index);
-      const stored = Buffer.from(body);
-      if (options.corruptBlock?.(snap.id, index)) stored[0] = stored[0]! ^ 0xff;
+      // The body is already in its slot: kept there (a buffered body is written to a new one).
+      const stored = received.slot ?? store.put(body);
+      received.kept = received.slot !== undefined;
+      if (options.corruptBlock?.(snap.id, index)) {
+        const data = store.read(stored);
+        data[0] = data[0]! ^ 0xff;
+        store.write(stored, 0, data.subarray(0, 1));
+      }
       snap.blocks.set(index, stored);
       puts.push({ snapshotId: snap.id, index });
       res.writeHead(201, { 'x-amz-Checksum': sum, 'x-amz-Checksum-Algorithm': 'SHA256', 'content-length': 0 });
@@ -257,14 +342,17 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
       const out = Buffer.alloc(total);
       for (const i of allBlocks(snap)) {
         const off = i * FAKE_EBS_BLOCK_SIZE;
-        if (off < total) blockOf(snap, i)!.copy(out, off, 0, Math.min(FAKE_EBS_BLOCK_SIZE, total - off));
+        if (off < total) store.read(slotOf(snap, i)!).copy(out, off, 0, Math.min(FAKE_EBS_BLOCK_SIZE, total - off));
       }
       return out;
     },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          store.close();
+          resolve();
+        });
       }),
   };
 }
@@ -273,7 +361,7 @@ const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 /** The EC2 Query API part of the fake (AMIs from snapshots). */
-function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<string, FakeImage>; importTasks: Map<string, FakeImportTask>; ec2Calls: Array<{ action: string; params: Record<string, string> }>; options: FakeEbsOptions }) {
+function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<string, FakeImage>; importTasks: Map<string, FakeImportTask>; ec2Calls: Array<{ action: string; params: Record<string, string> }>; options: FakeEbsOptions; store: () => BlockStore }) {
   const { snapshots, images, importTasks, ec2Calls, options } = state;
   const byImportToken = new Map<string, FakeImportTask>();
   let clock = Date.parse('2026-01-01T00:00:00Z');
@@ -293,8 +381,8 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
     return out;
   };
   const copySnapshot = (from: FakeSnapshot, encrypted: boolean): FakeSnapshot => {
-    const blocks = new Map<number, Buffer>();
-    for (const i of allBlocks(from)) blocks.set(i, blockOf(from, i)!);
+    const blocks = new Map<number, number>();
+    for (const i of allBlocks(from)) blocks.set(i, slotOf(from, i)!);
     const snap: FakeSnapshot = { id: `snap-${randomBytes(8).toString('hex')}`, parent: null, volumeSize: from.volumeSize, status: 'completed', encrypted, tags: [], blocks };
     snapshots.set(snap.id, snap);
     return snap;
@@ -348,11 +436,11 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
               task.statusMessage = `ClientError: Unable to read the S3 object s3://${src.bucket}/${src.key}`;
               return reply(res, action, `<importTaskId>${task.id}</importTaskId><status>active</status><statusMessage>pending</statusMessage>`);
             }
-            const blocks = new Map<number, Buffer>();
+            const blocks = new Map<number, number>();
             for (let off = 0; off < data.length; off += FAKE_EBS_BLOCK_SIZE) {
               const b = Buffer.alloc(FAKE_EBS_BLOCK_SIZE);
               data.copy(b, 0, off, Math.min(data.length, off + FAKE_EBS_BLOCK_SIZE));
-              if (b.some((x) => x !== 0)) blocks.set(off / FAKE_EBS_BLOCK_SIZE, b);
+              if (b.some((x) => x !== 0)) blocks.set(off / FAKE_EBS_BLOCK_SIZE, state.store().put(b));
             }
             const snap: FakeSnapshot = { id: `snap-${randomBytes(8).toString('hex')}`, parent: null, volumeSize: Math.max(1, Math.ceil(data.length / 2 ** 30)), status: 'completed', encrypted, tags: [], blocks };
             snapshots.set(snap.id, snap);

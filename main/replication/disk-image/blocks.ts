@@ -75,8 +75,11 @@ export async function* blocks(image: DiskImage, blockSize = EBS_BLOCK_SIZE, opti
   }
 }
 
-/** Walks the extents once, in step with the block index, to say which blocks hold any allocated byte. */
-function allocatedBlocks(image: DiskImage, blockSize: number) {
+/**
+ * Walks the extents once, in step with the block index, to say which blocks hold any allocated byte. Ask for the
+ * blocks in ascending order (calls are serialised).
+ */
+export function allocatedBlocks(image: DiskImage, blockSize: number) {
   const it = image.extents()[Symbol.asyncIterator]();
   let current: { start: number; end: number; data: boolean } | undefined;
   let done = false;

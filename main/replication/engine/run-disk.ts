@@ -1,6 +1,7 @@
-import { createHash, randomInt, randomUUID, webcrypto } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { blocks, EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
+import { EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
+import { hashedChunks, type PipelineBlock, type PipelineChunk } from './block-pipeline';
 import { createTransport } from '../transport/registry';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { acquireBandwidth } from '../../platform/bandwidth';
@@ -213,34 +214,46 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     let lastStat = Date.now();
     let changedSource = false;
     const sid = snapshotId;
-    for await (const b of blocks(image, blockSize, { readAhead: 4 })) {
-      if (failure) break;
-      // WebCrypto hashes on libuv's pool: this thread keeps the read-ahead and the uploads going meanwhile.
-      const digest = b.zero || !b.data ? zeroDigest : Buffer.from(await webcrypto.subtle.digest('SHA-256', b.data));
-      digest.copy(digests, b.index * 32);
-      bytesRead += b.length;
-      if (!digest.equals(manifestDigest(previous, b.index, blockSize))) {
-        blocksChanged++;
-        if (!done.has(b.index)) {
-          const data = b.data ?? zeroBlock;
-          await acquireBandwidth(req.bandwidth, data.length);
-          const p: Promise<void> = transport.putBlock(sid, b.index, data, digest.toString('base64')).then(
-            () => {
-              inFlight.delete(p);
-              blocksSent++;
-              bytesSent += data.length;
-              finished.push(b.index);
-              if (finished.length === 1) firstUnrecorded = Date.now();
-              if (finished.length >= batchSize || Date.now() - firstUnrecorded > 250) void flush();
-            },
-            (err: unknown) => {
-              inFlight.delete(p);
-              failure ??= err;
-            },
-          );
-          inFlight.add(p);
-          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    // Chunks of blocks read ahead and hashed on other threads (block-pipeline.ts); a sent block keeps its chunk's
+    // buffer until the upload settles, every other block is handed back at once.
+    const send = (chunk: PipelineChunk, b: PipelineBlock, data: Buffer, digest: Buffer) => {
+      const p: Promise<void> = transport!.putBlock(sid, b.index, data, digest.toString('base64')).then(
+        () => {
+          inFlight.delete(p);
+          chunk.release(b);
+          blocksSent++;
+          bytesSent += data.length;
+          finished.push(b.index);
+          if (finished.length === 1) firstUnrecorded = Date.now();
+          if (finished.length >= batchSize || Date.now() - firstUnrecorded > 250) void flush();
+        },
+        (err: unknown) => {
+          inFlight.delete(p);
+          chunk.release(b);
+          failure ??= err;
+        },
+      );
+      inFlight.add(p);
+    };
+    outer: for await (const chunk of hashedChunks(image, { blockSize, keep: concurrency })) {
+      try {
+        for (const b of chunk.blocks) {
+          if (failure) break outer;
+          const digest = b.zero || !b.digest ? zeroDigest : b.digest;
+          digest.copy(digests, b.index * 32);
+          bytesRead += b.length;
+          const changed = !digest.equals(manifestDigest(previous, b.index, blockSize));
+          if (changed) blocksChanged++;
+          if (changed && !done.has(b.index)) {
+            // A block that became zero is sent as zeros (the parent's block must not show through).
+            const data = b.data ?? zeroBlock;
+            await acquireBandwidth(req.bandwidth, data.length);
+            send(chunk, b, data, digest);
+            if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          } else chunk.release(b);
         }
+      } finally {
+        chunk.done();
       }
       const t = Date.now();
       if (t - lastProgress > 250) {
