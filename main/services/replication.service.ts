@@ -180,6 +180,8 @@ export class ReplicationService {
         status = 'failed';
         message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
       }
+      // The AMI step is over (made or failed): the disk's stage says so rather than still "Importing the image".
+      req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
       // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
       if (ami && transport.kind === 's3') {
         const { S3StagingTransport } = await import('../replication/transport/s3.transport');

@@ -24,7 +24,8 @@ async function screens(page: Page, name: string): Promise<void> {
 }
 
 test('a consultant maps a disk image, replicates with VM Import, watches the run and the dashboard, and sees the AMI reach the export', async ({ page, workbench }) => {
-  test.setTimeout(300_000);
+  // Three screens at two sizes, each checked with axe, and AWS's template validator's first start: minutes on a loaded machine.
+  test.setTimeout(480_000);
   // The fake endpoint holds what the test must see: uploads after the first few until the running state was seen,
   // then the import task's status checks until the importing stage was seen (a fast machine would finish first).
   let releaseBlocks!: () => void;
@@ -98,6 +99,7 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
     await screens(page, 'replication-ami-importing');
     releaseImport();
     await expect(card.getByTestId('replication-state')).toHaveText('Completed', { timeout: 120_000 });
+    await expect(disks.getByRole('row', { name: /Hard disk 1/ })).toContainText('Done');
 
     // One import task, made from the run's snapshot; its AMI is the server's.
     expect(fake.importTasks.size).toBe(1);

@@ -54,7 +54,7 @@ async function killedAt(args: string[], action: string): Promise<{ code: number 
   }
 }
 
-const args = (server: string) => ['replicate', '--project', project, '--server', server, '--disk-image', `disk0=${images[server]}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', 'import', '--ami-poll-seconds', '0.05', '--once', '--json'];
+const args = (server: string, ami = 'import') => ['replicate', '--project', project, '--server', server, '--disk-image', `disk0=${images[server]}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', ami, '--ami-poll-seconds', '0.05', '--once', '--json'];
 const journal = async (server: string): Promise<JournalRecord[]> => decodeJournal(await readFile(path.join(env.MWB_HOME!, 'replication', 'p1', server, 'journal.log'))).records;
 const imports = () => fake.ec2Calls.filter((c) => c.action === 'ImportImage');
 /** Snapshots the engine started (VM Import's copies carry no tags). */
@@ -69,8 +69,8 @@ beforeAll(async () => {
   env = { MWB_HOME: path.join(dir, 'home'), AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret-key', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
   fake = await startFakeEbs({ importSteps: 2 });
   project = path.join(dir, 'estate.mwb.json');
-  await writeFile(project, JSON.stringify(docWithServers(2)));
-  for (const server of ['S1', 'S2']) {
+  await writeFile(project, JSON.stringify(docWithServers(3)));
+  for (const server of ['S1', 'S2', 'S3']) {
     const content = Buffer.alloc(24 * BLOCK);
     for (let i = 0; i < 24; i += 3) randomBytes(BLOCK).copy(content, i * BLOCK);
     images[server] = path.join(dir, `${server}.raw`);
@@ -160,5 +160,20 @@ describe('mwb replicate: SIGKILL during the AMI step', () => {
     const amiId = JSON.parse(again.stdout).amiId as string;
     expect(amiId).toMatch(/^ami-/);
     expect((await savedServer('s2'))?.lastRun).toMatchObject({ status: 'completed', amiId });
+  }, 240_000);
+
+  it('RegisterImage: killed as the call arrives (the image is registered, the CLI never hears), the restart finds it by its journaled name', async () => {
+    const killed = await killedAt(args('S3', 'register'), 'RegisterImage');
+    expect(killed.signal).toBe('SIGKILL');
+    const registered = [...fake.images.values()].filter((i) => i.source === 'register');
+    expect(registered).toHaveLength(1);
+    const done = await mwb(args('S3', 'register'));
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout).amiId).toBe(registered[0]!.id);
+    // The second RegisterImage was refused as a duplicate name, and no other image was made.
+    expect(fake.ec2Calls.filter((c) => c.action === 'RegisterImage').map((c) => c.params.Name)).toEqual([registered[0]!.name, registered[0]!.name]);
+    expect([...fake.images.values()].filter((i) => i.source === 'register')).toHaveLength(1);
+    expect(registered[0]!.tags.get('mwb:server')).toBe('S3');
+    expect((await savedServer('s3'))?.lastRun).toMatchObject({ status: 'completed', amiId: registered[0]!.id });
   }, 240_000);
 });
