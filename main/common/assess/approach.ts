@@ -53,8 +53,10 @@ export function recommendApproach(server: Server, r: ServerReadiness, a: Pick<As
   if (server.state.template) return { approach: 'retire', reasons: ['A template, not a running server: rebuild images on EC2 instead.'] };
   if (server.state.power === 'poweredOff') return { approach: 'retire', reasons: ['Powered off in the inventory: confirm with the owner that it is no longer needed.'] };
   const u = server.utilization;
-  const peak = u?.cpuMaxPct ?? u?.cpuAvgPct;
-  if (peak !== undefined && peak < a.idleCpuPct) return { approach: 'retire', reasons: [`CPU ${u?.cpuMaxPct !== undefined ? 'peak' : 'average'} ${peak}% is below ${a.idleCpuPct}%: the server looks idle.`] };
+  // Idle means idle at its busiest: the peak, else the p95, else the average.
+  const peak = u?.cpuMaxPct ?? u?.cpuP95Pct ?? u?.cpuAvgPct;
+  const which = u?.cpuMaxPct !== undefined ? 'peak' : u?.cpuP95Pct !== undefined ? 'p95' : 'average';
+  if (peak !== undefined && peak < a.idleCpuPct) return { approach: 'retire', reasons: [`CPU ${which} ${peak}% is below ${a.idleCpuPct}%: the server looks idle.`] };
 
   const osBlock = r.findings.find((f) => f.severity === 'blocker' && (f.rule === 'os-unsupported' || f.rule === 'os-legacy-windows' || f.rule === 'arch-32bit'));
   if (osBlock) {

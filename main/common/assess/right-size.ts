@@ -109,22 +109,31 @@ export interface SizingNeed {
 
 /**
  * What the server needs on EC2: its allocation, or (when the source measured it and the assumptions allow) the
- * measured peak plus headroom, never more than the allocation. The sources give average and maximum, not p95:
- * the maximum stands in for the p95 (the safer side); with only an average, the average is used.
+ * measured 95th percentile plus headroom, never more than the allocation. Sampled sources (SSH, vCenter statistics
+ * over a period) give the p95; where a source gives only the maximum (RVTools, quick stats) the maximum stands in for
+ * it (the safer side); with only an average, the average is used.
  */
 export function sizingNeed(server: Server, a: Pick<AssessmentAssumptions, 'headroomPct' | 'useUtilization'>): SizingNeed {
   const vcpus = Math.max(1, server.cpu.vcpus);
   const memGiB = server.memoryMiB / 1024;
   const u = server.utilization;
-  const cpuPct = u?.cpuMaxPct ?? u?.cpuAvgPct;
-  const memPct = u?.memMaxPct ?? u?.memAvgPct;
-  if (!a.useUtilization || (cpuPct === undefined && memPct === undefined)) return { vcpu: vcpus, memGiB, basis: 'allocated size', fromUtilization: false };
+  const cpu = measured(u?.cpuP95Pct, u?.cpuMaxPct, u?.cpuAvgPct);
+  const memory = measured(u?.memP95Pct, u?.memMaxPct, u?.memAvgPct);
+  if (!a.useUtilization || (!cpu && !memory)) return { vcpu: vcpus, memGiB, basis: 'allocated size', fromUtilization: false };
   const k = 1 + a.headroomPct / 100;
-  const vcpu = cpuPct === undefined ? vcpus : Math.min(vcpus, Math.max(1, Math.ceil((vcpus * Math.min(100, cpuPct) * k) / 100)));
-  const mem = memPct === undefined ? memGiB : Math.min(memGiB, Math.max(0.5, (memGiB * Math.min(100, memPct) * k) / 100));
+  const vcpu = !cpu ? vcpus : Math.min(vcpus, Math.max(1, Math.ceil((vcpus * Math.min(100, cpu.pct) * k) / 100)));
+  const mem = !memory ? memGiB : Math.min(memGiB, Math.max(0.5, (memGiB * Math.min(100, memory.pct) * k) / 100));
   const parts = [
-    cpuPct === undefined ? 'CPU as allocated' : `CPU ${u?.cpuMaxPct !== undefined ? 'peak' : 'average'} ${cpuPct}%`,
-    memPct === undefined ? 'memory as allocated' : `memory ${u?.memMaxPct !== undefined ? 'peak' : 'average'} ${memPct}%`,
+    !cpu ? 'CPU as allocated' : `CPU ${cpu.label} ${cpu.pct}%`,
+    !memory ? 'memory as allocated' : `memory ${memory.label} ${memory.pct}%`,
   ];
   return { vcpu, memGiB: mem, basis: `${parts.join(', ')} + ${a.headroomPct}% headroom`, fromUtilization: true };
+}
+
+/** The figure sizing uses, best first: p95, else peak, else average. */
+function measured(p95: number | undefined, max: number | undefined, avg: number | undefined): { pct: number; label: 'p95' | 'peak' | 'average' } | undefined {
+  if (p95 !== undefined) return { pct: p95, label: 'p95' };
+  if (max !== undefined) return { pct: max, label: 'peak' };
+  if (avg !== undefined) return { pct: avg, label: 'average' };
+  return undefined;
 }

@@ -93,6 +93,10 @@ describe('right-sizing', () => {
     expect(sizingNeed(s, { headroomPct: 20, useUtilization: true })).toMatchObject({ vcpu: 4, memGiB: 19.2, fromUtilization: true });
     expect(sizingNeed(s, { headroomPct: 50, useUtilization: true })).toMatchObject({ vcpu: 5, memGiB: 24 });
     expect(sizingNeed(s, { headroomPct: 20, useUtilization: false }).vcpu).toBe(16);
+    // A sampled source's p95 sizes the server; its maximum (a single spike) does not.
+    const sampled = makeServer('p', { cpu: { vcpus: 16 }, memoryMiB: 64 * 1024, utilization: { cpuAvgPct: 10, cpuP95Pct: 30, cpuMaxPct: 95, memAvgPct: 20, memP95Pct: 40, memMaxPct: 90 } });
+    expect(sizingNeed(sampled, { headroomPct: 20, useUtilization: true })).toMatchObject({ vcpu: 6, memGiB: 30.72, basis: 'CPU p95 30%, memory p95 40% + 20% headroom' });
+    expect(sizingNeed(s, { headroomPct: 20, useUtilization: true }).basis).toBe('CPU peak 20%, memory peak 25% + 20% headroom');
     // Never more than allocated, even at 100 % busy.
     expect(sizingNeed(makeServer('busy', { cpu: { vcpus: 4 }, utilization: { cpuMaxPct: 100 } }), DEFAULT_ASSUMPTIONS).vcpu).toBe(4);
   });
