@@ -207,7 +207,7 @@ const discoverSsh: CommandModule = (program) => {
   const discover = program.commands.find((c) => c.name() === 'discover') ?? program.command('discover').description('discover servers live and merge them into a project');
   discover
     .command('ssh')
-    .description('log in to Linux hosts over SSH, read their facts (OS, CPU, memory, disks, file systems, IPs, ports, connections, services, utilization) and merge them into a project')
+    .description('log in to Linux hosts over SSH, read their facts as files over SFTP (OS, CPU, memory, disks, file systems, IPs, ports, connections, services, utilization; one shell command where SFTP is refused) and merge them into a project')
     .requiredOption('--host <host>', 'host to discover (NAME or NAME=ADDRESS to dial ADDRESS under the name NAME); repeatable', collect, [])
     .option('--port <port>', 'SSH port (default 22)', parsePort)
     .requiredOption('--user <user>', 'login name')

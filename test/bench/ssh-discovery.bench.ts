@@ -2,12 +2,16 @@
 // host, in the same run. The 20 "hosts" are the same loopback sshd (/work/shared/peers/start-sshd.sh, ephemeral
 // port) under 20 names (`--host h01=127.0.0.1` …); they are one machine, so the project ends with one server.
 // Target: 20 hosts ≤ 2 × one. Uses the built CLI (out/main/cli.mjs) when present, else main/cli.ts through tsx.
-// References in the same run: OpenSSH logins without a shell (`ssh -s … sftp`), 1 and 20 at once, and one login shell.
+// References in the same run: the handshakes alone through ssh2 (log in, open SFTP), OpenSSH logins without a shell
+// (`ssh -s … sftp`), 1 and 20 at once, and one login shell.
 // Prints figures and ratios; asserts nothing.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { KnownHostsFile } from '../../main/discovery/ssh/known-hosts';
+import { SshSession } from '../../main/discovery/ssh/session';
 import { startSshd } from '../helpers/sshd-peer';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -51,17 +55,36 @@ try {
     if (codes.some((c) => c !== 0)) console.log(`  (OpenSSH reference: ${codes.filter((c) => c !== 0).length} of ${n} logins failed)`);
     return ms;
   };
-  const SFTP = ['-s', 'sftp'];
+  // The same handshakes through our own client, in this process: log in (ssh2) and open SFTP, nothing read.
+  const key = await readFile(peer.keyFile);
+  const knownHosts = new KnownHostsFile(peer.knownHostsFile);
+  const logins = async (n: number): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const s = await SshSession.open({ name: `h${i}`, host: '127.0.0.1', port: peer.port, user: peer.user }, { privateKey: key }, { knownHosts, acceptNew: false });
+        (await s.openSftp()).end();
+        s.close();
+      }),
+    );
+    return performance.now() - t0;
+  };
+  // Same algorithms as ssh2 negotiates (OpenSSH 9 would pick the heavier sntrup761 key exchange).
+  const SFTP = ['-o', 'KexAlgorithms=curve25519-sha256', '-o', 'Ciphers=aes128-gcm@openssh.com', '-s', 'sftp'];
   const loadBefore = os.loadavg()[0]!;
   const shell1 = await openssh(1, ['true']);
   const ref1: number[] = [];
   const ref20: number[] = [];
+  const login1: number[] = [];
+  const login20: number[] = [];
   const one: number[] = [];
   const twenty: number[] = [];
   // Interleaved rounds, so load from other processes falls on both alike.
   for (let i = 0; i < ROUNDS; i++) {
     ref1.push(await openssh(1, SFTP));
     ref20.push(await openssh(20, SFTP));
+    login1.push(await logins(1));
+    login20.push(await logins(20));
     one.push(once(1));
     twenty.push(once(20));
   }
@@ -75,7 +98,10 @@ try {
   const r1 = median(ref1);
   const r20 = median(ref20);
   console.log(`  reference, OpenSSH \`ssh -s … sftp\` (login + subsystem, no shell): 1 login ${(r1 / 1000).toFixed(2)} s, 20 at once ${(r20 / 1000).toFixed(2)} s, ratio ${(r20 / r1).toFixed(2)}×`);
-  console.log(`  the 19 extra hosts cost mwb ${((m20 - m1) / 1000).toFixed(2)} s; 19 extra OpenSSH logins cost ${((r20 - r1) / 1000).toFixed(2)} s (the handshakes' share: ${((100 * (r20 - r1)) / Math.max(1, m20 - m1)).toFixed(0)} %)`);
+  const l1 = median(login1);
+  const l20 = median(login20);
+  console.log(`  handshakes alone through ssh2 (log in + open SFTP, nothing read): 1 ${(l1 / 1000).toFixed(2)} s, 20 at once ${(l20 / 1000).toFixed(2)} s, ratio ${(l20 / l1).toFixed(2)}×`);
+  console.log(`  the 19 extra hosts cost mwb ${((m20 - m1) / 1000).toFixed(2)} s, of which their handshakes ${((l20 - l1) / 1000).toFixed(2)} s (${((100 * (l20 - l1)) / Math.max(1, m20 - m1)).toFixed(0)} %); 19 extra OpenSSH logins (a process each) ${((r20 - r1) / 1000).toFixed(2)} s`);
   console.log(`  one login shell start (OpenSSH \`ssh … true\`, this user's .bashrc): ${(shell1 / 1000).toFixed(2)} s, which SFTP discovery does not pay`);
 } finally {
   await peer.stop();

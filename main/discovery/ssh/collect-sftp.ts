@@ -265,7 +265,9 @@ async function processNames(r: SftpReader, wanted: ReadonlySet<number>, known: R
   for (let i = 0; i < pids.length && found < wanted.size && links < MAX_FD_LINKS; i += BATCH) {
     await Promise.all(
       pids.slice(i, i + BATCH).map(async (pid) => {
-        const fds = await r.readdir(`/proc/${pid}/fd`, 65_536);
+        // A /proc/PID/fd link's mode is the descriptor's open mode (fs/proc/fd.c): a socket is open for reading and
+        // writing (lrwx), so read-only and write-only descriptors (files, pipe ends, logs) are not looked at.
+        const fds = (await r.entries(`/proc/${pid}/fd`, 65_536))?.filter((e) => (e.mode & 0o600) === 0o600).map((e) => e.name);
         if (!fds?.length) return;
         const take = fds.slice(0, Math.max(0, MAX_FD_LINKS - links));
         links += take.length;

@@ -98,15 +98,18 @@ export async function discoverHost(target: SshTarget, auth: SshAuth, opts: Disco
 
 async function viaSftp(sftp: SFTPWrapper, target: SshTarget, opts: DiscoverOptions, timeoutMs: number, count: number, interval: number): Promise<HostFacts> {
   const reader = new SftpReader(sftp, target.name, timeoutMs, opts.signal);
+  // Ends the sampling loop's wait between samples when the facts fail (the reader's calls end by themselves).
+  const done = new AbortController();
   try {
     // Samples are taken while the facts are read: the period is the only wait.
-    const sampling = count > 0 ? sampleLoop(reader, count, interval, opts.signal) : null;
+    const sampling = count > 0 ? sampleLoop(reader, count, interval, opts.signal ? AbortSignal.any([opts.signal, done.signal]) : done.signal) : null;
     sampling?.catch(() => undefined);
     const files = await collectOverSftp(reader, target.name);
     const facts: HostFacts = { target: { name: target.name, host: target.host, port: target.port, user: target.user }, ...files, discoveredAt: new Date().toISOString() };
     if (sampling) addUtilization(facts, await sampling);
     return facts;
   } finally {
+    done.abort();
     reader.close();
   }
 }

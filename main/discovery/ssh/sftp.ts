@@ -32,7 +32,7 @@ export function oneRead(path: string): boolean {
 }
 
 /** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
-type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string }[]) => void) => void;
+type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number } }[]) => void) => void;
 
 type Done<T> = (err: (Error & { code?: number | string }) | undefined | null, v?: T) => void;
 
@@ -185,17 +185,22 @@ export class SftpReader {
    * is the whole directory (one request fewer per directory: the process scan lists hundreds of them).
    */
   async readdir(path: string, max = 65_536): Promise<string[] | undefined> {
+    return (await this.entries(path, max))?.map((e) => e.name);
+  }
+
+  /** Names with their `lstat` mode, as READDIR answers them; undefined when the directory cannot be listed. */
+  async entries(path: string, max = 65_536): Promise<{ name: string; mode: number }[] | undefined> {
     const handle = await this.call<Buffer>((done) => this.sftp.opendir(path, (e, h) => done(e, h)));
     if (!handle) return undefined;
-    const names: string[] = [];
+    const names: { name: string; mode: number }[] = [];
     try {
       while (names.length < max) {
-        const list = await this.call<{ filename: string }[] | false>((done) =>
+        const list = await this.call<{ filename: string; attrs?: { mode?: number } }[] | false>((done) =>
           // `full`: ssh2 would drop `.` and `..` from the answer, and the count must be the server's.
           (this.sftp.readdir as unknown as ReaddirFull).call(this.sftp, handle, { full: true }, (e, l) => (e && e.code === EOF ? done(undefined, false) : done(e, l))),
         );
         if (!list) break;
-        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push(e.filename);
+        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push({ name: e.filename, mode: e.attrs?.mode ?? 0 });
         if (this.openssh && list.length < OPENSSH_READDIR_BATCH) break;
       }
     } finally {
