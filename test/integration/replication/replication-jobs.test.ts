@@ -201,8 +201,13 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
       services.replication.configure(s, { disks: [{ disk: 'Hard disk 1', image }] });
     }
     putDelay = 10;
+    // Once 10 blocks have landed (the first 16 arrive together, so the count can jump past 10).
+    let cancelled = false;
     onPut = () => {
-      if (fake.puts.length === 10) services.replicationJobs.cancel('application:a1');
+      if (!cancelled && fake.puts.length >= 10) {
+        cancelled = true;
+        services.replicationJobs.cancel('application:a1');
+      }
     };
     services.replicationJobs.start({ kind: 'application', id: 'a1' });
     const done = await services.replicationJobs.settled('application:a1');
