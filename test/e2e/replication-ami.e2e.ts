@@ -116,7 +116,8 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
     await areas.getByRole('button', { name: 'Dashboard' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
     const jobs = page.getByRole('table', { name: 'Workbench replication jobs in this session' });
-    await expect(jobs.getByRole('row', { name: /SHOP-DB01/ })).toContainText(`Completed · ${amiId}`);
+    const job = jobs.getByRole('row', { name: /SHOP-DB01/ });
+    await expect(job.getByRole('cell').nth(1)).toHaveText(`Completed${amiId}`); // the AMI on its own line under the state
     const runs = page.getByRole('table', { name: 'Recent replication runs' });
     const row = runs.getByRole('row').nth(1);
     await expect(row).toContainText('SHOP-DB01');

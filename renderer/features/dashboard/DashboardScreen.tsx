@@ -84,7 +84,7 @@ export function DashboardScreen() {
                     return rows.map((d, i) => (
                       <tr key={`${j.jobId} ${d?.disk ?? ''}`}>
                         <td>{i === 0 ? (names.get(j.serverId) ?? j.serverId) : ''}</td>
-                        <td className={j.state === 'failed' || j.state === 'inconsistent' ? 'cell-error' : undefined}>{i === 0 ? `${label('jobState', j.state)}${j.amiId ? ` · ${j.amiId}` : ''}` : ''}</td>
+                        <td className={j.state === 'failed' || j.state === 'inconsistent' ? 'cell-error' : undefined}>{i === 0 ? <>{label('jobState', j.state)}{j.amiId ? <span className="dash-job-ami">{j.amiId}</span> : null}</> : ''}</td>
                         <td>{d?.disk ?? '—'}</td>
                         <td>{d && ACTIVE.has(j.state) ? label('replicationStage', d.stage) : '—'}</td>
                         <td>{d && d.bytesTotal ? <progress max={d.bytesTotal} value={d.bytesRead} aria-label={`${names.get(j.serverId) ?? j.serverId} ${d.disk}: ${Math.floor((d.bytesRead / d.bytesTotal) * 100)}%`} /> : '—'}</td>
