@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError } from '../common/model/errors';
-import { isBlocking, type CfnDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
+import { isBlocking, RULE_NOTES, type CfnDiagnostic, type CfnValidationReport } from '../common/export/validation-report';
 
 const require = createRequire(import.meta.url);
 
@@ -141,6 +141,7 @@ export class CfnValidatorService {
       ...(d.propertyPath ? { propertyPath: d.propertyPath } : {}),
       ...(d.startLine ? { line: d.startLine } : {}),
       blocking: isBlocking(d),
+      ...(RULE_NOTES[d.ruleId] ? { note: RULE_NOTES[d.ruleId] } : {}),
     }));
     return {
       fileName,

@@ -312,6 +312,7 @@ export function ExportScreen() {
                   <span>
                     {d.logicalId ? `${d.logicalId}: ` : ''}
                     {d.message}
+                    {d.note ? <span className="issue-note">{d.note}</span> : null}
                   </span>
                 </li>
               ))}

@@ -29,6 +29,27 @@ describe('AWS CloudFormation validator on our templates', () => {
     }
   });
 
+  it('a replicated AMI as the parameter default draws W9010, which carries our note that the AMI already is a parameter', async () => {
+    const tpl = [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Parameters:',
+      '  AmiSHOPDB01:',
+      '    Type: AWS::EC2::Image::Id',
+      '    Default: ami-0123456789abcdef0',
+      'Resources:',
+      '  SHOPDB01:',
+      '    Type: AWS::EC2::Instance',
+      '    Properties:',
+      '      ImageId: !Ref AmiSHOPDB01',
+      '      InstanceType: t3.micro',
+    ].join('\n');
+    const report = await validator.validate(tpl, 'ami.yaml');
+    const w = report.diagnostics.find((d) => d.ruleId === 'W9010');
+    expect(w).toMatchObject({ logicalId: 'SHOPDB01', blocking: false });
+    expect(w!.note).toContain('already a template parameter');
+    expect(report.ok).toBe(true);
+  });
+
   it('rejects errors and invalid enum values, with the validator\'s message', async () => {
     const base = readFileSync(new URL('webshop.depends-on.cfn.yaml', GOLDEN), 'utf8');
     const badEnum = await validator.validate(base.replace('VolumeType: gp3', 'VolumeType: gp9'), 'bad-enum.yaml');
