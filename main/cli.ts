@@ -26,6 +26,13 @@ export async function runCli(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && /cli\.(m?js|ts)$/.test(process.argv[1]);
 if (isEntry) {
+  // `mwb ... | head` closes the pipe early: stop quietly, as Unix tools do, instead of an unhandled EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT.ok);
+      throw err;
+    });
+  }
   void runCli(process.argv.slice(2)).then((code) => {
     if (code !== EXIT.ok) process.exit(code);
   });
