@@ -1,5 +1,4 @@
 import { serializeError } from '../../common/model/errors';
-import { cancelledError } from '../../common/util/cancel';
 import type { HostFacts } from './host-facts';
 import { MAX_ENTRIES } from './parse-common';
 import { parseCpuinfo, type CpuInfo } from './parse-cpu';
@@ -346,20 +345,4 @@ export async function sampleOverSftp(r: SftpReader): Promise<CounterSample> {
   const [uptime, ...rest] = await Promise.all(paths.map((p) => r.readFile(p, MAX_FILE_BYTES)));
   const text = rest.map((t, i) => `==> ${paths[i + 1]} <==\n${t?.text ?? ''}\n`).join('');
   return parseCounterSample(text, parseUptime(uptime?.text ?? ''));
-}
-
-/** Waits `ms`, or rejects with `cancelled` as soon as the signal aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(cancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -14,7 +14,8 @@ import { parseCounterSample, utilizationFromSamples, type CounterSample } from '
 import { parseSs } from './parse-ss';
 import { parseSystemctl } from './parse-systemctl';
 import { SshSession, type SessionOptions, type SshAuth, type SshTarget } from './session';
-import { collectOverSftp, pause, sampleOverSftp } from './collect-sftp';
+import { collectOverSftp, sampleOverSftp } from './collect-sftp';
+import { delay } from '../../platform/delay';
 import { SftpReader } from './sftp';
 import type { SFTPWrapper } from 'ssh2';
 
@@ -118,7 +119,7 @@ async function viaSftp(sftp: SFTPWrapper, target: SshTarget, opts: DiscoverOptio
 async function sampleLoop(reader: SftpReader, count: number, interval: number, signal?: AbortSignal): Promise<{ samples: CounterSample[]; warning?: string }> {
   const samples: CounterSample[] = [];
   for (let i = 0; i < count; i++) {
-    if (i > 0) await pause(interval * 1000, signal);
+    if (i > 0) await delay(interval * 1000, signal);
     try {
       samples.push(await sampleOverSftp(reader));
     } catch (e) {

@@ -13,6 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import { awsCall, toTransportError } from '../transport/aws-call';
 import type { AwsClientOptions } from '../transport/types';
+import { delay } from '../../platform/delay';
 
 /**
  * AMIs from a completed run: ImportImage (VM Import: driver injection, licence, platform, boot mode) from the run's
@@ -109,19 +110,7 @@ export function amiName(server: string, runId: string, at = new Date()): string 
   return `mwb ${clean} ${at.toISOString().slice(0, 19).replace(/:/g, '-')} ${runId.slice(0, 8)}`;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AmiError('interrupted', 'the AMI creation was interrupted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AmiError('interrupted', 'the AMI creation was interrupted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, signal, () => new AmiError('interrupted', 'the AMI creation was interrupted'));
 
 /** Creates the AMI, tags it, then applies retention. */
 export async function createAmi(req: AmiRequest): Promise<AmiResult> {
