@@ -53,26 +53,30 @@ export function recommendApproach(server: Server, r: ServerReadiness, a: Pick<As
   if (server.state.template) return { approach: 'retire', reasons: ['A template, not a running server: rebuild images on EC2 instead.'] };
   if (server.state.power === 'poweredOff') return { approach: 'retire', reasons: ['Powered off in the inventory: confirm with the owner that it is no longer needed.'] };
   const u = server.utilization;
-  // Idle means idle at its busiest: the peak, else the p95, else the average.
-  const peak = u?.cpuMaxPct ?? u?.cpuP95Pct ?? u?.cpuAvgPct;
-  const which = u?.cpuMaxPct !== undefined ? 'peak' : u?.cpuP95Pct !== undefined ? 'p95' : 'average';
+  // Idle means idle at its busiest: the peak, else the p95. An average alone (RVTools' and vCenter's quick stats are
+  // one reading at export or discovery time) says nothing about the busiest hour, so it never retires a server.
+  const peak = u?.cpuMaxPct ?? u?.cpuP95Pct;
+  const which = u?.cpuMaxPct !== undefined ? 'peak' : 'p95';
   if (peak !== undefined && peak < a.idleCpuPct) return { approach: 'retire', reasons: [`CPU ${which} ${peak}% is below ${a.idleCpuPct}%: the server looks idle.`] };
+  const lowAverage = peak === undefined && u?.cpuAvgPct !== undefined && u.cpuAvgPct < a.idleCpuPct
+    ? [`CPU average ${u.cpuAvgPct}% is below ${a.idleCpuPct}%, but an average alone does not show the server idle: measure its peak (vCenter statistics or SSH sampling) before retiring it.`]
+    : [];
 
   const osBlock = r.findings.find((f) => f.severity === 'blocker' && (f.rule === 'os-unsupported' || f.rule === 'os-legacy-windows' || f.rule === 'arch-32bit'));
   if (osBlock) {
     const portable = server.os.family === 'windows' || server.os.family === 'linux';
     return portable
-      ? { approach: 'replatform', reasons: [`${osBlock.title}: rebuild the workload on a supported OS.`] }
-      : { approach: 'retain', reasons: [`${osBlock.title}: no AWS migration tool moves this OS; keep it or replace the application.`] };
+      ? { approach: 'replatform', reasons: [`${osBlock.title}: rebuild the workload on a supported OS.`, ...lowAverage] }
+      : { approach: 'retain', reasons: [`${osBlock.title}: no AWS migration tool moves this OS; keep it or replace the application.`, ...lowAverage] };
   }
-  if (r.findings.some((f) => f.rule === 'os-legacy-windows')) return { approach: 'replatform', reasons: ['End-of-support Windows: rebuild on a supported Windows Server.'] };
+  if (r.findings.some((f) => f.rule === 'os-legacy-windows')) return { approach: 'replatform', reasons: ['End-of-support Windows: rebuild on a supported Windows Server.', ...lowAverage] };
   const shared = r.findings.find((f) => f.rule === 'disk-shared');
-  if (shared) return { approach: 'replatform', reasons: ['Shared cluster disks: the cluster storage has to be redesigned (FSx or io2 Multi-Attach).'] };
+  if (shared) return { approach: 'replatform', reasons: ['Shared cluster disks: the cluster storage has to be redesigned (FSx or io2 Multi-Attach).', ...lowAverage] };
 
   const reasons: string[] = [];
   const hypervisor = server.vmManager.type === 'vsphere' || server.vmManager.type === 'hyperv';
   const others = r.findings.filter((f) => f.severity === 'blocker').map((f) => f.title);
-  const tail = others.length ? [`Fix first: ${others.join('; ')}.`] : [];
+  const tail = [...(others.length ? [`Fix first: ${others.join('; ')}.`] : []), ...lowAverage];
   if (a.agentAllowed && r.os.mgn !== 'unsupported') {
     reasons.push('An agent may be installed: block-level replication copies the running server with minimal downtime.');
     if (a.rpo === 'minutes') reasons.push('An RPO of minutes needs continuous replication.');
@@ -90,5 +94,5 @@ export function recommendApproach(server: Server, r: ServerReadiness, a: Pick<As
     reasons.push(`An exported image of the ${server.vmManager.type === 'hyperv' ? 'Hyper-V' : 'VMware'} VM can be imported; the RPO is the time since the export${a.rpo === 'minutes' ? ', longer than minutes' : ''}.`);
     return { approach: 'rehost-image', reasons: [...reasons, ...tail] };
   }
-  return { approach: 'retain', reasons: [...reasons, 'Without an agent, no image import or agentless replication fits this source; allow an agent or keep it.'] };
+  return { approach: 'retain', reasons: [...reasons, 'Without an agent, no image import or agentless replication fits this source; allow an agent or keep it.', ...lowAverage] };
 }

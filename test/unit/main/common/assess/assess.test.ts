@@ -149,6 +149,14 @@ describe('storage', () => {
 });
 
 describe('approach', () => {
+  it('never retires a server from an average alone (one reading at export or discovery time), and says why', () => {
+    const s = makeServer('quiet', { utilization: { cpuAvgPct: 0.4 } });
+    const r = recommendApproach(s, assessReadiness(s, ref.osSupport), DEFAULT_ASSUMPTIONS);
+    expect(r.approach).toBe('rehost-block');
+    expect(r.reasons.at(-1)).toMatch(/^CPU average 0\.4% is below .*measure its peak/);
+    const busy = makeServer('busy', { utilization: { cpuAvgPct: 40 } });
+    expect(recommendApproach(busy, assessReadiness(busy, ref.osSupport), DEFAULT_ASSUMPTIONS).reasons.join(' ')).not.toMatch(/average alone/);
+  });
   const a = DEFAULT_ASSUMPTIONS;
   const rec = (s: Server, over: Partial<AssessmentAssumptions> = {}) => recommendApproach(s, assessReadiness(s, ref.osSupport), { ...a, ...over }).approach;
   it('follows state, utilization, OS support, agent and RPO', () => {
@@ -156,6 +164,7 @@ describe('approach', () => {
     expect(rec(makeServer('t', { state: { power: 'poweredOff', template: true } }))).toBe('retire');
     expect(rec(makeServer('off', { state: { power: 'poweredOff', template: false } }))).toBe('retire');
     expect(rec(makeServer('idle', { utilization: { cpuMaxPct: 0.5 } }))).toBe('retire');
+    expect(rec(makeServer('idle95', { utilization: { cpuAvgPct: 0.2, cpuP95Pct: 0.8 } }))).toBe('retire');
     expect(rec(makeServer('xp', { os: { configured: 'Microsoft Windows XP Professional (32-bit)', family: 'windows' } }))).toBe('replatform');
     expect(rec(makeServer('sol', { os: { configured: 'Oracle Solaris 11 (64-bit)', family: 'other' } }))).toBe('retain');
     expect(rec(makeServer('cl', { disks: [{ label: 'q', capacityMiB: 1024, shared: true }] }))).toBe('replatform');
