@@ -4,6 +4,7 @@ import { WorkbenchError } from '../common/model/errors';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
 import type { DiskRunResult, ReplicationProgress, S3TransportOptions, TransportOptions } from '../replication/engine';
 import type { AmiMode, AmiResult } from '../replication/ami';
+import type { PendingAmiStep } from '../replication/ami/step';
 import type { ProjectStore } from './project-store.service';
 
 export interface ReplicationServiceDeps {
@@ -45,6 +46,11 @@ export interface ReplicateResult {
   /** Whether snapshots and the AMI are encrypted. */
   readonly encrypted: boolean;
   readonly message?: string;
+  /**
+   * A run asked for no AMI while an earlier run's AMI step was pending: how that step was settled before this run
+   * (its AMI made meanwhile and now recorded, its import cancelled, or it had failed or never started).
+   */
+  readonly previousAmi?: { readonly outcome: 'completed' | 'cancelled' | 'failed' | 'abandoned'; readonly amiId: string | null; readonly message: string };
   readonly disks: DiskRunResult[];
 }
 
@@ -136,9 +142,17 @@ export class ReplicationService {
     const step = await import('../replication/ami/step');
     const records = await step.readJournal(journalFile);
     let pendingAmi = step.pendingAmiStep(records);
-    const resumed = pendingAmi && amiMode !== 'none' ? step.completedRunResults(records, pendingAmi) : undefined;
+    const pendingRuns = pendingAmi ? step.completedRunResults(records, pendingAmi) : undefined;
+    const resumed = amiMode !== 'none' ? pendingRuns : undefined;
+    let previousAmi: ReplicateResult['previousAmi'];
+    if (pendingAmi && pendingRuns && amiMode === 'none') {
+      // Asked for no AMI: the pending step is settled (looked up, its image recorded or its import cancelled), not
+      // forgotten, and that run is recorded; then this run replicates the disks.
+      previousAmi = await this.settlePendingAmi(s.name, s.id, journalFile, pendingAmi, pendingRuns, { transport, encrypted, ...(kmsKey ? { kmsKey } : {}), keep: app?.replication.amisToKeep ?? 3, ...(req.signal ? { signal: req.signal } : {}) });
+      pendingAmi = undefined;
+    }
     if (pendingAmi && !resumed) {
-      await step.abandonAmiStep(journalFile, pendingAmi, amiMode === 'none' ? 'a run without an AMI started' : 'its runs are not complete in the journal');
+      await step.abandonAmiStep(journalFile, pendingAmi, 'its runs are not complete in the journal');
       pendingAmi = undefined;
     }
     // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
@@ -184,29 +198,77 @@ export class ReplicationService {
       req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
       // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
       if (ami && transport.kind === 's3') {
-        const { S3StagingTransport } = await import('../replication/transport/s3.transport');
-        const s3 = new S3StagingTransport(transport);
-        try {
-          for (const d of disks) if (d.object) await s3.remove(d.object.key);
-        } catch (err) {
-          message = `The AMI was made, but a staging object could not be deleted: ${err instanceof Error ? err.message.slice(0, 300) : 'error'}`;
-        } finally {
-          s3.destroy();
-        }
+        const failure = await this.removeStaged(transport, disks);
+        if (failure) message = `The AMI was made, but a staging object could not be deleted: ${failure}`;
       }
     }
+    this.record(s.id, transport.kind, disks, status, encrypted, ami?.amiId, message);
+    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), disks };
+  }
+
+  /** A run's summary, appended to the server's history (the last 50) as its last run. */
+  private record(serverId: string, kind: 'ebs' | 's3', disks: DiskRunResult[], status: ReplicateResult['status'], encrypted: boolean, amiId: string | undefined, message: string | undefined): void {
     const doc = this.deps.project.document;
     const servers = doc.replication?.servers ?? [];
     const lastRun: ReplicationRunSummary = {
       at: new Date().toISOString(),
       status,
       snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status, bytesTotal: d.blocksTotal * EBS_BLOCK_BYTES, bytesSent: d.bytesSent, blocksSent: d.blocksSent, seconds: d.seconds })),
-      ...(ami ? { amiId: ami.amiId } : {}),
+      ...(amiId ? { amiId } : {}),
       encrypted,
       ...(message ? { message } : {}),
     };
-    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: transport.kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
-    this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === s.id ? keep(x) : x)) } });
-    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), disks };
+    const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
+    this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === serverId ? keep(x) : x)) } });
+  }
+
+  /** Deletes a run's staging objects, each in the bucket it was staged in; the first failure's words, if one failed. */
+  private async removeStaged(transport: S3TransportOptions, disks: readonly DiskRunResult[]): Promise<string | undefined> {
+    const { S3StagingTransport } = await import('../replication/transport/s3.transport');
+    for (const d of disks) {
+      if (!d.object) continue;
+      const s3 = new S3StagingTransport({ ...transport, bucket: d.object.bucket });
+      try {
+        await s3.remove(d.object.key);
+      } catch (err) {
+        return err instanceof Error ? err.message.slice(0, 300) : 'error';
+      } finally {
+        s3.destroy();
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A pending AMI step when this run asks for no AMI (`ami/settle.ts`): the image it made meanwhile is tagged and
+   * recorded with its run (retention applies), an import still running is cancelled, and the run is recorded either
+   * way; the S3 transport's staging objects of that run are deleted (the next run stages its own). A transient error
+   * leaves the step pending and ends this run before any disk is read.
+   */
+  private async settlePendingAmi(
+    server: string,
+    serverId: string,
+    journalFile: string,
+    pending: PendingAmiStep,
+    runs: DiskRunResult[],
+    o: { transport: TransportOptions | S3TransportOptions; encrypted: boolean; kmsKey?: string; keep: number; signal?: AbortSignal },
+  ): Promise<NonNullable<ReplicateResult['previousAmi']>> {
+    const { settleAmiStep } = await import('../replication/ami/settle');
+    const { AmiError } = await import('../replication/ami');
+    let settled: Awaited<ReturnType<typeof settleAmiStep>>;
+    try {
+      settled = await settleAmiStep(journalFile, { aws: o.transport, server, projectId: this.deps.project.document.id, encrypted: o.encrypted, ...(o.kmsKey ? { kmsKeyId: o.kmsKey } : {}), keep: o.keep, reason: 'a later run asked for no AMI', ...(o.signal ? { signal: o.signal } : {}) }, pending);
+    } catch (err) {
+      if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
+      throw new AmiError(err.code, `The previous run's AMI step is pending and could not be looked up (${err.code}): ${err.message} Nothing was replicated; the next run tries again.`.slice(0, 2000));
+    }
+    let message = `${settled.message.charAt(0).toUpperCase()}${settled.message.slice(1)}.`;
+    if (o.transport.kind === 's3') {
+      const failure = await this.removeStaged(o.transport, runs);
+      if (failure) message += ` A staging object could not be deleted: ${failure}`;
+    }
+    const amiId = settled.outcome === 'completed' ? settled.ami.amiId : undefined;
+    this.record(serverId, o.transport.kind, runs, settled.outcome === 'failed' ? 'failed' : 'completed', o.encrypted, amiId, message);
+    return { outcome: settled.outcome, amiId: amiId ?? null, message };
   }
 }

@@ -11,7 +11,8 @@
  * and, on the same port, the EC2 Query API (form-encoded POST /, XML answers) for AMIs:
  *   ImportImage (DiskContainer.N.SnapshotId, or .UserBucket read through `s3Object`; ClientToken idempotency),
  *   DescribeImportImageTasks (active → completed after `importSteps` describes; `importFailure` ends it `deleted`
- *   with that status message, as VM Import does), RegisterImage (snapshots must exist and be completed; unique names),
+ *   with that status message, as VM Import does; each task lists the tags ImportImage gave it), CancelImportTask (an
+ *   active task ends `deleted`, its copies gone; any other state is refused), RegisterImage (snapshots must exist and be completed; unique names),
  *   DescribeImages (Owner self, ImageId.N, Filter.N tag:K / name), DeregisterImage, DeleteSnapshot, CreateTags.
  * It does not check SigV4 signatures (only that an Authorization header is present). Tests read snapshots back with
  * `read(snapshotId)`, see every PutSnapshotBlock in `puts`, every EC2 action in `ec2Calls`, images in `images`.
@@ -360,6 +361,16 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
 const xmlEscape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
+/** An import task's tags, from ImportImage's `TagSpecification.N` for `import-image-task`. */
+function taskTags(p: Record<string, string>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let n = 1; p[`TagSpecification.${n}.ResourceType`] !== undefined; n++) {
+    if (p[`TagSpecification.${n}.ResourceType`] !== 'import-image-task') continue;
+    for (let i = 1; p[`TagSpecification.${n}.Tag.${i}.Key`] !== undefined; i++) out.push([p[`TagSpecification.${n}.Tag.${i}.Key`]!, p[`TagSpecification.${n}.Tag.${i}.Value`] ?? '']);
+  }
+  return out;
+}
+
 /** The EC2 Query API part of the fake (AMIs from snapshots). */
 function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<string, FakeImage>; importTasks: Map<string, FakeImportTask>; ec2Calls: Array<{ action: string; params: Record<string, string> }>; options: FakeEbsOptions; store: () => BlockStore }) {
   const { snapshots, images, importTasks, ec2Calls, options } = state;
@@ -475,8 +486,18 @@ function fakeEc2(state: { snapshots: Map<string, FakeSnapshot>; images: Map<stri
           t.statusMessage = '';
           t.imageId = img.id;
         }
-        const items = (tasks as FakeImportTask[]).map((t) => `<item><importTaskId>${t.id}</importTaskId><status>${t.status}</status>${t.statusMessage ? `<statusMessage>${xmlEscape(t.statusMessage)}</statusMessage>` : ''}${t.status === 'active' ? `<progress>${Math.min(99, t.describes * 20)}</progress>` : ''}${t.imageId ? `<imageId>${t.imageId}</imageId>` : ''}</item>`);
+        const items = (tasks as FakeImportTask[]).map((t) => `<item><importTaskId>${t.id}</importTaskId><status>${t.status}</status>${t.statusMessage ? `<statusMessage>${xmlEscape(t.statusMessage)}</statusMessage>` : ''}${t.status === 'active' ? `<progress>${Math.min(99, t.describes * 20)}</progress>` : ''}${t.imageId ? `<imageId>${t.imageId}</imageId>` : ''}<tagSet>${taskTags(t.params).map(([k, v]) => `<item><key>${xmlEscape(k)}</key><value>${xmlEscape(v)}</value></item>`).join('')}</tagSet></item>`);
         return reply(res, action, `<importImageTaskSet>${items.join('')}</importImageTaskSet>`);
+      }
+      case 'CancelImportTask': {
+        // VM Import stops the task and deletes what it made; only a task still working can be cancelled.
+        const t = importTasks.get(params.ImportTaskId ?? '');
+        if (!t) return error(res, 400, 'InvalidConversionTaskId.Malformed', 'no such import task');
+        if (t.status !== 'active') return error(res, 400, 'IncorrectState', `The import task ${t.id} cannot be cancelled: it is ${t.status}.`);
+        for (const m of (t as FakeImportTask & { made?: FakeSnapshot[] }).made ?? []) snapshots.delete(m.id);
+        t.status = 'deleted';
+        t.statusMessage = params.CancelReason ? `Cancelled: ${params.CancelReason}` : 'Cancelled';
+        return reply(res, action, `<importTaskId>${t.id}</importTaskId><previousState>active</previousState><state>deleting</state>`);
       }
       case 'RegisterImage': {
         const name = params.Name ?? '';

@@ -47,6 +47,8 @@ export interface SshdPeer {
   hostPub: string;
   /** OpenSSH known_hosts pinning the host key for [127.0.0.1]:port. */
   knownHostsFile: string;
+  /** The listening sshd's process id (its pidfile): its /proc/PID/stat counts the CPU of the logins it served. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startSshd(opts: { extraConfig?: readonly string[]; dropCon
     keyFile: path.join(dir, 'id_ed25519'),
     hostPub: (await readFile(path.join(dir, 'host_ed25519.pub'), 'utf8')).trim(),
     knownHostsFile: path.join(dir, 'known_hosts'),
+    pid: Number((await readFile(path.join(dir, 'sshd.pid'), 'utf8')).trim()),
     stop: async () => {
       await run('bash', [script, 'stop'], { env, timeout: 30_000 });
     },

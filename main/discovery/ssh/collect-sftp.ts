@@ -12,6 +12,7 @@ import {
   fileSystemFromStatvfs,
   fqdnFromHosts,
   interfacesFromProc,
+  parseChildren,
   parseCpuList,
   parseFibTrieLocal,
   parseIfInet6,
@@ -29,7 +30,7 @@ import {
 import { parseCounterSample, type CounterSample } from './parse-samples';
 import { isLoopback, isWildcard, type Socket } from './parse-ss';
 import type { RunningService } from './parse-systemctl';
-import { MAX_FILE_BYTES, type SftpReader } from './sftp';
+import { MAX_FILE_BYTES, PERMISSION_DENIED, type SftpReader } from './sftp';
 
 /** Facts that come from files; the caller adds the target, time and utilization. */
 export type FileFacts = Omit<HostFacts, 'target' | 'discoveredAt' | 'utilization'>;
@@ -246,41 +247,69 @@ function reported(s: ProcSocket): boolean {
   return s.protocol === 'tcp' && s.state === 'ESTAB' && !isLoopback(s.peerIp) && !isWildcard(s.peerIp);
 }
 
+/** Processes whose descriptors are looked at together (their requests share the reader's bounded window). */
+const PROCESS_WINDOW = 12;
+
+/**
+ * Kernel threads (kthreadd, PID 2, and its children: `/proc/2/task/2/children`), which hold no descriptors: one file
+ * instead of three requests each for an empty `/proc/PID/fd`. Empty when PID 2 is not kthreadd (a container's PID
+ * namespace shows no kernel threads) or the kernel lacks the children file (CONFIG_PROC_CHILDREN).
+ */
+async function kernelThreads(r: SftpReader): Promise<Set<number>> {
+  const [comm, children] = await Promise.all([r.readFile('/proc/2/comm', 256), r.readFile('/proc/2/task/2/children', MAX_FILE_BYTES)]);
+  if (comm?.text.trim() !== 'kthreadd' || children === undefined) return new Set();
+  try {
+    return new Set([2, ...parseChildren(children.text)]);
+  } catch {
+    return new Set(); // not a list of PIDs: every process is looked at, as before
+  }
+}
+
 /**
  * The process holding each socket inode, as `ss -p` finds it: `/proc/PID/fd/*` links (`socket:[inode]`) of the
- * processes this login may look into, lowest PID first; the name is `/proc/PID/comm`. Stops when every socket has
- * its process or after MAX_FD_LINKS links; other sockets seen on the way are named too.
+ * processes this login may look into, lowest PID first (kernel threads skipped); the name is `/proc/PID/comm`.
+ * Processes are looked at PROCESS_WINDOW at a time in PID order, a new one starting as soon as one ends (no batch
+ * waits for its slowest process). Stops when every wanted socket has its process or after MAX_FD_LINKS links; other
+ * sockets seen on the way are named too.
  */
 async function processNames(r: SftpReader, wanted: ReadonlySet<number>, known: ReadonlySet<number>): Promise<Map<number, string>> {
-  const pids = ((await r.readdir('/proc')) ?? [])
+  const [listing, kthreads] = await Promise.all([r.readdir('/proc'), kernelThreads(r)]);
+  const pids = (listing ?? [])
     .filter((n) => /^\d{1,10}$/.test(n))
     .map(Number)
+    .filter((pid) => !kthreads.has(pid))
     .sort((a, b) => a - b)
     .slice(0, MAX_PROCESSES);
   const owner = new Map<number, number>();
   let found = 0;
   let links = 0;
-  const BATCH = 16;
-  for (let i = 0; i < pids.length && found < wanted.size && links < MAX_FD_LINKS; i += BATCH) {
-    await Promise.all(
-      pids.slice(i, i + BATCH).map(async (pid) => {
-        // A /proc/PID/fd link's mode is the descriptor's open mode (fs/proc/fd.c): a socket is open for reading and
-        // writing (lrwx), so read-only and write-only descriptors (files, pipe ends, logs) are not looked at.
-        const fds = (await r.entries(`/proc/${pid}/fd`, 65_536))?.filter((e) => (e.mode & 0o600) === 0o600).map((e) => e.name);
-        if (!fds?.length) return;
-        const take = fds.slice(0, Math.max(0, MAX_FD_LINKS - links));
-        links += take.length;
-        const targets = await Promise.all(take.map((fd) => r.readlink(`/proc/${pid}/fd/${fd}`)));
-        for (const t of targets) {
-          const inode = t ? socketInode(t) : undefined;
-          if (inode === undefined || !known.has(inode)) continue;
-          const prev = owner.get(inode);
-          if (prev === undefined && wanted.has(inode)) found++;
-          if (prev === undefined || pid < prev) owner.set(inode, pid);
-        }
-      }),
-    );
-  }
+  let next = 0;
+  // Every process below the one a worker takes has been started, so the lowest PID holding a socket is always seen.
+  const worker = async (): Promise<void> => {
+    while (next < pids.length && found < wanted.size && links < MAX_FD_LINKS) {
+      const pid = pids[next++]!;
+      // A /proc/PID/fd link's mode is the descriptor's open mode (fs/proc/fd.c): a socket is open for reading and
+      // writing (lrwx), so read-only and write-only descriptors (files, pipe ends, logs) are not looked at.
+      const fds = (await r.entries(`/proc/${pid}/fd`, 65_536))?.filter((e) => (e.mode & 0o600) === 0o600).map((e) => e.name);
+      if (!fds?.length) continue;
+      const take = fds.slice(0, Math.max(0, MAX_FD_LINKS - links));
+      if (!take.length) continue;
+      links += take.length;
+      // The first link alone: a process this login may list but not look into (another user's with ptrace
+      // restrictions, a non-dumpable daemon) refuses every link, and each refusal is a request.
+      const first = await r.readlinkStatus(`/proc/${pid}/fd/${take[0]}`);
+      if (first === PERMISSION_DENIED) continue;
+      const targets = [typeof first === 'string' ? first : undefined, ...(await Promise.all(take.slice(1).map((fd) => r.readlink(`/proc/${pid}/fd/${fd}`))))];
+      for (const t of targets) {
+        const inode = t ? socketInode(t) : undefined;
+        if (inode === undefined || !known.has(inode)) continue;
+        const prev = owner.get(inode);
+        if (prev === undefined && wanted.has(inode)) found++;
+        if (prev === undefined || pid < prev) owner.set(inode, pid);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROCESS_WINDOW, pids.length) }, worker));
   const comms = new Map<number, string>();
   await Promise.all(
     [...new Set(owner.values())].map(async (pid) => {

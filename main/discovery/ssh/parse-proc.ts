@@ -101,6 +101,19 @@ export function parseProcNetSockets(out: string, protocol: 'tcp' | 'udp', little
   return res;
 }
 
+/** `/proc/PID/task/TID/children`: the PIDs of a thread's children, space-separated; at most 65,536, the rest ignored. */
+export function parseChildren(out: string): number[] {
+  const res: number[] = [];
+  for (const w of out.slice(0, MAX_CHILDREN_TEXT).split(/\s+/)) {
+    if (!w) continue;
+    if (!/^\d{1,10}$/.test(w)) throw unreadable('/proc/PID/task/TID/children', 'not a list of process ids');
+    res.push(Number(w));
+    if (res.length >= 65_536) break;
+  }
+  return res;
+}
+const MAX_CHILDREN_TEXT = 65_536 * 11;
+
 /** The inode in `socket:[12345]` (a `/proc/PID/fd/N` link), else undefined. */
 export function socketInode(link: string): number | undefined {
   const m = /^socket:\[(\d{1,15})\]$/.exec(link);

@@ -19,6 +19,10 @@ export interface FsStats {
 
 /** SSH_FX_EOF: the end of a directory listing. */
 const EOF = 1;
+/** SSH_FX_NO_SUCH_FILE. */
+const NO_SUCH_FILE = 2;
+/** SSH_FX_PERMISSION_DENIED. */
+export const PERMISSION_DENIED = 3;
 /** Entries OpenSSH's sftp-server puts in one READDIR answer (sftp-server.c: "send up to 100 entries"). */
 const OPENSSH_READDIR_BATCH = 100;
 
@@ -217,6 +221,23 @@ export class SftpReader {
   /** A symbolic link's target, or undefined. */
   readlink(path: string): Promise<string | undefined> {
     return this.call<string>((done) => this.sftp.readlink(path, (e, t) => done(e, t)));
+  }
+
+  /**
+   * A symbolic link's target, or the status the server answered instead (`PERMISSION_DENIED`, no such file, …):
+   * a `/proc/PID/fd` link refused for lack of permission means every link of that process is.
+   */
+  async readlinkStatus(path: string): Promise<string | number> {
+    const r = await this.call<string | number>((done) =>
+      this.sftp.readlink(path, (e: (Error & { code?: number | string }) | undefined, t) => {
+        if (e && typeof e.code === 'number') {
+          this.unreadable++;
+          return done(undefined, e.code);
+        }
+        done(e, t);
+      }),
+    );
+    return r ?? NO_SUCH_FILE;
   }
 
   /** `statvfs(3)` of a mount point (OpenSSH's `statvfs@openssh.com`); undefined when the server lacks it. */

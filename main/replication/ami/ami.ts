@@ -95,7 +95,8 @@ export function ec2Client(o: AwsClientOptions): EC2Client {
   });
 }
 
-async function ec2<T>(fn: () => Promise<T>): Promise<T> {
+/** One EC2 call; SDK errors become an `AmiError` with the transport's code (the message never holds credentials). */
+export async function ec2<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await awsCall(fn);
   } catch (err) {
@@ -160,12 +161,17 @@ async function register(client: EC2Client, req: AmiRequest): Promise<string> {
   } catch (err) {
     // A retried RegisterImage whose first attempt went through: the name is taken by our own image.
     if (err instanceof AmiError && /Duplicate/.test(err.message)) {
-      const found = await ec2(() => client.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] })));
-      const id = found.Images?.[0]?.ImageId;
+      const id = await imageByName(client, name);
       if (id) return id;
     }
     throw err;
   }
+}
+
+/** This account's image of that name (AMI names are unique per account and Region), if there is one. */
+export async function imageByName(client: EC2Client, name: string): Promise<string | undefined> {
+  const found = await ec2(() => client.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] })));
+  return found.Images?.[0]?.ImageId;
 }
 
 async function importImage(client: EC2Client, req: AmiRequest, encrypted: boolean): Promise<{ amiId: string; importTaskId: string }> {

@@ -1,7 +1,8 @@
 // `mwb replicate --ami import` (a child process) SIGKILLed during the AMI step, against the fake EBS direct + EC2
 // endpoint: the restart finishes the same VM Import task (from the journal, or by ImportImage's ClientToken when the
 // kill came before the task id was journaled) instead of starting a second import or losing the AMI; a task that
-// fails is a typed error and the next run makes a new one.
+// fails is a typed error and the next run makes a new one; a run with `--ami none` after a killed step settles it
+// (the task, found by its run tag, is cancelled and said so) instead of forgetting it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,8 +70,8 @@ beforeAll(async () => {
   env = { MWB_HOME: path.join(dir, 'home'), AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret-key', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
   fake = await startFakeEbs({ importSteps: 2 });
   project = path.join(dir, 'estate.mwb.json');
-  await writeFile(project, JSON.stringify(docWithServers(3)));
-  for (const server of ['S1', 'S2', 'S3']) {
+  await writeFile(project, JSON.stringify(docWithServers(4)));
+  for (const server of ['S1', 'S2', 'S3', 'S4']) {
     const content = Buffer.alloc(24 * BLOCK);
     for (let i = 0; i < 24; i += 3) randomBytes(BLOCK).copy(content, i * BLOCK);
     images[server] = path.join(dir, `${server}.raw`);
@@ -160,6 +161,41 @@ describe('mwb replicate: SIGKILL during the AMI step', () => {
     const amiId = JSON.parse(again.stdout).amiId as string;
     expect(amiId).toMatch(/^ami-/);
     expect((await savedServer('s2'))?.lastRun).toMatchObject({ status: 'completed', amiId });
+  }, 240_000);
+
+  it('--ami none after a kill at ImportImage: the task (never journaled) is found by its run tag and cancelled, said so, and both runs are recorded', async () => {
+    const tasksBefore = new Set(fake.importTasks.keys());
+    const killed = await killedAt(args('S4'), 'ImportImage');
+    expect(killed.signal).toBe('SIGKILL');
+    const task = [...fake.importTasks.values()].find((t) => !tasksBefore.has(t.id))!;
+    expect(task.status).toBe('active');
+    expect((await journal('s4')).some((r) => r.t === 'ami-task')).toBe(false);
+    const snapshots = runSnapshots().length;
+
+    const none = await mwb(args('S4', 'none'));
+    expect(none.code, none.stderr).toBe(0);
+    const out = JSON.parse(none.stdout) as { status: string; amiId: string | null; previousAmi: { outcome: string; amiId: string | null; message: string }; disks: Array<{ parentSnapshotId: string | null; blocksChanged: number }> };
+    expect(out).toMatchObject({ status: 'completed', amiId: null, previousAmi: { outcome: 'cancelled', amiId: null } });
+    expect(out.previousAmi.message).toContain(`VM Import task ${task.id}`);
+    expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask').map((c) => c.params.ImportTaskId)).toEqual([task.id]);
+    expect(task.status).toBe('deleted');
+    // No import was started by the run without an AMI; its run is incremental from the killed run's snapshot.
+    expect(fake.importTasks.size).toBe(tasksBefore.size + 1);
+    expect(runSnapshots()).toHaveLength(snapshots + 1);
+    expect(out.disks[0]).toMatchObject({ blocksChanged: 0 });
+    expect(out.disks[0]!.parentSnapshotId).toMatch(/^snap-/);
+    const records = await journal('s4');
+    expect(records.filter((r) => r.t === 'ami-task')).toMatchObject([{ importTaskId: task.id }]);
+    expect(records.filter((r) => r.t === 'ami-end')).toMatchObject([{ outcome: 'abandoned' }]);
+    const saved = await savedServer('s4');
+    expect(saved?.runs).toHaveLength(2);
+    expect((saved?.runs?.[0] as { message?: string }).message).toContain('cancelled');
+
+    // The human output says it too; nothing is pending any more, so a second run settles nothing.
+    const again = await mwb(args('S4', 'none').filter((a) => a !== '--json'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain("previous run's AMI");
+    expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask')).toHaveLength(1);
   }, 240_000);
 
   it('RegisterImage: killed as the call arrives (the image is registered, the CLI never hears), the restart finds it by its journaled name', async () => {

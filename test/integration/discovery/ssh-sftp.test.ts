@@ -94,6 +94,9 @@ describe('SSH discovery over SFTP, and its one-command fallback', () => {
       expect(await r.readFile('/nonexistent/file')).toBeUndefined();
       expect(await r.readdir('/nonexistent')).toBeUndefined();
       expect((await r.readdir('/proc'))!.length).toBeGreaterThan(3);
+      // A link's target, or the status answered instead (the process scan skips a process whose first link is refused).
+      expect(await r.readlinkStatus('/proc/self/exe')).toMatch(/^\//);
+      expect(await r.readlinkStatus('/nonexistent/link')).toBe(2);
       r.close();
       await expect(r.readFile('/etc/hostname')).rejects.toMatchObject({ code: 'ssh-unreachable' });
     } finally {

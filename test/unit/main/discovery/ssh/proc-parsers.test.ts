@@ -17,6 +17,7 @@ import {
   fqdnFromHosts,
   interfacesFromProc,
   ipv6Text,
+  parseChildren,
   parseCpuList,
   parseFibTrieLocal,
   parseIfInet6,
@@ -211,6 +212,16 @@ tmpfs /run tmpfs rw 0 0
     expect(d[6]).toMatchObject({ serial: 'S4EWNX0N' });
   });
 
+  it("kthreadd's children (/proc/2/task/2/children of this machine): the kernel threads the process scan skips", () => {
+    const kids = parseChildren(real('kthreadd-children'));
+    expect(kids.length).toBeGreaterThan(10);
+    expect(kids.every((k) => Number.isSafeInteger(k) && k > 2)).toBe(true);
+    expect(kids).toContain(3);
+    expect(parseChildren('')).toEqual([]);
+    expect(parseChildren('4 5\n')).toEqual([4, 5]);
+    expect(() => parseChildren('4 five')).toThrow(/children/);
+  });
+
   it('hostname -f from /etc/hosts; CPU lists; uptime; ELF machine and byte order; which files answer in one read', () => {
     const hosts = '127.0.0.1 localhost\n# 10.0.0.1 web01\n10.20.30.40 app01.corp.example app01 # comment\n';
     expect(fqdnFromHosts(hosts, 'app01')).toBe('app01.corp.example');
@@ -240,10 +251,11 @@ describe('fuzzed: every kernel file parser returns a bounded result or throws th
     ['mounts', (s) => realMounts(parseMounts(s))],
     ['uptime', parseUptime],
     ['cpu list', parseCpuList],
+    ['children', parseChildren],
     ['hosts', (s) => fqdnFromHosts(s, 'app01')],
     ['interfaces', (s) => interfacesFromProc([{ name: s.slice(0, 20), flags: s.slice(0, 6), address: s.slice(0, 17) }], parseFibTrieLocal(s), [], parseIfInet6(s))],
   ];
-  const seeds = [real('net-tcp'), TCP6, UDP, ROUTE_TWO_NICS, FIB_TRIE_TWO_NICS, real('net-if_inet6'), real('mounts'), real('uptime'), real('cpu-online'), '10.0.0.1 app01.example app01\n'];
+  const seeds = [real('net-tcp'), TCP6, UDP, ROUTE_TWO_NICS, FIB_TRIE_TWO_NICS, real('net-if_inet6'), real('mounts'), real('uptime'), real('cpu-online'), '10.0.0.1 app01.example app01\n', real('kthreadd-children')];
   const input = fc.oneof(
     fc.string({ maxLength: 2000 }),
     fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 40 })).map(([s, a, b, ins]) => {
