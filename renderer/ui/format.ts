@@ -15,6 +15,21 @@ export function formatTime(iso: string | null | undefined): string {
   return d.toLocaleString('en-GB', { hour: '2-digit', minute: '2-digit', day: '2-digit', month: 'short' });
 }
 
+/**
+ * A throughput given in KB/s (vSphere's and /proc's kilobytes: 1,024 bytes) in the unit that reads best: KB/s below
+ * 1,024, then MB/s and GB/s, with one decimal below 100.
+ */
+export function formatKBps(kbps: number): string {
+  const units = ['KB/s', 'MB/s', 'GB/s'];
+  let v = kbps;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: v < 100 ? 1 : 0 })} ${units[i]}`;
+}
+
 /** File sizes as a file manager shows them: bytes below 1 KiB, then binary units with one decimal below 10. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

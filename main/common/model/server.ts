@@ -100,6 +100,16 @@ export const UtilizationSchema = z.object({
   netInKBpsMax: z.number().nonnegative().optional(),
   netOutKBpsP95: z.number().nonnegative().optional(),
   netOutKBpsMax: z.number().nonnegative().optional(),
+  /**
+   * Disk and network throughput as one figure each (read + write, received + transmitted), average, p95 and max: what
+   * vCenter keeps at its default statistics level 1 (disk.usage.average, net.usage.average), which has no split.
+   */
+  diskTotalKBps: z.number().nonnegative().optional(),
+  diskTotalKBpsP95: z.number().nonnegative().optional(),
+  diskTotalKBpsMax: z.number().nonnegative().optional(),
+  netTotalKBps: z.number().nonnegative().optional(),
+  netTotalKBpsP95: z.number().nonnegative().optional(),
+  netTotalKBpsMax: z.number().nonnegative().optional(),
   samples: z.number().int().nonnegative().optional(),
   periodSeconds: z.number().nonnegative().optional(),
 });

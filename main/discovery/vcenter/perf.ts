@@ -66,6 +66,9 @@ export interface VcPerf {
   diskIops?: PerfStat;
   netInKBps?: PerfStat;
   netOutKBps?: PerfStat;
+  /** Disk and network throughput, not split (disk.usage, net.usage): read only where the interval keeps no split. */
+  diskTotalKBps?: PerfStat;
+  netTotalKBps?: PerfStat;
   /** The counters the figures came from (`cpu.usage.average`, …), for provenance. */
   counters: string[];
 }
@@ -221,6 +224,10 @@ export function perfFromSeries(s: EntitySeries, counters: ReadonlyMap<PerfMetric
   if (rx) perf.netInKBps = rx;
   const tx = take('netOut');
   if (tx) perf.netOutKBps = tx;
+  const diskTotal = take('diskUsage');
+  if (diskTotal) perf.diskTotalKBps = diskTotal;
+  const netTotal = take('netUsage');
+  if (netTotal) perf.netTotalKBps = netTotal;
   if (!used.length) return undefined;
   const samples = Math.max(...[...s.series.values()].map((v) => v.length));
   const interval = s.interval ?? intervalId;
@@ -281,11 +288,10 @@ export async function readPerf(client: VimClient, perfManager: MoRef, req: PerfR
     for (const [m, c] of counters) if (!available.has(c.key)) counters.delete(m);
     break;
   }
-  const split = !counters.has('diskRead') && counters.has('diskUsage') ? ['disk read and write (only disk.usage, their sum, is kept)'] : [];
-  if (!counters.has('netIn') && counters.has('netUsage')) split.push('network received and transmitted (only net.usage, their sum, is kept)');
-  if (split.length) warnings.push(`At this interval's statistics level vCenter does not keep ${split.join(', or ')}: those rates are left empty. Level 2 for the interval keeps them.`);
-  counters.delete('diskUsage');
-  counters.delete('netUsage');
+  // Statistics level 1 (vCenter's default) keeps only the sums, disk.usage and net.usage: they are read where the
+  // interval keeps no split (read/write, received/transmitted), and asked for nowhere else (fewer series per call).
+  if (counters.has('diskRead') || counters.has('diskWrite')) counters.delete('diskUsage');
+  if (counters.has('netIn') || counters.has('netOut')) counters.delete('netUsage');
   if (!counters.size) return result;
 
   const metricIds = [...counters.values()].map((c) => `<metricId><counterId>${c.key}</counterId><instance></instance></metricId>`).join('');

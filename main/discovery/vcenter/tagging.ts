@@ -18,19 +18,70 @@ export interface TaggingResult {
 const MAX_JSON = 64 * 1024 * 1024;
 const SESSION_HEADER = 'vmware-api-session-id';
 
-// The /rest answers wrap everything in { value }; unknown fields are allowed (later vCenters add some).
-const SessionAnswer = z.object({ value: z.string().min(1).max(4096) });
-// vcsim leaves `value` out of an empty list (Go's omitempty); vCenter sends [].
-const IdList = z.object({ value: z.array(z.string().min(1).max(1024)).max(1_000_000).nullish().transform((v) => v ?? []) });
-const TagAnswer = z.object({ value: z.object({ id: z.string().min(1).max(1024), name: z.string().max(4096), category_id: z.string().min(1).max(1024) }) });
-const CategoryAnswer = z.object({ value: z.object({ id: z.string().min(1).max(1024), name: z.string().max(4096) }) });
-const AttachedAnswer = z.object({
-  value: z
-    .array(z.object({ tag_id: z.string().min(1).max(1024), object_ids: z.array(z.object({ type: z.string().max(256), id: z.string().max(1024) })).nullish().transform((v) => v ?? []) }))
-    .max(1_000_000)
-    .nullish()
-    .transform((v) => v ?? []),
-});
+// Answers are checked with zod; unknown fields are allowed (later vCenters add some).
+const Id = z.string().min(1).max(1024);
+const Tag = z.object({ id: Id, name: z.string().max(4096), category_id: Id });
+const Category = z.object({ id: Id, name: z.string().max(4096) });
+const Attached = z.array(z.object({ tag_id: Id, object_ids: z.array(z.object({ type: z.string().max(256), id: z.string().max(1024) })).nullish().transform((v) => v ?? []) })).max(1_000_000);
+const Ids = z.array(Id).max(1_000_000);
+
+/**
+ * The two spellings of vCenter's tagging API. `/rest/com/vmware/cis/…` (vCenter 6.5 to 8) wraps every answer in
+ * `{ value }` and names an action `~action=`; `/api/cis/tagging/…` (vCenter 7.0 U2 and later) answers the bare JSON,
+ * names an action `action=`, and its session is `/api/session` (201 with the id as a JSON string).
+ */
+interface TaggingApi {
+  name: '/rest' | '/api';
+  session: string;
+  tags: string;
+  tag(id: string): string;
+  category(id: string): string;
+  attached: string;
+  sessionAnswer: z.ZodType<string>;
+  ids: z.ZodType<string[]>;
+  tag_: z.ZodType<z.infer<typeof Tag>>;
+  category_: z.ZodType<z.infer<typeof Category>>;
+  attached_: z.ZodType<z.infer<typeof Attached>>;
+}
+
+// vcsim leaves `value` out of an empty /rest list (Go's omitempty); vCenter sends [].
+function value<T>(inner: z.ZodType<T>): z.ZodType<T> {
+  return z.object({ value: inner }).transform((v) => v.value as T);
+}
+function valueList<T>(inner: z.ZodType<T[]>): z.ZodType<T[]> {
+  return z.object({ value: inner.nullish() }).transform((v) => (v.value ?? []) as T[]);
+}
+
+export const REST_API: TaggingApi = {
+  name: '/rest',
+  session: '/rest/com/vmware/cis/session',
+  tags: '/rest/com/vmware/cis/tagging/tag',
+  tag: (id) => `/rest/com/vmware/cis/tagging/tag/id:${encodeURIComponent(id)}`,
+  category: (id) => `/rest/com/vmware/cis/tagging/category/id:${encodeURIComponent(id)}`,
+  attached: '/rest/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags',
+  sessionAnswer: value(z.string().min(1).max(4096)),
+  ids: valueList(Ids),
+  tag_: value(Tag),
+  category_: value(Category),
+  attached_: valueList(Attached),
+};
+
+export const JSON_API: TaggingApi = {
+  name: '/api',
+  session: '/api/session',
+  tags: '/api/cis/tagging/tag',
+  tag: (id) => `/api/cis/tagging/tag/${encodeURIComponent(id)}`,
+  category: (id) => `/api/cis/tagging/category/${encodeURIComponent(id)}`,
+  attached: '/api/cis/tagging/tag-association?action=list-attached-objects-on-tags',
+  sessionAnswer: z.string().min(1).max(4096),
+  ids: Ids,
+  tag_: Tag,
+  category_: Category,
+  attached_: Attached,
+};
+
+/** What readTags needs of the transport: requests to the vCenter's own host and port. */
+export type TaggingHttp = Pick<SoapTransport, 'request' | 'host'>;
 
 /** Parses a JSON answer with its schema; anything else is a typed `discovery-malformed-response` naming what was read. */
 export function parseRest<T>(schema: z.ZodType<T>, body: string, what: string): T {
@@ -49,37 +100,54 @@ export function parseRest<T>(schema: z.ZodType<T>, body: string, what: string): 
   return r.data;
 }
 
+/** HTTP statuses that say "this spelling of the API is not served here": the other one is tried. */
+const NOT_SERVED = new Set([404, 410, 501]);
+
 /**
- * Reads the vSphere tags of VMs through the vAPI REST endpoints next to /sdk (`/rest/com/vmware/cis/…`, which
- * vCenter 6.5 to 8 serve): a session (basic authentication, once), every tag and its category, then the objects
- * attached to the tags (`list-attached-objects-on-tags`, 100 tags a call), and the session is deleted. A server
- * without the tagging service (an ESXi host answers 404) or that refuses the login gives a warning, never a failure.
+ * Reads the vSphere tags of VMs through vCenter's tagging API next to /sdk: `/rest/com/vmware/cis/…` first (vCenter
+ * 6.5 to 8), and where that is not served (404), `/api/cis/tagging/…` (vCenter 7.0 U2 and later): a session (basic
+ * authentication, once), every tag and its category, then the objects attached to the tags
+ * (`list-attached-objects-on-tags`, 100 tags a call), and the session is deleted. A server without the tagging
+ * service (an ESXi host answers 404 to both) or that refuses the login gives a warning, never a failure.
  */
-export async function readTags(http: SoapTransport, o: { user: string; password: string; vmMorefs: ReadonlySet<string>; signal?: AbortSignal; parallel?: number }): Promise<TaggingResult> {
+export async function readTags(http: TaggingHttp, o: { user: string; password: string; vmMorefs: ReadonlySet<string>; signal?: AbortSignal; parallel?: number }): Promise<TaggingResult> {
   const result: TaggingResult = { byMoref: new Map(), warnings: [] };
-  const base = '/rest/com/vmware/cis';
   const basic = `Basic ${Buffer.from(`${o.user}:${o.password}`, 'utf8').toString('base64')}`;
+  let api = REST_API;
   let login: HttpAnswer;
+  const statuses: string[] = [];
   try {
-    login = await http.request('POST', `${base}/session`, { Authorization: basic, Accept: 'application/json' });
+    login = await http.request('POST', api.session, { Authorization: basic, Accept: 'application/json' });
+    if (NOT_SERVED.has(login.status)) {
+      statuses.push(`${login.status} at /rest`);
+      api = JSON_API;
+      login = await http.request('POST', api.session, { Authorization: basic, Accept: 'application/json' });
+    }
   } catch (e) {
     if (o.signal?.aborted) throw e;
     result.warnings.push(`vSphere tags were not read: the tagging service did not answer (${e instanceof Error ? excerpt(e.message, 120) : 'error'}).`);
     return result;
   }
-  if (login.status === 404 || login.status === 503 || login.status === 501) {
-    result.warnings.push(`vSphere tags were not read: ${http.host} has no tagging service (HTTP ${login.status}; an ESXi host has none). Custom attributes were read.`);
+  if (NOT_SERVED.has(login.status) || login.status === 503) {
+    statuses.push(`${login.status}${api === JSON_API ? ' at /api' : ''}`);
+    result.warnings.push(`vSphere tags were not read: ${http.host} has no tagging service (HTTP ${statuses.join(', ')}; an ESXi host has none). Custom attributes were read.`);
     return result;
   }
   if (login.status === 401 || login.status === 403) {
     result.warnings.push('vSphere tags were not read: the tagging service refused the login (the user needs to sign in to vCenter Single Sign-On).');
     return result;
   }
-  if (login.status !== 200) {
+  if (login.status !== 200 && login.status !== 201) {
     result.warnings.push(`vSphere tags were not read: the tagging service answered HTTP ${login.status}.`);
     return result;
   }
-  const session = parseRest(SessionAnswer, login.body, 'tagging session').value;
+  let session: string;
+  try {
+    session = parseRest(api.sessionAnswer, login.body, 'tagging session');
+  } catch (e) {
+    result.warnings.push(`vSphere tags were not read: ${e instanceof Error ? excerpt(e.message, 200) : 'error'}`);
+    return result;
+  }
   const headers = { [SESSION_HEADER]: session, Accept: 'application/json' };
   const get = async <T>(schema: z.ZodType<T>, path: string, what: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<T | undefined> => {
     throwIfAborted(o.signal, 'Discovery cancelled; the project is unchanged.');
@@ -103,18 +171,18 @@ export async function readTags(http: SoapTransport, o: { user: string; password:
     return out;
   };
   try {
-    const tagIds = (await get(IdList, `${base}/tagging/tag`, 'tags'))?.value ?? [];
+    const tagIds = (await get(api.ids, api.tags, 'tags')) ?? [];
     if (tagIds.length > 20_000) throw malformed(`the server lists ${tagIds.length} tags, more than the 20,000 read`);
     if (!tagIds.length) return result;
-    const tags = (await pool(tagIds, (id) => get(TagAnswer, `${base}/tagging/tag/id:${encodeURIComponent(id)}`, 'tag'))).flatMap((t) => (t ? [t.value] : []));
+    const tags = (await pool(tagIds, (id) => get(api.tag_, api.tag(id), 'tag'))).flatMap((t) => (t ? [t] : []));
     const categoryIds = [...new Set(tags.map((t) => t.category_id))];
-    const categories = new Map((await pool(categoryIds, (id) => get(CategoryAnswer, `${base}/tagging/category/id:${encodeURIComponent(id)}`, 'category'))).flatMap((c) => (c ? [[c.value.id, c.value.name] as const] : [])));
+    const categories = new Map((await pool(categoryIds, (id) => get(api.category_, api.category(id), 'category'))).flatMap((c) => (c ? [[c.id, c.name] as const] : [])));
     const tagById = new Map(tags.map((t) => [t.id, { category: categories.get(t.category_id) ?? t.category_id, name: t.name }]));
     const ids = [...tagById.keys()];
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
-      const attached = await get(AttachedAnswer, `${base}/tagging/tag-association?~action=list-attached-objects-on-tags`, 'tag associations', 'POST', { tag_ids: chunk });
-      for (const a of attached?.value ?? []) {
+      const attached = await get(api.attached_, api.attached, 'tag associations', 'POST', { tag_ids: chunk });
+      for (const a of attached ?? []) {
         const tag = tagById.get(a.tag_id);
         if (!tag) continue;
         for (const obj of a.object_ids) {
@@ -131,7 +199,7 @@ export async function readTags(http: SoapTransport, o: { user: string; password:
     result.byMoref.clear();
     result.warnings.push(`vSphere tags were not read: ${e instanceof Error ? excerpt(e.message, 200) : 'error'}`);
   } finally {
-    await http.request('DELETE', `${base}/session`, headers).catch(() => undefined);
+    await http.request('DELETE', api.session, headers).catch(() => undefined);
   }
   return result;
 }

@@ -133,6 +133,8 @@ function vcUtilization(s: Server, vm: VcVm, from: (what: string) => string): voi
     put(f.diskIops, 'diskIops', 'diskIopsP95', 'diskIopsMax');
     put(f.netInKBps, 'netInKBps', 'netInKBpsP95', 'netInKBpsMax');
     put(f.netOutKBps, 'netOutKBps', 'netOutKBpsP95', 'netOutKBpsMax');
+    put(f.diskTotalKBps, 'diskTotalKBps', 'diskTotalKBpsP95', 'diskTotalKBpsMax');
+    put(f.netTotalKBps, 'netTotalKBps', 'netTotalKBpsP95', 'netTotalKBpsMax');
     s.utilization = u;
     const d = Math.round(f.periodSeconds / 86_400);
     const span = f.periodSeconds >= 86_400 ? `${d} day${d === 1 ? '' : 's'}` : `${Math.round(f.periodSeconds / 3600)} h`;

@@ -1,6 +1,6 @@
 import type { Server, Utilization } from '../../../main/common/model/server';
 import type { ServerConnectionRow } from '../../../main/common/model/connections';
-import { formatCount, formatMiB, label } from '../../ui/format';
+import { formatCount, formatKBps, formatMiB, label } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 import { ServerAssessmentPanel } from '../assessment/ServerAssessmentPanel';
 
@@ -24,9 +24,12 @@ const UTILIZATION_ROWS: { label: string; unit: string; avg: keyof Utilization; p
   { label: 'Disk I/O', unit: 'IOPS', avg: 'diskIops', p95: 'diskIopsP95', max: 'diskIopsMax' },
   { label: 'Network in', unit: 'KB/s', avg: 'netInKBps', p95: 'netInKBpsP95', max: 'netInKBpsMax' },
   { label: 'Network out', unit: 'KB/s', avg: 'netOutKBps', p95: 'netOutKBpsP95', max: 'netOutKBpsMax' },
+  // vCenter at statistics level 1 keeps only the sums (disk.usage, net.usage).
+  { label: 'Disk (read + write)', unit: 'KB/s', avg: 'diskTotalKBps', p95: 'diskTotalKBpsP95', max: 'diskTotalKBpsMax' },
+  { label: 'Network (in + out)', unit: 'KB/s', avg: 'netTotalKBps', p95: 'netTotalKBpsP95', max: 'netTotalKBpsMax' },
 ];
 
-const figure = (n: number | undefined, unit: string) => (n === undefined ? '—' : `${n.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`);
+const figure = (n: number | undefined, unit: string) => (n === undefined ? '—' : unit === 'KB/s' ? formatKBps(n) : `${n.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`);
 
 /** Average, p95 and max per measure, how long it was measured and where the figures came from. */
 function UtilizationSection({ server }: { server: Server }) {

@@ -1,9 +1,9 @@
 // Real peer: govmomi 0.24.2's vCenter simulator (../shared/peers/start-vcsim.sh) on a private port. vcsim's
-// PerformanceManager generates samples for cpu.usage, mem.usage, mem.active and net.received/transmitted of a VM
-// (no VM disk counters), keeps no historicalInterval list, and serves tagging on /rest only.
+// PerformanceManager generates samples for cpu.usage, mem.usage, mem.active, net.usage and net.received/transmitted of
+// a VM (it lists no VM disk counter, though QueryPerf serves disk.usage samples), keeps no historicalInterval list, and
+// serves tagging on /rest only. test/helpers/vcsim-proxy.ts makes it look like a vCenter at statistics level 1, or one
+// that serves tagging only under /api (test/fakes/vapi-tagging.fake.ts).
 import { readFile, rm } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -14,6 +14,8 @@ import { discoverVcenterCommand } from '../../../main/cli/discover.command';
 import { startPeer, stopPeer } from '../../helpers/peers';
 import { tempDir } from '../../helpers/temp-dir';
 import { labelVcsim } from '../../helpers/vcsim-labels';
+import { statisticsLevel1, vcsimProxy } from '../../helpers/vcsim-proxy';
+import { fakeVapiTagging } from '../../fakes/vapi-tagging.fake';
 
 const PASSWORD = 'pass';
 let url = '';
@@ -29,32 +31,6 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise((r) => srv.close(r));
   return port;
-}
-
-/** A loopback proxy in front of vcsim that serves /sdk only (as an ESXi host has no /rest) and records the SOAP calls. */
-async function sdkOnlyProxy(): Promise<{ url: string; calls: string[]; close(): Promise<void> }> {
-  const target = new URL(url);
-  const calls: string[] = [];
-  const srv = http.createServer((req, res) => {
-    if (!req.url?.startsWith('/sdk')) {
-      res.writeHead(404).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      calls.push(/<soapenv:Body><(\w+)/.exec(body.toString('utf8'))?.[1] ?? '?');
-      const up = https.request({ host: target.hostname, port: target.port, path: req.url, method: 'POST', headers: { ...req.headers, host: target.host }, rejectUnauthorized: false }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.writeHead(502).end());
-      up.end(body);
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/sdk`, calls, close: () => new Promise((r) => srv.close(() => r())) };
 }
 
 function cli(args: Parameters<typeof discoverVcenterCommand>[0], stdin: string) {
@@ -113,7 +89,7 @@ describe('vCenter performance statistics, tags and custom attributes against vcs
   });
 
   it('reads the month at 2-hour samples; without a period no statistics call is made', async () => {
-    const proxy = await sdkOnlyProxy();
+    const proxy = await vcsimProxy(url, { rest: false });
     try {
       const month = await discoverVcenter({ url: proxy.url, user: 'user', password: PASSWORD, perfPeriod: 'month' });
       expect(month.perf).toMatchObject({ intervalId: 7200, seconds: 30 * 86_400 });
@@ -143,13 +119,69 @@ describe('vCenter performance statistics, tags and custom attributes against vcs
   });
 
   it('a server without the tagging service (as ESXi) is a warning in the report, not a failure', async () => {
-    const proxy = await sdkOnlyProxy();
+    const proxy = await vcsimProxy(url, { rest: false });
     try {
       const inv = await discoverVcenter({ url: proxy.url, user: 'user', password: PASSWORD });
       expect(inv.vms.length).toBeGreaterThan(0);
-      expect(inv.warnings).toEqual([expect.stringMatching(/vSphere tags were not read: .*no tagging service \(HTTP 404; an ESXi host has none\)/)]);
+      expect(inv.warnings).toEqual([expect.stringMatching(/vSphere tags were not read: .*no tagging service \(HTTP 404 at \/rest, 404 at \/api; an ESXi host has none\)/)]);
       // Custom attributes come over SOAP and are still read.
       expect(inv.vms.find((v) => v.moref === tagged)!.customAttributes).toMatchObject({ 'Cost centre': 'CC-4711' });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('at statistics level 1 (vCenter\'s default) the disk and network totals are read over the period, with no warning', async () => {
+    const proxy = await vcsimProxy(url, { rewrite: await statisticsLevel1(url, thumbprint) });
+    try {
+      const inv = await discoverVcenter({ url: proxy.url, user: 'user', password: PASSWORD, perfPeriod: 'day' });
+      expect(inv.warnings).toEqual([]);
+      expect(proxy.calls).toContain('QueryAvailablePerfMetric');
+      for (const vm of inv.vms) {
+        const p = vm.perf!;
+        expect(p.counters).toEqual(expect.arrayContaining(['disk.usage.average', 'net.usage.average']));
+        expect(p.netInKBps).toBeUndefined();
+        expect(p.diskReadKBps).toBeUndefined();
+        for (const s of [p.diskTotalKBps!, p.netTotalKBps!]) {
+          expect(s.avg).toBeLessThanOrEqual(s.p95);
+          expect(s.p95).toBeLessThanOrEqual(s.max);
+          expect(s.max).toBeGreaterThan(0);
+        }
+      }
+      // Through the CLI into a project: the totals with their p95 and max, and where they came from.
+      const project = path.join(dir, 'level1.mwb.json');
+      const run = await cli({ url: proxy.url, user: 'user', passwordStdin: true, project, json: true, perfPeriod: 'day' }, `${PASSWORD}\n`);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const s = ProjectDocumentSchema.parse(JSON.parse(await readFile(project, 'utf8'))).inventory.servers.find((x) => x.identity.moref === tagged)!;
+      const u = s.utilization!;
+      expect(u).toMatchObject({ samples: 288, periodSeconds: 86_400 });
+      expect(u.diskTotalKBps!).toBeLessThanOrEqual(u.diskTotalKBpsP95!);
+      expect(u.diskTotalKBpsP95!).toBeLessThanOrEqual(u.diskTotalKBpsMax!);
+      expect(u.netTotalKBps!).toBeLessThanOrEqual(u.netTotalKBpsP95!);
+      expect(u.netTotalKBpsMax).toBeGreaterThan(0);
+      expect(u.netInKBps).toBeUndefined();
+      expect(s.provenance.utilization).toMatch(/disk\.usage\.average.*net\.usage\.average|net\.usage\.average.*disk\.usage\.average/);
+      expect(JSON.parse(run.stdout).warnings).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a vCenter that refuses /rest (404) gives its tags through /api/cis/tagging', async () => {
+    const api = fakeVapiTagging({
+      categories: [{ id: 'urn:vmomi:InventoryServiceCategory:c1:GLOBAL', name: 'Environment' }],
+      tags: [{ id: 'urn:vmomi:InventoryServiceTag:t1:GLOBAL', name: 'Staging', category_id: 'urn:vmomi:InventoryServiceCategory:c1:GLOBAL' }],
+      attached: { 'urn:vmomi:InventoryServiceTag:t1:GLOBAL': [{ type: 'VirtualMachine', id: other }] },
+    });
+    const proxy = await vcsimProxy(url, { rest: false, api });
+    try {
+      const inv = await discoverVcenter({ url: proxy.url, user: 'user', password: PASSWORD });
+      expect(inv.warnings).toEqual([]);
+      expect(inv.vms.find((v) => v.moref === other)!.tags).toEqual([{ category: 'Environment', name: 'Staging' }]);
+      expect(inv.vms.find((v) => v.moref === tagged)!.tags).toBeUndefined();
+      expect(api.requests[0]).toBe('POST /api/session');
+      expect(api.sessions.size).toBe(0);
     } finally {
       await proxy.close();
     }

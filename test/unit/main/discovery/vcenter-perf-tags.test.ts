@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { soapBody, parseRetrieveResult } from '../../../../main/discovery/vcenter/vim-client';
-import { chooseInterval, parseAvailable, parsePerfCounters, parsePerfIntervals, parseQueryPerf, perfFromSeries, type PerfCounter, type PerfMetric } from '../../../../main/discovery/vcenter/perf';
-import { parseRest } from '../../../../main/discovery/vcenter/tagging';
+import { chooseInterval, parseAvailable, parsePerfCounters, parsePerfIntervals, parseQueryPerf, perfFromSeries, readPerf, type PerfCounter, type PerfMetric } from '../../../../main/discovery/vcenter/perf';
+import type { VimClient } from '../../../../main/discovery/vcenter/vim-client';
+import { JSON_API, parseRest, REST_API } from '../../../../main/discovery/vcenter/tagging';
 import { customFieldNames, customValuesOf, vmFromObject, type VcVm } from '../../../../main/discovery/vcenter/vcenter-discovery';
 import { child } from '../../../../main/discovery/xml';
 import { DiscoveryError } from '../../../../main/discovery/errors';
@@ -26,8 +27,10 @@ const PERF_PROPS = `<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><
   counter(33, 'mem', 'active', 'average', 'kiloBytes', 2),
   counter(130, 'disk', 'read', 'average', 'kiloBytesPerSecond', 2),
   counter(131, 'disk', 'write', 'average', 'kiloBytesPerSecond', 2),
+  counter(125, 'disk', 'usage', 'average', 'kiloBytesPerSecond', 1),
   counter(136, 'disk', 'numberReadAveraged', 'average', 'number', 1),
   counter(137, 'disk', 'numberWriteAveraged', 'average', 'number', 1),
+  counter(143, 'net', 'usage', 'average', 'kiloBytesPerSecond', 1),
   counter(148, 'net', 'received', 'average', 'kiloBytesPerSecond', 2),
   counter(149, 'net', 'transmitted', 'average', 'kiloBytesPerSecond', 2),
 ].join('')}</val></propSet>
@@ -53,6 +56,26 @@ function metrics(): Map<PerfMetric, PerfCounter> {
   const { counters } = catalogue();
   const names: Record<string, PerfMetric> = { 'cpu.usage.average': 'cpu', 'mem.usage.average': 'mem', 'mem.active.average': 'memActive', 'disk.read.average': 'diskRead', 'disk.write.average': 'diskWrite', 'disk.numberReadAveraged.average': 'diskReads', 'disk.numberWriteAveraged.average': 'diskWrites', 'net.received.average': 'netIn', 'net.transmitted.average': 'netOut' };
   return new Map(Object.entries(names).map(([n, m]) => [m, counters.get(n)!]));
+}
+
+/**
+ * A VimClient that answers readPerf's three calls as a vCenter would: the catalogue (PERF_PROPS), the counters kept
+ * at the interval's statistics level (`available`), and QueryPerf with a series for each counter asked for.
+ */
+function fakeVim(available: number[]): { client: VimClient; perfCalls: string[] } {
+  const perfCalls: string[] = [];
+  const samples: Record<number, number[]> = { 6: [1000, 2000], 24: [2500, 5000], 125: [100, 500, 300], 130: [10, 50, 30], 131: [5, 5, 5], 136: [1, 2, 3], 137: [1, 1, 1], 143: [0, 4000, 2000], 148: [1, 2, 3], 149: [3, 2, 1] };
+  const client = {
+    retrieveOne: async () => parseRetrieveResult(child(soapBody(env(PERF_PROPS), 200, 'vc'), 'returnval')).objects[0]!.props,
+    call: async (body: string) => {
+      if (body.startsWith('<QueryAvailablePerfMetric>')) return soapBody(env(`<QueryAvailablePerfMetricResponse xmlns="urn:vim25">${available.map((id) => `<returnval><counterId>${id}</counterId><instance></instance></returnval>`).join('')}</QueryAvailablePerfMetricResponse>`), 200, 'vc');
+      perfCalls.push(body);
+      const asked = [...body.matchAll(/<counterId>(\d+)<\/counterId>/g)].map((m) => Number(m[1]));
+      const entity = /<entity type="VirtualMachine">([^<]+)</.exec(body)![1]!;
+      return soapBody(env(`<QueryPerfResponse xmlns="urn:vim25"><returnval XMLSchema-instance:type="PerfEntityMetric"><entity type="VirtualMachine">${entity}</entity><sampleInfo><timestamp>2026-11-29T09:00:00Z</timestamp><interval>300</interval></sampleInfo>${asked.map((id) => series(id, samples[id] ?? [])).join('')}</returnval></QueryPerfResponse>`), 200, 'vc');
+    },
+  };
+  return { client: client as unknown as VimClient, perfCalls };
 }
 
 describe('vCenter performance statistics parsing', () => {
@@ -100,6 +123,32 @@ describe('vCenter performance statistics parsing', () => {
     expect(perfFromSeries({ entity: 'vm-1', series: new Map() }, m, 1024, 300)).toBeUndefined();
     const avail = parseAvailable(soapBody(env('<QueryAvailablePerfMetricResponse xmlns="urn:vim25"><returnval><counterId>6</counterId><instance></instance></returnval><returnval><counterId>12</counterId><instance>0</instance></returnval></QueryAvailablePerfMetricResponse>'), 200, 'vc'));
     expect([...avail]).toEqual([6]);
+  });
+
+  it('statistics level 1 (vCenter\'s default): disk.usage and net.usage are asked for and fill the disk and network totals, without a warning', async () => {
+    const level1 = [6, 24, 125, 136, 137, 143];
+    const { client, perfCalls } = fakeVim(level1);
+    const r = await readPerf(client, { type: 'PerformanceManager', value: 'PerfMgr' }, { period: 'day', vms: [{ moref: 'vm-42', memoryMB: 4096 }], now: new Date('2026-11-29T12:00:00Z') });
+    expect(r.warnings).toEqual([]);
+    // The sums are asked for only because the split is not kept at this level.
+    expect(perfCalls[0]).toContain('<counterId>125</counterId>');
+    expect(perfCalls[0]).toContain('<counterId>143</counterId>');
+    expect(perfCalls[0]).not.toContain('<counterId>130</counterId>');
+    const p = r.byMoref.get('vm-42')!;
+    expect(p.diskTotalKBps).toEqual({ avg: 300, p95: 500, max: 500 });
+    expect(p.netTotalKBps).toEqual({ avg: 2000, p95: 4000, max: 4000 });
+    expect(p.diskReadKBps).toBeUndefined();
+    expect(p.netInKBps).toBeUndefined();
+    expect(p.counters).toEqual(expect.arrayContaining(['disk.usage.average', 'net.usage.average']));
+
+    // Level 2 keeps the split: the sums are not asked for (one series fewer per VM), so no total is made up.
+    const level2 = fakeVim([6, 24, 125, 130, 131, 136, 137, 143, 148, 149]);
+    const r2 = await readPerf(level2.client, { type: 'PerformanceManager', value: 'PerfMgr' }, { period: 'day', vms: [{ moref: 'vm-42' }], now: new Date('2026-11-29T12:00:00Z') });
+    expect(level2.perfCalls[0]).not.toContain('<counterId>125</counterId>');
+    expect(level2.perfCalls[0]).not.toContain('<counterId>143</counterId>');
+    expect(r2.byMoref.get('vm-42')!.diskTotalKBps).toBeUndefined();
+    expect(r2.byMoref.get('vm-42')!.diskReadKBps).toEqual({ avg: 30, p95: 50, max: 50 });
+    expect(r2.warnings).toEqual([]);
   });
 
   it('a CSV-format or entity-less answer is a typed malformed-response error', () => {
@@ -169,6 +218,35 @@ describe('vSphere tags (vAPI REST) and custom attributes parsing', () => {
     );
   });
 
+  it('the two spellings: /rest wraps answers in { value } (vcsim omits an empty one), /api answers them bare', () => {
+    const id = 'urn:vmomi:InventoryServiceTag:1:GLOBAL';
+    expect(parseRest(REST_API.ids, `{"value":["${id}"]}`, 'tags')).toEqual([id]);
+    expect(parseRest(REST_API.ids, '{}', 'tags')).toEqual([]);
+    expect(parseRest(JSON_API.ids, `["${id}"]`, 'tags')).toEqual([id]);
+    expect(() => parseRest(JSON_API.ids, `{"value":["${id}"]}`, 'tags')).toThrow(DiscoveryError);
+    expect(parseRest(REST_API.sessionAnswer, '{"value":"abc"}', 'session')).toBe('abc');
+    expect(parseRest(JSON_API.sessionAnswer, '"abc"', 'session')).toBe('abc');
+    expect(parseRest(JSON_API.tag_, `{"id":"${id}","name":"PCI","category_id":"c","description":"","used_by":[]}`, 'tag')).toEqual({ id, name: 'PCI', category_id: 'c' });
+    expect(parseRest(JSON_API.attached_, `[{"tag_id":"${id}","object_ids":[{"type":"VirtualMachine","id":"vm-1"}]}]`, 'associations')[0]!.object_ids).toEqual([{ type: 'VirtualMachine', id: 'vm-1' }]);
+    expect(JSON_API.tag(id)).toBe(`/api/cis/tagging/tag/${encodeURIComponent(id)}`);
+    expect(JSON_API.attached).toBe('/api/cis/tagging/tag-association?action=list-attached-objects-on-tags');
+    expect(REST_API.attached).toBe('/rest/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags');
+    for (const api of [REST_API, JSON_API]) {
+      fc.assert(
+        fc.property(fc.json(), (j) => {
+          for (const schema of [api.ids, api.tag_, api.category_, api.attached_, api.sessionAnswer] as z.ZodType<unknown>[]) {
+            try {
+              parseRest(schema, j, 'x');
+            } catch (e) {
+              if (!(e instanceof DiscoveryError)) throw e;
+            }
+          }
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+
   it('custom attributes: values by field name, global and VM fields only, an unknown key named by its number', () => {
     const defs = soapBody(
       env(`<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="CustomFieldsManager">CustomFieldsManager</obj><propSet><name>field</name><val XMLSchema-instance:type="ArrayOfCustomFieldDef">
@@ -219,6 +297,16 @@ describe('vCenter utilization, tags and attributes as inventory fields', () => {
     expect(s.provenance.utilization).toBe('vCenter vc01, vm-7 performance statistics, 336 samples of 1800 s over 7 days (cpu.usage.average, mem.usage.average)');
     expect(s.tags).toEqual({ Owner: 'Finance', Environment: 'from attribute', 'Environment (tag)': 'PCI, Production', Tier: 'Gold' });
     expect(s.provenance['tags.Tier']).toMatch(/vSphere tag of category Tier/);
+  });
+
+  it('disk and network totals (statistics level 1) become the utilization\'s totals with average, p95 and max', () => {
+    const vm: VcVm = { ...base, perf: { intervalId: 300, samples: 288, periodSeconds: 86_400, diskTotalKBps: { avg: 300, p95: 900, max: 2048 }, netTotalKBps: { avg: 12.5, p95: 40, max: 80 }, counters: ['disk.usage.average', 'net.usage.average'] } };
+    const s = ServerSchema.parse(serverFromVcVm(vm, vc));
+    expect(s.utilization).toEqual({ samples: 288, periodSeconds: 86_400, diskTotalKBps: 300, diskTotalKBpsP95: 900, diskTotalKBpsMax: 2048, netTotalKBps: 12.5, netTotalKBpsP95: 40, netTotalKBpsMax: 80 });
+    expect(s.provenance.utilization).toMatch(/\(disk\.usage\.average, net\.usage\.average\)$/);
+    // A project written before these fields existed still reads, and a negative total is refused.
+    expect(ServerSchema.parse({ ...s, utilization: { cpuAvgPct: 5 } }).utilization).toEqual({ cpuAvgPct: 5 });
+    expect(ServerSchema.safeParse({ ...s, utilization: { diskTotalKBps: -1 } }).success).toBe(false);
   });
 
   it('a re-discovery with quick stats only keeps the figures measured over a period, and their provenance', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDistribution, label } from '../../../../renderer/ui/format';
+import { formatBytes, formatDistribution, formatKBps, label } from '../../../../renderer/ui/format';
 
 describe('format', () => {
   it('shows small files in bytes and larger ones in binary units', () => {
@@ -11,6 +11,17 @@ describe('format', () => {
     expect(formatBytes(200 * 1024)).toBe('200 KiB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');
     expect(formatBytes(3 * 1024 ** 4)).toBe('3.0 TiB');
+  });
+  it('shows throughputs in KB/s, MB/s or GB/s (1,024 apart, as vSphere counts)', () => {
+    expect(formatKBps(0)).toBe('0 KB/s');
+    expect(formatKBps(12.34)).toBe('12.3 KB/s');
+    expect(formatKBps(850)).toBe('850 KB/s');
+    expect(formatKBps(1023.4)).toBe('1,023 KB/s');
+    expect(formatKBps(1024)).toBe('1 MB/s');
+    expect(formatKBps(1536)).toBe('1.5 MB/s');
+    expect(formatKBps(200 * 1024)).toBe('200 MB/s');
+    expect(formatKBps(3.25 * 1024 * 1024)).toBe('3.3 GB/s');
+    expect(formatKBps(5000 * 1024 * 1024)).toBe('5,000 GB/s');
   });
   it('labels enum values in words and keeps values it does not know', () => {
     expect(label('power', 'poweredOn')).toBe('On');
