@@ -98,8 +98,8 @@ export function assessmentSheets(result: AssessmentResult, meta: { project: stri
     ...result.servers.flatMap((s) => s.findings.map((f) => [s.name, SEVERITY_LABEL[f.severity], f.title, f.detail, f.fix, FIX_KIND_LABEL[f.fixKind]])),
   ];
   const volumes: ReportCell[][] = [
-    ['Server', 'Disk', 'EBS type', 'Size GiB', 'Provisioned IOPS', 'USD/month', 'Not priced'],
-    ...result.servers.flatMap((s) => s.storage.volumes.map((v) => [s.name, v.label, v.type, v.sizeGiB, v.iops || '', v.monthlyUsd, v.unpriced ?? ''])),
+    ['Server', 'Disk', 'EBS type', 'Size GiB', 'Billed IOPS', 'Billed throughput MiB/s', 'USD/month', 'Not priced'],
+    ...result.servers.flatMap((s) => s.storage.volumes.map((v) => [s.name, v.label, v.type, v.sizeGiB, v.iops || '', v.throughputMiBps || '', v.monthlyUsd, v.unpriced ?? ''])),
   ];
   const group = (title: string, rows: GroupTotals[]): ReportCell[][] => [[title, ...TOTAL_HEADERS], ...rows.map((g) => [g.name, ...totalCells(g)])];
   const costs: ReportCell[][] = [...group('Application', result.byApplication), [], ...group('Wave', result.byWave), [], ['Estate', ...totalCells(e)]];

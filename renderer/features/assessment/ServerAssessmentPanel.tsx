@@ -1,9 +1,16 @@
 import type { Server } from '../../../main/common/model/server';
 import { APPROACH_LABEL } from '../../../main/common/assess/approach';
+import type { VolumeProposal } from '../../../main/common/assess/storage';
 import { READINESS_LABEL, SEVERITY_LABEL } from '../../../main/common/assess/readiness';
 import { useAssessment } from './assessment.hooks';
 import { formatHourlyUsd, formatUsd } from './assessment.format';
 import './assessment.css';
+
+/** One proposed volume in words: type and size, with the IOPS and throughput bought beyond what the type includes. */
+function volumeText(v: VolumeProposal): string {
+  const extras = [v.iops ? `${v.iops.toLocaleString('en-US')} IOPS` : '', v.throughputMiBps ? `${v.throughputMiBps.toLocaleString('en-US')} MiB/s` : ''].filter(Boolean);
+  return `${v.type} ${v.sizeGiB.toLocaleString('en-US')} GiB${extras.length ? ` (+${extras.join(', +')})` : ''}`;
+}
 
 const SUPPORT = { supported: 'supported', unsupported: 'not supported', unknown: 'not confirmed' } as const;
 
@@ -28,7 +35,7 @@ export function ServerAssessmentPanel({ server }: { server: Server }) {
         <dt>Proposed type</dt>
         <dd>{a.instance ? `${a.instance.type} (${a.instance.vcpu} vCPU, ${a.instance.memoryGiB} GiB, ${formatHourlyUsd(a.instance.hourlyUsd)})` : <span className="field-error">{a.sizingIssue}</span>}</dd>
         <dt>Storage</dt>
-        <dd>{a.storage.volumes.map((v) => `${v.type} ${v.sizeGiB} GiB`).join(', ') || '—'}{a.storage.reason ? <span className="muted small"> · {a.storage.reason}</span> : null}</dd>
+        <dd>{a.storage.volumes.map(volumeText).join(', ') || '—'}{a.storage.reason ? <span className="muted small"> · {a.storage.reason}</span> : null}</dd>
         <dt>Monthly</dt>
         <dd>{a.counted ? `${formatUsd(a.monthlyUsd)} (compute ${formatUsd(a.computeMonthlyUsd)}, storage ${formatUsd(a.storage.monthlyUsd)})` : 'Not costed (not moving to EC2)'}</dd>
       </dl>

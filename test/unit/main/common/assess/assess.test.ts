@@ -146,6 +146,29 @@ describe('storage', () => {
     expect(io2.volumes[1]).toMatchObject({ iops: 20_000, monthlyUsd: 1000 * 0.125 + 20_000 * 0.065 });
     expect(io2.reason).toMatch(/io2/);
   });
+
+  it('sizes IOPS from the p95 and buys gp3 throughput above 125 MiB/s from measured disk throughput, priced or named unpriced', () => {
+    const s = makeServer('t', { disks: [{ label: 'a', capacityMiB: 100 * 1024 }, { label: 'b', capacityMiB: 1000 * 1024 }] });
+    // p95 wins over the average for IOPS.
+    expect(proposeStorage({ ...s, utilization: { diskIops: 1000, diskIopsP95: 4000 } }, ref.ebsPrices, 'us-east-1', 0).volumes[1]!.iops).toBe(1000);
+    // 200 + 100 MiB/s read + write at p95 (KB/s as vSphere counts): 175 MiB/s above the included 125, 1,200 IOPS suffice.
+    const t = proposeStorage({ ...s, utilization: { diskReadKBpsP95: 200 * 1024, diskWriteKBpsP95: 100 * 1024, diskReadKBps: 10 } }, ref.ebsPrices, 'us-east-1', 0);
+    expect(t.volumes[0]).toMatchObject({ throughputMiBps: 0, iops: 0 });
+    expect(t.volumes[1]).toMatchObject({ type: 'gp3', throughputMiBps: 175, iops: 0, monthlyUsd: 80 + 175 * 0.04 });
+    expect(t.reason).toMatch(/300 MiB\/s .*175 MiB\/s above the included 125/);
+    // 900 MiB/s total (vCenter level 1) needs 3,600 IOPS (0.25 MiB/s per IOPS): 600 above the included 3,000.
+    const fast = proposeStorage({ ...s, utilization: { diskTotalKBpsMax: 900 * 1024 } }, ref.ebsPrices, 'us-east-1', 0);
+    expect(fast.volumes[1]).toMatchObject({ throughputMiBps: 775, iops: 600, monthlyUsd: 80 + 775 * 0.04 + 600 * 0.005 });
+    expect(fast.reason).toMatch(/3,600 IOPS in all/);
+    // Beyond gp3's 1,000 MiB/s: capped, and said.
+    const over = proposeStorage({ ...s, utilization: { diskTotalKBps: 1500 * 1024 } }, ref.ebsPrices, 'us-east-1', 0);
+    expect(over.volumes[1]).toMatchObject({ throughputMiBps: 875, iops: 1000 });
+    expect(over.reason).toMatch(/more than gp3's 1,000 MiB\/s/);
+    // eu-west-1 has no bundled throughput price: named unpriced, never guessed.
+    const eu = proposeStorage({ ...s, utilization: { diskTotalKBps: 300 * 1024 } }, ref.ebsPrices, 'eu-west-1', 0);
+    expect(eu.volumes[1]!.unpriced).toMatch(/gp3 throughput above 125 MiB\/s \(no eu-west-1 price bundled\)/);
+    expect(eu.volumes[1]!.monthlyUsd).toBe(1000 * 0.088);
+  });
 });
 
 describe('approach', () => {
