@@ -28,11 +28,11 @@ const OPENSSH_READDIR_BATCH = 100;
 
 /**
  * Files that answer whole in one read when shorter than asked: sysfs attributes, sysctl values (`/proc/sys`), regular
- * files under `/etc`, and procfs files printed as a single record (`/proc/PID/comm`, `/proc/uptime`, `/proc/meminfo`,
+ * files under `/etc` and systemd's unit directories, and procfs files printed as a single record (`/proc/PID/comm`, `/proc/uptime`, `/proc/meminfo`,
  * `/proc/stat`).
  */
 export function oneRead(path: string): boolean {
-  return /^\/(sys|etc|proc\/sys)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
+  return /^\/(sys|etc|proc\/sys|run\/systemd|(usr\/)?lib\/systemd)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
 }
 
 /** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
