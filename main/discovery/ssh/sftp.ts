@@ -35,6 +35,68 @@ export function oneRead(path: string): boolean {
   return /^\/(sys|etc|proc\/sys|run\/systemd|(usr\/)?lib\/systemd)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
 }
 
+/** What `coalesceRequests` needs of ssh2's SFTP channel (private fields of ssh2 1.x; checked before use). */
+interface SftpInternals {
+  _protocol?: { channelData?: (id: number, data: Buffer) => void };
+  outgoing?: { id: number; packetSize: number };
+}
+
+/**
+ * ssh2 sends each SFTP request as its own SSH packet (encrypted, padded with fresh random bytes, and parsed by sshd one
+ * by one). The requests sent in one turn of the event loop go out instead as few CHANNEL_DATA packets as the peer's
+ * maximum packet size allows: SFTP is a byte stream inside the channel, so the server reads the same requests in the
+ * same order. ssh2 has already counted each request against the channel's window. Any other call the channel makes
+ * (its close) sends what is pending first. Returns false, changing nothing, where ssh2's internals are not as
+ * expected (ssh2 is pinned to an exact version in package.json).
+ */
+export function coalesceRequests(sftp: SFTPWrapper): boolean {
+  const internals = sftp as unknown as SftpInternals;
+  const protocol = internals._protocol;
+  const outgoing = internals.outgoing;
+  if (!protocol || typeof protocol.channelData !== 'function' || !outgoing || !(outgoing.packetSize > 0)) return false;
+  const send = protocol.channelData.bind(protocol);
+  let pending: Buffer[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const parts = pending;
+    pending = [];
+    let group: Buffer[] = [];
+    let size = 0;
+    for (const p of parts) {
+      if (size + p.length > outgoing.packetSize && group.length) {
+        send(outgoing.id, group.length === 1 ? group[0]! : Buffer.concat(group, size));
+        group = [];
+        size = 0;
+      }
+      group.push(p);
+      size += p.length;
+    }
+    if (group.length) send(outgoing.id, group.length === 1 ? group[0]! : Buffer.concat(group, size));
+  };
+  internals._protocol = new Proxy(protocol, {
+    get(target, prop, receiver) {
+      if (prop === 'channelData')
+        return (id: number, data: Buffer) => {
+          if (id !== outgoing.id) {
+            if (pending.length) flush();
+            return send(id, data);
+          }
+          // Each request is a buffer of its own that ssh2 does not touch again, so it is kept as it is until the flush.
+          pending.push(data);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        };
+      if (pending.length) flush();
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return true;
+}
+
 /** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
 type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number } }[]) => void) => void;
 
@@ -67,6 +129,7 @@ export class SftpReader {
     this.onAbort = () => this.fail(cancelledError(`Discovery of ${where} cancelled.`));
     signal?.addEventListener('abort', this.onAbort, { once: true });
     if (signal?.aborted) this.onAbort();
+    coalesceRequests(sftp);
     sftp.on('close', () => this.fail(new WorkbenchError('ssh-unreachable', `The SFTP channel to ${where} was closed.`)));
     sftp.on('error', (e: Error) => this.fail(new WorkbenchError('ssh-unreachable', `The SFTP channel to ${where} failed (${e.message.slice(0, 80)}).`)));
   }

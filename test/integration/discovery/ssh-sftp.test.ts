@@ -79,6 +79,29 @@ describe('SSH discovery over SFTP, and its one-command fallback', () => {
     expect(isWorkbenchError(late, 'ssh-timeout')).toBe(true);
   }, 60_000);
 
+  it('the requests sent in one turn of the event loop leave as one SSH packet, and each answer still reaches its caller', async () => {
+    const session = await SshSession.open(target(peer), { privateKey: key }, opts(peer));
+    try {
+      const sftp = await session.openSftp();
+      const protocol = (sftp as unknown as { _protocol: { channelData: (id: number, data: Buffer) => void } })._protocol;
+      const packets = vi.spyOn(protocol, 'channelData');
+      const r = new SftpReader(sftp, 'lab1', 30_000);
+      const paths = ['/proc/self/exe', '/proc/self/cwd', '/proc/self/root', '/nonexistent/a', '/proc/self/exe', '/proc/self/root'];
+      const sent = packets.mock.calls.length;
+      const links = await Promise.all(paths.map((p) => r.readlinkStatus(p)));
+      expect(links[0]).toMatch(/^\//);
+      expect(links[2]).toBe('/');
+      expect(links[3]).toBe(2);
+      expect(links[4]).toBe(links[0]);
+      // Six requests, one packet.
+      expect(packets.mock.calls.length - sent).toBe(1);
+      expect(packets.mock.calls.at(-1)![1].length).toBeGreaterThan(6 * 13);
+      r.close();
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+
   it('reads are bounded: a file beyond its cap is cut and said so; what is missing or not allowed is undefined, not an error', async () => {
     const session = await SshSession.open(target(peer), { privateKey: key }, opts(peer));
     try {
