@@ -297,6 +297,15 @@ describe('fuzzed: every kernel file parser returns a bounded result or throws th
     );
   });
 
+  it('a busy server: tens of thousands of TIME-WAIT lines are passed over, the LISTEN and ESTAB ones among them kept', () => {
+    const [header, ...rows] = real('net-tcp').split('\n');
+    const tw = '   7: 0100007F:A1B2 0100007F:0016 06 00000000:00000000 03:00000A1C 00000000     0        0 0 3 0000000000000000\n';
+    const listen = '  99: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 777001 1 0000000000000000 100 0 0 10 0\n';
+    const expected = parseProcNetSockets(real('net-tcp'), 'tcp');
+    const r = parseProcNetSockets(`\n${header}\n${tw.repeat(20_000)}${rows.join('\n')}\n${tw.repeat(20_000)}${listen}`, 'tcp');
+    expect(r).toEqual([...expected, { protocol: 'tcp', state: 'LISTEN', localIp: '0.0.0.0', localPort: 8080, peerIp: '0.0.0.0', peerPort: null, inode: 777001 }]);
+  });
+
   it('a flood of socket lines stays bounded', () => {
     const header = real('net-tcp').split('\n')[0];
     const row = '   0: 0100007F:4A2D 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1311838 1 0 100 0 0 10 0\n';
