@@ -19,6 +19,7 @@ import {
   parseMounts,
   parseProcNetSockets,
   parseRoutes,
+  parseStatusAccess,
   parseUptime,
   realMounts,
   socketInode,
@@ -270,6 +271,16 @@ async function kernelThreads(r: SftpReader): Promise<Set<number>> {
   }
 }
 
+/** Whose processes this login may look into (`/proc/self/status` of the SFTP server); undefined when unreadable. */
+async function ownAccess(r: SftpReader): Promise<{ euid: number; anyProcess: boolean } | undefined> {
+  const status = await r.readFile('/proc/self/status', 64 * 1024);
+  try {
+    return status ? parseStatusAccess(status.text) : undefined;
+  } catch {
+    return undefined; // every process is looked at, as before
+  }
+}
+
 /**
  * The process holding each socket inode, as `ss -p` finds it: `/proc/PID/fd/*` links (`socket:[inode]`) of the
  * processes this login may look into, lowest PID first (kernel threads skipped); the name is `/proc/PID/comm`.
@@ -278,10 +289,13 @@ async function kernelThreads(r: SftpReader): Promise<Set<number>> {
  * sockets seen on the way are named too.
  */
 async function processNames(r: SftpReader, wanted: ReadonlySet<number>, known: ReadonlySet<number>): Promise<Map<number, string>> {
-  const [listing, kthreads] = await Promise.all([r.readdir('/proc'), kernelThreads(r)]);
+  const [listing, kthreads, access] = await Promise.all([r.entries('/proc'), kernelThreads(r), ownAccess(r)]);
+  // A login that is not root (and lacks CAP_SYS_PTRACE) may look only into its own uid's processes: the others'
+  // `/proc/PID/fd` (owned by their uid, mode 0500) would each cost a refused request.
+  const mine = (uid: number | undefined) => access === undefined || access.anyProcess || uid === undefined || uid === access.euid;
   const pids = (listing ?? [])
-    .filter((n) => /^\d{1,10}$/.test(n))
-    .map(Number)
+    .filter((e) => /^\d{1,10}$/.test(e.name) && mine(e.uid))
+    .map((e) => Number(e.name))
     .filter((pid) => !kthreads.has(pid))
     .sort((a, b) => a - b)
     .slice(0, MAX_PROCESSES);

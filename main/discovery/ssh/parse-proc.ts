@@ -127,6 +127,22 @@ export function parseChildren(out: string): number[] {
 }
 const MAX_CHILDREN_TEXT = 65_536 * 11;
 
+/** CAP_SYS_PTRACE (include/uapi/linux/capability.h): lets a process look into any other's `/proc/PID/fd`. */
+const CAP_SYS_PTRACE = 19n;
+
+/**
+ * `/proc/PID/status` (of the SFTP server: the login itself): its effective uid (`Uid:` real, effective, saved, fs)
+ * and whether it may look into other users' processes (root, or `CapEff` holding CAP_SYS_PTRACE).
+ */
+export function parseStatusAccess(out: string): { euid: number; anyProcess: boolean } {
+  const uid = /^Uid:\s+\d{1,10}\s+(\d{1,10})\b/m.exec(out.slice(0, 64 * 1024));
+  if (!uid) throw unreadable('/proc/self/status', 'no Uid line');
+  const cap = /^CapEff:\s+([0-9a-fA-F]{1,32})\s*$/m.exec(out.slice(0, 64 * 1024));
+  const euid = Number(uid[1]);
+  const ptrace = cap ? ((BigInt(`0x${cap[1]}`) >> CAP_SYS_PTRACE) & 1n) === 1n : false;
+  return { euid, anyProcess: euid === 0 || ptrace };
+}
+
 /** The inode in `socket:[12345]` (a `/proc/PID/fd/N` link), else undefined. */
 export function socketInode(link: string): number | undefined {
   const m = /^socket:\[(\d{1,15})\]$/.exec(link);

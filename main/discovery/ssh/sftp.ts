@@ -28,11 +28,12 @@ const OPENSSH_READDIR_BATCH = 100;
 
 /**
  * Files that answer whole in one read when shorter than asked: sysfs attributes, sysctl values (`/proc/sys`), regular
- * files under `/etc` and systemd's unit directories, and procfs files printed as a single record (`/proc/PID/comm`, `/proc/uptime`, `/proc/meminfo`,
+ * files under `/etc` and systemd's unit directories, and procfs files printed as a single record (`/proc/PID/comm`,
+ * `/proc/PID/status`, `/proc/uptime`, `/proc/meminfo`,
  * `/proc/stat`).
  */
 export function oneRead(path: string): boolean {
-  return /^\/(sys|etc|proc\/sys|run\/systemd|(usr\/)?lib\/systemd)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
+  return /^\/(sys|etc|proc\/sys|run\/systemd|(usr\/)?lib\/systemd)\//.test(path) || /^\/proc\/(\d+|self)\/(comm|status)$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
 }
 
 /** What `coalesceRequests` needs of ssh2's SFTP channel (private fields of ssh2 1.x; checked before use). */
@@ -98,7 +99,7 @@ export function coalesceRequests(sftp: SFTPWrapper): boolean {
 }
 
 /** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
-type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number } }[]) => void) => void;
+type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number; uid?: number } }[]) => void) => void;
 
 type Done<T> = (err: (Error & { code?: number | string }) | undefined | null, v?: T) => void;
 
@@ -255,19 +256,19 @@ export class SftpReader {
     return (await this.entries(path, max))?.map((e) => e.name);
   }
 
-  /** Names with their `lstat` mode, as READDIR answers them; undefined when the directory cannot be listed. */
-  async entries(path: string, max = 65_536): Promise<{ name: string; mode: number }[] | undefined> {
+  /** Names with their `lstat` mode and owner, as READDIR answers them; undefined when the directory cannot be listed. */
+  async entries(path: string, max = 65_536): Promise<{ name: string; mode: number; uid?: number }[] | undefined> {
     const handle = await this.call<Buffer>((done) => this.sftp.opendir(path, (e, h) => done(e, h)));
     if (!handle) return undefined;
-    const names: { name: string; mode: number }[] = [];
+    const names: { name: string; mode: number; uid?: number }[] = [];
     try {
       while (names.length < max) {
-        const list = await this.call<{ filename: string; attrs?: { mode?: number } }[] | false>((done) =>
+        const list = await this.call<{ filename: string; attrs?: { mode?: number; uid?: number } }[] | false>((done) =>
           // `full`: ssh2 would drop `.` and `..` from the answer, and the count must be the server's.
           (this.sftp.readdir as unknown as ReaddirFull).call(this.sftp, handle, { full: true }, (e, l) => (e && e.code === EOF ? done(undefined, false) : done(e, l))),
         );
         if (!list) break;
-        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push({ name: e.filename, mode: e.attrs?.mode ?? 0 });
+        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push({ name: e.filename, mode: e.attrs?.mode ?? 0, ...(typeof e.attrs?.uid === 'number' ? { uid: e.attrs.uid } : {}) });
         if (this.openssh && list.length < OPENSSH_READDIR_BATCH) break;
       }
     } finally {

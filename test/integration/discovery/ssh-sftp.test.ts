@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isWorkbenchError } from '../../../main/common/model/errors';
+import { collectOverSftp } from '../../../main/discovery/ssh/collect-sftp';
 import { discoverHost } from '../../../main/discovery/ssh/discover';
 import { factsToServer } from '../../../main/discovery/ssh/host-facts';
 import { KnownHostsFile } from '../../../main/discovery/ssh/known-hosts';
@@ -13,6 +16,7 @@ import { startSshd, type SshdPeer } from '../../helpers/sshd-peer';
 let peer: SshdPeer;
 let noSftp: SshdPeer;
 let key: Buffer;
+const run = promisify(execFile);
 
 beforeAll(async () => {
   [peer, noSftp] = await Promise.all([startSshd(), startSshd({ dropConfig: /^Subsystem\s/ })]);
@@ -122,6 +126,42 @@ describe('SSH discovery over SFTP, and its one-command fallback', () => {
       expect(await r.readlinkStatus('/nonexistent/link')).toBe(2);
       r.close();
       await expect(r.readFile('/etc/hostname')).rejects.toMatchObject({ code: 'ssh-unreachable' });
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+});
+
+describe('SSH discovery over SFTP as a login that is not root', () => {
+  let asNobody: SshdPeer;
+  beforeAll(async () => {
+    asNobody = await startSshd({ user: 'nobody' });
+  }, 180_000);
+  afterAll(async () => {
+    await asNobody?.stop();
+  });
+
+  it("reads the facts, and the process scan does not try other users' processes (root's PID 1 among them)", async () => {
+    const session = await SshSession.open(target(asNobody), { privateKey: await readFile(asNobody.keyFile) }, opts(asNobody));
+    try {
+      const sftp = await session.openSftp();
+      const opened: string[] = [];
+      const opendir = sftp.opendir.bind(sftp);
+      sftp.opendir = ((p: string, cb: never) => (opened.push(p), opendir(p, cb))) as typeof sftp.opendir;
+      const r = new SftpReader(sftp, 'lab1', 60_000);
+      const facts = await collectOverSftp(r, 'lab1');
+      r.close();
+      expect(facts.hostname).toBeTruthy();
+      expect(facts.memoryMiB).toBeGreaterThan(100);
+      // The scan runs when a port listens beyond loopback (this machine has one, not of the test's making: tests
+      // listen on loopback only); it then looks into nobody's processes only, this login's own sshd among them.
+      const fdDirs = opened.filter((p) => /^\/proc\/\d+\/fd$/.test(p));
+      const listensBeyondLoopback = facts.sockets.some((s) => s.state === 'LISTEN' && !s.localIp.startsWith('127.') && s.localIp !== '::1');
+      if (listensBeyondLoopback) expect(fdDirs.length).toBeGreaterThan(0);
+      expect(fdDirs).not.toContain('/proc/1/fd');
+      const { stdout } = await run('ps', ['-e', '-o', 'pid=,user=']);
+      const rootPids = new Set(stdout.split('\n').filter((l) => /\sroot$/.test(l.trim())).map((l) => `/proc/${l.trim().split(/\s+/)[0]}/fd`));
+      expect(fdDirs.filter((d) => rootPids.has(d))).toEqual([]);
     } finally {
       session.close();
     }
