@@ -265,7 +265,7 @@ export class ReplicationService {
     let message = `${settled.message.charAt(0).toUpperCase()}${settled.message.slice(1)}.`;
     if (o.transport.kind === 's3') {
       const failure = await this.removeStaged(o.transport, runs);
-      if (failure) message += ` A staging object could not be deleted: ${failure}`;
+      message += failure ? ` A staging object of that run could not be deleted: ${failure}` : ` That run's staging objects are deleted.`;
     }
     const amiId = settled.outcome === 'completed' ? settled.ami.amiId : undefined;
     this.record(serverId, o.transport.kind, runs, settled.outcome === 'failed' ? 'failed' : 'completed', o.encrypted, amiId, message);

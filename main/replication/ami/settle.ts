@@ -93,7 +93,7 @@ export async function settleAmiStep(file: string, req: SettleAmiRequest, pending
         try {
           await ec2(() => client.send(new CancelImportTaskCommand({ ImportTaskId: id, CancelReason: `Migration Workbench: ${req.reason}`.slice(0, 255) })));
           const progress = task.Progress ? `, ${task.Progress} %` : '';
-          const message = `the previous run's AMI was still being imported (VM Import task ${id}${progress}): the import was cancelled because ${req.reason}; that run's ${start.sources.some((s) => s.kind === 's3') ? 'staged disks are' : 'snapshots are'} kept`;
+          const message = `the previous run's AMI was still being imported (VM Import task ${id}${progress}): the import was cancelled because ${req.reason}${start.sources.every((s) => s.kind === 'snapshot') ? "; that run's snapshots are kept" : ''}`;
           await end('abandoned', message);
           return { outcome: 'cancelled', importTaskId: id, message };
         } catch (err) {

@@ -4,17 +4,15 @@
 // fails is a typed error and the next run makes a new one; a run with `--ami none` after a killed step settles it
 // (the task, found by its run tag, is cancelled and said so) instead of forgetting it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
+import { mwbKilledAtEc2, mwbProcess } from '../../helpers/mwb-process';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal, type JournalRecord } from '../../../main/replication/engine/journal';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
 const BLOCK = 512 * 1024;
 
 let dir: string;
@@ -23,36 +21,13 @@ let fake: FakeEbs;
 let project: string;
 const images: Record<string, string> = {};
 
-function mwb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: 120_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mwb = (args: string[]) => mwbProcess(args, env);
 
-/** Runs the CLI and SIGKILLs it when the fake receives `action` (the action is answered only after the process is gone). */
+/** Runs the CLI and SIGKILLs it when the fake receives `action`. */
 async function killedAt(args: string[], action: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let hit = false;
-  fake.options.beforeEc2 = async (a) => {
-    if (a !== action || hit) return;
-    hit = true;
-    child.kill('SIGKILL');
-    await exited;
-  };
-  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  try {
-    const out = await exited;
-    // The fake answers the action after the hook returned (to a closed socket): let it record what it did.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(hit, `the CLI ended before ${action}`).toBe(true);
-    return out;
-  } finally {
-    clearTimeout(timer);
-    fake.options.beforeEc2 = undefined;
-  }
+  const out = await mwbKilledAtEc2(fake, args, env, action);
+  expect(out.hit, `the CLI ended before ${action}`).toBe(true);
+  return out;
 }
 
 const args = (server: string, ami = 'import') => ['replicate', '--project', project, '--server', server, '--disk-image', `disk0=${images[server]}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', ami, '--ami-poll-seconds', '0.05', '--once', '--json'];
