@@ -1,7 +1,8 @@
 // A run asked for no AMI while an earlier run's AMI step is pending (through the replication service, against the
 // strict fake's EBS direct + EC2 Query API): the step is settled before the disks run, never forgotten. An import
-// still running is cancelled (CancelImportTask) and said so; one AWS finished meanwhile gives its AMI, tagged,
-// recorded with its run, under retention; a step that started no task ends; a transient error leaves it pending.
+// still running is cancelled (CancelImportTask) and said so; one AWS finished meanwhile (or between the look-up and
+// the cancel) gives its AMI, tagged, recorded with its run, under retention; a step that started no task ends; a
+// transient error leaves it pending.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -157,6 +158,27 @@ describe('a run without an AMI after a pending AMI step', () => {
     const live = [...fake.images.values()].filter((i) => i.state === 'available' && i.tags.get('mwb:server') === 'web01' && i.tags.get('mwb:project') === 'p1');
     expect(live.map((i) => i.id)).toContain(task.imageId);
     expect(live.length).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  it('an import that completes between the look-up and the cancel: the refused cancel is followed by its AMI, recorded', async () => {
+    await openProject();
+    const task = await interruptedImport();
+    // AWS finishes the task just as CancelImportTask arrives, which is then refused (IncorrectState).
+    fake.options.beforeEc2 = async (action) => {
+      if (action !== 'CancelImportTask') return;
+      const ec2 = ec2Client({ endpointUrl: fake.url, region: 'us-east-1' });
+      try {
+        for (let i = 0; i < 4 && task.status === 'active'; i++) await ec2.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [task.id] }));
+      } finally {
+        ec2.destroy();
+      }
+    };
+    const r = await services.replication.replicate({ server: 'web01', transport: transport(), ami: 'none' });
+    expect(calls('CancelImportTask').at(-1)!.params.ImportTaskId).toBe(task.id);
+    expect(task.status).toBe('completed');
+    expect(r).toMatchObject({ status: 'completed', amiId: null, previousAmi: { outcome: 'completed', amiId: task.imageId } });
+    expect(fake.images.get(task.imageId!)!.tags.get('mwb:server')).toBe('web01');
+    expect(runs().at(-2)).toMatchObject({ amiId: task.imageId });
   }, 120_000);
 
   it('a step killed before ImportImage reached AWS (no task carries its run tag) is ended; a registered image is found by its name', async () => {
