@@ -147,29 +147,33 @@ describe('mwb replicate: SIGKILL during the AMI step', () => {
     expect((await journal('s4')).some((r) => r.t === 'ami-task')).toBe(false);
     const snapshots = runSnapshots().length;
 
-    const none = await mwb(args('S4', 'none'));
+    // Human output: the run, then what became of the killed run's AMI step.
+    const none = await mwb(args('S4', 'none').filter((a) => a !== '--json'));
     expect(none.code, none.stderr).toBe(0);
-    const out = JSON.parse(none.stdout) as { status: string; amiId: string | null; previousAmi: { outcome: string; amiId: string | null; message: string }; disks: Array<{ parentSnapshotId: string | null; blocksChanged: number }> };
-    expect(out).toMatchObject({ status: 'completed', amiId: null, previousAmi: { outcome: 'cancelled', amiId: null } });
-    expect(out.previousAmi.message).toContain(`VM Import task ${task.id}`);
+    expect(none.stdout).toMatch(/^S4: replicated\n/);
+    expect(none.stdout).toContain(`  previous run's AMI: The previous run's AMI was still being imported (VM Import task ${task.id}`);
+    expect(none.stdout).toContain('the import was cancelled because a later run asked for no AMI');
     expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask').map((c) => c.params.ImportTaskId)).toEqual([task.id]);
     expect(task.status).toBe('deleted');
     // No import was started by the run without an AMI; its run is incremental from the killed run's snapshot.
     expect(fake.importTasks.size).toBe(tasksBefore.size + 1);
     expect(runSnapshots()).toHaveLength(snapshots + 1);
-    expect(out.disks[0]).toMatchObject({ blocksChanged: 0 });
-    expect(out.disks[0]!.parentSnapshotId).toMatch(/^snap-/);
     const records = await journal('s4');
     expect(records.filter((r) => r.t === 'ami-task')).toMatchObject([{ importTaskId: task.id }]);
     expect(records.filter((r) => r.t === 'ami-end')).toMatchObject([{ outcome: 'abandoned' }]);
     const saved = await savedServer('s4');
     expect(saved?.runs).toHaveLength(2);
     expect((saved?.runs?.[0] as { message?: string }).message).toContain('cancelled');
+    expect((saved?.runs?.[0] as { amiId?: string }).amiId).toBeUndefined();
 
-    // The human output says it too; nothing is pending any more, so a second run settles nothing.
-    const again = await mwb(args('S4', 'none').filter((a) => a !== '--json'));
+    // Nothing is pending any more: the next run settles nothing (no previousAmi) and is incremental again.
+    const again = await mwb(args('S4', 'none'));
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).not.toContain("previous run's AMI");
+    const out = JSON.parse(again.stdout) as { status: string; amiId: string | null; previousAmi?: unknown; disks: Array<{ parentSnapshotId: string | null; blocksChanged: number }> };
+    expect(out).toMatchObject({ status: 'completed', amiId: null });
+    expect(out.previousAmi).toBeUndefined();
+    expect(out.disks[0]).toMatchObject({ blocksChanged: 0 });
+    expect(out.disks[0]!.parentSnapshotId).toMatch(/^snap-/);
     expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask')).toHaveLength(1);
   }, 240_000);
 
