@@ -43,6 +43,8 @@ export interface JobServerView {
   readonly state: JobState;
   readonly disks: DiskProgressView[];
   readonly problem?: JobProblem;
+  /** What the last run settled besides its own work (an earlier run's pending AMI step), in words. */
+  readonly notice?: string;
 }
 
 export interface JobView {
@@ -95,6 +97,7 @@ interface Unit {
   state: JobState;
   disks: Map<string, DiskProgressView>;
   problem?: JobProblem;
+  notice?: string;
   result?: ReplicateResult;
   ac?: AbortController;
   /** Why the running unit was aborted. */
@@ -402,6 +405,7 @@ export class ReplicationJobsService {
     job.nextRunAt = null;
     for (const u of job.units) {
       u.problem = undefined;
+      u.notice = undefined;
       u.disks = new Map();
       u.lastEmit = new Map();
       u.datastores = this.datastores(u.serverId);
@@ -449,6 +453,7 @@ export class ReplicationJobsService {
     try {
       const result = await this.deps.replication.replicate({ ...(prefs.ami ? { ami: prefs.ami } : {}), ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
       unit.result = result;
+      unit.notice = result.previousAmi?.message;
       const failed = result.disks.find((d) => d.status !== 'completed' && d.message);
       if (failed?.message) unit.problem = explainProblem(failed.message);
       this.setUnit(job, unit, result.status, failed?.message);
@@ -553,7 +558,7 @@ export class ReplicationJobsService {
       nextRunAt: job.nextRunAt ? new Date(job.nextRunAt).toISOString() : null,
       startedAt: job.startedAt,
       endedAt: job.endedAt,
-      servers: job.units.map((u) => ({ serverId: u.serverId, name: u.name, state: u.state, disks: [...u.disks.values()], ...(u.problem ? { problem: u.problem } : {}) })),
+      servers: job.units.map((u) => ({ serverId: u.serverId, name: u.name, state: u.state, disks: [...u.disks.values()], ...(u.problem ? { problem: u.problem } : {}), ...(u.notice ? { notice: u.notice } : {}) })),
     };
   }
 }

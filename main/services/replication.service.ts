@@ -145,14 +145,12 @@ export class ReplicationService {
     const pendingRuns = pendingAmi ? step.completedRunResults(records, pendingAmi) : undefined;
     const resumed = amiMode !== 'none' ? pendingRuns : undefined;
     let previousAmi: ReplicateResult['previousAmi'];
-    if (pendingAmi && pendingRuns && amiMode === 'none') {
-      // Asked for no AMI: the pending step is settled (looked up, its image recorded or its import cancelled), not
-      // forgotten, and that run is recorded; then this run replicates the disks.
-      previousAmi = await this.settlePendingAmi(s.name, s.id, journalFile, pendingAmi, pendingRuns, { transport, encrypted, ...(kmsKey ? { kmsKey } : {}), keep: app?.replication.amisToKeep ?? 3, ...(req.signal ? { signal: req.signal } : {}) });
-      pendingAmi = undefined;
-    }
     if (pendingAmi && !resumed) {
-      await step.abandonAmiStep(journalFile, pendingAmi, 'its runs are not complete in the journal');
+      // Not resumed (asked for no AMI, or its runs are not complete in the journal): the pending step is settled
+      // (looked up, its image taken or its import cancelled), not forgotten, and that run is recorded when the journal
+      // has it; then this run replicates the disks.
+      const reason = amiMode === 'none' ? 'a later run asked for no AMI' : "that run's record is not complete in the journal";
+      previousAmi = await this.settlePendingAmi(s.name, s.id, journalFile, pendingAmi, pendingRuns, { transport, encrypted, ...(kmsKey ? { kmsKey } : {}), keep: app?.replication.amisToKeep ?? 3, reason, ...(req.signal ? { signal: req.signal } : {}) });
       pendingAmi = undefined;
     }
     // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
@@ -198,7 +196,7 @@ export class ReplicationService {
       req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
       // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
       if (ami && transport.kind === 's3') {
-        const failure = await this.removeStaged(transport, disks);
+        const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
         if (failure) message = `The AMI was made, but a staging object could not be deleted: ${failure}`;
       }
     }
@@ -223,13 +221,12 @@ export class ReplicationService {
   }
 
   /** Deletes a run's staging objects, each in the bucket it was staged in; the first failure's words, if one failed. */
-  private async removeStaged(transport: S3TransportOptions, disks: readonly DiskRunResult[]): Promise<string | undefined> {
+  private async removeStaged(transport: S3TransportOptions, objects: ReadonlyArray<{ bucket: string; key: string }>): Promise<string | undefined> {
     const { S3StagingTransport } = await import('../replication/transport/s3.transport');
-    for (const d of disks) {
-      if (!d.object) continue;
-      const s3 = new S3StagingTransport({ ...transport, bucket: d.object.bucket });
+    for (const o of objects) {
+      const s3 = new S3StagingTransport({ ...transport, bucket: o.bucket });
       try {
-        await s3.remove(d.object.key);
+        await s3.remove(o.key);
       } catch (err) {
         return err instanceof Error ? err.message.slice(0, 300) : 'error';
       } finally {
@@ -240,35 +237,35 @@ export class ReplicationService {
   }
 
   /**
-   * A pending AMI step when this run asks for no AMI (`ami/settle.ts`): the image it made meanwhile is tagged and
-   * recorded with its run (retention applies), an import still running is cancelled, and the run is recorded either
-   * way; the S3 transport's staging objects of that run are deleted (the next run stages its own). A transient error
-   * leaves the step pending and ends this run before any disk is read.
+   * A pending AMI step this run does not resume (`ami/settle.ts`): the image it made meanwhile is tagged (retention
+   * applies), an import still running is cancelled; its run is recorded (with that AMI) when the journal has it
+   * (`runs`); the S3 transport's staging objects of that step are deleted (the next run stages its own). A transient
+   * error leaves the step pending and ends this run before any disk is read.
    */
   private async settlePendingAmi(
     server: string,
     serverId: string,
     journalFile: string,
     pending: PendingAmiStep,
-    runs: DiskRunResult[],
-    o: { transport: TransportOptions | S3TransportOptions; encrypted: boolean; kmsKey?: string; keep: number; signal?: AbortSignal },
+    runs: DiskRunResult[] | undefined,
+    o: { transport: TransportOptions | S3TransportOptions; encrypted: boolean; kmsKey?: string; keep: number; reason: string; signal?: AbortSignal },
   ): Promise<NonNullable<ReplicateResult['previousAmi']>> {
     const { settleAmiStep } = await import('../replication/ami/settle');
     const { AmiError } = await import('../replication/ami');
     let settled: Awaited<ReturnType<typeof settleAmiStep>>;
     try {
-      settled = await settleAmiStep(journalFile, { aws: o.transport, server, projectId: this.deps.project.document.id, encrypted: o.encrypted, ...(o.kmsKey ? { kmsKeyId: o.kmsKey } : {}), keep: o.keep, reason: 'a later run asked for no AMI', ...(o.signal ? { signal: o.signal } : {}) }, pending);
+      settled = await settleAmiStep(journalFile, { aws: o.transport, server, projectId: this.deps.project.document.id, encrypted: o.encrypted, ...(o.kmsKey ? { kmsKeyId: o.kmsKey } : {}), keep: o.keep, reason: o.reason, ...(o.signal ? { signal: o.signal } : {}) }, pending);
     } catch (err) {
       if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
       throw new AmiError(err.code, `The previous run's AMI step is pending and could not be looked up (${err.code}): ${err.message} Nothing was replicated; the next run tries again.`.slice(0, 2000));
     }
-    let message = `${settled.message.charAt(0).toUpperCase()}${settled.message.slice(1)}.`;
-    if (o.transport.kind === 's3') {
-      const failure = await this.removeStaged(o.transport, runs);
-      if (failure) message += ` A staging object could not be deleted: ${failure}`;
-    }
     const amiId = settled.outcome === 'completed' ? settled.ami.amiId : undefined;
-    this.record(serverId, o.transport.kind, runs, settled.outcome === 'failed' ? 'failed' : 'completed', o.encrypted, amiId, message);
+    let message = `${settled.message.charAt(0).toUpperCase()}${settled.message.slice(1)}.${amiId && runs ? ' It is recorded with that run.' : ''}`;
+    if (o.transport.kind === 's3') {
+      const failure = await this.removeStaged(o.transport, pending.start.sources.flatMap((x) => (x.kind === 's3' ? [{ bucket: x.bucket, key: x.key }] : [])));
+      message += failure ? ` A staging object of that run could not be deleted: ${failure}` : ` That run's staging objects are deleted.`;
+    }
+    if (runs) this.record(serverId, o.transport.kind, runs, settled.outcome === 'failed' ? 'failed' : 'completed', o.encrypted, amiId, message);
     return { outcome: settled.outcome, amiId: amiId ?? null, message };
   }
 }

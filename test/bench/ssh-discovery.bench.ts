@@ -14,7 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { collectOverSftp } from '../../main/discovery/ssh/collect-sftp';
 import { KnownHostsFile } from '../../main/discovery/ssh/known-hosts';
+import { SftpReader } from '../../main/discovery/ssh/sftp';
 import { SshSession } from '../../main/discovery/ssh/session';
 import { startSshd } from '../helpers/sshd-peer';
 import { tempDir } from '../helpers/temp-dir';
@@ -103,6 +105,23 @@ try {
     );
     return performance.now() - t0;
   };
+  // What one host's facts cost in SFTP requests (in this process, the same collection the CLI runs): alone, and each
+  // of 20 read at once (every session also looks into the other sessions' processes on this one machine).
+  const requests = async (n: number): Promise<number[]> => {
+    const sessions = await Promise.all(Array.from({ length: n }, (_, i) => SshSession.open({ name: `h${i}`, host: '127.0.0.1', port: peer.port, user: peer.user }, { privateKey: key }, { knownHosts, acceptNew: false })));
+    try {
+      return await Promise.all(
+        sessions.map(async (s) => {
+          const r = new SftpReader(await s.openSftp(), 'h', 120_000);
+          await collectOverSftp(r, 'h');
+          r.close();
+          return r.requests;
+        }),
+      );
+    } finally {
+      for (const s of sessions) s.close();
+    }
+  };
   // Same algorithms as ssh2 negotiates (OpenSSH 9 would pick the heavier sntrup761 key exchange).
   const SFTP = ['-o', 'KexAlgorithms=curve25519-sha256', '-o', 'Ciphers=aes128-gcm@openssh.com', '-s', 'sftp'];
   const loadBefore = os.loadavg()[0]!;
@@ -122,6 +141,8 @@ try {
     one.push(await once(1));
     twenty.push(await once(20));
   }
+  const req1 = await requests(1);
+  const req20 = await requests(20);
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   const m1 = median(one);
   const m20 = median(twenty);
@@ -150,6 +171,7 @@ try {
   console.log(`  mwb CPU (the CLI process, user+sys): 1 host ${(c1 / 1000).toFixed(2)} s, 20 hosts ${(c20 / 1000).toFixed(2)} s (${perHost.toFixed(0)} ms per extra host)`);
   console.log(`  floor of this machine: 1 host + 19 × sshd CPU per login ÷ ${cores} cores = ${(floor / 1000).toFixed(2)} s, ratio ${(floor / m1).toFixed(2)}× (measured ${(m20 / m1).toFixed(2)}×)`);
   console.log(`  CPU floor of today's discovery: 1 host + 19 × (sshd CPU per discovered host + mwb CPU per extra host) ÷ ${cores} cores = ${(cpuFloor / 1000).toFixed(2)} s, ratio ${(cpuFloor / m1).toFixed(2)}× (measured ${(m20 / 1000).toFixed(2)} s)`);
+  console.log(`  SFTP requests for one host's facts: ${req1[0]} alone; ${Math.min(...req20)}–${Math.max(...req20)} each when 20 are read at once (each also looks into the others' sshd processes)`);
   console.log(`  one login shell start (OpenSSH \`ssh … true\`, this user's .bashrc): ${(shell1 / 1000).toFixed(2)} s, which SFTP discovery does not pay`);
 } finally {
   await peer.stop();

@@ -146,3 +146,69 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
     await fake.close();
   }
 });
+
+test('a consultant pauses a run during VM Import, switches to no AMI and resumes: the import is cancelled and the card says so', async ({ page, workbench }) => {
+  test.setTimeout(300_000);
+  // VM Import stays busy (many status checks answer "active") until the run is paused.
+  const fake = await startFakeEbs({ importSteps: 1000 });
+  try {
+    const folder = path.join(workbench.dir, 'datastore', 'SHOP-DB01');
+    await mkdir(folder, { recursive: true });
+    const image = path.join(folder, 'SHOP-DB01-flat.raw');
+    const content = Buffer.alloc(16 * BLOCK);
+    for (let i = 0; i < 16; i += 4) randomBytes(BLOCK).copy(content, i * BLOCK);
+    await writeFile(image, content);
+
+    await workbench.open(page);
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Replication' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Replication' })).toBeVisible();
+
+    const setAmi = async (label: string) => {
+      await page.getByRole('button', { name: 'Connection settings…' }).click();
+      const settings = page.getByRole('dialog', { name: 'Replication connection settings' });
+      await settings.getByLabel(/^Endpoint override/).fill(fake.url);
+      await settings.getByLabel(/^Default Region/).fill('us-east-1');
+      await settings.getByLabel('After each completed run').selectOption({ label });
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await expect(settings).toHaveCount(0);
+    };
+    await setAmi('Make an AMI with VM Import (drivers injected)');
+
+    const card = page.getByRole('article', { name: 'Server SHOP-DB01' });
+    await card.getByRole('button', { name: 'Choose image… (SHOP-DB01, Hard disk 1)' }).click();
+    const picker = page.getByRole('dialog', { name: 'Disk image of SHOP-DB01 · Hard disk 1' });
+    await picker.getByRole('button', { name: 'Browse…' }).click();
+    await picker.getByRole('button', { name: 'Type a path' }).click();
+    await picker.getByRole('textbox', { name: 'Folder path' }).fill(folder);
+    await picker.getByRole('button', { name: 'Go' }).click();
+    await picker.getByRole('button', { name: /SHOP-DB01-flat\.raw/ }).click();
+    await picker.getByRole('button', { name: 'Use this image' }).click();
+    await expect(picker).toHaveCount(0);
+
+    // The run's blocks go, then VM Import works; the consultant pauses it there.
+    await card.getByRole('button', { name: 'Start replication of SHOP-DB01' }).click();
+    const disks = card.getByRole('table', { name: 'Disks of SHOP-DB01' });
+    await expect(disks.getByRole('row', { name: /Hard disk 1/ })).toContainText('Importing the image', { timeout: 120_000 });
+    await card.getByRole('button', { name: 'Pause SHOP-DB01' }).click();
+    await expect(card.getByTestId('replication-state')).toHaveText('Paused');
+    expect(fake.importTasks.size).toBe(1);
+    const task = [...fake.importTasks.values()][0]!;
+    expect(task.status).toBe('active');
+
+    // No AMI after all: resuming settles the pending import (cancelled) instead of forgetting it.
+    await setAmi('Keep the snapshots only (no AMI)');
+    await card.getByRole('button', { name: 'Resume SHOP-DB01' }).click();
+    await expect(card.getByTestId('replication-state')).toHaveText('Completed', { timeout: 120_000 });
+    const notice = card.getByRole('status');
+    await expect(notice).toContainText(`The previous run's AMI was still being imported (VM Import task ${task.id}`);
+    await expect(notice).toContainText('the import was cancelled because a later run asked for no AMI');
+    expect(task.status).toBe('deleted');
+    expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask').map((c) => c.params.ImportTaskId)).toEqual([task.id]);
+    expect(fake.importTasks.size).toBe(1);
+    await expect(card).toContainText('None yet'); // AMIs kept
+    await card.scrollIntoViewIfNeeded();
+    await screens(page, 'replication-ami-cancelled');
+  } finally {
+    await fake.close();
+  }
+});

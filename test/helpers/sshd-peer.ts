@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -56,12 +56,18 @@ export interface SshdPeer {
  * The real OpenSSH sshd of /work/shared/peers/start-sshd.sh (key-only) on an ephemeral loopback port with its own
  * keys in a temp dir; `stop()` kills only that sshd (the script's pidfile).
  */
-export async function startSshd(opts: { extraConfig?: readonly string[]; dropConfig?: RegExp } = {}): Promise<SshdPeer> {
-  const dir = path.join(await tempDir('mwb-sshd-'), 'peer');
+export async function startSshd(opts: { extraConfig?: readonly string[]; dropConfig?: RegExp; user?: string } = {}): Promise<SshdPeer> {
+  const base = await tempDir('mwb-sshd-');
+  const dir = path.join(base, 'peer');
   const port = await freePort();
   const script = sharedPath('peers', 'start-sshd.sh');
-  const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir };
+  const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir, ...(opts.user ? { SSHD_USER: opts.user } : {}) };
   const { stdout } = await run('bash', [script, 'start'], { env, timeout: 120_000 });
+  if (opts.user) {
+    // Another login (e.g. `nobody`, whose shell is nologin: internal-sftp needs none): sshd reads authorized_keys as
+    // that user, so the temp folders and the file become readable to it (the keys in them are the test's own).
+    await Promise.all([chmod(base, 0o755), chmod(dir, 0o755), chmod(path.join(dir, 'authorized_keys'), 0o644)]);
+  }
   if (opts.extraConfig?.length || opts.dropConfig) {
     // Extra sshd_config lines (e.g. a benchmark's MaxStartups), or lines left out (`Subsystem` for a server without
     // SFTP): stop, change the script's config, and start sshd with it as the script does (same command line, so the

@@ -4,13 +4,13 @@ import { MAX_ENTRIES } from './parse-common';
 import { parseCpuinfo, type CpuInfo } from './parse-cpu';
 import type { FileSystem } from './parse-df';
 import { memoryMiB } from './parse-meminfo';
+import { fqdnFromFiles, unitDescription, unitTemplate } from './parse-etc';
 import { parseOsRelease } from './parse-os-release';
 import {
   bigEndianMachine,
   blockDevicesFromSysfs,
   elfMachine,
   fileSystemFromStatvfs,
-  fqdnFromHosts,
   interfacesFromProc,
   parseChildren,
   parseCpuList,
@@ -19,6 +19,7 @@ import {
   parseMounts,
   parseProcNetSockets,
   parseRoutes,
+  parseStatusAccess,
   parseUptime,
   realMounts,
   socketInode,
@@ -84,7 +85,12 @@ export async function collectOverSftp(r: SftpReader, hostLabel: string): Promise
   ]);
 
   const hostname = hostnameText?.trim().split(/\s+/)[0]?.slice(0, 253) || hostLabel;
-  const fqdn = hostsText !== undefined ? fqdnFromHosts(hostsText, hostname) : undefined;
+  // /etc/hosts settles it on most hosts; the other files are read only when it does not.
+  let fqdn = fqdnFromFiles({ hostname, ...(hostsText !== undefined ? { hosts: hostsText } : {}) });
+  if (!fqdn) {
+    const [etcHostname, resolvConf, domainname] = await Promise.all([read('/etc/hostname', 4096), read('/etc/resolv.conf', 64 * 1024), read('/proc/sys/kernel/domainname', 4096)]);
+    fqdn = fqdnFromFiles({ hostname, ...(hostsText !== undefined ? { hosts: hostsText } : {}), ...(etcHostname !== undefined ? { etcHostname } : {}), ...(resolvConf !== undefined ? { resolvConf } : {}), ...(domainname !== undefined ? { domainname } : {}) });
+  }
   const machineId = machineIdText?.trim();
 
   let machine = arch?.trim().slice(0, 64) || undefined;
@@ -113,7 +119,7 @@ export async function collectOverSftp(r: SftpReader, hostLabel: string): Promise
     fileSystemsOf(r, mounts, warnings, hostLabel),
     blockNames ? blockDevicesOf(r, blockNames, mounts) : (warnings.push(`Disks: /sys/block could not be listed on ${hostLabel}.`), Promise.resolve([])),
     socketsOf(r, littleEndian, warnings, hostLabel),
-    servicesOf(r, warnings, hostLabel),
+    servicesOf(r, warnings, hostLabel).then((units) => (units ? describeServices(r, units, hostname) : undefined)),
   ]);
 
   const routes = routeText !== undefined ? (optional('IP addresses', '/proc/net/route', routeText, (t) => parseRoutes(t, littleEndian)) ?? []) : [];
@@ -126,7 +132,7 @@ export async function collectOverSftp(r: SftpReader, hostLabel: string): Promise
   const os = optional('OS release', '/etc/os-release', osRelease, parseOsRelease);
   return {
     hostname,
-    ...(fqdn ? { fqdn } : {}),
+    ...(fqdn ? { fqdn: fqdn.fqdn, fqdnSource: fqdn.source } : {}),
     ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
     ...(os ? { os } : {}),
     ...(kernel ? { kernel } : {}),
@@ -265,6 +271,16 @@ async function kernelThreads(r: SftpReader): Promise<Set<number>> {
   }
 }
 
+/** Whose processes this login may look into (`/proc/self/status` of the SFTP server); undefined when unreadable. */
+async function ownAccess(r: SftpReader): Promise<{ euid: number; anyProcess: boolean } | undefined> {
+  const status = await r.readFile('/proc/self/status', 64 * 1024);
+  try {
+    return status ? parseStatusAccess(status.text) : undefined;
+  } catch {
+    return undefined; // every process is looked at, as before
+  }
+}
+
 /**
  * The process holding each socket inode, as `ss -p` finds it: `/proc/PID/fd/*` links (`socket:[inode]`) of the
  * processes this login may look into, lowest PID first (kernel threads skipped); the name is `/proc/PID/comm`.
@@ -273,10 +289,13 @@ async function kernelThreads(r: SftpReader): Promise<Set<number>> {
  * sockets seen on the way are named too.
  */
 async function processNames(r: SftpReader, wanted: ReadonlySet<number>, known: ReadonlySet<number>): Promise<Map<number, string>> {
-  const [listing, kthreads] = await Promise.all([r.readdir('/proc'), kernelThreads(r)]);
+  const [listing, kthreads, access] = await Promise.all([r.entries('/proc'), kernelThreads(r), ownAccess(r)]);
+  // A login that is not root (and lacks CAP_SYS_PTRACE) may look only into its own uid's processes: the others'
+  // `/proc/PID/fd` (owned by their uid, mode 0500) would each cost a refused request.
+  const mine = (uid: number | undefined) => access === undefined || access.anyProcess || uid === undefined || uid === access.euid;
   const pids = (listing ?? [])
-    .filter((n) => /^\d{1,10}$/.test(n))
-    .map(Number)
+    .filter((e) => /^\d{1,10}$/.test(e.name) && mine(e.uid))
+    .map((e) => Number(e.name))
     .filter((pid) => !kthreads.has(pid))
     .sort((a, b) => a - b)
     .slice(0, MAX_PROCESSES);
@@ -366,6 +385,69 @@ async function servicesOf(r: SftpReader, warnings: string[], hostLabel: string):
   };
   await walk(root, 0);
   return [...new Set(units)].sort().map((unit) => ({ unit }));
+}
+
+/**
+ * systemd's unit directories, highest precedence first (systemd.unit(5): local configuration, transient and runtime
+ * units, generated units — the SysV init scripts' `LSB: …` units —, then the vendor's).
+ */
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/transient', '/run/systemd/system', '/run/systemd/generator', '/lib/systemd/system', '/usr/lib/systemd/system'];
+/** Most drop-in files (`NAME.service.d/*.conf`) read for one unit. */
+const MAX_DROP_INS = 8;
+/** Most services whose unit files are read for their descriptions. */
+const MAX_DESCRIBED = 512;
+
+/**
+ * Each running service's `Description=`, as systemctl shows it: the unit file found first in UNIT_DIRS (the
+ * instance's own, else its template's), then its drop-ins (`UNIT.d/*.conf`, and the template's, a name in a
+ * higher directory masking the same name below, applied in name order). The directories are listed once (on a merged
+ * /usr, where /lib is a link to usr/lib, /lib's is not listed again); a unit file that cannot be read leaves the
+ * service without a description.
+ */
+async function describeServices(r: SftpReader, services: RunningService[], hostname: string): Promise<RunningService[]> {
+  if (!services.length) return services;
+  const libLink = await r.readlinkStatus('/lib');
+  const dirs = UNIT_DIRS.filter((d) => !(d === '/lib/systemd/system' && (libLink === 'usr/lib' || libLink === '/usr/lib')));
+  const listings = await Promise.all(dirs.map(async (d) => ({ dir: d, names: new Set((await r.readdir(d, 16_384)) ?? []) })));
+  const dropInDirs = new Map<string, Promise<string[] | undefined>>();
+  const listDropIns = (dir: string) => {
+    let p = dropInDirs.get(dir);
+    if (!p) dropInDirs.set(dir, (p = r.readdir(dir, 256)));
+    return p;
+  };
+  const describe = async (s: RunningService): Promise<RunningService> => {
+    const names = [s.unit, unitTemplate(s.unit)].filter((n): n is string => !!n);
+    let main: string | undefined;
+    for (const n of names) {
+      main = listings.find((l) => l.names.has(n))?.dir;
+      if (main) {
+        main = `${main}/${n}`;
+        break;
+      }
+    }
+    if (!main) return s;
+    // Drop-ins: the template's first, then the instance's (systemd applies the more specific later); a name in a
+    // higher directory masks the same name below.
+    const confs = new Map<string, string>();
+    for (const n of [...names].reverse()) {
+      const byName = new Map<string, string>();
+      for (const l of listings) {
+        if (!l.names.has(`${n}.d`)) continue;
+        for (const c of (await listDropIns(`${l.dir}/${n}.d`)) ?? []) if (c.endsWith('.conf') && !byName.has(c)) byName.set(c, `${l.dir}/${n}.d/${c}`);
+      }
+      for (const c of [...byName.keys()].sort()) confs.set(`${n}/${c}`, byName.get(c)!);
+    }
+    const paths = [main, ...[...confs.values()].slice(0, MAX_DROP_INS)];
+    const texts = await Promise.all(paths.map((p) => r.readFile(p, 256 * 1024)));
+    if (texts[0] === undefined) return s;
+    try {
+      const description = unitDescription(s.unit, texts.filter((t) => t !== undefined).map((t) => t.text), hostname);
+      return description ? { ...s, description } : s;
+    } catch {
+      return s; // an unreadable unit name cannot come from the cgroup walk; kept without a description
+    }
+  };
+  return Promise.all(services.map((s, i) => (i < MAX_DESCRIBED ? describe(s) : s)));
 }
 
 /** The kernel counters of one utilization sample, read as files; timed by the host's `/proc/uptime`. */

@@ -176,7 +176,7 @@ async function viaShell(session: SshSession, target: SshTarget, opts: DiscoverOp
   const facts: HostFacts = {
     target: { name: target.name, host: target.host, port: target.port, user: target.user },
     hostname,
-    ...(fqdn ? { fqdn } : {}),
+    ...(fqdn ? { fqdn, fqdnSource: SSH_COMMANDS.fqdn } : {}),
     ...(machineId && /^[0-9a-f]{32}$/i.test(machineId) ? { machineId: machineId.toLowerCase() } : {}),
     ...(os ? { os } : {}),
     ...(kernel ? { kernel } : {}),

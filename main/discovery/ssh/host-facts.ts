@@ -14,6 +14,8 @@ export interface HostFacts {
   target: { name: string; host: string; port: number; user: string };
   hostname: string;
   fqdn?: string;
+  /** Where the FQDN was read (`hostname -f` by the shell fallback; a file over SFTP: see `fqdnFromFiles`). */
+  fqdnSource?: string;
   machineId?: string;
   os?: OsRelease;
   kernel?: { kernel: string; release?: string; machine?: string };
@@ -52,7 +54,7 @@ export const SSH_SOURCE_NAME = 'SSH discovery';
 
 /** What the provenance names as the source of each field, by how the facts were read. */
 const SOURCES = {
-  shell: { name: 'hostname', cpuCount: 'nproc', disks: 'lsblk -J', partitions: 'df -PT', nics: 'ip -j addr', listening: 'ss', services: 'systemctl list-units', kernel: 'uname -srm' },
+  shell: { name: 'hostname', cpuCount: 'nproc', disks: 'lsblk -J', partitions: 'df -PT', nics: 'ip -j addr', listening: 'ss', services: 'systemctl list-units', descriptions: 'systemctl list-units', kernel: 'uname -srm' },
   sftp: {
     name: '/proc/sys/kernel/hostname',
     cpuCount: '/sys/devices/system/cpu/online',
@@ -61,6 +63,7 @@ const SOURCES = {
     nics: '/sys/class/net, /proc/net/fib_trie, /proc/net/if_inet6',
     listening: '/proc/net/tcp, tcp6, udp, udp6',
     services: 'systemd cgroups',
+    descriptions: 'systemd unit files',
     kernel: '/proc/sys/kernel',
   },
 } as const;
@@ -91,12 +94,20 @@ export function factsToServer(f: HostFacts): Server {
   if (f.services.length) {
     tags['ssh.services'] = cap(f.services.map((s) => s.unit.replace(/\.service$/, '')).join(', '));
     from('tags.ssh.services', src.services);
+    // What each service is, as systemctl describes it (the unit file's Description=); `;` between them, since a
+    // description may hold commas.
+    const described = f.services.filter((s) => s.description);
+    if (described.length) {
+      tags['ssh.services.descriptions'] = cap(described.map((s) => `${s.unit.replace(/\.service$/, '')}: ${s.description!.replace(/;/g, ',')}`).join('; '));
+      from('tags.ssh.services.descriptions', src.descriptions);
+    }
   }
   if (f.kernel?.release) {
     tags['ssh.kernel'] = `${f.kernel.kernel} ${f.kernel.release}${f.kernel.machine ? ` ${f.kernel.machine}` : ''}`;
     from('tags.ssh.kernel', src.kernel);
   }
   from('name', src.name);
+  if (f.fqdn && f.fqdn.includes('.')) from('identity.fqdn', f.fqdnSource ?? 'hostname -f');
   from('cpu', f.cpu.sockets ? '/proc/cpuinfo' : src.cpuCount);
   from('memoryMiB', '/proc/meminfo MemTotal');
   if (osText) from('os.reported', '/etc/os-release');

@@ -32,6 +32,9 @@ const TCP_STATES: Record<string, string> = {
   '0C': 'NEW-SYN-RECV',
 };
 
+/** The fourth field of a `/proc/net/tcp` line (`sl: local remote st …`): the socket's state. */
+const STATE_FIELD = /^\s*\d+:\s+\S+\s+\S+\s+([0-9A-Fa-f]{2})\s/;
+
 /** Four bytes of a `%08X` word printed from a network-order value read as a host integer. */
 function wordBytes(hex: string, littleEndian: boolean): number[] {
   const b = [0, 2, 4, 6].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -78,14 +81,24 @@ export function procAddress(hex: string, littleEndian = true): string | null {
  * TCP in LISTEN or ESTAB, every UDP socket (an unconnected one is a bound port, as `ss` shows it).
  */
 export function parseProcNetSockets(out: string, protocol: 'tcp' | 'udp', littleEndian = true): ProcSocket[] {
-  const ls = lines(out, MAX_ENTRIES * 64);
-  if (ls.length === 0 || !/^\s*sl\s+local_address\s/.test(ls[0]!)) throw unreadable(`/proc/net/${protocol}`, 'no "sl local_address" header');
+  const text = out.trimStart();
+  const headerEnd = text.indexOf('\n');
+  if (!/^sl\s+local_address\s/.test(headerEnd < 0 ? text : text.slice(0, headerEnd))) throw unreadable(`/proc/net/${protocol}`, 'no "sl local_address" header');
   const res: ProcSocket[] = [];
-  for (const l of ls.slice(1)) {
-    const p = l.trim().split(/\s+/);
-    if (p.length < 10 || !/^\d+:$/.test(p[0]!)) continue;
-    const state = TCP_STATES[p[3]!.toUpperCase()];
+  // A busy server lists tens of thousands of TIME-WAIT sockets: the state is looked at first, and only the lines
+  // kept are split into fields. Lines are walked in place (no array of them), at most MAX_ENTRIES × 64.
+  let start = headerEnd < 0 ? text.length : headerEnd + 1;
+  for (let n = 0; start < text.length && n < MAX_ENTRIES * 64; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const l = text.slice(start, end);
+    start = end + 1;
+    const head = STATE_FIELD.exec(l);
+    if (!head) continue;
+    const state = TCP_STATES[head[1]!.toUpperCase()];
     if (!state || (protocol === 'tcp' && state !== 'LISTEN' && state !== 'ESTAB')) continue;
+    const p = l.trim().split(/\s+/);
+    if (p.length < 10) continue;
     const [lh, lp] = p[1]!.split(':');
     const [rh, rp] = p[2]!.split(':');
     if (!lh || !lp || !rh || !rp || !/^[0-9A-Fa-f]{4}$/.test(lp) || !/^[0-9A-Fa-f]{4}$/.test(rp)) continue;
@@ -113,6 +126,22 @@ export function parseChildren(out: string): number[] {
   return res;
 }
 const MAX_CHILDREN_TEXT = 65_536 * 11;
+
+/** CAP_SYS_PTRACE (include/uapi/linux/capability.h): lets a process look into any other's `/proc/PID/fd`. */
+const CAP_SYS_PTRACE = 19n;
+
+/**
+ * `/proc/PID/status` (of the SFTP server: the login itself): its effective uid (`Uid:` real, effective, saved, fs)
+ * and whether it may look into other users' processes (root, or `CapEff` holding CAP_SYS_PTRACE).
+ */
+export function parseStatusAccess(out: string): { euid: number; anyProcess: boolean } {
+  const uid = /^Uid:\s+\d{1,10}\s+(\d{1,10})\b/m.exec(out.slice(0, 64 * 1024));
+  if (!uid) throw unreadable('/proc/self/status', 'no Uid line');
+  const cap = /^CapEff:\s+([0-9a-fA-F]{1,32})\s*$/m.exec(out.slice(0, 64 * 1024));
+  const euid = Number(uid[1]);
+  const ptrace = cap ? ((BigInt(`0x${cap[1]}`) >> CAP_SYS_PTRACE) & 1n) === 1n : false;
+  return { euid, anyProcess: euid === 0 || ptrace };
+}
 
 /** The inode in `socket:[12345]` (a `/proc/PID/fd/N` link), else undefined. */
 export function socketInode(link: string): number | undefined {

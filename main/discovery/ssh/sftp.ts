@@ -28,15 +28,78 @@ const OPENSSH_READDIR_BATCH = 100;
 
 /**
  * Files that answer whole in one read when shorter than asked: sysfs attributes, sysctl values (`/proc/sys`), regular
- * files under `/etc`, and procfs files printed as a single record (`/proc/PID/comm`, `/proc/uptime`, `/proc/meminfo`,
+ * files under `/etc` and systemd's unit directories, and procfs files printed as a single record (`/proc/PID/comm`,
+ * `/proc/PID/status`, `/proc/uptime`, `/proc/meminfo`,
  * `/proc/stat`).
  */
 export function oneRead(path: string): boolean {
-  return /^\/(sys|etc|proc\/sys)\//.test(path) || /^\/proc\/(\d+|self)\/comm$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
+  return /^\/(sys|etc|proc\/sys|run\/systemd|(usr\/)?lib\/systemd)\//.test(path) || /^\/proc\/(\d+|self)\/(comm|status)$/.test(path) || /^\/proc\/(uptime|meminfo|stat)$/.test(path);
+}
+
+/** What `coalesceRequests` needs of ssh2's SFTP channel (private fields of ssh2 1.x; checked before use). */
+interface SftpInternals {
+  _protocol?: { channelData?: (id: number, data: Buffer) => void };
+  outgoing?: { id: number; packetSize: number };
+}
+
+/**
+ * ssh2 sends each SFTP request as its own SSH packet (encrypted, padded with fresh random bytes, and parsed by sshd one
+ * by one). The requests sent in one turn of the event loop go out instead as few CHANNEL_DATA packets as the peer's
+ * maximum packet size allows: SFTP is a byte stream inside the channel, so the server reads the same requests in the
+ * same order. ssh2 has already counted each request against the channel's window. Any other call the channel makes
+ * (its close) sends what is pending first. Returns false, changing nothing, where ssh2's internals are not as
+ * expected (ssh2 is pinned to an exact version in package.json).
+ */
+export function coalesceRequests(sftp: SFTPWrapper): boolean {
+  const internals = sftp as unknown as SftpInternals;
+  const protocol = internals._protocol;
+  const outgoing = internals.outgoing;
+  if (!protocol || typeof protocol.channelData !== 'function' || !outgoing || !(outgoing.packetSize > 0)) return false;
+  const send = protocol.channelData.bind(protocol);
+  let pending: Buffer[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const parts = pending;
+    pending = [];
+    let group: Buffer[] = [];
+    let size = 0;
+    for (const p of parts) {
+      if (size + p.length > outgoing.packetSize && group.length) {
+        send(outgoing.id, group.length === 1 ? group[0]! : Buffer.concat(group, size));
+        group = [];
+        size = 0;
+      }
+      group.push(p);
+      size += p.length;
+    }
+    if (group.length) send(outgoing.id, group.length === 1 ? group[0]! : Buffer.concat(group, size));
+  };
+  internals._protocol = new Proxy(protocol, {
+    get(target, prop, receiver) {
+      if (prop === 'channelData')
+        return (id: number, data: Buffer) => {
+          if (id !== outgoing.id) {
+            if (pending.length) flush();
+            return send(id, data);
+          }
+          // Each request is a buffer of its own that ssh2 does not touch again, so it is kept as it is until the flush.
+          pending.push(data);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        };
+      if (pending.length) flush();
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return true;
 }
 
 /** ssh2's `readdir(handle, { full }, cb)` (its type declarations omit the options of the handle form). */
-type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number } }[]) => void) => void;
+type ReaddirFull = (handle: Buffer, opts: { full: boolean }, cb: (e: (Error & { code?: number }) | undefined, list: { filename: string; attrs?: { mode?: number; uid?: number } }[]) => void) => void;
 
 type Done<T> = (err: (Error & { code?: number | string }) | undefined | null, v?: T) => void;
 
@@ -67,6 +130,7 @@ export class SftpReader {
     this.onAbort = () => this.fail(cancelledError(`Discovery of ${where} cancelled.`));
     signal?.addEventListener('abort', this.onAbort, { once: true });
     if (signal?.aborted) this.onAbort();
+    coalesceRequests(sftp);
     sftp.on('close', () => this.fail(new WorkbenchError('ssh-unreachable', `The SFTP channel to ${where} was closed.`)));
     sftp.on('error', (e: Error) => this.fail(new WorkbenchError('ssh-unreachable', `The SFTP channel to ${where} failed (${e.message.slice(0, 80)}).`)));
   }
@@ -192,19 +256,19 @@ export class SftpReader {
     return (await this.entries(path, max))?.map((e) => e.name);
   }
 
-  /** Names with their `lstat` mode, as READDIR answers them; undefined when the directory cannot be listed. */
-  async entries(path: string, max = 65_536): Promise<{ name: string; mode: number }[] | undefined> {
+  /** Names with their `lstat` mode and owner, as READDIR answers them; undefined when the directory cannot be listed. */
+  async entries(path: string, max = 65_536): Promise<{ name: string; mode: number; uid?: number }[] | undefined> {
     const handle = await this.call<Buffer>((done) => this.sftp.opendir(path, (e, h) => done(e, h)));
     if (!handle) return undefined;
-    const names: { name: string; mode: number }[] = [];
+    const names: { name: string; mode: number; uid?: number }[] = [];
     try {
       while (names.length < max) {
-        const list = await this.call<{ filename: string; attrs?: { mode?: number } }[] | false>((done) =>
+        const list = await this.call<{ filename: string; attrs?: { mode?: number; uid?: number } }[] | false>((done) =>
           // `full`: ssh2 would drop `.` and `..` from the answer, and the count must be the server's.
           (this.sftp.readdir as unknown as ReaddirFull).call(this.sftp, handle, { full: true }, (e, l) => (e && e.code === EOF ? done(undefined, false) : done(e, l))),
         );
         if (!list) break;
-        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push({ name: e.filename, mode: e.attrs?.mode ?? 0 });
+        for (const e of list) if (e.filename !== '.' && e.filename !== '..' && names.length < max) names.push({ name: e.filename, mode: e.attrs?.mode ?? 0, ...(typeof e.attrs?.uid === 'number' ? { uid: e.attrs.uid } : {}) });
         if (this.openssh && list.length < OPENSSH_READDIR_BATCH) break;
       }
     } finally {

@@ -6,8 +6,9 @@ import { createAmiJournaled } from './journaled';
 import type { PendingAmiStep } from './step';
 
 /**
- * Settling a pending AMI step when the next run asks for no AMI (`--ami none`, or "No AMI" in the app): the step is
- * neither resumed (that would wait for VM Import, up to hours) nor forgotten (an import AWS still finishes would make
+ * Settling a pending AMI step that the next run does not resume, because it asks for no AMI (`--ami none`, or "No AMI"
+ * in the app) or the journal lacks the step's runs: the step is neither waited for (VM Import takes up to hours) nor
+ * forgotten (an import AWS still finishes would make
  * an AMI that nothing records, tags or deletes by retention). It is looked up once, without waiting:
  * - the image exists (journaled, a completed import task, or a registered image found by the journaled name): it is
  *   journaled, tagged and retention applies, as if the step had been resumed: `completed`;
@@ -93,7 +94,7 @@ export async function settleAmiStep(file: string, req: SettleAmiRequest, pending
         try {
           await ec2(() => client.send(new CancelImportTaskCommand({ ImportTaskId: id, CancelReason: `Migration Workbench: ${req.reason}`.slice(0, 255) })));
           const progress = task.Progress ? `, ${task.Progress} %` : '';
-          const message = `the previous run's AMI was still being imported (VM Import task ${id}${progress}): the import was cancelled because ${req.reason}; that run's ${start.sources.some((s) => s.kind === 's3') ? 'staged disks are' : 'snapshots are'} kept`;
+          const message = `the previous run's AMI was still being imported (VM Import task ${id}${progress}): the import was cancelled because ${req.reason}${start.sources.every((s) => s.kind === 'snapshot') ? "; that run's snapshots are kept" : ''}`;
           await end('abandoned', message);
           return { outcome: 'cancelled', importTaskId: id, message };
         } catch (err) {
@@ -133,7 +134,7 @@ export async function settleAmiStep(file: string, req: SettleAmiRequest, pending
     start.runs,
     { ...pending, amiId, ...(importTaskId ? { importTaskId } : {}) },
   );
-  return { outcome: 'completed', ami: result, message: `the previous run's AMI ${result.amiId} had been made meanwhile: it is recorded with that run, tagged, and older AMIs are retired` };
+  return { outcome: 'completed', ami: result, message: `the previous run's AMI ${result.amiId} had been made meanwhile: it is tagged, and older AMIs beyond the number kept are retired` };
 }
 
 async function describeTask(client: EC2Client, importTaskId: string): Promise<ImportImageTask | undefined> {

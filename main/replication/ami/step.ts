@@ -57,13 +57,3 @@ export function completedRunResults(records: readonly JournalRecord[], step: Pen
   }
   return out;
 }
-
-/** Ends a pending step without an AMI (a run asked for none, or its runs are not in the journal): it is not resumed again. */
-export async function abandonAmiStep(file: string, step: PendingAmiStep, reason: string): Promise<void> {
-  const journal = await Journal.open(file);
-  try {
-    await journal.append({ t: 'ami-end', ami: step.start.ami, outcome: 'abandoned', message: reason.slice(0, 300), at: new Date().toISOString() });
-  } finally {
-    await journal.close();
-  }
-}

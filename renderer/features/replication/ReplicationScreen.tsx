@@ -294,6 +294,11 @@ function ServerCard({ server, jobs, settings }: { server: Server; jobs: Replicat
           </div>
         </dl>
       </div>
+      {unit?.notice ? (
+        <p className="rp-notice" role="status" data-testid="replication-notice">
+          {unit.notice}
+        </p>
+      ) : null}
       {unit?.problem ? (
         <div className="rp-problem" role="alert">
           <div>

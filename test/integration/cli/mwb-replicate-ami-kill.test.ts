@@ -4,17 +4,15 @@
 // fails is a typed error and the next run makes a new one; a run with `--ami none` after a killed step settles it
 // (the task, found by its run tag, is cancelled and said so) instead of forgetting it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
+import { mwbKilledAtEc2, mwbProcess } from '../../helpers/mwb-process';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal, type JournalRecord } from '../../../main/replication/engine/journal';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
 const BLOCK = 512 * 1024;
 
 let dir: string;
@@ -23,36 +21,13 @@ let fake: FakeEbs;
 let project: string;
 const images: Record<string, string> = {};
 
-function mwb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: 120_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mwb = (args: string[]) => mwbProcess(args, env);
 
-/** Runs the CLI and SIGKILLs it when the fake receives `action` (the action is answered only after the process is gone). */
+/** Runs the CLI and SIGKILLs it when the fake receives `action`. */
 async function killedAt(args: string[], action: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let hit = false;
-  fake.options.beforeEc2 = async (a) => {
-    if (a !== action || hit) return;
-    hit = true;
-    child.kill('SIGKILL');
-    await exited;
-  };
-  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  try {
-    const out = await exited;
-    // The fake answers the action after the hook returned (to a closed socket): let it record what it did.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(hit, `the CLI ended before ${action}`).toBe(true);
-    return out;
-  } finally {
-    clearTimeout(timer);
-    fake.options.beforeEc2 = undefined;
-  }
+  const out = await mwbKilledAtEc2(fake, args, env, action);
+  expect(out.hit, `the CLI ended before ${action}`).toBe(true);
+  return out;
 }
 
 const args = (server: string, ami = 'import') => ['replicate', '--project', project, '--server', server, '--disk-image', `disk0=${images[server]}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', ami, '--ami-poll-seconds', '0.05', '--once', '--json'];
@@ -172,29 +147,33 @@ describe('mwb replicate: SIGKILL during the AMI step', () => {
     expect((await journal('s4')).some((r) => r.t === 'ami-task')).toBe(false);
     const snapshots = runSnapshots().length;
 
-    const none = await mwb(args('S4', 'none'));
+    // Human output: the run, then what became of the killed run's AMI step.
+    const none = await mwb(args('S4', 'none').filter((a) => a !== '--json'));
     expect(none.code, none.stderr).toBe(0);
-    const out = JSON.parse(none.stdout) as { status: string; amiId: string | null; previousAmi: { outcome: string; amiId: string | null; message: string }; disks: Array<{ parentSnapshotId: string | null; blocksChanged: number }> };
-    expect(out).toMatchObject({ status: 'completed', amiId: null, previousAmi: { outcome: 'cancelled', amiId: null } });
-    expect(out.previousAmi.message).toContain(`VM Import task ${task.id}`);
+    expect(none.stdout).toMatch(/^S4: replicated\n/);
+    expect(none.stdout).toContain(`  previous run's AMI: The previous run's AMI was still being imported (VM Import task ${task.id}`);
+    expect(none.stdout).toContain('the import was cancelled because a later run asked for no AMI');
     expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask').map((c) => c.params.ImportTaskId)).toEqual([task.id]);
     expect(task.status).toBe('deleted');
     // No import was started by the run without an AMI; its run is incremental from the killed run's snapshot.
     expect(fake.importTasks.size).toBe(tasksBefore.size + 1);
     expect(runSnapshots()).toHaveLength(snapshots + 1);
-    expect(out.disks[0]).toMatchObject({ blocksChanged: 0 });
-    expect(out.disks[0]!.parentSnapshotId).toMatch(/^snap-/);
     const records = await journal('s4');
     expect(records.filter((r) => r.t === 'ami-task')).toMatchObject([{ importTaskId: task.id }]);
     expect(records.filter((r) => r.t === 'ami-end')).toMatchObject([{ outcome: 'abandoned' }]);
     const saved = await savedServer('s4');
     expect(saved?.runs).toHaveLength(2);
     expect((saved?.runs?.[0] as { message?: string }).message).toContain('cancelled');
+    expect((saved?.runs?.[0] as { amiId?: string }).amiId).toBeUndefined();
 
-    // The human output says it too; nothing is pending any more, so a second run settles nothing.
-    const again = await mwb(args('S4', 'none').filter((a) => a !== '--json'));
+    // Nothing is pending any more: the next run settles nothing (no previousAmi) and is incremental again.
+    const again = await mwb(args('S4', 'none'));
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).not.toContain("previous run's AMI");
+    const out = JSON.parse(again.stdout) as { status: string; amiId: string | null; previousAmi?: unknown; disks: Array<{ parentSnapshotId: string | null; blocksChanged: number }> };
+    expect(out).toMatchObject({ status: 'completed', amiId: null });
+    expect(out.previousAmi).toBeUndefined();
+    expect(out.disks[0]).toMatchObject({ blocksChanged: 0 });
+    expect(out.disks[0]!.parentSnapshotId).toMatch(/^snap-/);
     expect(fake.ec2Calls.filter((c) => c.action === 'CancelImportTask')).toHaveLength(1);
   }, 240_000);
 

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isWorkbenchError } from '../../../main/common/model/errors';
+import { collectOverSftp } from '../../../main/discovery/ssh/collect-sftp';
 import { discoverHost } from '../../../main/discovery/ssh/discover';
 import { factsToServer } from '../../../main/discovery/ssh/host-facts';
 import { KnownHostsFile } from '../../../main/discovery/ssh/known-hosts';
@@ -13,6 +16,7 @@ import { startSshd, type SshdPeer } from '../../helpers/sshd-peer';
 let peer: SshdPeer;
 let noSftp: SshdPeer;
 let key: Buffer;
+const run = promisify(execFile);
 
 beforeAll(async () => {
   [peer, noSftp] = await Promise.all([startSshd(), startSshd({ dropConfig: /^Subsystem\s/ })]);
@@ -79,6 +83,29 @@ describe('SSH discovery over SFTP, and its one-command fallback', () => {
     expect(isWorkbenchError(late, 'ssh-timeout')).toBe(true);
   }, 60_000);
 
+  it('the requests sent in one turn of the event loop leave as one SSH packet, and each answer still reaches its caller', async () => {
+    const session = await SshSession.open(target(peer), { privateKey: key }, opts(peer));
+    try {
+      const sftp = await session.openSftp();
+      const protocol = (sftp as unknown as { _protocol: { channelData: (id: number, data: Buffer) => void } })._protocol;
+      const packets = vi.spyOn(protocol, 'channelData');
+      const r = new SftpReader(sftp, 'lab1', 30_000);
+      const paths = ['/proc/self/exe', '/proc/self/cwd', '/proc/self/root', '/nonexistent/a', '/proc/self/exe', '/proc/self/root'];
+      const sent = packets.mock.calls.length;
+      const links = await Promise.all(paths.map((p) => r.readlinkStatus(p)));
+      expect(links[0]).toMatch(/^\//);
+      expect(links[2]).toBe('/');
+      expect(links[3]).toBe(2);
+      expect(links[4]).toBe(links[0]);
+      // Six requests, one packet.
+      expect(packets.mock.calls.length - sent).toBe(1);
+      expect(packets.mock.calls.at(-1)![1].length).toBeGreaterThan(6 * 13);
+      r.close();
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+
   it('reads are bounded: a file beyond its cap is cut and said so; what is missing or not allowed is undefined, not an error', async () => {
     const session = await SshSession.open(target(peer), { privateKey: key }, opts(peer));
     try {
@@ -99,6 +126,42 @@ describe('SSH discovery over SFTP, and its one-command fallback', () => {
       expect(await r.readlinkStatus('/nonexistent/link')).toBe(2);
       r.close();
       await expect(r.readFile('/etc/hostname')).rejects.toMatchObject({ code: 'ssh-unreachable' });
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+});
+
+describe('SSH discovery over SFTP as a login that is not root', () => {
+  let asNobody: SshdPeer;
+  beforeAll(async () => {
+    asNobody = await startSshd({ user: 'nobody' });
+  }, 180_000);
+  afterAll(async () => {
+    await asNobody?.stop();
+  });
+
+  it("reads the facts, and the process scan does not try other users' processes (root's PID 1 among them)", async () => {
+    const session = await SshSession.open(target(asNobody), { privateKey: await readFile(asNobody.keyFile) }, opts(asNobody));
+    try {
+      const sftp = await session.openSftp();
+      const opened: string[] = [];
+      const opendir = sftp.opendir.bind(sftp);
+      sftp.opendir = ((p: string, cb: never) => (opened.push(p), opendir(p, cb))) as typeof sftp.opendir;
+      const r = new SftpReader(sftp, 'lab1', 60_000);
+      const facts = await collectOverSftp(r, 'lab1');
+      r.close();
+      expect(facts.hostname).toBeTruthy();
+      expect(facts.memoryMiB).toBeGreaterThan(100);
+      // The scan runs when a port listens beyond loopback (this machine has one, not of the test's making: tests
+      // listen on loopback only); it then looks into nobody's processes only, this login's own sshd among them.
+      const fdDirs = opened.filter((p) => /^\/proc\/\d+\/fd$/.test(p));
+      const listensBeyondLoopback = facts.sockets.some((s) => s.state === 'LISTEN' && !s.localIp.startsWith('127.') && s.localIp !== '::1');
+      if (listensBeyondLoopback) expect(fdDirs.length).toBeGreaterThan(0);
+      expect(fdDirs).not.toContain('/proc/1/fd');
+      const { stdout } = await run('ps', ['-e', '-o', 'pid=,user=']);
+      const rootPids = new Set(stdout.split('\n').filter((l) => /\sroot$/.test(l.trim())).map((l) => `/proc/${l.trim().split(/\s+/)[0]}/fd`));
+      expect(fdDirs.filter((d) => rootPids.has(d))).toEqual([]);
     } finally {
       session.close();
     }

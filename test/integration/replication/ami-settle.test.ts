@@ -1,13 +1,14 @@
 // A run asked for no AMI while an earlier run's AMI step is pending (through the replication service, against the
 // strict fake's EBS direct + EC2 Query API): the step is settled before the disks run, never forgotten. An import
-// still running is cancelled (CancelImportTask) and said so; one AWS finished meanwhile gives its AMI, tagged,
-// recorded with its run, under retention; a step that started no task ends; a transient error leaves it pending.
+// still running is cancelled (CancelImportTask) and said so; one AWS finished meanwhile (or between the look-up and
+// the cancel) gives its AMI, tagged, recorded with its run, under retention; a step that started no task ends; a
+// transient error leaves it pending.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { DescribeImportImageTasksCommand, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import { DescribeImportImageTasksCommand, ImportImageCommand, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { tempDir } from '../../helpers/temp-dir';
 import { testServices } from '../../helpers/services';
 import { docWithServers } from '../../helpers/plan-fixtures';
@@ -159,6 +160,27 @@ describe('a run without an AMI after a pending AMI step', () => {
     expect(live.length).toBeLessThanOrEqual(2);
   }, 120_000);
 
+  it('an import that completes between the look-up and the cancel: the refused cancel is followed by its AMI, recorded', async () => {
+    await openProject();
+    const task = await interruptedImport();
+    // AWS finishes the task just as CancelImportTask arrives, which is then refused (IncorrectState).
+    fake.options.beforeEc2 = async (action) => {
+      if (action !== 'CancelImportTask') return;
+      const ec2 = ec2Client({ endpointUrl: fake.url, region: 'us-east-1' });
+      try {
+        for (let i = 0; i < 4 && task.status === 'active'; i++) await ec2.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [task.id] }));
+      } finally {
+        ec2.destroy();
+      }
+    };
+    const r = await services.replication.replicate({ server: 'web01', transport: transport(), ami: 'none' });
+    expect(calls('CancelImportTask').at(-1)!.params.ImportTaskId).toBe(task.id);
+    expect(task.status).toBe('completed');
+    expect(r).toMatchObject({ status: 'completed', amiId: null, previousAmi: { outcome: 'completed', amiId: task.imageId } });
+    expect(fake.images.get(task.imageId!)!.tags.get('mwb:server')).toBe('web01');
+    expect(runs().at(-2)).toMatchObject({ amiId: task.imageId });
+  }, 120_000);
+
   it('a step killed before ImportImage reached AWS (no task carries its run tag) is ended; a registered image is found by its name', async () => {
     await openProject();
     const base = await services.replication.replicate({ server: 'web01', transport: transport(), ami: 'none' });
@@ -197,6 +219,38 @@ describe('a run without an AMI after a pending AMI step', () => {
     expect(b).toMatchObject({ status: 'completed', previousAmi: { outcome: 'completed', amiId: registered } });
     expect(fake.images.get(registered)!.tags.get('mwb:server')).toBe('web01');
     expect(runs().at(-2)).toMatchObject({ amiId: registered });
+  }, 120_000);
+
+  it('a pending step whose runs the journal lacks is settled too (its import cancelled), then this run makes its own AMI', async () => {
+    await openProject();
+    const base = await services.replication.replicate({ server: 'web01', transport: transport(), ami: 'none' });
+    const snapshotId = base.disks[0]!.snapshotId!;
+    // A step over a run the journal does not hold (a damaged journal): its task was started, tagged with the step.
+    const ami = 'step-without-its-run';
+    const j = await Journal.open(journalFile());
+    await j.append({ t: 'ami-start', ami, mode: 'import', runs: [{ disk: 'Hard disk 1', run: 'not-in-this-journal' }], sources: [{ kind: 'snapshot', disk: 'Hard disk 1', snapshotId }], name: 'mwb web01 orphan', at: new Date().toISOString() });
+    await j.close();
+    const ec2 = ec2Client({ endpointUrl: fake.url, region: 'us-east-1' });
+    let taskId: string;
+    try {
+      const started = await ec2.send(new ImportImageCommand({ DiskContainers: [{ SnapshotId: snapshotId }], TagSpecifications: [{ ResourceType: 'import-image-task', Tags: [{ Key: 'mwb:server', Value: 'web01' }, { Key: 'mwb:run', Value: ami }] }] }));
+      taskId = started.ImportTaskId!;
+    } finally {
+      ec2.destroy();
+    }
+    const before = runs().length;
+    const tasks = fake.importTasks.size;
+
+    const r = await services.replication.replicate({ server: 'web01', transport: transport(), ami: 'import', amiPoll: POLL });
+    expect(r).toMatchObject({ status: 'completed', previousAmi: { outcome: 'cancelled', amiId: null } });
+    expect(r.previousAmi!.message).toContain(`VM Import task ${taskId}`);
+    expect(fake.importTasks.get(taskId)!.status).toBe('deleted');
+    // This run's own import: a new task; only this run is recorded (the other is not in the journal).
+    expect(fake.importTasks.size).toBe(tasks + 1);
+    expect(r.amiId).toMatch(/^ami-/);
+    expect(runs()).toHaveLength(before + 1);
+    expect(runs().at(-1)).toMatchObject({ amiId: r.amiId });
+    expect((await journal()).filter((x) => x.t === 'ami-end' && x.ami === ami)).toMatchObject([{ outcome: 'abandoned' }]);
   }, 120_000);
 
   it('when the step cannot be looked up (network), nothing is replicated and it stays pending; the next run settles it', async () => {

@@ -48,6 +48,8 @@ export const ReplicationJobViewSchema = z.object({
         }),
       ),
       problem: z.object({ cause: z.string(), fix: z.string() }).optional(),
+      /** What the last run settled besides its own work (an earlier run's pending AMI step), in words. */
+      notice: z.string().max(2000).optional(),
     }),
   ),
 });

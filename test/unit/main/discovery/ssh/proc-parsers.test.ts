@@ -24,6 +24,7 @@ import {
   parseMounts,
   parseProcNetSockets,
   parseRoutes,
+  parseStatusAccess,
   parseUptime,
   procAddress,
   realMounts,
@@ -222,6 +223,15 @@ tmpfs /run tmpfs rw 0 0
     expect(() => parseChildren('4 five')).toThrow(/children/);
   });
 
+  it("/proc/self/status (this machine's, as root and as nobody): whose processes the login may look into", () => {
+    expect(parseStatusAccess(real('status-root'))).toEqual({ euid: 0, anyProcess: true });
+    expect(parseStatusAccess(real('status-nobody'))).toEqual({ euid: 65534, anyProcess: false });
+    // A non-root login holding CAP_SYS_PTRACE (bit 19) may look into every process.
+    expect(parseStatusAccess(real('status-nobody').replace(/^CapEff:.*$/m, 'CapEff:\t0000000000080000'))).toEqual({ euid: 65534, anyProcess: true });
+    expect(() => parseStatusAccess('Name:\tcat\n')).toThrow(/status/);
+    expect(['/proc/self/status', '/proc/42/status'].every(oneRead)).toBe(true);
+  });
+
   it('hostname -f from /etc/hosts; CPU lists; uptime; ELF machine and byte order; which files answer in one read', () => {
     const hosts = '127.0.0.1 localhost\n# 10.0.0.1 web01\n10.20.30.40 app01.corp.example app01 # comment\n';
     expect(fqdnFromHosts(hosts, 'app01')).toBe('app01.corp.example');
@@ -252,10 +262,11 @@ describe('fuzzed: every kernel file parser returns a bounded result or throws th
     ['uptime', parseUptime],
     ['cpu list', parseCpuList],
     ['children', parseChildren],
+    ['status', parseStatusAccess],
     ['hosts', (s) => fqdnFromHosts(s, 'app01')],
     ['interfaces', (s) => interfacesFromProc([{ name: s.slice(0, 20), flags: s.slice(0, 6), address: s.slice(0, 17) }], parseFibTrieLocal(s), [], parseIfInet6(s))],
   ];
-  const seeds = [real('net-tcp'), TCP6, UDP, ROUTE_TWO_NICS, FIB_TRIE_TWO_NICS, real('net-if_inet6'), real('mounts'), real('uptime'), real('cpu-online'), '10.0.0.1 app01.example app01\n', real('kthreadd-children')];
+  const seeds = [real('net-tcp'), TCP6, UDP, ROUTE_TWO_NICS, FIB_TRIE_TWO_NICS, real('net-if_inet6'), real('mounts'), real('uptime'), real('cpu-online'), '10.0.0.1 app01.example app01\n', real('kthreadd-children'), real('status-nobody')];
   const input = fc.oneof(
     fc.string({ maxLength: 2000 }),
     fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 40 })).map(([s, a, b, ins]) => {
@@ -295,6 +306,15 @@ describe('fuzzed: every kernel file parser returns a bounded result or throws th
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a busy server: tens of thousands of TIME-WAIT lines are passed over, the LISTEN and ESTAB ones among them kept', () => {
+    const [header, ...rows] = real('net-tcp').split('\n');
+    const tw = '   7: 0100007F:A1B2 0100007F:0016 06 00000000:00000000 03:00000A1C 00000000     0        0 0 3 0000000000000000\n';
+    const listen = '  99: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 777001 1 0000000000000000 100 0 0 10 0\n';
+    const expected = parseProcNetSockets(real('net-tcp'), 'tcp');
+    const r = parseProcNetSockets(`\n${header}\n${tw.repeat(20_000)}${rows.join('\n')}\n${tw.repeat(20_000)}${listen}`, 'tcp');
+    expect(r).toEqual([...expected, { protocol: 'tcp', state: 'LISTEN', localIp: '0.0.0.0', localPort: 8080, peerIp: '0.0.0.0', peerPort: null, inode: 777001 }]);
   });
 
   it('a flood of socket lines stays bounded', () => {

@@ -1,0 +1,42 @@
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { FakeEbs } from '../fakes/ebs-direct.fake';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
+
+/** Runs `mwb ARGS…` as a child process from the sources (tsx), with `env` over this process's; bounded by a timeout. */
+export function mwbProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Runs `mwb ARGS…` and SIGKILLs it when the fake EBS/EC2 endpoint receives the EC2 `action` (the fake answers the
+ * action only after the process is gone, to a closed socket, and so does what AWS would have done). `hit` says whether
+ * the action came before the process ended by itself; the child is killed after `timeoutMs` in any case.
+ */
+export async function mwbKilledAtEc2(fake: FakeEbs, args: string[], env: NodeJS.ProcessEnv, action: string, timeoutMs = 100_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; hit: boolean }> {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let hit = false;
+  fake.options.beforeEc2 = async (a) => {
+    if (a !== action || hit) return;
+    hit = true;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    const out = await exited;
+    // The fake answers the action after the hook returned (to a closed socket): let it record what it did.
+    await new Promise((r) => setTimeout(r, 100));
+    return { ...out, hit };
+  } finally {
+    clearTimeout(timer);
+    fake.options.beforeEc2 = undefined;
+  }
+}
