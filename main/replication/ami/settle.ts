@@ -77,7 +77,7 @@ export async function settleAmiStep(file: string, req: SettleAmiRequest, pending
       else {
         task = await findTaskByRun(client, ami, req.server);
         if (!task?.ImportTaskId) {
-          const message = `the previous run's AMI step had started no VM Import task; no AMI for that run (${req.reason})`;
+          const message = `the previous run's AMI step had started no VM Import task (none is listed with its tags; AWS lists a task for 7 days after it ends); no AMI for that run (${req.reason})`;
           await end('abandoned', message);
           return { outcome: 'abandoned', message };
         }
@@ -148,11 +148,14 @@ async function describeTask(client: EC2Client, importTaskId: string): Promise<Im
   }
 }
 
-/** The import task ImportImage started for this step (its `mwb:run` and `mwb:server` tags), when the id was never journaled. */
+/**
+ * The import task ImportImage started for this step (its `mwb:run` and `mwb:server` tags), when the id was never
+ * journaled. DescribeImportImageTasks lists active tasks and those that ended in the last 7 days (tags cannot filter it).
+ */
 async function findTaskByRun(client: EC2Client, ami: string, server: string): Promise<ImportImageTask | undefined> {
   let token: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const out = await ec2(() => client.send(new DescribeImportImageTasksCommand({ MaxResults: 500, ...(token ? { NextToken: token } : {}) })));
+    const out = await ec2(() => client.send(new DescribeImportImageTasksCommand(token ? { NextToken: token } : {})));
     const tags = (t: ImportImageTask) => new Map((t.Tags ?? []).map((x) => [x.Key, x.Value]));
     const found = (out.ImportImageTasks ?? []).find((t) => tags(t).get('mwb:run') === ami && tags(t).get('mwb:server') === server.slice(0, 255));
     if (found) return found;
