@@ -11,8 +11,13 @@ import { TransportError, type AwsIdentity, type SnapshotTransport, type Transpor
  * credentials the worker resolved once through the default chain (and forwards again when they are refreshed).
  * The worker stays the only journal writer: a lane reports each block sent.
  */
+/** A lane thread's workerData: only its role; each disk's run hands it a `setup`. */
 export interface LaneWorkerData {
   readonly role: 'lane';
+}
+
+/** One disk's run, as a lane sees it (sent when the run starts; a lane serves the job's disks one after another). */
+export interface LaneSetup {
   readonly blockSize: number;
   /** blocksTotal × 32 bytes: the parent run's digest per block (the zero block's digest where it had none). */
   readonly parent: SharedArrayBuffer;
@@ -26,6 +31,7 @@ export interface LaneWorkerData {
 }
 
 export type LaneRequest =
+  | { t: 'setup'; setup: LaneSetup }
   | { t: 'buffer'; id: number; sab: SharedArrayBuffer }
   /** Blocks of one chunk: [position in the chunk, allocated 0/1]; block index = first + position. */
   | { t: 'chunk'; id: number; buffer: number; first: number; blocks: Array<[number, number]> }
@@ -51,19 +57,19 @@ interface PendingSend {
   readonly checksum: string;
 }
 
-export function runLane(data: LaneWorkerData): void {
+export function runLane(): void {
   const port = parentPort!;
-  const bs = data.blockSize;
-  const parent = Buffer.from(data.parent);
-  const done = new Uint8Array(data.done);
-  const zeros = Buffer.alloc(bs);
-  const zeroDigest = createHash('sha256').update(zeros).digest();
+  let data: LaneSetup | undefined;
+  let bs = 0;
+  let parent: Buffer = Buffer.alloc(0);
+  let done: Uint8Array = new Uint8Array(0);
+  let zeros = Buffer.alloc(0);
+  let zeroDigest = Buffer.alloc(0);
   const buffers = new Map<number, Buffer>();
   const queue: PendingSend[] = [];
   let active = 0;
   let pumping = false;
-  // Without a transport nothing is ever sent: blocks are only flagged changed.
-  let stopped = !data.transport;
+  let stopped = true;
   let snapshotId: string | undefined;
   let identity: AwsIdentity | undefined;
   let transport: Promise<SnapshotTransport> | undefined;
@@ -72,10 +78,12 @@ export function runLane(data: LaneWorkerData): void {
   const client = (): Promise<SnapshotTransport> =>
     (transport ??= import('../transport/ebs-direct.transport').then(
       ({ EbsDirectTransport }) =>
-        new EbsDirectTransport(data.transport!, {
+        new EbsDirectTransport(data!.transport!, {
           region: identity!.region,
           // The latest credentials the worker forwarded (the SDK asks again when they near their expiry).
           credentials: async () => identity!.credentials,
+          // The shared bandwidth cap is taken as each attempt goes on the wire (not while the client warms up).
+          beforeSend: (bytes) => acquireBandwidth(data!.bandwidth, bytes),
         }),
     ));
 
@@ -98,13 +106,12 @@ export function runLane(data: LaneWorkerData): void {
     pumping = true;
     try {
       while (queue.length > 0 && snapshotId) {
-        if (active >= data.inFlight) {
+        if (active >= data!.inFlight) {
           await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
           continue;
         }
         const s = queue.shift()!;
-        await acquireBandwidth(data.bandwidth, s.data.length);
         active++;
         void put(s);
       }
@@ -114,6 +121,25 @@ export function runLane(data: LaneWorkerData): void {
   };
 
   port.on('message', (m: LaneRequest) => {
+    if (m.t === 'setup') {
+      // A new disk (the previous run of this lane ended with nothing in flight: the pool makes sure of it).
+      data = m.setup;
+      if (bs !== data.blockSize) {
+        bs = data.blockSize;
+        zeros = Buffer.alloc(bs);
+        zeroDigest = createHash('sha256').update(zeros).digest();
+      }
+      parent = Buffer.from(data.parent);
+      done = new Uint8Array(data.done);
+      buffers.clear();
+      queue.length = 0;
+      snapshotId = undefined;
+      // Without a transport nothing is ever sent: blocks are only flagged changed.
+      stopped = !data.transport;
+      void transport?.then((t) => t.destroy()).catch(() => undefined);
+      transport = undefined;
+      return;
+    }
     if (m.t === 'buffer') {
       buffers.set(m.id, Buffer.from(m.sab));
       return;

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { allocatedBlocks, type DiskImage } from '../disk-image';
 import { TransportError, type AwsIdentity, type TransportOptions } from '../transport/types';
-import { LANE_CHANGED, LANE_SENDING, type LaneReply, type LaneRequest, type LaneWorkerData } from './block-lane';
+import { LANE_CHANGED, LANE_SENDING, type LaneReply, type LaneRequest, type LaneSetup, type LaneWorkerData } from './block-lane';
 import { startReplicationThread } from './worker-source';
 
 /**
@@ -55,7 +55,9 @@ export interface PipelineOptions {
   readonly bandwidth?: SharedArrayBuffer;
   /** PutSnapshotBlock calls in flight over all lanes (default 16). */
   readonly concurrency?: number;
-  /** Lanes (threads); default: the cores, 1 to 4. */
+  /** The job's lanes (started with the worker, reused by its disks); absent: the pipeline starts its own (`lanes` of them). */
+  readonly pool?: LanePool;
+  /** Lanes (threads) of a pipeline without a pool; default: the cores, 1 to 4. */
   readonly lanes?: number;
   /** A block a lane has sent (the caller journals it). */
   readonly onSent?: (index: number, bytes: number) => void;
@@ -77,6 +79,47 @@ interface Lane {
   readonly worker: Worker;
   /** Chunks not yet hashed plus blocks not yet sent: the least loaded lane gets the next chunk. */
   load: number;
+}
+
+/** How many lanes a job starts: one per core, 1 to 4. */
+export function defaultLaneCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * The block lanes of a job's worker: started when the worker starts (a thread takes a while to boot, which then
+ * overlaps opening the image and loading the EBS client) and reused by the job's disks one after another. A run
+ * that ended with uploads still in flight (a failure) has its lanes replaced.
+ */
+export class LanePool {
+  private workers: Worker[] = [];
+
+  constructor(private readonly count = defaultLaneCount()) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    this.workers = Array.from({ length: Math.max(1, Math.min(this.count, 8)) }, () => startReplicationThread({ workerData: { role: 'lane' } satisfies LaneWorkerData }));
+  }
+
+  /** The lanes for one run; `release(clean)` hands them back (clean: nothing in flight, else they are replaced). */
+  take(): { workers: readonly Worker[]; release(clean: boolean): Promise<void> } {
+    const workers = this.workers;
+    return {
+      workers,
+      release: async (clean) => {
+        if (clean && this.workers === workers) return;
+        if (this.workers === workers) this.spawn();
+        await Promise.allSettled(workers.map((w) => w.terminate()));
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.allSettled(workers.map((w) => w.terminate()));
+  }
 }
 
 /**
@@ -102,6 +145,8 @@ export class BlockPipeline {
   private nextId = 0;
   private outstanding = 0;
   private stopped = false;
+  private readonly detach: Array<() => void> = [];
+  private readonly release: (clean: boolean) => Promise<void>;
   /** The first failure (a lane's upload after the SDK's retries, or a lane that died). */
   failure: Error | undefined;
 
@@ -124,13 +169,18 @@ export class BlockPipeline {
     this.done = new Uint8Array(doneSab);
     for (const i of options.done ?? []) if (i < this.count) this.done[i] = 1;
     const concurrency = Math.max(1, options.concurrency ?? 16);
-    const n = Math.max(1, Math.min(options.lanes ?? Math.min(4, availableParallelism()), 8));
+    const pool = options.pool ?? new LanePool(options.lanes ?? defaultLaneCount());
+    const lease = pool.take();
+    this.release = async (clean) => {
+      await lease.release(clean);
+      if (!options.pool) await pool.close();
+    };
+    const n = lease.workers.length;
     // Buffers: those read ahead, one being hashed per lane, and those whose blocks are being sent (half the calls in
     // flight: a chunk usually holds several blocks to send). Few, because the buffers are reused: on VMs where
     // faulting in fresh memory costs ~25 µs a page, each new 4 MiB buffer costs ~25 ms of the kernel's time.
     this.maxBuffers = this.readAhead + n + Math.ceil(concurrency / 2);
-    const workerData = (lane: number): LaneWorkerData => ({
-      role: 'lane',
+    const setup = (lane: number): LaneSetup => ({
       blockSize: bs,
       parent: parentSab,
       done: doneSab,
@@ -139,16 +189,24 @@ export class BlockPipeline {
       // The in-flight calls are split over the lanes (16 over 2 lanes: 8 each).
       inFlight: Math.max(1, Math.floor(concurrency / n) + (lane < concurrency % n ? 1 : 0)),
     });
-    for (let i = 0; i < n; i++) {
-      const worker = startReplicationThread({ workerData: workerData(i) });
+    lease.workers.forEach((worker, i) => {
       const lane: Lane = { worker, load: 0 };
-      worker.on('message', (r: LaneReply) => this.onReply(lane, r));
-      worker.on('error', (err) => this.fail(err));
-      worker.on('exit', (code) => {
+      const onMessage = (r: LaneReply) => this.onReply(lane, r);
+      const onError = (err: Error) => this.fail(err);
+      const onExit = (code: number) => {
         if (!this.stopped) this.fail(new Error(`a block lane stopped (exit ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      this.detach.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
       });
+      worker.postMessage({ t: 'setup', setup: setup(i) } satisfies LaneRequest);
       this.lanes.push(lane);
-    }
+    });
   }
 
   /** The snapshot the lanes send to, with the Region and credentials the worker resolved. */
@@ -179,6 +237,8 @@ export class BlockPipeline {
     if (!this.stopped) for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies LaneRequest);
     // A lane that died reports nothing more: nothing of it is awaited.
     if (!(err instanceof TransportError)) this.settle(this.outstanding);
+    // Reads waiting for a buffer stop (with the failure) rather than wait for buffers that may never be freed.
+    for (const w of this.freed.splice(0)) w();
   }
 
   private settle(n: number): void {
@@ -231,6 +291,7 @@ export class BlockPipeline {
 
   private async takeBuffer(): Promise<ChunkBuffer> {
     for (;;) {
+      if (this.failure) throw this.failure;
       const b = this.free.pop();
       if (b) return b;
       if (this.all.length < this.maxBuffers) {
@@ -240,7 +301,6 @@ export class BlockPipeline {
         for (const l of this.lanes) l.worker.postMessage({ t: 'buffer', id: fresh.id, sab } satisfies LaneRequest);
         return fresh;
       }
-      if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => this.freed.push(resolve));
     }
   }
@@ -345,9 +405,14 @@ export class BlockPipeline {
     }
   }
 
-  /** Stops the lanes (their uploads still in flight are abandoned: the journal has only what was reported sent). */
+  /**
+   * Ends the run's use of the lanes: handed back to the pool when nothing is in flight, else (a failure, an early
+   * end) replaced, their uploads abandoned (the journal has only what was reported sent).
+   */
   async close(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    await Promise.allSettled(this.lanes.map((l) => l.worker.terminate()));
+    for (const d of this.detach.splice(0)) d();
+    await this.release(!this.failure && this.outstanding === 0 && this.hashed.size === 0);
   }
 }

@@ -20,23 +20,29 @@ async function main(): Promise<void> {
   const data = workerData as JobWorkerData;
   // Each transport keeps its own journal: an S3 upload is never the parent of an EBS snapshot.
   const s3 = data.disks.some((d) => d.transport.kind === 's3');
-  const { Journal } = await import('./journal');
-  const journal = await Journal.open(`${data.jobDir}/${s3 ? 'journal-s3.log' : 'journal.log'}`);
+  // The block lanes boot while the journal is read, the image opened and the EBS client loaded (EBS runs only).
+  const lanes = s3 ? undefined : new (await import('./block-pipeline')).LanePool();
   try {
-    const results: DiskRunResult[] = [];
-    const post = (progress: ReplicationProgress) => parentPort!.postMessage({ type: 'progress', progress } satisfies JobWorkerMessage);
-    for (const d of data.disks) {
-      if (d.transport.kind === 's3') results.push(await (await import('./run-disk-s3')).replicateDiskToS3(journal, d as S3DiskRunRequest, post));
-      else results.push(await (await import('./run-disk')).replicateDisk(journal, data.jobDir, d as DiskRunRequest, post));
+    const { Journal } = await import('./journal');
+    const journal = await Journal.open(`${data.jobDir}/${s3 ? 'journal-s3.log' : 'journal.log'}`);
+    try {
+      const results: DiskRunResult[] = [];
+      const post = (progress: ReplicationProgress) => parentPort!.postMessage({ type: 'progress', progress } satisfies JobWorkerMessage);
+      for (const d of data.disks) {
+        if (d.transport.kind === 's3') results.push(await (await import('./run-disk-s3')).replicateDiskToS3(journal, d as S3DiskRunRequest, post));
+        else results.push(await (await import('./run-disk')).replicateDisk(journal, data.jobDir, d as DiskRunRequest, post, lanes ? { lanes } : {}));
+      }
+      parentPort!.postMessage({ type: 'done', results } satisfies JobWorkerMessage);
+    } finally {
+      await journal.close();
     }
-    parentPort!.postMessage({ type: 'done', results } satisfies JobWorkerMessage);
   } finally {
-    await journal.close();
+    await lanes?.close();
   }
 }
 
 if ((workerData as Partial<LaneWorkerData> | null)?.role === 'lane') {
-  void import('./block-lane').then((m) => m.runLane(workerData as LaneWorkerData));
+  void import('./block-lane').then((m) => m.runLane());
 } else {
   main().catch((err: unknown) => parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message.slice(0, 300) : 'the replication worker failed' } satisfies JobWorkerMessage));
 }

@@ -1,7 +1,7 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
-import { BlockPipeline } from './block-pipeline';
+import { BlockPipeline, type LanePool } from './block-pipeline';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
 import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
@@ -104,7 +104,7 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
  * source did not change while it was read.
  */
-export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean } = {}): Promise<DiskRunResult> {
   const began = Date.now();
   const blockSize = EBS_BLOCK_SIZE;
   const concurrency = Math.max(1, req.concurrency ?? 16);
@@ -194,6 +194,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     // journals what they report sent (every `batch` blocks or 250 ms) and reports progress.
     pipeline = new BlockPipeline(image, {
       blockSize,
+      ...(opts.lanes ? { pool: opts.lanes } : {}),
       ...(previous && previous.blockSize === blockSize ? { parent: previous } : {}),
       done,
       transport: req.transport,
@@ -317,7 +318,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
   } catch (err) {
     // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
     // start a fresh run at once (the caller's retry budget is this one extra run).
-    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !retried) {
+    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !opts.retried) {
       await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted run's snapshot is no longer open (${err.code})`, at: now() });
       transport?.destroy();
       transport = undefined;
@@ -325,7 +326,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       pipeline = undefined;
       await image?.close();
       image = undefined;
-      return replicateDisk(journal, jobDir, req, onProgress, true);
+      return replicateDisk(journal, jobDir, req, onProgress, { ...opts, retried: true });
     }
     const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the run failed';
     if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);

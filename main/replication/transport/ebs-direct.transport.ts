@@ -14,7 +14,12 @@ export class EbsDirectTransport implements SnapshotTransport {
 
   constructor(
     private readonly options: TransportOptions,
-    lane?: { readonly region: string; readonly credentials: () => Promise<AwsIdentity['credentials']> },
+    lane?: {
+      readonly region: string;
+      readonly credentials: () => Promise<AwsIdentity['credentials']>;
+      /** Awaited before each PutSnapshotBlock attempt goes on the wire (the shared bandwidth cap), retries included. */
+      readonly beforeSend?: (bytes: number) => Promise<void>;
+    },
   ) {
     this.client = new EBSClient({
       ...(lane ? { region: lane.region, credentials: lane.credentials } : {}),
@@ -41,6 +46,18 @@ export class EbsDirectTransport implements SnapshotTransport {
       },
       { step: 'build', name: 'mwbBlockPayloadHash' },
     );
+    const beforeSend = lane?.beforeSend;
+    if (beforeSend) {
+      // In the deserialize step, below the retry strategy: each attempt waits for its bytes just before it is sent.
+      this.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { DataLength?: number };
+          if (context.commandName === 'PutSnapshotBlockCommand' && input.DataLength) await beforeSend(input.DataLength);
+          return next(args);
+        },
+        { step: 'deserialize', name: 'mwbBandwidthCap' },
+      );
+    }
   }
 
   /** The Region and credentials this client uses (the default chain's, resolved now; refreshed by the SDK when they expire). */
