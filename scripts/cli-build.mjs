@@ -57,6 +57,24 @@ export const cliBuildOptions = {
   plugins: [zodEnglishOnly, externalPackages],
 };
 
+/*
+ * The replication worker thread and its block lanes (main/replication/engine/worker-source.ts starts them from
+ * out/main/replication-worker.mjs). The AWS SDK is bundled in, from its ES module builds: resolving and loading its
+ * hundreds of CommonJS files from node_modules cost every thread more than running them. Split, so that each thread
+ * loads only its path: an EBS run never the S3 client, a lane the EBS client only when it has blocks to send.
+ */
+export const replicationWorkerBuildOptions = {
+  ...commonBuildOptions,
+  entryPoints: { 'replication-worker': 'main/replication/engine/replicate.worker.ts' },
+  outdir: 'out/main',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'replication-chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  banner: esmBanner,
+  mainFields: ['module', 'main'],
+};
+
 /**
  * What running one command loads before its action starts work: the output files reached from cli.mjs and from the
  * command's chunk through static imports (not `import()`), and the packages on that path, external (imported from

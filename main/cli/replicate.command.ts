@@ -1,10 +1,15 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { EXIT, abortOnCtrlC } from './context';
-import { createNodeServices } from '../shell/node-runtime';
-import { consoleLogger } from '../platform/logger';
+import { consoleLogger, type Logger } from '../platform/logger';
+import { EventHub } from '../platform/events';
+import { FileSettingsStore } from '../platform/settings';
+import { appDataDir, assetPath } from '../platform/paths';
+import { ProjectStore } from '../services/project-store.service';
+import { ReplicationService, type ReplicateResult } from '../services/replication.service';
+import { ReplicationJobsService } from '../services/replication-jobs.service';
 import { isWorkbenchError } from '../common/model/errors';
-import type { ReplicateResult } from '../services/replication.service';
 
 interface ReplicateCliOptions {
   project: string;
@@ -73,6 +78,33 @@ function human(r: ReplicateResult | NoResult): string {
 }
 
 /**
+ * The part of the service graph `mwb replicate` uses (as `createServices` builds it: events, settings, project store,
+ * replication and its jobs). The whole graph would load the inventory readers, exporters, assessment, discovery and
+ * MGN code before the first block is read; the engine and the AWS SDK load in the job's worker when the run starts.
+ */
+function replicateServices(logger: Logger) {
+  const dataDir = appDataDir();
+  const events = new EventHub();
+  const settings = new FileSettingsStore(path.join(dataDir, 'settings.json'));
+  const project = new ProjectStore({ settings, events, logger, demoPath: assetPath('demo', 'demo-estate.mwb.json'), recoveryDir: path.join(dataDir, 'recovery') });
+  const replication = new ReplicationService({ project, dataDir });
+  const replicationJobs = new ReplicationJobsService({ project, replication, events, settings, logger });
+  return {
+    events,
+    settings,
+    project,
+    replication,
+    replicationJobs,
+    /** Jobs cancelled, timers stopped, preferences written. */
+    async close(): Promise<void> {
+      replicationJobs.dispose();
+      project.dispose();
+      await settings.flush();
+    },
+  };
+}
+
+/**
  * `mwb replicate`: one block-level run of a server's (or an application's servers') disks to EBS snapshots, through
  * the jobs service (the user's concurrency limits and bandwidth cap apply). Exit 0 all completed, 1 any not, 2 usage.
  */
@@ -89,7 +121,7 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
   if (o.transport === 's3' && !o.bucket) usage('--transport s3 needs --bucket NAME');
   if (o.transport !== 's3' && o.bucket) usage('--bucket goes with --transport s3');
   if (o.transport === 's3' && o.ami === 'register') usage('--ami register needs EBS snapshots: use --ami import (or none) with --transport s3');
-  const services = createNodeServices({ shell: 'browser', logger: consoleLogger('mwb', true) });
+  const services = replicateServices(consoleLogger('mwb', true));
   const jobs = services.replicationJobs;
   const ac = new AbortController();
   const ctrlC = abortOnCtrlC(ac);
@@ -160,7 +192,6 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
     process.exitCode = out.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.failed;
   } finally {
     ctrlC.dispose();
-    await services.settings.flush();
-    services.dispose();
+    await services.close();
   }
 }

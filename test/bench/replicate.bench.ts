@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, open, rm, statfs, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,16 @@ async function time<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
 }
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/**
+ * CPU seconds (user + system) of the child processes this process has waited for (Linux: /proc/self/stat's cutime +
+ * cstime, in clock ticks of 1/100 s): on a shared machine the CPU a run took is steadier than its wall time.
+ */
+async function childCpu(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-replicate-bench-'));
@@ -64,8 +74,10 @@ async function main() {
     console.log(built ? 'CLI: bin/mwb.mjs (the build in out/)' : 'CLI: main/cli.ts through tsx (no build in out/: start-up is slower)');
     const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', 'none', '--once', '--json'];
     const mwb = async () => {
+      const cpu0 = await childCpu();
       const { stdout } = await run(process.execPath, cli, { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
-      return JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> };
+      const cpu = (await childCpu()) - cpu0;
+      return { ...(JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> }), cpu };
     };
     const size = blocks * BLOCK;
     console.log(`image: ${(size / MiB).toFixed(0)} MiB raw, ${Math.ceil(blocks / 2)} of ${blocks} blocks hold data`);
@@ -78,7 +90,7 @@ async function main() {
     const sslRate = size / ssl.s / MiB;
     const seedRate = size / seedRun.s / MiB;
     console.log(`openssl dgst -sha256        ${ssl.s.toFixed(2)} s  ${sslRate.toFixed(0)} MiB/s`);
-    console.log(`mwb replicate (seed, CLI)   ${seedRun.s.toFixed(2)} s  ${seedRate.toFixed(0)} MiB/s logical; ${seedRun.value.disks[0]!.blocksSent} blocks sent (worker ${seedRun.value.disks[0]!.seconds.toFixed(2)} s)`);
+    console.log(`mwb replicate (seed, CLI)   ${seedRun.s.toFixed(2)} s  ${seedRate.toFixed(0)} MiB/s logical; ${seedRun.value.disks[0]!.blocksSent} blocks sent (worker ${seedRun.value.disks[0]!.seconds.toFixed(2)} s; CPU ${seedRun.value.cpu.toFixed(2)} s user+sys)`);
     console.log(`seed ratio vs openssl: ${(seedRate / sslRate).toFixed(2)}× (target ≥ 0.5×)`);
 
     // Incremental: keep the old image for rsync, change 1 % of the blocks (spread out) in the new one.
@@ -100,7 +112,7 @@ async function main() {
     if (inc.value.status !== 'completed') throw new Error(`incremental run: ${inc.value.status}`);
     const sent = inc.value.disks[0]!.bytesSent;
     console.log(`rsync --inplace --no-whole-file  ${rsync.s.toFixed(2)} s`);
-    console.log(`mwb replicate (incremental, CLI) ${inc.s.toFixed(2)} s; ${inc.value.disks[0]!.blocksSent} blocks sent (worker ${inc.value.disks[0]!.seconds.toFixed(2)} s)`);
+    console.log(`mwb replicate (incremental, CLI) ${inc.s.toFixed(2)} s; ${inc.value.disks[0]!.blocksSent} blocks sent (worker ${inc.value.disks[0]!.seconds.toFixed(2)} s; CPU ${inc.value.cpu.toFixed(2)} s user+sys)`);
     console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
     console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
   } finally {

@@ -1,13 +1,20 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
 import { allocatedBlocks, type DiskImage } from '../disk-image';
+import { TransportError, type AwsIdentity, type TransportOptions } from '../transport/types';
+import { LANE_CHANGED, LANE_SENDING, type LaneReply, type LaneRequest, type LaneSetup, type LaneWorkerData } from './block-lane';
+import { startReplicationThread } from './worker-source';
 
 /**
- * The read → zero check → hash stage of a run, built for throughput: the image is read in large sequential chunks
- * (several blocks per read) into a small pool of SharedArrayBuffers, and hashing threads check each block for zeros
- * and hash it in place (no copy, no per-block allocation); zero blocks are never hashed. The caller gets the chunks in
- * order, each with its blocks' digests, and releases each block when it is done with it (after its upload), so a
- * chunk's buffer is reused only once nothing refers to it.
+ * The read → zero check → hash → compare → send stage of a run, built for throughput. The image is read in order in
+ * large chunks (several blocks per read; unallocated blocks are never read) into a small pool of SharedArrayBuffers,
+ * and **block lanes** (threads, block-lane.ts) take the chunks in turn: each checks the blocks for zeros, SHA-256s
+ * the others in place (no copy, no allocation per block), compares them with the parent run's digests and uploads the
+ * changed blocks not yet sent with its own EBS client, from the shared buffer. The caller (run-disk.ts, the job's
+ * worker thread) gets the chunks in order with their digests and flags, and hears of each block sent (`onSent`): it
+ * stays the only journal writer and the progress source. A chunk's buffer is reused once it is hashed and its sends
+ * settled.
  */
 
 /** One block of a chunk, as the caller sees it. */
@@ -18,251 +25,394 @@ export interface PipelineBlock {
   readonly length: number;
   /** Unallocated, or read and all zeros. */
   readonly zero: boolean;
-  /** SHA-256 of the block zero-padded to the block size; absent when `zero`. */
-  readonly digest?: Buffer;
-  /** The block's bytes, zero-padded (a view of the chunk's shared buffer, valid until `release`); absent when `zero`. */
-  readonly data?: Buffer;
+  /** SHA-256 of the block zero-padded to the block size (the zero block's digest when `zero`). */
+  readonly digest: Buffer;
+  /** Differs from the parent run's digest (so it belongs to this run's snapshot). */
+  readonly changed: boolean;
+  /** Changed and not sent before (a resumed run): a lane is sending it. */
+  readonly sending: boolean;
 }
 
 export interface PipelineChunk {
   readonly blocks: readonly PipelineBlock[];
   /** Logical bytes covered by the chunk. */
   readonly bytes: number;
-  /**
-   * Hands a data block back (once the caller no longer needs its `data`: not sent, or its upload settled). The
-   * chunk's buffer is reused when every data block is released and `done` was called.
-   */
-  release(block: PipelineBlock): void;
-  /** The caller has looked at every block (call once). */
-  done(): void;
 }
 
 export interface PipelineOptions {
   readonly blockSize: number;
   /** Blocks per read (default 8: 4 MiB reads for EBS blocks). */
   readonly chunkBlocks?: number;
-  /** Chunks read and hashed ahead of the consumer (default 3). */
+  /** Chunks read ahead of the caller (default 3). */
   readonly readAhead?: number;
-  /**
-   * Blocks the consumer may keep at once (its uploads in flight): with `readAhead` this bounds the buffers
-   * ((readAhead + keep + 1) chunks at most).
-   */
-  readonly keep: number;
+  /** The parent run's digests (a manifest's, blockCount × 32 bytes); absent for a seed. */
+  readonly parent?: { readonly digests: Buffer; readonly blockCount: number };
+  /** Blocks this run already sent (a resumed run): compared, never sent again. */
+  readonly done?: ReadonlySet<number>;
+  /** Where changed blocks go; absent: nothing is sent (digests and flags only). */
+  readonly transport?: TransportOptions;
+  /** A bandwidth cap shared by every job (platform/bandwidth.ts); each lane waits on it before each PutSnapshotBlock. */
+  readonly bandwidth?: SharedArrayBuffer;
+  /** PutSnapshotBlock calls in flight over all lanes (default 16). */
+  readonly concurrency?: number;
+  /** The job's lanes (started with the worker, reused by its disks); absent: the pipeline starts its own (`lanes` of them). */
+  readonly pool?: LanePool;
+  /** Lanes (threads) of a pipeline without a pool; default: the cores, 1 to 4. */
+  readonly lanes?: number;
+  /** A block a lane has sent (the caller journals it). */
+  readonly onSent?: (index: number, bytes: number) => void;
   readonly signal?: AbortSignal;
 }
 
-/** Hashing threads' body (plain JavaScript, so it runs the same from the sources and from the bundle). */
-const HASHER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const buffers = new Map();
-let zeros = Buffer.alloc(0);
-parentPort.on('message', (m) => {
-  if (m.t === 'buffer') { buffers.set(m.id, Buffer.from(m.sab)); return; }
-  const buf = buffers.get(m.buffer);
-  const n = m.blocks.length;
-  const zero = new Uint8Array(n);
-  const digests = new Uint8Array(n * 32);
-  for (let k = 0; k < n; k++) {
-    const [start, size] = m.blocks[k];
-    const block = buf.subarray(start, start + size);
-    if (zeros.length < size) zeros = Buffer.alloc(size);
-    if (block.equals(zeros.subarray(0, size))) { zero[k] = 1; continue; }
-    createHash('sha256').update(block).digest().copy(digests, k * 32);
-  }
-  parentPort.postMessage({ id: m.id, zero, digests }, [zero.buffer, digests.buffer]);
-});
-`;
-
-interface HashReply {
-  readonly id: number;
-  readonly zero: Uint8Array;
-  readonly digests: Uint8Array;
+export function zeroDigestOf(blockSize: number): Buffer {
+  return createHash('sha256').update(Buffer.alloc(blockSize)).digest();
 }
 
-/** A small pool of hashing threads; each knows the shared buffers by id. */
-class Hashers {
-  private readonly workers: Array<{ worker: Worker; queued: number }> = [];
-  private readonly waiting = new Map<number, { resolve: (r: HashReply) => void; reject: (e: Error) => void; slot: { queued: number } }>();
-  private nextId = 0;
-  private failure: Error | undefined;
+interface ChunkBuffer {
+  readonly id: number;
+  readonly buf: Buffer;
+  /** 1 until the lane hashed it, plus one per block being sent. */
+  refs: number;
+}
 
-  constructor(threads: number) {
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(HASHER_SOURCE, { eval: true });
-      const slot = { worker, queued: 0 };
-      worker.on('message', (r: HashReply) => {
-        const w = this.waiting.get(r.id);
-        if (!w) return;
-        this.waiting.delete(r.id);
-        w.slot.queued--;
-        w.resolve(r);
-      });
-      worker.on('error', (err) => this.fail(err));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`a hashing thread stopped (exit ${code})`));
-      });
-      this.workers.push(slot);
+interface Lane {
+  readonly worker: Worker;
+  /** Chunks not yet hashed plus blocks not yet sent: the least loaded lane gets the next chunk. */
+  load: number;
+}
+
+/** How many lanes a job starts: one per core, 1 to 4. */
+export function defaultLaneCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * The block lanes of a job's worker: started when the worker starts (a thread takes a while to boot, which then
+ * overlaps opening the image and loading the EBS client) and reused by the job's disks one after another. A run
+ * that ended with uploads still in flight (a failure) has its lanes replaced.
+ */
+export class LanePool {
+  private workers: Worker[] = [];
+
+  constructor(private readonly count = defaultLaneCount()) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    this.workers = Array.from({ length: Math.max(1, Math.min(this.count, 8)) }, () => startReplicationThread({ workerData: { role: 'lane' } satisfies LaneWorkerData }));
+  }
+
+  /** The lanes for one run; `release(clean)` hands them back (clean: nothing in flight, else they are replaced). */
+  take(): { workers: readonly Worker[]; release(clean: boolean): Promise<void> } {
+    const workers = this.workers;
+    return {
+      workers,
+      release: async (clean) => {
+        if (clean && this.workers === workers) return;
+        if (this.workers === workers) this.spawn();
+        await Promise.allSettled(workers.map((w) => w.terminate()));
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.allSettled(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * A run's block lanes and read-ahead. `chunks()` yields the image's chunks in order; the lanes start at once (they
+ * hash while StartSnapshot is in flight) and send once `target()` names the snapshot.
+ */
+export class BlockPipeline {
+  private readonly lanes: Lane[] = [];
+  private readonly blockSize: number;
+  private readonly chunkBlocks: number;
+  private readonly readAhead: number;
+  private readonly count: number;
+  private readonly parent: Buffer;
+  private readonly done: Uint8Array;
+  private readonly zeroDigest: Buffer;
+  private readonly all: ChunkBuffer[] = [];
+  private readonly free: ChunkBuffer[] = [];
+  private readonly freed: Array<() => void> = [];
+  private readonly maxBuffers: number;
+  private readonly hashed = new Map<number, { resolve: (r: Extract<LaneReply, { t: 'hashed' }>) => void; reject: (e: Error) => void; lane: Lane; buffer?: ChunkBuffer }>();
+  private readonly sendingBuffers = new Map<number, { buffer?: ChunkBuffer; lane: Lane; left: number }>();
+  private readonly settledWaiters: Array<() => void> = [];
+  private nextId = 0;
+  private outstanding = 0;
+  private stopped = false;
+  private readonly detach: Array<() => void> = [];
+  private readonly release: (clean: boolean) => Promise<void>;
+  /** The first failure (a lane's upload after the SDK's retries, or a lane that died). */
+  failure: Error | undefined;
+
+  constructor(
+    private readonly image: DiskImage,
+    private readonly options: PipelineOptions,
+  ) {
+    const bs = (this.blockSize = options.blockSize);
+    this.chunkBlocks = Math.max(1, options.chunkBlocks ?? 8);
+    this.readAhead = Math.max(1, options.readAhead ?? 3);
+    this.count = Math.ceil(image.size / bs);
+    this.zeroDigest = zeroDigestOf(bs);
+    const parentSab = new SharedArrayBuffer(this.count * 32);
+    this.parent = Buffer.from(parentSab);
+    for (let i = 0; i < this.count; i++) {
+      if (options.parent && i < options.parent.blockCount) options.parent.digests.copy(this.parent, i * 32, i * 32, i * 32 + 32);
+      else this.zeroDigest.copy(this.parent, i * 32);
     }
+    const doneSab = new SharedArrayBuffer(Math.max(1, this.count));
+    this.done = new Uint8Array(doneSab);
+    for (const i of options.done ?? []) if (i < this.count) this.done[i] = 1;
+    const concurrency = Math.max(1, options.concurrency ?? 16);
+    const pool = options.pool ?? new LanePool(options.lanes ?? defaultLaneCount());
+    const lease = pool.take();
+    this.release = async (clean) => {
+      await lease.release(clean);
+      if (!options.pool) await pool.close();
+    };
+    const n = lease.workers.length;
+    // Buffers: those read ahead, one being hashed per lane, and those whose blocks are being sent (half the calls in
+    // flight: a chunk usually holds several blocks to send). Few, because the buffers are reused: on VMs where
+    // faulting in fresh memory costs ~25 µs a page, each new 4 MiB buffer costs ~25 ms of the kernel's time.
+    this.maxBuffers = this.readAhead + n + Math.ceil(concurrency / 2);
+    const setup = (lane: number): LaneSetup => ({
+      blockSize: bs,
+      parent: parentSab,
+      done: doneSab,
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}),
+      // The in-flight calls are split over the lanes (16 over 2 lanes: 8 each).
+      inFlight: Math.max(1, Math.floor(concurrency / n) + (lane < concurrency % n ? 1 : 0)),
+    });
+    lease.workers.forEach((worker, i) => {
+      const lane: Lane = { worker, load: 0 };
+      const onMessage = (r: LaneReply) => this.onReply(lane, r);
+      const onError = (err: Error) => this.fail(err);
+      const onExit = (code: number) => {
+        if (!this.stopped) this.fail(new Error(`a block lane stopped (exit ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      this.detach.push(() => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      });
+      worker.postMessage({ t: 'setup', setup: setup(i) } satisfies LaneRequest);
+      this.lanes.push(lane);
+    });
+  }
+
+  /** The snapshot the lanes send to, with the Region and credentials the worker resolved. */
+  target(snapshotId: string, identity: AwsIdentity): void {
+    for (const l of this.lanes) l.worker.postMessage({ t: 'target', snapshotId, identity } satisfies LaneRequest);
+  }
+
+  /** Refreshed credentials (the lanes use them for their next calls). */
+  credentials(identity: AwsIdentity): void {
+    for (const l of this.lanes) l.worker.postMessage({ t: 'credentials', identity } satisfies LaneRequest);
+  }
+
+  /** Blocks handed to a lane and not yet sent (or failed). */
+  get sending(): number {
+    return this.outstanding;
+  }
+
+  /** Resolves when no block is being sent (after a failure: when the uploads already started have ended). */
+  settled(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const w of this.waiting.values()) w.reject(this.failure);
-    this.waiting.clear();
+    for (const w of this.hashed.values()) w.reject(this.failure);
+    this.hashed.clear();
+    if (!this.stopped) for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies LaneRequest);
+    // A lane that died reports nothing more: nothing of it is awaited.
+    if (!(err instanceof TransportError)) this.settle(this.outstanding);
+    // Reads waiting for a buffer stop (with the failure) rather than wait for buffers that may never be freed.
+    for (const w of this.freed.splice(0)) w();
   }
 
-  share(id: number, sab: SharedArrayBuffer): void {
-    for (const w of this.workers) w.worker.postMessage({ t: 'buffer', id, sab });
-  }
-
-  hash(buffer: number, blocks: Array<[number, number]>): Promise<HashReply> {
-    if (this.failure) return Promise.reject(this.failure);
-    const slot = this.workers.reduce((a, b) => (b.queued < a.queued ? b : a));
-    const id = this.nextId++;
-    slot.queued++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ t: 'hash', id, buffer, blocks });
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.worker.terminate()));
-  }
-}
-
-interface SharedChunkBuffer {
-  readonly id: number;
-  readonly buf: Buffer;
-  refs: number;
-}
-
-/**
- * Reads `image` in order as chunks of blocks with their digests. Unallocated blocks are never read nor hashed; a
- * chunk's allocated blocks are read with as few reads as their runs allow.
- */
-export async function* hashedChunks(image: DiskImage, options: PipelineOptions): AsyncGenerator<PipelineChunk> {
-  const { blockSize } = options;
-  const chunkBlocks = Math.max(1, options.chunkBlocks ?? 8);
-  const readAhead = Math.max(1, options.readAhead ?? 3);
-  const count = Math.ceil(image.size / blockSize);
-  const allocated = allocatedBlocks(image, blockSize);
-  // Two hashing threads are enough to keep up with a sequential read on most machines; never more than the cores.
-  const hashers = new Hashers(Math.max(1, Math.min(2, availableParallelism())));
-  const maxBuffers = readAhead + options.keep + 1;
-  const all: SharedChunkBuffer[] = [];
-  const free: SharedChunkBuffer[] = [];
-  const freed: Array<() => void> = [];
-  const unref = (b: SharedChunkBuffer) => {
-    if (--b.refs === 0) {
-      free.push(b);
-      freed.shift()?.();
+  private settle(n: number): void {
+    this.outstanding -= n;
+    if (this.outstanding <= 0) {
+      this.outstanding = 0;
+      for (const w of this.settledWaiters.splice(0)) w();
     }
-  };
-  const takeBuffer = async (): Promise<SharedChunkBuffer> => {
+  }
+
+  private unref(b: ChunkBuffer | undefined, n = 1): void {
+    if (!b) return;
+    b.refs -= n;
+    if (b.refs === 0) {
+      this.free.push(b);
+      this.freed.shift()?.();
+    }
+  }
+
+  private onReply(lane: Lane, r: LaneReply): void {
+    if (r.t === 'hashed') {
+      const w = this.hashed.get(r.id);
+      if (!w) return;
+      this.hashed.delete(r.id);
+      lane.load--;
+      let sending = 0;
+      for (const f of r.flags) if (f & LANE_SENDING) sending++;
+      if (sending) {
+        this.sendingBuffers.set(r.id, { ...(w.buffer ? { buffer: w.buffer } : {}), lane, left: sending });
+        lane.load += sending;
+        this.outstanding += sending;
+        if (w.buffer) w.buffer.refs += sending;
+      }
+      this.unref(w.buffer);
+      w.resolve(r);
+      return;
+    }
+    if (r.t === 'sent') this.options.onSent?.(r.index, r.bytes);
+    else if (r.t === 'failed') this.fail(new TransportError(r.code, r.message));
+    // Sends of a chunk whose hashing was already given up (after a failure) were never counted.
+    const s = this.sendingBuffers.get(r.id);
+    if (!s) return;
+    const n = r.t === 'dropped' ? r.count : 1;
+    s.left -= n;
+    if (s.left <= 0) this.sendingBuffers.delete(r.id);
+    this.unref(s.buffer, n);
+    lane.load -= n;
+    this.settle(n);
+  }
+
+  private async takeBuffer(): Promise<ChunkBuffer> {
     for (;;) {
-      const b = free.pop();
+      if (this.failure) throw this.failure;
+      const b = this.free.pop();
       if (b) return b;
-      if (all.length < maxBuffers) {
-        const sab = new SharedArrayBuffer(chunkBlocks * blockSize);
-        const fresh = { id: all.length, buf: Buffer.from(sab), refs: 0 };
-        all.push(fresh);
-        hashers.share(fresh.id, sab);
+      if (this.all.length < this.maxBuffers) {
+        const sab = new SharedArrayBuffer(this.chunkBlocks * this.blockSize);
+        const fresh: ChunkBuffer = { id: this.all.length, buf: Buffer.from(sab), refs: 0 };
+        this.all.push(fresh);
+        for (const l of this.lanes) l.worker.postMessage({ t: 'buffer', id: fresh.id, sab } satisfies LaneRequest);
         return fresh;
       }
-      await new Promise<void>((resolve) => freed.push(resolve));
+      await new Promise<void>((resolve) => this.freed.push(resolve));
     }
-  };
+  }
 
-  // The allocation map is walked once, in ascending block order: each chunk asks for its blocks in turn, queued in
-  // the order the chunks are started (they load concurrently).
-  let allocation: Promise<unknown> = Promise.resolve();
-  const allocationOf = (first: number, last: number): Promise<boolean[]> => {
-    const p = allocation.then(async () => {
-      const out: boolean[] = [];
-      for (let i = first; i < last; i++) out.push(await allocated.has(i));
-      return out;
+  private dispatch(first: number, blocks: Array<[number, number]>, buffer?: ChunkBuffer): Promise<Extract<LaneReply, { t: 'hashed' }>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
+    const id = this.nextId++;
+    lane.load++;
+    return new Promise((resolve, reject) => {
+      this.hashed.set(id, { resolve, reject, lane, ...(buffer ? { buffer } : {}) });
+      lane.worker.postMessage({ t: 'chunk', id, buffer: buffer?.id ?? -1, first, blocks } satisfies LaneRequest);
     });
-    allocation = p.catch(() => undefined);
-    return p;
-  };
+  }
 
-  const load = async (first: number): Promise<PipelineChunk> => {
-    const last = Math.min(count, first + chunkBlocks);
-    const isData = await allocationOf(first, last);
-    const bytes = Math.min(image.size, last * blockSize) - first * blockSize;
+  private async load(first: number, isData: boolean[]): Promise<PipelineChunk> {
+    const bs = this.blockSize;
+    const size = this.image.size;
+    const last = first + isData.length;
+    const bytes = Math.min(size, last * bs) - first * bs;
+    const blockAt = (k: number) => ({ index: first + k, offset: (first + k) * bs, length: Math.min(bs, size - (first + k) * bs) });
     if (!isData.some(Boolean)) {
-      const blocks = isData.map((_, k) => ({ index: first + k, offset: (first + k) * blockSize, length: Math.min(blockSize, image.size - (first + k) * blockSize), zero: true }));
-      return { blocks, bytes, release: () => undefined, done: () => undefined };
-    }
-    const b = await takeBuffer();
-    b.refs = 1;
-    // Runs of allocated blocks, one read each; the last block's tail past the disk's end is zero-padded.
-    for (let k = 0; k < isData.length; ) {
-      if (!isData[k]) {
-        k++;
-        continue;
+      // Nothing to read: zero blocks. Only a block the parent held data in (it must become zeros) needs a lane.
+      const differs = (k: number) => !this.zeroDigest.equals(this.parent.subarray((first + k) * 32, (first + k) * 32 + 32));
+      if (!isData.some((_, k) => differs(k) && !this.done[first + k])) {
+        return { bytes, blocks: isData.map((_, k) => ({ ...blockAt(k), zero: true, digest: this.zeroDigest, changed: differs(k), sending: false })) };
       }
-      let e = k;
-      while (e < isData.length && isData[e]) e++;
-      const from = (first + k) * blockSize;
-      const length = Math.min(image.size, (first + e) * blockSize) - from;
-      await image.readInto(b.buf, k * blockSize, from, length);
-      if (length < (e - k) * blockSize) b.buf.fill(0, k * blockSize + length, e * blockSize);
-      k = e;
     }
-    const toHash: Array<[number, number]> = [];
-    isData.forEach((d, k) => d && toHash.push([k * blockSize, blockSize]));
-    const reply = await hashers.hash(b.id, toHash);
-    const blocks: PipelineBlock[] = [];
-    let h = 0;
-    for (let k = 0; k < isData.length; k++) {
-      const index = first + k;
-      const offset = index * blockSize;
-      const length = Math.min(blockSize, image.size - offset);
-      if (!isData[k] || reply.zero[h++]) {
-        blocks.push({ index, offset, length, zero: true });
-        continue;
+    let b: ChunkBuffer | undefined;
+    if (isData.some(Boolean)) {
+      b = await this.takeBuffer();
+      b.refs = 1;
+      try {
+        // Runs of allocated blocks, one read each; the last block's tail past the disk's end is zero-padded.
+        for (let k = 0; k < isData.length; ) {
+          if (!isData[k]) {
+            k++;
+            continue;
+          }
+          let e = k;
+          while (e < isData.length && isData[e]) e++;
+          const from = (first + k) * bs;
+          const length = Math.min(size, (first + e) * bs) - from;
+          await this.image.readInto(b.buf, k * bs, from, length);
+          if (length < (e - k) * bs) b.buf.fill(0, k * bs + length, e * bs);
+          k = e;
+        }
+      } catch (err) {
+        this.unref(b);
+        throw err;
       }
-      b.refs++;
-      const at = (h - 1) * 32;
-      blocks.push({ index, offset, length, zero: false, digest: Buffer.from(reply.digests.buffer, reply.digests.byteOffset + at, 32), data: b.buf.subarray(k * blockSize, (k + 1) * blockSize) });
     }
-    const released = new Set<PipelineBlock>();
-    let doneCalled = false;
+    const reply = await this.dispatch(
+      first,
+      isData.map((d, k) => [k, d ? 1 : 0]),
+      b,
+    );
     return {
-      blocks,
       bytes,
-      release(block) {
-        if (!block.data || released.has(block)) return;
-        released.add(block);
-        unref(b);
-      },
-      done() {
-        if (doneCalled) return;
-        doneCalled = true;
-        unref(b);
-      },
+      blocks: isData.map((_, k) => ({
+        ...blockAt(k),
+        zero: reply.zero[k] === 1,
+        digest: Buffer.from(reply.digests.buffer, reply.digests.byteOffset + k * 32, 32),
+        changed: (reply.flags[k]! & LANE_CHANGED) !== 0,
+        sending: (reply.flags[k]! & LANE_SENDING) !== 0,
+      })),
     };
-  };
+  }
 
-  const pending: Array<Promise<PipelineChunk>> = [];
-  let next = 0;
-  try {
-    while (next < count || pending.length > 0) {
-      options.signal?.throwIfAborted();
-      while (next < count && pending.length < readAhead) {
-        const p = load(next);
-        next += chunkBlocks;
-        // Loaded ahead, awaited in order: a failure is rethrown when its turn comes.
-        p.catch(() => undefined);
-        pending.push(p);
+  /** The image's chunks in order, read and hashed ahead; a failed read or lane is thrown when its chunk's turn comes. */
+  async *chunks(): AsyncGenerator<PipelineChunk> {
+    const allocated = allocatedBlocks(this.image, this.blockSize);
+    // The allocation map is walked once, in ascending block order, as each chunk is started.
+    let allocation: Promise<unknown> = Promise.resolve();
+    const allocationOf = (first: number, last: number): Promise<boolean[]> => {
+      const p = allocation.then(async () => {
+        const out: boolean[] = [];
+        for (let i = first; i < last; i++) out.push(await allocated.has(i));
+        return out;
+      });
+      allocation = p.catch(() => undefined);
+      return p;
+    };
+    const pending: Array<Promise<PipelineChunk>> = [];
+    let next = 0;
+    try {
+      while (next < this.count || pending.length > 0) {
+        this.options.signal?.throwIfAborted();
+        if (this.failure) throw this.failure;
+        while (next < this.count && pending.length < this.readAhead) {
+          const first = next;
+          const p = allocationOf(first, Math.min(this.count, first + this.chunkBlocks)).then((isData) => this.load(first, isData));
+          next += this.chunkBlocks;
+          // Loaded ahead, awaited in order: a failure is rethrown when its turn comes.
+          p.catch(() => undefined);
+          pending.push(p);
+        }
+        yield await pending.shift()!;
       }
-      yield await pending.shift()!;
+    } finally {
+      await Promise.allSettled(pending);
     }
-  } finally {
-    await Promise.allSettled(pending);
-    await hashers.close();
+  }
+
+  /**
+   * Ends the run's use of the lanes: handed back to the pool when nothing is in flight, else (a failure, an early
+   * end) replaced, their uploads abandoned (the journal has only what was reported sent).
+   */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const d of this.detach.splice(0)) d();
+    await this.release(!this.failure && this.outstanding === 0 && this.hashed.size === 0);
   }
 }

@@ -4,5 +4,6 @@ export type { S3TransportOptions } from '../transport/s3.transport';
 export type { DiskRunRequest, DiskRunResult, DiskRunStatus, ReplicationProgress, ReplicationStage } from './run-disk';
 export { Journal, diskState, decodeJournal, encodeRecord, type JournalRecord } from './journal';
 export { readManifest, writeManifest, type BlockManifest } from './manifest';
-export { TRANSPORTS, createTransport, type TransportKind } from '../transport/registry';
+// No AWS SDK on this path: the main process imports this index to start a job; the clients load in the worker.
+export { TRANSPORTS, type TransportKind } from '../transport/kinds';
 export type { TransportOptions } from '../transport/types';

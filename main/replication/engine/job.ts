@@ -1,9 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageRoot } from '../../platform/paths';
+import { startReplicationThread } from './worker-source';
 import type { DiskRunRequest, DiskRunResult, ReplicationProgress } from './run-disk';
 import type { S3DiskRunRequest } from './run-disk-s3';
 import type { JobWorkerData, JobWorkerMessage } from './replicate.worker';
@@ -19,29 +15,13 @@ export interface ReplicationJobRequest {
   readonly bandwidth?: SharedArrayBuffer;
 }
 
-/**
- * Where the worker's code is: from the sources (vitest, tsx) the .ts file loaded through tsx; from the bundle,
- * out/main/replication-worker.mjs (scripts/build.mjs builds it).
- */
-function workerSource(): { code: string; eval: true } | { file: string } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const file = pathToFileURL(path.join(path.dirname(here), 'replicate.worker.ts')).href;
-    // The package's ESM entry (createRequire resolves the CommonJS one, whose register() cannot run from an eval worker).
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-    return { code: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`, eval: true };
-  }
-  return { file: path.join(packageRoot(), 'out', 'main', 'replication-worker.mjs') };
-}
-
 /** Runs a job's disks in a worker thread (reading, hashing and sending never run on the caller's thread). */
 export function runReplicationJob(req: ReplicationJobRequest): Promise<DiskRunResult[]> {
   if (!existsSync(req.jobDir)) mkdirSync(req.jobDir, { recursive: true, mode: 0o700 });
-  const src = workerSource();
   const workerData: JobWorkerData = { jobDir: req.jobDir, disks: req.bandwidth ? req.disks.map((d) => ({ ...d, bandwidth: req.bandwidth! })) : req.disks };
   // The SDK's notice about future Node versions is not for the consultant; everything else of the environment is kept.
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const worker = 'code' in src ? new Worker(src.code, { eval: true, workerData, env }) : new Worker(src.file, { workerData, env });
+  const worker = startReplicationThread({ workerData, env });
   return new Promise((resolve, reject) => {
     let settled = false;
     const onAbort = () => void worker.terminate();

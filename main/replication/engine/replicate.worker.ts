@@ -1,29 +1,48 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Journal } from './journal';
-import { replicateDisk, type DiskRunRequest, type DiskRunResult } from './run-disk';
-import { replicateDiskToS3, type S3DiskRunRequest } from './run-disk-s3';
+import type { DiskRunRequest, DiskRunResult, ReplicationProgress } from './run-disk';
+import type { S3DiskRunRequest } from './run-disk-s3';
+import type { LaneWorkerData } from './block-lane';
 
-/** Worker thread body: reads, hashes and sends every disk of one job, posting progress and the results. */
+/**
+ * Worker thread body. The job's worker reads, hashes (through its block lanes) and sends every disk of one job,
+ * posting progress and the results; a thread started with `role: 'lane'` is one of a disk's block lanes
+ * (block-lane.ts). Each path loads only its own modules: an EBS run never loads the S3 client, a lane loads the EBS
+ * client only once it has blocks to send.
+ */
 export interface JobWorkerData {
   readonly jobDir: string;
   readonly disks: Array<DiskRunRequest | S3DiskRunRequest>;
 }
 
-export type JobWorkerMessage = { type: 'progress'; progress: import('./run-disk').ReplicationProgress } | { type: 'done'; results: DiskRunResult[] } | { type: 'error'; message: string };
+export type JobWorkerMessage = { type: 'progress'; progress: ReplicationProgress } | { type: 'done'; results: DiskRunResult[] } | { type: 'error'; message: string };
 
 async function main(): Promise<void> {
   const data = workerData as JobWorkerData;
   // Each transport keeps its own journal: an S3 upload is never the parent of an EBS snapshot.
   const s3 = data.disks.some((d) => d.transport.kind === 's3');
-  const journal = await Journal.open(`${data.jobDir}/${s3 ? 'journal-s3.log' : 'journal.log'}`);
+  // The block lanes boot while the journal is read, the image opened and the EBS client loaded (EBS runs only).
+  const lanes = s3 ? undefined : new (await import('./block-pipeline')).LanePool();
   try {
-    const results: DiskRunResult[] = [];
-    const post = (progress: import('./run-disk').ReplicationProgress) => parentPort!.postMessage({ type: 'progress', progress } satisfies JobWorkerMessage);
-    for (const d of data.disks) results.push(d.transport.kind === 's3' ? await replicateDiskToS3(journal, d as S3DiskRunRequest, post) : await replicateDisk(journal, data.jobDir, d as DiskRunRequest, post));
-    parentPort!.postMessage({ type: 'done', results } satisfies JobWorkerMessage);
+    const { Journal } = await import('./journal');
+    const journal = await Journal.open(`${data.jobDir}/${s3 ? 'journal-s3.log' : 'journal.log'}`);
+    try {
+      const results: DiskRunResult[] = [];
+      const post = (progress: ReplicationProgress) => parentPort!.postMessage({ type: 'progress', progress } satisfies JobWorkerMessage);
+      for (const d of data.disks) {
+        if (d.transport.kind === 's3') results.push(await (await import('./run-disk-s3')).replicateDiskToS3(journal, d as S3DiskRunRequest, post));
+        else results.push(await (await import('./run-disk')).replicateDisk(journal, data.jobDir, d as DiskRunRequest, post, lanes ? { lanes } : {}));
+      }
+      parentPort!.postMessage({ type: 'done', results } satisfies JobWorkerMessage);
+    } finally {
+      await journal.close();
+    }
   } finally {
-    await journal.close();
+    await lanes?.close();
   }
 }
 
-main().catch((err: unknown) => parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message.slice(0, 300) : 'the replication worker failed' } satisfies JobWorkerMessage));
+if ((workerData as Partial<LaneWorkerData> | null)?.role === 'lane') {
+  void import('./block-lane').then((m) => m.runLane());
+} else {
+  main().catch((err: unknown) => parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message.slice(0, 300) : 'the replication worker failed' } satisfies JobWorkerMessage));
+}

@@ -1,12 +1,10 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
-import { hashedChunks, type PipelineBlock, type PipelineChunk } from './block-pipeline';
-import { createTransport } from '../transport/registry';
+import { BlockPipeline, type LanePool } from './block-pipeline';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
-import { acquireBandwidth } from '../../platform/bandwidth';
 import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
-import { manifestDigest, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
+import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
 export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
 export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'uploading' | 'completing' | 'verifying' | 'importing-image' | 'registering-image' | 'done';
@@ -106,7 +104,7 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
  * source did not change while it was read.
  */
-export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean } = {}): Promise<DiskRunResult> {
   const began = Date.now();
   const blockSize = EBS_BLOCK_SIZE;
   const concurrency = Math.max(1, req.concurrency ?? 16);
@@ -143,6 +141,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
   const now = () => new Date().toISOString();
   let image: DiskImage | undefined;
   let transport: SnapshotTransport | undefined;
+  let pipeline: BlockPipeline | undefined;
   try {
     progress();
     image = await openDiskImage(req.image);
@@ -178,6 +177,41 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       await journal.append({ t: 'start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, parentSnapshotId, parentManifest, at: now() });
     }
     const previous: BlockManifest | undefined = parentManifest ? await readManifest(path.join(jobDir, parentManifest)) : undefined;
+    const digests = Buffer.alloc(blocksTotal * 32);
+    let finished: number[] = [];
+    let journalChain = Promise.resolve();
+    let firstUnrecorded = 0;
+    const flush = () => {
+      if (finished.length === 0) return journalChain;
+      const idx = finished;
+      finished = [];
+      firstUnrecorded = 0;
+      journalChain = journalChain.then(() => journal.append({ t: 'blocks', run: run!, disk: req.disk, idx }));
+      return journalChain;
+    };
+    // The block lanes (block-pipeline.ts) start at once: they read and hash while the EBS client loads and
+    // StartSnapshot is in flight, and send from the shared chunk buffers once they know the snapshot. This thread
+    // journals what they report sent (every `batch` blocks or 250 ms) and reports progress.
+    pipeline = new BlockPipeline(image, {
+      blockSize,
+      ...(opts.lanes ? { pool: opts.lanes } : {}),
+      ...(previous && previous.blockSize === blockSize ? { parent: previous } : {}),
+      done,
+      transport: req.transport,
+      ...(req.bandwidth ? { bandwidth: req.bandwidth } : {}),
+      concurrency,
+      onSent: (index, bytes) => {
+        blocksSent++;
+        bytesSent += bytes;
+        finished.push(index);
+        if (finished.length === 1) firstUnrecorded = Date.now();
+        if (finished.length >= batchSize || Date.now() - firstUnrecorded > 250) void flush();
+      },
+    });
+    const chunks = pipeline.chunks();
+    let nextChunk = chunks.next();
+    nextChunk.catch(() => undefined);
+    const { createTransport } = await import('../transport/registry');
     transport = createTransport(req.transport);
     if (!snapshotId) {
       stage = 'starting-snapshot';
@@ -193,85 +227,64 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       snapshotId = started.snapshotId;
       await journal.append({ t: 'snapshot', run, disk: req.disk, snapshotId });
     }
+    // The lanes' clients get the Region and credentials resolved here once; credentials that expire are resolved
+    // again (the SDK refreshes them ahead of their expiry) and forwarded.
+    let identity = await transport.identity();
+    pipeline.target(snapshotId, identity);
+    const refresh = identity.credentials.expiration
+      ? setInterval(() => {
+          void transport
+            ?.identity()
+            .then((next) => {
+              if (next.credentials.accessKeyId !== identity.credentials.accessKeyId || next.credentials.sessionToken !== identity.credentials.sessionToken || next.credentials.expiration?.getTime() !== identity.credentials.expiration?.getTime()) {
+                identity = next;
+                pipeline?.credentials(next);
+              }
+            })
+            .catch(() => undefined);
+        }, 30_000)
+      : undefined;
     stage = 'sending';
-    const digests = Buffer.alloc(blocksTotal * 32);
-    const zeroDigest = zeroBlockDigest(blockSize);
-    const zeroBlock = Buffer.alloc(blockSize);
-    const inFlight = new Set<Promise<void>>();
-    let finished: number[] = [];
-    let journalChain = Promise.resolve();
-    let failure: unknown;
-    let firstUnrecorded = 0;
-    const flush = () => {
-      if (finished.length === 0) return journalChain;
-      const idx = finished;
-      finished = [];
-      firstUnrecorded = 0;
-      journalChain = journalChain.then(() => journal.append({ t: 'blocks', run: run!, disk: req.disk, idx }));
-      return journalChain;
-    };
     let lastProgress = 0;
     let lastStat = Date.now();
     let changedSource = false;
-    const sid = snapshotId;
-    // Chunks of blocks read ahead and hashed on other threads (block-pipeline.ts); a sent block keeps its chunk's
-    // buffer until the upload settles, every other block is handed back at once.
-    const send = (chunk: PipelineChunk, b: PipelineBlock, data: Buffer, digest: Buffer) => {
-      const p: Promise<void> = transport!.putBlock(sid, b.index, data, digest.toString('base64')).then(
-        () => {
-          inFlight.delete(p);
-          chunk.release(b);
-          blocksSent++;
-          bytesSent += data.length;
-          finished.push(b.index);
-          if (finished.length === 1) firstUnrecorded = Date.now();
-          if (finished.length >= batchSize || Date.now() - firstUnrecorded > 250) void flush();
-        },
-        (err: unknown) => {
-          inFlight.delete(p);
-          chunk.release(b);
-          failure ??= err;
-        },
-      );
-      inFlight.add(p);
-    };
-    outer: for await (const chunk of hashedChunks(image, { blockSize, keep: concurrency })) {
-      try {
-        for (const b of chunk.blocks) {
-          if (failure) break outer;
-          const digest = b.zero || !b.digest ? zeroDigest : b.digest;
-          digest.copy(digests, b.index * 32);
+    try {
+      for (;;) {
+        const r = await nextChunk;
+        if (r.done) break;
+        nextChunk = chunks.next();
+        nextChunk.catch(() => undefined);
+        for (const b of r.value.blocks) {
+          b.digest.copy(digests, b.index * 32);
           bytesRead += b.length;
-          const changed = !digest.equals(manifestDigest(previous, b.index, blockSize));
-          if (changed) blocksChanged++;
-          if (changed && !done.has(b.index)) {
-            // A block that became zero is sent as zeros (the parent's block must not show through).
-            const data = b.data ?? zeroBlock;
-            await acquireBandwidth(req.bandwidth, data.length);
-            send(chunk, b, data, digest);
-            if (inFlight.size >= concurrency) await Promise.race(inFlight);
-          } else chunk.release(b);
+          if (b.changed) blocksChanged++;
         }
-      } finally {
-        chunk.done();
-      }
-      const t = Date.now();
-      if (t - lastProgress > 250) {
-        lastProgress = t;
-        progress();
-      }
-      if (t - lastStat > 1000) {
-        lastStat = t;
-        if (!sameFingerprint(await fingerprint(image), source)) {
-          changedSource = true;
-          break;
+        const t = Date.now();
+        if (t - lastProgress > 250) {
+          lastProgress = t;
+          progress();
+        }
+        if (t - lastStat > 1000) {
+          lastStat = t;
+          if (!sameFingerprint(await fingerprint(image), source)) {
+            changedSource = true;
+            break;
+          }
         }
       }
+    } catch (err) {
+      // A failed upload is the run's failure, whichever chunk was being read when it was reported.
+      throw pipeline.failure ?? err;
+    } finally {
+      if (refresh) clearInterval(refresh);
+      await chunks.return(undefined).catch(() => undefined);
+      // Blocks already handed to a lane finish (or fail) before the journal is flushed; after a failure only the
+      // uploads already started are waited for.
+      await pipeline.settled();
+      await flush();
+      await journalChain;
     }
-    await Promise.all(inFlight);
-    await flush();
-    await journalChain;
-    if (failure) throw failure;
+    if (pipeline.failure) throw pipeline.failure;
     if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
       const reason = 'the source image changed (size or modification time) while it was read';
       await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
@@ -305,19 +318,22 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
   } catch (err) {
     // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
     // start a fresh run at once (the caller's retry budget is this one extra run).
-    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !retried) {
+    if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !opts.retried) {
       await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted run's snapshot is no longer open (${err.code})`, at: now() });
       transport?.destroy();
       transport = undefined;
+      await pipeline?.close();
+      pipeline = undefined;
       await image?.close();
       image = undefined;
-      return replicateDisk(journal, jobDir, req, onProgress, true);
+      return replicateDisk(journal, jobDir, req, onProgress, { ...opts, retried: true });
     }
     const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the run failed';
     if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);
     return result('failed', message);
   } finally {
     transport?.destroy();
+    await pipeline?.close();
     await image?.close();
   }
 }

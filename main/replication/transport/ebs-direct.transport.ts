@@ -1,20 +1,30 @@
 import { CompleteSnapshotCommand, EBSClient, GetSnapshotBlockCommand, ListSnapshotBlocksCommand, PutSnapshotBlockCommand, StartSnapshotCommand } from '@aws-sdk/client-ebs';
 import { awsCall as call } from './aws-call';
-import { TransportError, type SnapshotTransport, type StartSnapshotRequest, type TransportOptions } from './types';
+import { TransportError, type AwsIdentity, type SnapshotTransport, type StartSnapshotRequest, type TransportOptions } from './types';
 
 /**
  * EBS direct APIs: StartSnapshot (parent for incremental runs, encrypted by default, tags, ClientToken),
  * PutSnapshotBlock with the block's SHA-256, CompleteSnapshot with the changed block count. Retries are the SDK's
  * retry strategy (maxAttempts / retryMode); credentials come from the SDK's default chain (profile, env, SSO,
- * instance role) and are never logged.
+ * instance role) and are never logged. A block lane's client (engine/block-lane.ts) gets the Region and credentials
+ * its worker resolved (`identity()`) instead of walking the chain again in every thread.
  */
 export class EbsDirectTransport implements SnapshotTransport {
   private readonly client: EBSClient;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(
+    private readonly options: TransportOptions,
+    lane?: {
+      readonly region: string;
+      readonly credentials: () => Promise<AwsIdentity['credentials']>;
+      /** Awaited before each PutSnapshotBlock attempt goes on the wire (the shared bandwidth cap), retries included. */
+      readonly beforeSend?: (bytes: number) => Promise<void>;
+    },
+  ) {
     this.client = new EBSClient({
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.profile ? { profile: options.profile } : {}),
+      ...(lane ? { region: lane.region, credentials: lane.credentials } : {}),
+      ...(!lane && options.region ? { region: options.region } : {}),
+      ...(!lane && options.profile ? { profile: options.profile } : {}),
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       maxAttempts: options.maxAttempts ?? 6,
       retryMode: options.retryMode ?? 'adaptive',
@@ -36,6 +46,27 @@ export class EbsDirectTransport implements SnapshotTransport {
       },
       { step: 'build', name: 'mwbBlockPayloadHash' },
     );
+    const beforeSend = lane?.beforeSend;
+    if (beforeSend) {
+      // In the deserialize step, below the retry strategy: each attempt waits for its bytes just before it is sent.
+      this.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { DataLength?: number };
+          if (context.commandName === 'PutSnapshotBlockCommand' && input.DataLength) await beforeSend(input.DataLength);
+          return next(args);
+        },
+        { step: 'deserialize', name: 'mwbBandwidthCap' },
+      );
+    }
+  }
+
+  /** The Region and credentials this client uses (the default chain's, resolved now; refreshed by the SDK when they expire). */
+  async identity(): Promise<AwsIdentity> {
+    return call(async () => {
+      const region = await this.client.config.region();
+      const c = await this.client.config.credentials();
+      return { region, credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}), ...(c.expiration ? { expiration: c.expiration } : {}) } };
+    });
   }
 
   async start(req: StartSnapshotRequest): Promise<{ snapshotId: string; blockSize: number }> {

@@ -1,5 +1,7 @@
 /** What the engine needs from a place that receives block snapshots. Implementations run inside the worker. */
 export interface SnapshotTransport {
+  /** The Region and credentials the client resolved (handed to the block lanes, which send through clients of their own). */
+  identity(): Promise<AwsIdentity>;
   start(req: StartSnapshotRequest): Promise<{ snapshotId: string; blockSize: number }>;
   /** `data` is exactly one block (zero-padded); `checksum` its base64 SHA-256. */
   putBlock(snapshotId: string, index: number, data: Buffer, checksum: string): Promise<void>;
@@ -31,6 +33,15 @@ export interface AwsClientOptions {
   readonly retryMode?: 'standard' | 'adaptive';
   /** A request whose connection shows no activity for this long is abandoned and retried (default 120 s; a stalled link). */
   readonly requestTimeoutMs?: number;
+}
+
+/**
+ * What the worker resolved once through the SDK's default chain and hands its block lanes (block-lane.ts), in memory
+ * only: never journaled, logged or written anywhere.
+ */
+export interface AwsIdentity {
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string; readonly expiration?: Date };
 }
 
 /** Serializable options (they cross into the worker). */

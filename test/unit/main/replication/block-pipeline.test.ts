@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { hashedChunks, type PipelineBlock, type PipelineChunk } from '../../../../main/replication/engine/block-pipeline';
+import { BlockPipeline, zeroDigestOf, type PipelineOptions } from '../../../../main/replication/engine/block-pipeline';
 import { DiskImageError, type DiskExtent, type DiskImage } from '../../../../main/replication/disk-image';
 
 /** An in-memory image with an allocation map; records every read; `failAt` makes the read covering it fail. */
@@ -32,19 +32,20 @@ function memoryImage(content: Buffer, extents: DiskExtent[], failAt?: number): D
 const BS = 4096;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest();
 
-async function collect(img: DiskImage, opts: { chunkBlocks?: number; keep?: number } = {}) {
-  const out: Array<{ index: number; offset: number; length: number; zero: boolean; digest?: Buffer; data?: Buffer }> = [];
-  for await (const chunk of hashedChunks(img, { blockSize: BS, chunkBlocks: opts.chunkBlocks ?? 4, keep: opts.keep ?? 2 })) {
-    for (const b of chunk.blocks) {
-      out.push({ index: b.index, offset: b.offset, length: b.length, zero: b.zero, ...(b.digest ? { digest: Buffer.from(b.digest) } : {}), ...(b.data ? { data: Buffer.from(b.data) } : {}) });
-      chunk.release(b);
+async function collect(img: DiskImage, opts: Partial<PipelineOptions> = {}) {
+  const out: Array<{ index: number; offset: number; length: number; zero: boolean; digest: Buffer; changed: boolean; sending: boolean }> = [];
+  const pipeline = new BlockPipeline(img, { blockSize: BS, chunkBlocks: 4, lanes: 2, ...opts });
+  try {
+    for await (const chunk of pipeline.chunks()) {
+      for (const b of chunk.blocks) out.push({ index: b.index, offset: b.offset, length: b.length, zero: b.zero, digest: Buffer.from(b.digest), changed: b.changed, sending: b.sending });
     }
-    chunk.done();
+  } finally {
+    await pipeline.close();
   }
   return out;
 }
 
-describe('hashedChunks()', () => {
+describe('BlockPipeline (block lanes, nothing sent)', () => {
   it('digests every data block (zero-padded at the end), reports zero blocks without hashing them, reads only allocated runs', async () => {
     const blocks = 10;
     const content = Buffer.alloc(blocks * BS + 100);
@@ -71,10 +72,13 @@ describe('hashedChunks()', () => {
       [9, true, BS],
       [10, false, 100],
     ]);
+    for (const b of seen.filter((x) => x.zero)) expect(b.digest).toEqual(zeroDigestOf(BS));
+    // A seed: every data block changed (from the zero block), no zero block did; without a transport none is sent.
+    expect(seen.filter((b) => b.changed).map((b) => b.index)).toEqual([0, 1, 5, 6, 7, 10]);
+    expect(seen.some((b) => b.sending)).toBe(false);
     for (const b of seen.filter((x) => !x.zero)) {
       const padded = Buffer.alloc(BS);
       content.copy(padded, 0, b.offset, b.offset + b.length);
-      expect(b.data).toEqual(padded);
       expect(b.digest).toEqual(sha(padded));
     }
     // Chunks of 4 blocks: blocks 0-1 are one read, 4-7 one read, the partial last block one; the unallocated blocks
@@ -86,29 +90,32 @@ describe('hashedChunks()', () => {
     ]);
   });
 
-  it('reuses a chunk buffer only after every block of it was released, and keeps the buffers bounded', async () => {
-    const blocks = 64;
+  it('compares with the parent run: unchanged blocks are not changed, a block that became zero is, blocks already sent are not sent again', async () => {
+    const blocks = 24;
     const content = Buffer.alloc(blocks * BS);
-    for (let i = 0; i < blocks; i++) content.fill((i % 250) + 1, i * BS, (i + 1) * BS);
-    const img = memoryImage(content, [{ offset: 0, length: content.length, data: true }]);
-    // Keep some blocks "in flight" (not released) while later chunks arrive; their bytes must not change meanwhile.
-    const held: Array<{ chunk: PipelineChunk; block: PipelineBlock; copy: Buffer }> = [];
-    const buffers = new Set<ArrayBufferLike>();
-    for await (const chunk of hashedChunks(img, { blockSize: BS, chunkBlocks: 4, readAhead: 2, keep: 3 })) {
-      for (const b of chunk.blocks) {
-        buffers.add(b.data!.buffer);
-        if (b.index % 5 === 0 && held.length < 3) held.push({ chunk, block: b, copy: Buffer.from(b.data!) });
-        else chunk.release(b);
-      }
-      chunk.done();
-      for (const h of held) expect(h.block.data).toEqual(h.copy);
-      if (held.length === 3) {
-        for (const h of held.splice(0)) h.chunk.release(h.block);
-      }
+    for (let i = 0; i < blocks; i++) if (i !== 9) content.fill((i % 250) + 1, i * BS, (i + 1) * BS);
+    const img = memoryImage(content, [
+      { offset: 0, length: 12 * BS, data: true },
+      { offset: 12 * BS, length: 4 * BS, data: false }, // blocks 12-15 unallocated
+      { offset: 16 * BS, length: 8 * BS, data: true },
+    ]);
+    // The parent: the same content, except block 3 (now different), block 9 (had data, now zeros), block 13 (had
+    // data, now unallocated) and block 20 (was zero); and 22 blocks only (blocks 22-23 are new).
+    const parent = Buffer.alloc(22 * 32);
+    for (let i = 0; i < 22; i++) {
+      const b = Buffer.alloc(BS);
+      content.copy(b, 0, i * BS, (i + 1) * BS);
+      if (i === 3 || i === 9 || i === 13) b.fill(0xab);
+      if (i === 20 || i === 12 || i === 14 || i === 15) b.fill(0); // unallocated or zero then too
+      sha(b).copy(parent, i * 32);
     }
-    // readAhead + keep + 1 buffers at most.
-    expect(buffers.size).toBeLessThanOrEqual(2 + 3 + 1);
-    expect(buffers.size).toBeGreaterThan(0);
+    const seen = await collect(img, { parent: { digests: parent, blockCount: 22 }, done: new Set([3]) });
+    expect(seen.map((b) => b.index)).toEqual([...Array(blocks).keys()]);
+    expect(seen.filter((b) => b.changed).map((b) => b.index)).toEqual([3, 9, 13, 20, 22, 23]);
+    expect(seen.filter((b) => b.zero).map((b) => b.index)).toEqual([9, 12, 13, 14, 15]);
+    for (const b of seen.filter((x) => !x.zero)) expect(b.digest).toEqual(sha(content.subarray(b.offset, b.offset + BS)));
+    // Nothing is sent without a transport (and block 3 was sent before: it is changed, not sending).
+    expect(seen.some((b) => b.sending)).toBe(false);
   });
 
   it('a read that fails reaches the caller as the reader\'s typed error', async () => {
