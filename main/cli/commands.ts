@@ -179,7 +179,7 @@ const replicate: CommandModule = (program) => {
     .option('--app <name>', "every server of this application (name or id), under the user's concurrency limits")
     .option('--disk-image <disk=path>', 'map a disk of the server (--server only) to an image file (raw, VMDK, VHD, VHDX, qcow2, OVA); repeatable; saved in the project', collect, [])
     .addOption(new Option('--transport <kind>', 'ebs: blocks to EBS snapshots (incremental); s3: the disk staged in an S3 bucket by multipart upload, then VM Import').choices(['ebs', 's3']).default('ebs'))
-    .option('--bucket <name>', 'S3 bucket for --transport s3 (the staging object is deleted once the AMI is made)')
+    .option('--bucket <name>', 'S3 bucket for --transport s3 (the staging object is deleted once the AMI is made; with --ami none it is the output, kept until the next run replaces it)')
     .option('--region <region>', "AWS Region (default: the project's setting, else the SDK's)")
     .option('--profile <name>', 'AWS profile of the shared config/credentials files (credentials come from the SDK default chain)')
     .option('--endpoint-url <url>', 'AWS endpoint for EBS direct, EC2 and S3 (tests, VPC endpoints; default: the Region\'s)')
