@@ -3,7 +3,8 @@
 // pending or future step needs are deleted: a failed import's, a run's whose AMI step never started (killed between
 // s3-complete and ami-start), a no-AMI run's output that the next run replaces. Objects of another server, disk or
 // project, of another key form or without our metadata are never touched, and the object an AMI step started and not
-// ended names survives. `mwb replicate --ami none` keeps its object as the run's output and says what it deleted.
+// ended names survives. `mwb replicate --ami none` keeps its object as the run's output and says what it deleted, and
+// so does a replication job's notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -175,5 +176,18 @@ describe('S3 staging objects do not leak', () => {
     expect(second.stdout).toContain(`as this run's output (no AMI was asked for) until the next S3 run replaces it: s3://${BUCKET}/${left[0]}.`);
     // The first test's objects of disk Hard disk 1 (same project and server) are still there.
     expect(await keys('mwb-staging/p1/S1/Hard_disk_1-')).toHaveLength(3);
+  }, 300_000);
+
+  it("a replication job with no AMI: the server's notice says the object is kept as the output, and what the next run deleted", async () => {
+    // S2's objects are all gone (the test above); the job speaks S3 only (no AMI), so radosgw is its one endpoint.
+    const start = () => services.replicationJobs.start({ kind: 'server', id: 'S2' }, { once: true, transport: { region: 'us-east-1', endpointUrl: endpoint }, run: { s3Bucket: BUCKET, ami: 'none' } });
+    const first = await services.replicationJobs.settled(start().id);
+    expect(first.servers[0]).toMatchObject({ state: 'completed' });
+    const [kept] = await keys('mwb-staging/p1/S2/');
+    expect(first.servers[0]!.notice).toBe(`The staged disk stays in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces it: ${url(kept!)}.`);
+    const second = await services.replicationJobs.settled(start().id);
+    const [now] = await keys('mwb-staging/p1/S2/');
+    expect(now).not.toBe(kept);
+    expect(second.servers[0]!.notice).toBe(`Deleted a staging object of earlier runs that nothing needs any more: ${url(kept!)}. The staged disk stays in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces it: ${url(now!)}.`);
   }, 300_000);
 });
