@@ -172,7 +172,7 @@ export class ReplicationService {
     let status: ReplicateResult['status'] = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
     let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
     let ami: AmiResult | undefined;
-    let removedOwn = false;
+    let own: 'deleted' | 'undeleted' | undefined;
     if (status === 'completed' && amiMode !== 'none') {
       const { createAmiJournaled, AmiError } = await import('../replication/ami');
       const last = disks[disks.length - 1]!;
@@ -207,11 +207,11 @@ export class ReplicationService {
       // them by hand) until the next run of their disk completes its own objects, which deletes them.
       if (ami && transport.kind === 's3') {
         const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
-        if (failure) message = `The AMI was made, but a staging object could not be deleted: ${failure}`;
-        else removedOwn = true;
+        if (failure) message = `The AMI was made, but a staging object could not be deleted (the next S3 run of the disk deletes it): ${failure}`;
+        own = failure ? 'undeleted' : 'deleted';
       }
     }
-    const staging = transport.kind === 's3' ? this.stagingOutcome(disks, removedOwn, amiMode === 'none') : undefined;
+    const staging = transport.kind === 's3' ? this.stagingOutcome(disks, own ?? (amiMode === 'none' ? 'output' : 'no-ami')) : undefined;
     this.record(s.id, transport.kind, disks, status, encrypted, ami?.amiId, message);
     return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), ...(staging ? { staging } : {}), disks };
   }
@@ -233,16 +233,17 @@ export class ReplicationService {
   }
 
   /** What became of the staging objects in an S3 run: the earlier ones its disks swept, its own still in the bucket. */
-  private stagingOutcome(disks: readonly DiskRunResult[], removedOwn: boolean, noAmi: boolean): NonNullable<ReplicateResult['staging']> {
+  private stagingOutcome(disks: readonly DiskRunResult[], own: 'deleted' | 'undeleted' | 'output' | 'no-ami'): NonNullable<ReplicateResult['staging']> {
     const swept = disks.flatMap((d) => ((d as S3DiskRunResult).staging ? [(d as S3DiskRunResult).staging!] : []));
     const error = swept.find((x) => x.error)?.error;
     const deleted = swept.flatMap((x) => x.deleted.map((key) => `s3://${x.bucket}/${key}`));
-    const kept = removedOwn ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
+    const kept = own === 'deleted' ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
     const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
     const words = [
       deleted.length ? `Deleted ${deleted.length === 1 ? 'a staging object' : `${deleted.length} staging objects`} of earlier runs that nothing needs any more: ${list(deleted)}.` : '',
-      kept.length && noAmi ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
-      kept.length && !noAmi ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',
+      kept.length && own === 'output' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
+      kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',
+      kept.length && own === 'undeleted' ? `The AMI was made, but the staged disk${kept.length === 1 ? '' : 's'} may still be in the bucket until the next S3 run of the disk deletes ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
       error ? `Some staging objects of earlier runs could not be deleted (${error}); the next run tries again.` : '',
     ].filter(Boolean);
     return { deleted, kept, ...(error ? { error } : {}), ...(words.length ? { message: words.join(' ') } : {}) };

@@ -5,7 +5,8 @@
 // by ImportImage's ClientToken after a kill before its id was journaled, then polled from the journal): one import, no
 // part uploaded again, the AMI recorded, the staging object deleted. `--ami none` after such a kill cancels the task
 // and deletes the killed run's staging object. Killed after CompleteMultipartUpload (at the HeadObject that checks the
-// object, before s3-complete is journaled), the restart stages the disk anew and deletes the orphaned object.
+// object, before s3-complete is journaled), the restart stages the disk anew and deletes the orphaned object; a staging
+// object that cannot be deleted after its AMI is made (access denied) is said to be kept, and the next run deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -29,7 +30,7 @@ let rgwEnv: Record<string, string>;
 let rgw: string;
 let s3: S3Client;
 let fake: FakeEbs;
-let router: { url: string; s3Requests: Array<{ method: string; url: string }>; beforeS3?: ((method: string, url: string) => Promise<void>) | undefined; close: () => Promise<void> };
+let router: { url: string; s3Requests: Array<{ method: string; url: string }>; beforeS3?: ((method: string, url: string, res: http.ServerResponse) => Promise<boolean | void>) | undefined; close: () => Promise<void> };
 let env: NodeJS.ProcessEnv;
 let project: string;
 const images: Record<string, { file: string; content: Buffer }> = {};
@@ -50,8 +51,8 @@ async function startRouter(s3Url: string, ec2Url: string): Promise<typeof router
   const server = http.createServer(async (req, res) => {
     const toS3 = (req.url ?? '').startsWith(`/${BUCKET}`);
     if (toS3) s3Requests.push({ method: req.method ?? '', url: req.url ?? '' });
-    // A test's hook sees the request first (and may kill the CLI before it is answered).
-    if (toS3) await out.beforeS3?.(req.method ?? '', req.url ?? '');
+    // A test's hook sees the request first (and may kill the CLI before it is answered, or answer it: true).
+    if (toS3 && (await out.beforeS3?.(req.method ?? '', req.url ?? '', res))) return;
     const to = toS3 ? s3Target : ec2Target;
     // The Host header is passed on as signed (radosgw checks SigV4 against it).
     const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
@@ -229,6 +230,31 @@ describe('mwb replicate --transport s3: SIGKILL during the VM Import step', () =
     expect(r).toMatchObject({ status: 'completed', staging: { deleted: [`s3://${BUCKET}/${orphan}`], kept: [] } });
     expect(r.amiId).toBeTruthy();
     expect(r.disks[0]!.stagedObject).not.toBe(`s3://${BUCKET}/${orphan}`);
+    expect(await listed()).toEqual([]);
+  }, 300_000);
+
+  it('the AMI made but its staging object not deletable (access denied): the output says so, and the next run deletes it', async () => {
+    const prefix = 'mwb-staging/p1/S3/disk0-';
+    const listed = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+    router.beforeS3 = async (method, _url, res) => {
+      if (method !== 'DELETE') return false;
+      res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return true;
+    };
+    const denied = await mwbProcess(args('S3'), env);
+    router.beforeS3 = undefined;
+    expect(denied.code, denied.stderr).toBe(0);
+    const r = JSON.parse(denied.stdout) as { status: string; amiId: string | null; message: string; staging: { deleted: string[]; kept: string[]; message: string } };
+    expect(r).toMatchObject({ status: 'completed', staging: { deleted: [] } });
+    expect(r.amiId).toBeTruthy();
+    expect(r.message).toContain('could not be deleted (the next S3 run of the disk deletes it)');
+    const [left] = await listed();
+    expect(r.staging.kept).toEqual([`s3://${BUCKET}/${left}`]);
+    expect(r.staging.message).toContain('The AMI was made, but the staged disk may still be in the bucket');
+
+    const next = await mwbProcess(args('S3'), env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed', staging: { deleted: [`s3://${BUCKET}/${left}`], kept: [] } });
     expect(await listed()).toEqual([]);
   }, 300_000);
 });
