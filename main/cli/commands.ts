@@ -183,7 +183,7 @@ const replicate: CommandModule = (program) => {
     .option('--region <region>', "AWS Region (default: the project's setting, else the SDK's)")
     .option('--profile <name>', 'AWS profile of the shared config/credentials files (credentials come from the SDK default chain)')
     .option('--endpoint-url <url>', 'AWS endpoint for EBS direct, EC2 and S3 (tests, VPC endpoints; default: the Region\'s)')
-    .addOption(new Option('--ami <mode>', 'after a completed run: import (VM Import from the snapshots), register (RegisterImage; the image already has ENA and NVMe drivers) or none').choices(['import', 'register', 'none']).default('import'))
+    .addOption(new Option('--ami <mode>', 'after a completed run: import (VM Import from the snapshots), register (RegisterImage; the image already has ENA and NVMe drivers) or none (with --transport s3 the staged object is then the output)').choices(['import', 'register', 'none']).default('import'))
     .option('--ami-poll-seconds <n>', 'first wait between VM Import status checks (backs off to 60 s; default 5)', parsePositive('--ami-poll-seconds', 3600, false))
     .option('--encryption', 'encrypt snapshots and AMIs (the default; the application\'s KMS key, else the account\'s default EBS key)')
     .option('--no-encryption', 'do NOT encrypt snapshots and AMIs (saved for the server; the export and runbook say so)')
