@@ -49,6 +49,7 @@ function json(r: ReplicateResult | NoResult) {
     ...('ami' in r && r.ami ? { deregisteredAmis: r.ami.deregistered } : {}),
     ...(r.message ? { message: r.message } : {}),
     ...('previousAmi' in r && r.previousAmi ? { previousAmi: r.previousAmi } : {}),
+    ...('staging' in r && r.staging ? { staging: r.staging } : {}),
     disks: r.disks.map((d) => ({
       disk: d.disk,
       image: d.image,
@@ -61,6 +62,7 @@ function json(r: ReplicateResult | NoResult) {
       bytesSent: d.bytesSent,
       resumed: d.resumed,
       ...(d.verified ? { verified: d.verified } : {}),
+      ...(d.object ? { stagedObject: `s3://${d.object.bucket}/${d.object.key}` } : {}),
       seconds: Math.round(d.seconds * 1000) / 1000,
       ...(d.message ? { message: d.message } : {}),
     })),
@@ -70,6 +72,7 @@ function json(r: ReplicateResult | NoResult) {
 function human(r: ReplicateResult | NoResult): string {
   const lines = [`${r.server}: ${r.status === 'completed' ? 'replicated' : r.status === 'inconsistent' ? 'NOT consistent (the source changed while it was read)' : r.status === 'cancelled' ? 'cancelled' : 'FAILED'}${'amiId' in r && r.amiId ? `, AMI ${r.amiId}` : ''}${'encrypted' in r && !r.encrypted ? ' (NOT encrypted)' : ''}${'message' in r && r.message ? `  ${r.message}` : ''}`];
   if ('previousAmi' in r && r.previousAmi) lines.push(`  previous run's AMI: ${r.previousAmi.message}`);
+  if ('staging' in r && r.staging?.message) lines.push(`  staging: ${r.staging.message}`);
   if ('ami' in r && r.ami?.deregistered.length) lines.push(`  older AMIs deregistered: ${r.ami.deregistered.join(', ')}`);
   for (const d of r.disks) {
     lines.push(`  ${d.disk}  ${d.snapshotId ?? '(no snapshot)'}  ${d.blocksChanged} of ${d.blocksTotal} blocks changed, ${d.blocksSent} sent (${mib(d.bytesSent)} MiB) in ${d.seconds.toFixed(1)} s${d.resumed ? ', resumed' : ''}${d.message ? `  ${d.message}` : ''}`);

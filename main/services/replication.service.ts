@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
-import type { DiskRunResult, ReplicationProgress, S3TransportOptions, TransportOptions } from '../replication/engine';
+import type { DiskRunResult, ReplicationProgress, S3DiskRunResult, S3TransportOptions, TransportOptions } from '../replication/engine';
 import type { AmiMode, AmiResult } from '../replication/ami';
 import type { PendingAmiStep } from '../replication/ami/step';
 import type { ProjectStore } from './project-store.service';
@@ -51,6 +51,14 @@ export interface ReplicateResult {
    * (its AMI made meanwhile and now recorded, its import cancelled, or it had failed or never started).
    */
   readonly previousAmi?: { readonly outcome: 'completed' | 'cancelled' | 'failed' | 'abandoned'; readonly amiId: string | null; readonly message: string };
+  /**
+   * The S3 transport's staging objects (`s3://bucket/key`): `deleted`, earlier runs' objects of these disks that no
+   * pending or future step needs (a failed import's, a killed run's, a replaced no-AMI output); `kept`, this run's
+   * objects still in the bucket (no AMI asked for: they are the run's output; or the AMI failed), each until a later
+   * run of its disk completes its own; `error`, why some could not be deleted (they are tried again next run);
+   * `message`, all that in words (the CLI prints it, the app shows it on the server's card).
+   */
+  readonly staging?: { readonly deleted: string[]; readonly kept: string[]; readonly error?: string; readonly message?: string };
   readonly disks: DiskRunResult[];
 }
 
@@ -164,6 +172,7 @@ export class ReplicationService {
     let status: ReplicateResult['status'] = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
     let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
     let ami: AmiResult | undefined;
+    let own: 'deleted' | 'undeleted' | undefined;
     if (status === 'completed' && amiMode !== 'none') {
       const { createAmiJournaled, AmiError } = await import('../replication/ami');
       const last = disks[disks.length - 1]!;
@@ -194,14 +203,17 @@ export class ReplicationService {
       }
       // The AMI step is over (made or failed): the disk's stage says so rather than still "Importing the image".
       req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
-      // VM Import has read the staging objects: they are deleted (kept when the import failed, for a retry).
+      // VM Import has read the staging objects: they are deleted. After a failed import they stay (the user may import
+      // them by hand) until the next run of their disk completes its own objects, which deletes them.
       if (ami && transport.kind === 's3') {
         const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
-        if (failure) message = `The AMI was made, but a staging object could not be deleted: ${failure}`;
+        if (failure) message = `The AMI was made, but a staging object could not be deleted (the next S3 run of the disk deletes it): ${failure}`;
+        own = failure ? 'undeleted' : 'deleted';
       }
     }
+    const staging = transport.kind === 's3' ? this.stagingOutcome(disks, own ?? (amiMode === 'none' ? 'output' : 'no-ami')) : undefined;
     this.record(s.id, transport.kind, disks, status, encrypted, ami?.amiId, message);
-    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), disks };
+    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), ...(staging ? { staging } : {}), disks };
   }
 
   /** A run's summary, appended to the server's history (the last 50) as its last run. */
@@ -218,6 +230,23 @@ export class ReplicationService {
     };
     const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
     this.deps.project.commit({ ...doc, replication: { servers: servers.map((x) => (x.serverId === serverId ? keep(x) : x)) } });
+  }
+
+  /** What became of the staging objects in an S3 run: the earlier ones its disks swept, its own still in the bucket. */
+  private stagingOutcome(disks: readonly DiskRunResult[], own: 'deleted' | 'undeleted' | 'output' | 'no-ami'): NonNullable<ReplicateResult['staging']> {
+    const swept = disks.flatMap((d) => ((d as S3DiskRunResult).staging ? [(d as S3DiskRunResult).staging!] : []));
+    const error = swept.find((x) => x.error)?.error;
+    const deleted = swept.flatMap((x) => x.deleted.map((key) => `s3://${x.bucket}/${key}`));
+    const kept = own === 'deleted' ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
+    const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
+    const words = [
+      deleted.length ? `Deleted ${deleted.length === 1 ? 'a staging object' : `${deleted.length} staging objects`} of earlier runs that nothing needs any more: ${list(deleted)}.` : '',
+      kept.length && own === 'output' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
+      kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',
+      kept.length && own === 'undeleted' ? `The AMI was made, but the staged disk${kept.length === 1 ? '' : 's'} may still be in the bucket until the next S3 run of the disk deletes ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
+      error ? `Some staging objects of earlier runs could not be deleted (${error}); the next run tries again.` : '',
+    ].filter(Boolean);
+    return { deleted, kept, ...(error ? { error } : {}), ...(words.length ? { message: words.join(' ') } : {}) };
   }
 
   /** Deletes a run's staging objects, each in the bucket it was staged in; the first failure's words, if one failed. */

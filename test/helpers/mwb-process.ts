@@ -40,3 +40,26 @@ export async function mwbKilledAtEc2(fake: FakeEbs, args: string[], env: NodeJS.
     fake.options.beforeEc2 = undefined;
   }
 }
+
+/**
+ * Runs `mwb ARGS…` and hands `arm` a function that SIGKILLs it and resolves once it is gone (a test's fake or proxy
+ * calls it when the request to kill at arrives, before answering it). `hit` says whether the kill came before the
+ * process ended by itself; the child is killed after `timeoutMs` in any case.
+ */
+export async function mwbKilledWhen(args: string[], env: NodeJS.ProcessEnv, arm: (kill: () => Promise<void>) => void, timeoutMs = 100_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; hit: boolean }> {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let hit = false;
+  arm(async () => {
+    if (hit) return;
+    hit = true;
+    child.kill('SIGKILL');
+    await exited;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    return { ...(await exited), hit };
+  } finally {
+    clearTimeout(timer);
+  }
+}

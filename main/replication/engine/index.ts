@@ -1,5 +1,5 @@
 export { runReplicationJob, type ReplicationJobRequest } from './job';
-export type { S3DiskRunRequest } from './run-disk-s3';
+export type { S3DiskRunRequest, S3DiskRunResult, StagingSweep } from './run-disk-s3';
 export type { S3TransportOptions } from '../transport/s3.transport';
 export type { DiskRunRequest, DiskRunResult, DiskRunStatus, ReplicationProgress, ReplicationStage } from './run-disk';
 export { Journal, diskState, decodeJournal, encodeRecord, type JournalRecord } from './journal';

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { openDiskImage, EBS_BLOCK_SIZE, type DiskImage } from '../disk-image';
-import { S3StagingTransport, type S3TransportOptions } from '../transport/s3.transport';
+import { S3StagingTransport, stagingMetadata, type S3TransportOptions } from '../transport/s3.transport';
 import { TransportError } from '../transport/types';
-import { fingerprint, s3DiskState, sameFingerprint, type Journal } from './journal';
+import { fingerprint, s3DiskState, sameFingerprint, type Journal, type JournalRecord } from './journal';
 import type { DiskRunResult, ReplicationProgress, ReplicationStage } from './run-disk';
 
 export interface S3DiskRunRequest {
@@ -18,7 +18,21 @@ export interface S3DiskRunRequest {
   readonly concurrency?: number;
 }
 
+/** What a completed S3 run did with the disk's earlier staging objects (`sweepStaging`). */
+export interface StagingSweep {
+  /** The bucket swept (this run's). */
+  readonly bucket: string;
+  /** Keys of earlier runs' objects of this disk, deleted: no pending or future step needs them. */
+  readonly deleted: string[];
+  /** Why the sweep stopped early (the objects not yet deleted stay until the next run), if it did. */
+  readonly error?: string;
+}
+
+/** A disk run of the S3 transport: a completed one names its staging object and what it swept. */
+export type S3DiskRunResult = DiskRunResult & { readonly staging?: StagingSweep };
+
 const MiB = 2 ** 20;
+const STAGED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.raw$/;
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
 
 export function partSizeFor(size: number, requested?: number): number {
@@ -26,14 +40,54 @@ export function partSizeFor(size: number, requested?: number): number {
   return Math.max(5 * MiB, requested ?? 16 * MiB, min);
 }
 
+/** Staging objects an AMI step started and not ended names (its import may still read them), by bucket and key. */
+export function stagingKeysInUse(records: readonly JournalRecord[]): Set<string> {
+  const open = new Map<string, Extract<JournalRecord, { t: 'ami-start' }>>();
+  for (const r of records) {
+    if (r.t === 'ami-start') open.set(r.ami, r);
+    else if (r.t === 'ami-end') open.delete(r.ami);
+  }
+  const out = new Set<string>();
+  for (const step of open.values()) for (const src of step.sources) if (src.kind === 's3') out.add(`${src.bucket}/${src.key}`);
+  return out;
+}
+
+/**
+ * Deletes the staging objects of this disk that no pending or future step needs, after this run's object is complete
+ * (so that a failed run never leaves the disk without one): under the disk's prefix, an object named by another run
+ * (`<run uuid>.raw`) whose metadata names this project, server and disk, unless an AMI step started and not ended
+ * names it. Those are the objects of a failed import, of a run killed between its upload and its AMI step, of a run
+ * with no AMI that this run replaces, or of a run whose record was lost. Anything else under the prefix (another
+ * disk's, a key of another form, an object without our metadata) is never touched.
+ */
+export async function sweepStaging(s3: S3StagingTransport, records: readonly JournalRecord[], o: { prefix: string; keep: string; metadata: Record<string, string> }): Promise<StagingSweep> {
+  const inUse = stagingKeysInUse(records);
+  const deleted: string[] = [];
+  try {
+    for (const obj of await s3.listObjects(o.prefix)) {
+      const name = obj.key.slice(o.prefix.length);
+      if (obj.key === o.keep || !STAGED.test(name) || inUse.has(`${s3.bucket}/${obj.key}`)) continue;
+      const meta = await s3.metadata(obj.key);
+      if (!meta || meta['mwb-run'] !== name.slice(0, -4) || Object.entries(o.metadata).some(([k, v]) => meta[k] !== v)) continue;
+      await s3.remove(obj.key);
+      deleted.push(obj.key);
+    }
+    return { bucket: s3.bucket, deleted };
+  } catch (err) {
+    return { bucket: s3.bucket, deleted, error: (err instanceof Error ? err.message : 'the listing failed').slice(0, 300) };
+  }
+}
+
 /**
  * One disk to an S3 staging object (raw) by multipart upload, resumable: the journal keeps the upload id and the
  * finished parts; a restarted run asks ListParts what the server holds and skips a part whose ETag is the MD5 of the
  * local part (the journal alone where the server has no ListParts). A run replaced by a new one (source changed) has
  * its upload aborted, and so has any other unfinished upload of this disk. Every part carries Content-MD5; the
- * completed object's size is checked. The object stays until the AMI is imported from it (the service deletes it).
+ * completed object's size is checked. The object stays until the AMI is imported from it (the service deletes it),
+ * or, with no AMI, as the run's output until a later run of the disk completes its own; once it is complete the
+ * disk's earlier objects that nothing needs are deleted (`sweepStaging`).
  */
-export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<DiskRunResult> {
+export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, retried = false): Promise<S3DiskRunResult> {
   const began = Date.now();
   let run: string | null = null;
   let blocksTotal = 0;
@@ -44,7 +98,8 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
   let stage: ReplicationStage = 'opening';
   let key = '';
   const progress = () => onProgress({ disk: req.disk, stage, bytesRead, bytesTotal, blocksChanged: blocksTotal, bytesSent, rate: bytesRead / Math.max(0.001, (Date.now() - began) / 1000) });
-  const result = (status: DiskRunResult['status'], message?: string): DiskRunResult => ({
+  let staging: StagingSweep | undefined;
+  const result = (status: DiskRunResult['status'], message?: string): S3DiskRunResult => ({
     disk: req.disk,
     image: req.image,
     status,
@@ -59,6 +114,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     seconds: (Date.now() - began) / 1000,
     ...(status === 'completed' ? { object: { bucket: req.transport.bucket, key, size: bytesTotal } } : {}),
     ...(message ? { message } : {}),
+    ...(staging ? { staging } : {}),
   });
   const now = () => new Date().toISOString();
   let image: DiskImage | undefined;
@@ -167,6 +223,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
       return result('failed', `integrity check failed: the staged object is ${size} bytes, not ${image.size}`);
     }
     await journal.append({ t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size, at: now() });
+    staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata: stagingMetadata({ ...tags, 'mwb-disk': req.disk }) });
     stage = 'done';
     progress();
     return result('completed');

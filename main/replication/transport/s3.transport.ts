@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   S3Client,
   UploadPartCommand,
@@ -25,6 +26,11 @@ export interface S3TransportOptions extends AwsClientOptions {
    * stores such as radosgw refuse the header).
    */
   readonly sse?: boolean;
+}
+
+/** The user metadata a staging object carries (S3 metadata names: lower case, `mwb:server` → `mwb-server`; printable ASCII values). */
+export function stagingMetadata(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.replace(/[^a-z0-9-]/gi, '-').toLowerCase(), v.replace(/[^\x20-\x7e]/g, '_').slice(0, 200)]));
 }
 
 /**
@@ -62,7 +68,7 @@ export class S3StagingTransport {
           Key: key,
           ContentType: 'application/octet-stream',
           ...(this.o.sse ? { ServerSideEncryption: 'AES256' as const } : {}),
-          Metadata: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.replace(/[^a-z0-9-]/gi, '-').toLowerCase(), v.replace(/[^\x20-\x7e]/g, '_').slice(0, 200)])),
+          Metadata: stagingMetadata(tags),
         }),
       ),
     );
@@ -121,6 +127,30 @@ export class S3StagingTransport {
   async size(key: string): Promise<number> {
     const r = await call(() => this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: key })));
     return r.ContentLength ?? -1;
+  }
+
+  /** The objects under a prefix (ListObjectsV2, 1,000 a page, at most 100 pages). */
+  async listObjects(prefix: string): Promise<Array<{ key: string; size: number }>> {
+    const out: Array<{ key: string; size: number }> = [];
+    let token: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const r = await call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) })));
+      for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
+      if (!r.IsTruncated || !r.NextContinuationToken) break;
+      token = r.NextContinuationToken;
+    }
+    return out;
+  }
+
+  /** An object's user metadata (names in lower case), or null when there is no such object. */
+  async metadata(key: string): Promise<Record<string, string> | null> {
+    try {
+      const r = await call(() => this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: key })));
+      return Object.fromEntries(Object.entries(r.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    } catch (err) {
+      if (err instanceof TransportError && err.code === 'not-found') return null;
+      throw err;
+    }
   }
 
   async remove(key: string): Promise<void> {

@@ -4,17 +4,19 @@
 // test sends the bucket's paths to radosgw and the rest to the fake. The restarts finish the same import task (found
 // by ImportImage's ClientToken after a kill before its id was journaled, then polled from the journal): one import, no
 // part uploaded again, the AMI recorded, the staging object deleted. `--ami none` after such a kill cancels the task
-// and deletes the killed run's staging object.
+// and deletes the killed run's staging object. Killed after CompleteMultipartUpload (at the HeadObject that checks the
+// object, before s3-complete is journaled), the restart stages the disk anew and deletes the orphaned object; a staging
+// object that cannot be deleted after its AMI is made (access denied) is said to be kept, and the next run deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
 import { startPeer, stopPeer } from '../../helpers/peers';
-import { mwbKilledAtEc2, mwbProcess } from '../../helpers/mwb-process';
+import { mwbKilledAtEc2, mwbKilledWhen, mwbProcess } from '../../helpers/mwb-process';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal, type JournalRecord } from '../../../main/replication/engine/journal';
@@ -28,7 +30,7 @@ let rgwEnv: Record<string, string>;
 let rgw: string;
 let s3: S3Client;
 let fake: FakeEbs;
-let router: { url: string; s3Requests: Array<{ method: string; url: string }>; close: () => Promise<void> };
+let router: { url: string; s3Requests: Array<{ method: string; url: string }>; beforeS3?: ((method: string, url: string, res: http.ServerResponse) => Promise<boolean | void>) | undefined; close: () => Promise<void> };
 let env: NodeJS.ProcessEnv;
 let project: string;
 const images: Record<string, { file: string; content: Buffer }> = {};
@@ -46,9 +48,11 @@ async function startRouter(s3Url: string, ec2Url: string): Promise<typeof router
   const s3Target = new URL(s3Url);
   const ec2Target = new URL(ec2Url);
   const s3Requests: Array<{ method: string; url: string }> = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const toS3 = (req.url ?? '').startsWith(`/${BUCKET}`);
     if (toS3) s3Requests.push({ method: req.method ?? '', url: req.url ?? '' });
+    // A test's hook sees the request first (and may kill the CLI before it is answered, or answer it: true).
+    if (toS3 && (await out.beforeS3?.(req.method ?? '', req.url ?? '', res))) return;
     const to = toS3 ? s3Target : ec2Target;
     // The Host header is passed on as signed (radosgw checks SigV4 against it).
     const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
@@ -62,7 +66,7 @@ async function startRouter(s3Url: string, ec2Url: string): Promise<typeof router
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  return {
+  const out: typeof router = {
     url: `http://127.0.0.1:${port}`,
     s3Requests,
     close: () =>
@@ -71,6 +75,7 @@ async function startRouter(s3Url: string, ec2Url: string): Promise<typeof router
         server.close(() => resolve());
       }),
   };
+  return out;
 }
 
 async function getObject(key: string): Promise<Buffer> {
@@ -113,8 +118,8 @@ beforeAll(async () => {
   router = await startRouter(rgw, fake.url);
   env = { MWB_HOME: path.join(dir, 'home'), ...keys, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
   project = path.join(dir, 'estate.mwb.json');
-  await writeFile(project, JSON.stringify(docWithServers(2)));
-  for (const server of ['S1', 'S2']) {
+  await writeFile(project, JSON.stringify(docWithServers(3)));
+  for (const server of ['S1', 'S2', 'S3']) {
     // 20 MiB: two 16 MiB parts, data in both.
     const content = Buffer.alloc(20 * MiB);
     for (let off = 0; off < content.length; off += 4 * MiB) randomBytes(MiB).copy(content, off);
@@ -198,5 +203,58 @@ describe('mwb replicate --transport s3: SIGKILL during the VM Import step', () =
     const saved = await savedServer('s2');
     expect(saved?.runs).toHaveLength(2);
     expect(saved?.runs?.[0]?.message).toContain('cancelled');
+  }, 300_000);
+
+  it('killed after CompleteMultipartUpload, before the run journaled its object: the next run deletes that orphan, and nothing is left', async () => {
+    const prefix = 'mwb-staging/p1/S3/disk0-';
+    // HeadObject of the staged key comes right after CompleteMultipartUpload, before s3-complete is journaled.
+    const out = await mwbKilledWhen(args('S3'), env, (kill) => {
+      router.beforeS3 = async (method, url) => {
+        if (method === 'HEAD' && url.startsWith(`/${BUCKET}/${prefix}`)) await kill();
+      };
+    });
+    router.beforeS3 = undefined;
+    expect(out).toMatchObject({ hit: true, signal: 'SIGKILL' });
+    const records = await journal('s3');
+    expect(records.map((r) => r.t)).toContain('s3-upload');
+    expect(records.map((r) => r.t)).not.toContain('s3-complete');
+    const listed = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+    const [orphan] = await listed();
+    expect(orphan).toBeTruthy();
+
+    // The restart finds the upload gone (completed), stages the disk anew, deletes the orphan; the AMI is made from
+    // the new object, which is deleted too.
+    const done = await mwbProcess(args('S3'), env);
+    expect(done.code, done.stderr).toBe(0);
+    const r = JSON.parse(done.stdout) as { status: string; amiId: string | null; staging: { deleted: string[]; kept: string[] }; disks: Array<{ stagedObject: string }> };
+    expect(r).toMatchObject({ status: 'completed', staging: { deleted: [`s3://${BUCKET}/${orphan}`], kept: [] } });
+    expect(r.amiId).toBeTruthy();
+    expect(r.disks[0]!.stagedObject).not.toBe(`s3://${BUCKET}/${orphan}`);
+    expect(await listed()).toEqual([]);
+  }, 300_000);
+
+  it('the AMI made but its staging object not deletable (access denied): the output says so, and the next run deletes it', async () => {
+    const prefix = 'mwb-staging/p1/S3/disk0-';
+    const listed = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+    router.beforeS3 = async (method, _url, res) => {
+      if (method !== 'DELETE') return false;
+      res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return true;
+    };
+    const denied = await mwbProcess(args('S3'), env);
+    router.beforeS3 = undefined;
+    expect(denied.code, denied.stderr).toBe(0);
+    const r = JSON.parse(denied.stdout) as { status: string; amiId: string | null; message: string; staging: { deleted: string[]; kept: string[]; message: string } };
+    expect(r).toMatchObject({ status: 'completed', staging: { deleted: [] } });
+    expect(r.amiId).toBeTruthy();
+    expect(r.message).toContain('could not be deleted (the next S3 run of the disk deletes it)');
+    const [left] = await listed();
+    expect(r.staging.kept).toEqual([`s3://${BUCKET}/${left}`]);
+    expect(r.staging.message).toContain('The AMI was made, but the staged disk may still be in the bucket');
+
+    const next = await mwbProcess(args('S3'), env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed', staging: { deleted: [`s3://${BUCKET}/${left}`], kept: [] } });
+    expect(await listed()).toEqual([]);
   }, 300_000);
 });

@@ -1,0 +1,193 @@
+// S3 staging objects do not leak (Ceph radosgw, /work/shared/peers/start-radosgw.sh, on ports and a folder of its
+// own; the strict fake's EC2 imports from it): once an S3 run's object is complete, the disk's earlier objects that no
+// pending or future step needs are deleted: a failed import's, a run's whose AMI step never started (killed between
+// s3-complete and ami-start), a no-AMI run's output that the next run replaces. Objects of another server, disk or
+// project, of another key form or without our metadata are never touched, and the object an AMI step started and not
+// ended names survives. `mwb replicate --ami none` keeps its object as the run's output and says what it deleted, and
+// so does a replication job's notice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { tempDir } from '../../helpers/temp-dir';
+import { startPeer, stopPeer } from '../../helpers/peers';
+import { testServices } from '../../helpers/services';
+import { docWithServers } from '../../helpers/plan-fixtures';
+import { mwbProcess } from '../../helpers/mwb-process';
+import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
+import { Journal, runReplicationJob, type S3DiskRunResult, type S3TransportOptions } from '../../../main/replication/engine';
+import type { Services } from '../../../main/services/container';
+
+const MiB = 2 ** 20;
+const BUCKET = 'mwb-staging-sweep';
+
+let dir: string;
+let rgwEnv: Record<string, string>;
+let endpoint: string;
+let s3: S3Client;
+let fake: FakeEbs;
+let services: Services;
+let image: string;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function getObject(key: string): Promise<Buffer> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return Buffer.from(await r.Body!.transformToByteArray());
+}
+async function keys(prefix: string): Promise<string[]> {
+  const r = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (r.Contents ?? []).map((o) => o.Key!).sort();
+}
+const put = (key: string, metadata: Record<string, string> = {}) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from('not a disk'), Metadata: metadata }));
+const staged = (meta: { project: string; server: string; disk: string }) => {
+  const run = randomUUID();
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return { key: `mwb-staging/${meta.project}/${safe(meta.server)}/${safe(meta.disk)}-${run}.raw`, metadata: { 'mwb-project': meta.project, 'mwb-server': meta.server, 'mwb-disk': meta.disk, 'mwb-run': run } };
+};
+const transport = (): S3TransportOptions => ({ kind: 's3', bucket: BUCKET, region: 'us-east-1', endpointUrl: fake.url, s3EndpointUrl: endpoint });
+const url = (key: string) => `s3://${BUCKET}/${key}`;
+
+beforeAll(async () => {
+  dir = await tempDir('mwb-rgw-sweep-');
+  rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
+  endpoint = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
+  process.env.AWS_ACCESS_KEY_ID = 'TESTACCESSKEY';
+  process.env.AWS_SECRET_ACCESS_KEY = 'TESTSECRETKEY';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  fake = await startFakeEbs({ importSteps: 1, s3Object: (bucket, key) => (bucket === BUCKET ? getObject(key) : Promise.reject(new Error('no such bucket'))) });
+  image = path.join(dir, 'disk.raw');
+  const content = Buffer.alloc(6 * MiB);
+  randomBytes(2 * MiB).copy(content, MiB);
+  await fs.writeFile(image, content);
+  services = testServices(dir);
+  const file = path.join(dir, 'estate.mwb.json');
+  await fs.writeFile(file, JSON.stringify(docWithServers(3)));
+  await services.project.open(file);
+}, 660_000);
+afterAll(async () => {
+  services?.dispose();
+  s3?.destroy();
+  await fake?.close();
+  if (rgwEnv) await stopPeer('start-radosgw.sh', rgwEnv).catch(() => undefined);
+  await fs.rm(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe('S3 staging objects do not leak', () => {
+  it("a failed import's object is deleted by the next run; objects of another server, disk or project, or not ours, are never touched", async () => {
+    const otherServer = staged({ project: 'p1', server: 'S9', disk: 'Hard disk 1' });
+    const otherDisk = staged({ project: 'p1', server: 'S1', disk: 'Hard disk 10' });
+    const otherProject = staged({ project: 'p2', server: 'S1', disk: 'Hard disk 1' });
+    const noMetadata = staged({ project: 'p1', server: 'S1', disk: 'Hard disk 1' });
+    const otherForm = 'mwb-staging/p1/S1/Hard_disk_1-notes.raw';
+    // Our metadata but another project's: at this disk's prefix, still not this disk's object.
+    const foreignMeta = staged({ project: 'p1', server: 'S1', disk: 'Hard disk 1' });
+    for (const o of [otherServer, otherDisk, otherProject]) await put(o.key, o.metadata);
+    await put(noMetadata.key);
+    await put(otherForm, noMetadata.metadata);
+    await put(foreignMeta.key, { ...foreignMeta.metadata, 'mwb-project': 'p2' });
+    const untouched = [otherServer.key, otherDisk.key, otherProject.key, noMetadata.key, otherForm, foreignMeta.key];
+
+    services.replication.configure('S1', { disks: [{ disk: 'Hard disk 1', image }] });
+    fake.options.importFailure = 'ClientError: Unknown OS / Missing OS files.';
+    const failed = await services.replication.replicate({ server: 'S1', transport: transport(), ami: 'import', amiPoll: { initialMs: 5, maxMs: 20 } });
+    expect(failed.status).toBe('failed');
+    const first = failed.disks[0]!.object!.key;
+    expect(failed.staging).toMatchObject({ deleted: [], kept: [url(first)] });
+    expect(failed.staging!.message).toContain('no AMI was made');
+    expect(await keys('mwb-staging/p1/S1/Hard_disk_1-')).toContain(first);
+
+    fake.options.importFailure = undefined;
+    const done = await services.replication.replicate({ server: 'S1', transport: transport(), ami: 'import', amiPoll: { initialMs: 5, maxMs: 20 } });
+    expect(done, done.message).toMatchObject({ status: 'completed', staging: { deleted: [url(first)], kept: [] } });
+    expect(done.amiId).toBeTruthy();
+    expect(done.staging!.message).toContain(url(first));
+    // The failed import's object and this run's (imported, then deleted) are gone; the others are all there.
+    expect(await keys('mwb-staging/')).toEqual([...untouched].sort());
+  }, 300_000);
+
+  it('a run killed between s3-complete and ami-start leaves nothing behind after the next run', async () => {
+    services.replication.configure('S2', { disks: [{ disk: 'Hard disk 1', image }] });
+    // What a kill after the disk's upload and before the AMI step leaves: the journal's run ends at s3-complete, the
+    // object is in the bucket, and no ami-start names it (the same engine run the service makes, and nothing after it).
+    const [killed] = (await runReplicationJob({ jobDir: services.replication.jobDir('s2'), disks: [{ disk: 'Hard disk 1', image, transport: transport(), tags: { 'mwb:server': 'S2', 'mwb:project': 'p1' } }] })) as S3DiskRunResult[];
+    expect(killed).toMatchObject({ status: 'completed', staging: { deleted: [] } });
+    const records = await Journal.read(path.join(services.replication.jobDir('s2'), 'journal-s3.log'));
+    expect(records.at(-1)).toMatchObject({ t: 's3-complete', key: killed!.object!.key });
+    expect(await keys('mwb-staging/p1/S2/')).toEqual([killed!.object!.key]);
+
+    const next = await services.replication.replicate({ server: 'S2', transport: transport(), ami: 'import', amiPoll: { initialMs: 5, maxMs: 20 } });
+    expect(next, next.message).toMatchObject({ status: 'completed', staging: { deleted: [url(killed!.object!.key)], kept: [] } });
+    expect(next.disks[0]!.object!.key).not.toBe(killed!.object!.key);
+    expect(await keys('mwb-staging/p1/S2/')).toEqual([]);
+  }, 300_000);
+
+  it("the object of an AMI step started and not ended survives the disk's later runs; once the step ends it goes", async () => {
+    const jobDir = path.join(dir, 'engine-job');
+    const disk = { disk: 'Hard disk 1', image, transport: transport(), tags: { 'mwb:server': 'S3', 'mwb:project': 'p1' } };
+    const [a] = (await runReplicationJob({ jobDir, disks: [disk] })) as S3DiskRunResult[];
+    // The AMI step of run a started (its import reads the object) and has not ended.
+    const journal = await Journal.open(path.join(jobDir, 'journal-s3.log'));
+    const ami = a!.run!;
+    await journal.append({ t: 'ami-start', ami, mode: 'import', runs: [{ disk: 'Hard disk 1', run: a!.run! }], sources: [{ kind: 's3', disk: 'Hard disk 1', bucket: BUCKET, key: a!.object!.key, format: 'raw' }], name: 'mwb-S3', at: new Date().toISOString() });
+    await journal.close();
+    const [b] = (await runReplicationJob({ jobDir, disks: [disk] })) as S3DiskRunResult[];
+    expect(b).toMatchObject({ status: 'completed', staging: { deleted: [] } });
+    expect(await keys('mwb-staging/p1/S3/')).toEqual([a!.object!.key, b!.object!.key].sort());
+
+    const again = await Journal.open(path.join(jobDir, 'journal-s3.log'));
+    await again.append({ t: 'ami-end', ami, outcome: 'failed', message: 'import-failed', at: new Date().toISOString() });
+    await again.close();
+    const [c] = (await runReplicationJob({ jobDir, disks: [disk] })) as S3DiskRunResult[];
+    expect(c!.staging!.deleted.sort()).toEqual([a!.object!.key, b!.object!.key].sort());
+    expect(await keys('mwb-staging/p1/S3/')).toEqual([c!.object!.key]);
+  }, 300_000);
+
+  it('mwb replicate --ami none keeps its object as the output, says so, and the next run replaces it', async () => {
+    const project = path.join(dir, 'cli.mwb.json');
+    await fs.writeFile(project, JSON.stringify(docWithServers(1)));
+    const env = { MWB_HOME: path.join(dir, 'cli-home'), AWS_ACCESS_KEY_ID: 'TESTACCESSKEY', AWS_SECRET_ACCESS_KEY: 'TESTSECRETKEY', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
+    const args = (json: boolean) => ['replicate', '--project', project, '--server', 'S1', '--disk-image', `cli-disk=${image}`, '--transport', 's3', '--bucket', BUCKET, '--region', 'us-east-1', '--endpoint-url', endpoint, '--ami', 'none', '--once', ...(json ? ['--json'] : [])];
+    // The same project id as the first test's (p1), another disk name: its objects are not this disk's.
+    const first = await mwbProcess(args(true), env);
+    expect(first.code, first.stderr).toBe(0);
+    const one = JSON.parse(first.stdout) as { status: string; staging: { deleted: string[]; kept: string[]; message: string }; disks: Array<{ stagedObject: string }> };
+    expect(one).toMatchObject({ status: 'completed', staging: { deleted: [], kept: [one.disks[0]!.stagedObject] } });
+    expect(one.staging.message).toContain("as this run's output (no AMI was asked for)");
+    const firstKey = one.disks[0]!.stagedObject.slice(`s3://${BUCKET}/`.length);
+    expect(await keys('mwb-staging/p1/S1/cli-disk-')).toEqual([firstKey]);
+
+    const second = await mwbProcess(args(false), env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`staging: Deleted a staging object of earlier runs that nothing needs any more: ${one.disks[0]!.stagedObject}.`);
+    const left = await keys('mwb-staging/p1/S1/cli-disk-');
+    expect(left).toHaveLength(1);
+    expect(left[0]).not.toBe(firstKey);
+    expect(second.stdout).toContain(`as this run's output (no AMI was asked for) until the next S3 run replaces it: s3://${BUCKET}/${left[0]}.`);
+    // The first test's objects of disk Hard disk 1 (same project and server) are still there.
+    expect(await keys('mwb-staging/p1/S1/Hard_disk_1-')).toHaveLength(3);
+  }, 300_000);
+
+  it("a replication job with no AMI: the server's notice says the object is kept as the output, and what the next run deleted", async () => {
+    // S2's objects are all gone (the test above); the job speaks S3 only (no AMI), so radosgw is its one endpoint.
+    const start = () => services.replicationJobs.start({ kind: 'server', id: 'S2' }, { once: true, transport: { region: 'us-east-1', endpointUrl: endpoint }, run: { s3Bucket: BUCKET, ami: 'none' } });
+    const first = await services.replicationJobs.settled(start().id);
+    expect(first.servers[0]).toMatchObject({ state: 'completed' });
+    const [kept] = await keys('mwb-staging/p1/S2/');
+    expect(first.servers[0]!.notice).toBe(`The staged disk stays in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces it: ${url(kept!)}.`);
+    const second = await services.replicationJobs.settled(start().id);
+    const [now] = await keys('mwb-staging/p1/S2/');
+    expect(now).not.toBe(kept);
+    expect(second.servers[0]!.notice).toBe(`Deleted a staging object of earlier runs that nothing needs any more: ${url(kept!)}. The staged disk stays in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces it: ${url(now!)}.`);
+  }, 300_000);
+});
