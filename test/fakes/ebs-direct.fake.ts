@@ -19,7 +19,7 @@
  */
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -113,9 +113,13 @@ interface Received {
  * Block storage in one unlinked temporary file, a 512 KiB slot per stored block: a PutSnapshotBlock body is written
  * to its slot as it arrives (the kernel's page cache holds it; no per-block buffer on this process's heap, which
  * matters when a benchmark stores gigabytes). Slots of refused requests are reused; the file goes with `close`.
+ * The file is in /dev/shm where there is one (tmpfs): on a disk, gigabytes of dirty pages are written back, and past
+ * the kernel's dirty limit every write of this one-threaded fake waits for the disk, which a benchmark would then
+ * measure instead of the client. Elsewhere, the temp folder.
  */
 function blockStore() {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mwb-fake-ebs-')), 'blocks');
+  const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  const file = path.join(mkdtempSync(path.join(base, 'mwb-fake-ebs-')), 'blocks');
   const fd = openSync(file, 'w+', 0o600);
   unlinkSync(file);
   rmdirSync(path.dirname(file));
