@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
+import { s3BucketNameProblem } from '../common/model/s3-bucket';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
 import type { DiskRunResult, ReplicationProgress, S3DiskRunResult, S3TransportOptions, TransportOptions } from '../replication/engine';
 import type { AmiMode, AmiResult } from '../replication/ami';
@@ -135,7 +136,8 @@ export class ReplicationService {
     const kmsKey = encrypted ? app?.replication.kmsKeyId : undefined;
     // EBS direct names a key by ARN only; a key ID or alias is used by ImportImage, which re-encrypts with it.
     if (req.transport.kind === 's3' && amiMode === 'register') throw new WorkbenchError('invalid-input', 'RegisterImage needs EBS snapshots: with the S3 transport use --ami import (VM Import) or none.');
-    if (req.transport.kind === 's3' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(req.transport.bucket)) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name.`);
+    const bucketProblem = req.transport.kind === 's3' ? s3BucketNameProblem(req.transport.bucket) : null;
+    if (req.transport.kind === 's3' && bucketProblem) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name: ${bucketProblem}`);
     if (kmsKey && !kmsKey.startsWith('arn:') && amiMode === 'register') {
       throw new WorkbenchError('invalid-input', `The application's KMS key "${kmsKey.slice(0, 200)}" must be given as a key ARN for snapshots registered as AMIs directly (or use --ami import).`);
     }
@@ -226,6 +228,7 @@ export class ReplicationService {
       snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status, bytesTotal: d.blocksTotal * EBS_BLOCK_BYTES, bytesSent: d.bytesSent, blocksSent: d.blocksSent, seconds: d.seconds })),
       ...(amiId ? { amiId } : {}),
       encrypted,
+      transport: kind,
       ...(message ? { message } : {}),
     };
     const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
