@@ -182,18 +182,18 @@ export function ConnectionDialog({ prefs, onClose }: { prefs: ReplicationPrefsVi
       <fieldset className="radio-group rp-transport">
         <legend>How the disks travel to AWS</legend>
         <label className="radio">
-          <input type="radio" name={`${ids}-transport`} checked={transport === 'ebs'} onChange={() => chooseTransport('ebs')} aria-describedby={`${ids}-ebs-desc`} />
+          <input type="radio" name={`${ids}-transport`} checked={transport === 'ebs'} onChange={() => chooseTransport('ebs')} aria-labelledby={`${ids}-ebs-name`} aria-describedby={`${ids}-ebs-desc`} />
           <span>
-            <strong>EBS direct snapshots (block level, incremental)</strong>{' '}
+            <strong id={`${ids}-ebs-name`}>EBS direct snapshots (block level, incremental)</strong>{' '}
             <span className="muted small" id={`${ids}-ebs-desc`}>
               Blocks go straight into EBS snapshots; after the first run only the blocks that changed are sent.
             </span>
           </span>
         </label>
         <label className="radio">
-          <input type="radio" name={`${ids}-transport`} checked={transport === 's3'} onChange={() => chooseTransport('s3')} aria-describedby={`${ids}-s3-desc`} />
+          <input type="radio" name={`${ids}-transport`} checked={transport === 's3'} onChange={() => chooseTransport('s3')} aria-labelledby={`${ids}-s3-name`} aria-describedby={`${ids}-s3-desc`} />
           <span>
-            <strong>S3 bucket + VM Import (whole disk each run)</strong>{' '}
+            <strong id={`${ids}-s3-name`}>S3 bucket + VM Import (whole disk each run)</strong>{' '}
             <span className="muted small" id={`${ids}-s3-desc`}>
               Every run uploads the whole disk to your bucket as one object and VM Import makes the AMI from it; the staging object is deleted after the import. With no AMI the object is kept in the bucket as the run&apos;s output.
             </span>
