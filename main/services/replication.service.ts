@@ -242,7 +242,9 @@ export class ReplicationService {
     const deleted = swept.flatMap((x) => x.deleted.map((key) => `s3://${x.bucket}/${key}`));
     const kept = own === 'deleted' ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
     const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
+    const removed = own === 'deleted' ? disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : [])) : [];
     const words = [
+      removed.length ? `The staged disk${removed.length === 1 ? ' was' : 's were'} deleted from the bucket once VM Import had made the AMI: ${list(removed)}.` : '',
       deleted.length ? `Deleted ${deleted.length === 1 ? 'a staging object' : `${deleted.length} staging objects`} of earlier runs that nothing needs any more: ${list(deleted)}.` : '',
       kept.length && own === 'output' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
       kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',

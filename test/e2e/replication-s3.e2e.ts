@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { test, expect, screenshot } from './fixtures';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
@@ -17,10 +17,12 @@ const BLOCK = 512 * 1024;
 const BUCKET = 'mwb-e2e-staging';
 const KEYS = { AWS_ACCESS_KEY_ID: 'TESTACCESSKEY', AWS_SECRET_ACCESS_KEY: 'TESTSECRETKEY' };
 
-/** Screens at both window sizes the workbench supports. */
-async function screens(page: Page, name: string): Promise<void> {
+/** Screens at both window sizes the workbench supports, each with `subject` (when given) scrolled into view. */
+async function screens(page: Page, name: string, subject?: Locator): Promise<void> {
+  await subject?.scrollIntoViewIfNeeded();
   await screenshot(page, `${name}-1440x900`);
   await page.setViewportSize({ width: 1280, height: 720 });
+  await subject?.scrollIntoViewIfNeeded();
   await screenshot(page, `${name}-1280x720`);
   await page.setViewportSize({ width: 1440, height: 900 });
 }
@@ -172,10 +174,10 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     expect(amiId).toMatch(/^ami-[0-9a-f]{17}$/);
     await expect(card).toContainText(amiId); // AMIs kept
     await expect(notice).toContainText(`Deleted a staging object of earlier runs that nothing needs any more: s3://${BUCKET}/${output[0]}.`);
+    await expect(notice).toContainText(`The staged disk was deleted from the bucket once VM Import had made the AMI: s3://${BUCKET}/`);
     // Nothing is left in the bucket: the import's object went after the AMI was made, the first run's by the sweep.
     expect(await objects()).toEqual([]);
-    await card.scrollIntoViewIfNeeded();
-    await screens(page, 'replication-s3-done');
+    await screens(page, 'replication-s3-done', card);
 
     // The Dashboard's recent runs say how each run travelled.
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Dashboard' }).click();
@@ -184,8 +186,9 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     await expect(newest).toContainText('SHOP-DB01');
     await expect(newest).toContainText('S3 bucket + VM Import');
     await expect(newest).toContainText(amiId);
-    await runs.scrollIntoViewIfNeeded();
-    await screens(page, 'replication-s3-dashboard');
+    // Runs recorded before runs kept their transport: the server's last run says the server's (the demo's are EBS).
+    await expect(runs.getByRole('row', { name: /SHOP-DB02/ })).toContainText('EBS direct snapshots');
+    await screens(page, 'replication-s3-dashboard', runs);
   } finally {
     releaseImport();
     await router?.close();

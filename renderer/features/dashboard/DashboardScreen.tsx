@@ -114,7 +114,7 @@ export function DashboardScreen() {
                   <tr key={`${r.serverId} ${r.at}`}>
                     <td>{r.serverName}</td>
                     <td>{formatTime(r.at)}</td>
-                    <td className={r.status === 'completed' ? undefined : 'cell-error'}>{label('runStatus', r.status)}{r.message ? ` — ${r.message}` : ''}</td>
+                    <td className={r.status === 'completed' ? 'dash-run-status' : 'dash-run-status cell-error'}>{label('runStatus', r.status)}{r.message ? ` — ${r.message}` : ''}</td>
                     <td>{label('transport', r.transport)}</td>
                     <td>{r.bytesTotal !== null ? `${formatBytes(r.bytesSent ?? 0)} of ${formatBytes(r.bytesTotal)}` : '—'}</td>
                     <td>{r.amiId ?? <span className="muted">none</span>}</td>
