@@ -47,6 +47,27 @@ describe('replication jobs: the transport of a run', () => {
     expect(jobs.get(first.id)).toMatchObject({ transport: 's3', s3Bucket: 'mwb-staging' });
   });
 
+  it('a paused run resumes with the transport it was queued with, whatever the preference says meanwhile', async () => {
+    const jobs = services.replicationJobs;
+    // The first run waits until it is paused (aborted), as a worker would.
+    services.replication.replicate = (req: ReplicateRequest): Promise<ReplicateResult> => {
+      requests.push(req);
+      if (requests.length > 1) return Promise.resolve({ serverId: 's1', server: 'S1', status: 'completed', amiId: null, encrypted: true, disks: [] });
+      return new Promise((_, reject) => req.signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+    };
+    jobs.setPrefs({ transport: 's3', s3Bucket: 'mwb-staging' });
+    const job = jobs.start({ kind: 'server', id: 's1' });
+    await new Promise((r) => setTimeout(r, 10));
+    jobs.pause(job.id);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(jobs.get(job.id).state).toBe('paused');
+    jobs.setPrefs({ transport: 'ebs' });
+    jobs.resume(job.id);
+    await jobs.settled(job.id);
+    expect(requests.map((r) => r.transport.kind)).toEqual(['s3', 's3']);
+    expect(jobs.get(job.id)).toMatchObject({ state: 'completed', transport: 's3', s3Bucket: 'mwb-staging' });
+  });
+
   it("a CLI job's own transport wins over the preference", async () => {
     const jobs = services.replicationJobs;
     jobs.setPrefs({ transport: 's3', s3Bucket: 'mwb-staging' });
