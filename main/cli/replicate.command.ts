@@ -165,6 +165,8 @@ export async function replicateAction(o: ReplicateCliOptions, cmd: Command): Pro
       once: true,
       transport: { ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}) },
       run: {
+        // Always explicit: the app's transport preference (Connection settings) is not the CLI's default.
+        transport: o.transport,
         ...(o.transport === 's3' ? { s3Bucket: o.bucket! } : {}),
         ami: o.ami,
         ...(o.amiPollSeconds ? { amiPoll: { initialMs: o.amiPollSeconds * 1000 } } : {}),

@@ -17,6 +17,13 @@ export const ReplicationPrefsSchema = z.object({
   maxPerDatastore: z.number().int().min(1).max(16).default(1),
   /** After a completed run from the app: VM Import, RegisterImage, or no AMI (absent: none). The CLI has --ami. */
   ami: z.enum(['import', 'register', 'none']).optional(),
+  /**
+   * How a run from the app travels: `ebs` (absent: EBS direct snapshots, block level, incremental) or `s3` (the whole
+   * disk staged in `s3Bucket` each run, then VM Import). The bucket is kept when EBS is chosen again. The CLI has
+   * --transport and --bucket.
+   */
+  transport: z.enum(['ebs', 's3']).optional(),
+  s3Bucket: z.string().max(63).optional(),
 });
 export type ReplicationPrefs = z.infer<typeof ReplicationPrefsSchema>;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
+import { s3BucketNameProblem } from '../common/model/s3-bucket';
 import { applicationServerIds } from '../common/model/planning';
 import type { ReplicationJobEvent, ReplicationProgressEvent } from '../common/ipc/events';
 import type { EventHub } from '../platform/events';
@@ -58,6 +59,9 @@ export interface JobView {
   readonly nextRunAt: string | null;
   readonly startedAt: string | null;
   readonly endedAt: string | null;
+  /** How the current (or last) run travels and, for S3, the staging bucket; absent before the job first ran. */
+  readonly transport?: 'ebs' | 's3';
+  readonly s3Bucket?: string;
   readonly servers: JobServerView[];
 }
 
@@ -72,6 +76,8 @@ export interface StartOptions {
 
 /** Per-job choices passed to every run: S3 staging instead of EBS direct, the AMI step, encryption, the integrity check. */
 export interface JobRunOptions {
+  /** `ebs`, or `s3` with `s3Bucket`; absent: the user's preference (Connection settings) when the run is queued. */
+  readonly transport?: 'ebs' | 's3';
   readonly s3Bucket?: string;
   readonly ami?: ReplicateRequest['ami'];
   readonly amiPoll?: ReplicateRequest['amiPoll'];
@@ -117,6 +123,8 @@ interface Job {
   once: boolean;
   transport: Partial<Pick<TransportOptions, 'region' | 'profile' | 'endpointUrl'>>;
   run: JobRunOptions;
+  /** The transport of the run queued last: the job's own (CLI), else the preference at that moment; a resume keeps it. */
+  chosen?: { transport: 'ebs' | 's3'; s3Bucket?: string };
   startedAt: string | null;
   endedAt: string | null;
   nextRunAt: number | null;
@@ -196,6 +204,10 @@ export class ReplicationJobsService {
     const merged: Record<string, unknown> = { ...this.prefs(), ...patch };
     for (const k of Object.keys(merged)) if (merged[k] === '' || merged[k] === null) delete merged[k];
     if (typeof merged.endpointUrl === 'string' && !/^https?:\/\/[^\s]+$/.test(merged.endpointUrl)) throw new WorkbenchError('invalid-input', 'The endpoint must be an http(s) URL.');
+    const bucketProblem = typeof merged.s3Bucket === 'string' ? s3BucketNameProblem(merged.s3Bucket) : null;
+    if (bucketProblem) throw new WorkbenchError('invalid-input', bucketProblem);
+    if (merged.transport === 's3' && typeof merged.s3Bucket !== 'string') throw new WorkbenchError('invalid-input', 'The S3 transport needs the bucket the disks are staged in.');
+    if (merged.transport === 's3' && merged.ami === 'register') throw new WorkbenchError('invalid-input', 'RegisterImage needs EBS snapshots: with the S3 transport choose VM Import or no AMI.');
     const parsed = ReplicationPrefsSchema.safeParse(merged);
     if (!parsed.success) throw new WorkbenchError('invalid-input', `Replication settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300)}`);
     this.deps.settings.set('replication', parsed.data);
@@ -400,6 +412,8 @@ export class ReplicationJobsService {
   }
 
   private enqueue(job: Job): void {
+    const prefs = this.prefs();
+    job.chosen = job.run.s3Bucket ? { transport: 's3', s3Bucket: job.run.s3Bucket } : job.run.transport === 'ebs' || prefs.transport !== 's3' || !prefs.s3Bucket ? { transport: 'ebs' } : { transport: 's3', s3Bucket: prefs.s3Bucket };
     job.startedAt = new Date().toISOString();
     job.endedAt = null;
     job.nextRunAt = null;
@@ -448,8 +462,8 @@ export class ReplicationJobsService {
     const profile = job.transport.profile ?? prefs.profile;
     const endpointUrl = job.transport.endpointUrl ?? prefs.endpointUrl;
     const aws = { ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
-    const transport: ReplicateRequest['transport'] = job.run.s3Bucket ? { kind: 's3', bucket: job.run.s3Bucket, ...aws } : { kind: 'ebs', ...aws };
-    const { s3Bucket: _bucket, ...run } = job.run;
+    const transport: ReplicateRequest['transport'] = job.chosen?.s3Bucket ? { kind: 's3', bucket: job.chosen.s3Bucket, ...aws } : { kind: 'ebs', ...aws };
+    const { s3Bucket: _bucket, transport: _transport, ...run } = job.run;
     try {
       const result = await this.deps.replication.replicate({ ...(prefs.ami ? { ami: prefs.ami } : {}), ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
       unit.result = result;
@@ -558,6 +572,7 @@ export class ReplicationJobsService {
       nextRunAt: job.nextRunAt ? new Date(job.nextRunAt).toISOString() : null,
       startedAt: job.startedAt,
       endedAt: job.endedAt,
+      ...(job.chosen ? { transport: job.chosen.transport, ...(job.chosen.s3Bucket ? { s3Bucket: job.chosen.s3Bucket } : {}) } : {}),
       servers: job.units.map((u) => ({ serverId: u.serverId, name: u.name, state: u.state, disks: [...u.disks.values()], ...(u.problem ? { problem: u.problem } : {}), ...(u.notice ? { notice: u.notice } : {}) })),
     };
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
+import { s3BucketNameProblem } from '../common/model/s3-bucket';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
 import type { DiskRunResult, ReplicationProgress, S3DiskRunResult, S3TransportOptions, TransportOptions } from '../replication/engine';
 import type { AmiMode, AmiResult } from '../replication/ami';
@@ -135,7 +136,8 @@ export class ReplicationService {
     const kmsKey = encrypted ? app?.replication.kmsKeyId : undefined;
     // EBS direct names a key by ARN only; a key ID or alias is used by ImportImage, which re-encrypts with it.
     if (req.transport.kind === 's3' && amiMode === 'register') throw new WorkbenchError('invalid-input', 'RegisterImage needs EBS snapshots: with the S3 transport use --ami import (VM Import) or none.');
-    if (req.transport.kind === 's3' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(req.transport.bucket)) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name.`);
+    const bucketProblem = req.transport.kind === 's3' ? s3BucketNameProblem(req.transport.bucket) : null;
+    if (req.transport.kind === 's3' && bucketProblem) throw new WorkbenchError('invalid-input', `"${req.transport.bucket.slice(0, 100)}" is not an S3 bucket name: ${bucketProblem}`);
     if (kmsKey && !kmsKey.startsWith('arn:') && amiMode === 'register') {
       throw new WorkbenchError('invalid-input', `The application's KMS key "${kmsKey.slice(0, 200)}" must be given as a key ARN for snapshots registered as AMIs directly (or use --ami import).`);
     }
@@ -226,6 +228,7 @@ export class ReplicationService {
       snapshots: disks.map((d) => ({ disk: d.disk, snapshotId: d.snapshotId, status: d.status, bytesTotal: d.blocksTotal * EBS_BLOCK_BYTES, bytesSent: d.bytesSent, blocksSent: d.blocksSent, seconds: d.seconds })),
       ...(amiId ? { amiId } : {}),
       encrypted,
+      transport: kind,
       ...(message ? { message } : {}),
     };
     const keep = (x: ReplicationServer): ReplicationServer => ({ ...x, transport: kind, lastRun, runs: [...(x.runs ?? []), lastRun].slice(-50) });
@@ -239,7 +242,9 @@ export class ReplicationService {
     const deleted = swept.flatMap((x) => x.deleted.map((key) => `s3://${x.bucket}/${key}`));
     const kept = own === 'deleted' ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
     const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
+    const removed = own === 'deleted' ? disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : [])) : [];
     const words = [
+      removed.length ? `The staged disk${removed.length === 1 ? ' was' : 's were'} deleted from the bucket once VM Import had made the AMI: ${list(removed)}.` : '',
       deleted.length ? `Deleted ${deleted.length === 1 ? 'a staging object' : `${deleted.length} staging objects`} of earlier runs that nothing needs any more: ${list(deleted)}.` : '',
       kept.length && own === 'output' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
       kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',

@@ -72,6 +72,8 @@ const LABELS = {
   tools: { toolsOk: 'Running, current', toolsOld: 'Running, out of date', toolsNotRunning: 'Not running', toolsNotInstalled: 'Not installed', guestToolsRunning: 'Running', guestToolsNotRunning: 'Not running', unknown: 'Unknown' },
   /** A finished replication run (project history). */
   runStatus: { completed: 'Completed', inconsistent: 'Not consistent', failed: 'Failed' },
+  /** How a replication run travels (Connection settings; a run's `transport`). */
+  transport: { ebs: 'EBS direct snapshots', s3: 'S3 bucket + VM Import' },
   /** A replication job's state (`replication.job` events). */
   jobState: { queued: 'Queued', running: 'Running', paused: 'Paused', completed: 'Completed', inconsistent: 'Not consistent', failed: 'Failed', cancelled: 'Cancelled' },
   /** Where a running disk is (`replication.progress` events). */

@@ -29,6 +29,8 @@ export interface RunRow {
   at: string;
   status: ReplicationRunSummary['status'];
   amiId: string | null;
+  /** How the run travelled (a server's last run recorded before runs kept it: the server's `transport`); else null. */
+  transport: 'ebs' | 's3' | null;
   /** Logical size of the run's disks and what it sent; null where the run did not record them. */
   bytesTotal: number | null;
   bytesSent: number | null;
@@ -143,6 +145,7 @@ export function dashboardSummary(doc: ProjectDocument, live: ReadonlyMap<string,
       at: run.at,
       status: run.status,
       amiId: run.amiId ?? null,
+      transport: run.transport ?? (run.at === r.lastRun?.at ? r.transport : null),
       bytesTotal: withSize.length ? withSize.reduce((n, s) => n + (s.bytesTotal ?? 0), 0) : null,
       bytesSent: withSent.length ? withSent.reduce((n, s) => n + (s.bytesSent ?? 0), 0) : null,
       seconds: secs.length ? Math.max(...secs.map((s) => s.seconds ?? 0)) : null,

@@ -23,6 +23,8 @@ export const ReplicationRunSummarySchema = z.object({
   amiId: z.string().max(64).optional(),
   /** Whether the run's snapshots and AMI were encrypted (absent in runs recorded before it was kept: encrypted). */
   encrypted: z.boolean().optional(),
+  /** How the run travelled: EBS direct snapshots, or the whole disk staged in S3 for VM Import (absent in runs recorded before it was kept). */
+  transport: z.enum(['ebs', 's3']).optional(),
   /** Why a run failed or was inconsistent, in words (never credentials). */
   message: z.string().max(2000).optional(),
 });

@@ -107,14 +107,15 @@ export function DashboardScreen() {
           <div className="table-wrap" tabIndex={0}>
             <table className="data-table" aria-label="Recent replication runs">
               <thead>
-                <tr><th>Server</th><th>Finished</th><th>Status</th><th>Sent of disk</th><th>AMI</th></tr>
+                <tr><th>Server</th><th>Finished</th><th>Status</th><th>Transport</th><th>Sent of disk</th><th>AMI</th></tr>
               </thead>
               <tbody>
                 {summary.runs.slice(0, RECENT_RUNS).map((r) => (
                   <tr key={`${r.serverId} ${r.at}`}>
                     <td>{r.serverName}</td>
                     <td>{formatTime(r.at)}</td>
-                    <td className={r.status === 'completed' ? undefined : 'cell-error'}>{label('runStatus', r.status)}{r.message ? ` — ${r.message}` : ''}</td>
+                    <td className={r.status === 'completed' ? 'dash-run-status' : 'dash-run-status cell-error'}>{label('runStatus', r.status)}{r.message ? ` — ${r.message}` : ''}</td>
+                    <td>{label('transport', r.transport)}</td>
                     <td>{r.bytesTotal !== null ? `${formatBytes(r.bytesSent ?? 0)} of ${formatBytes(r.bytesTotal)}` : '—'}</td>
                     <td>{r.amiId ?? <span className="muted">none</span>}</td>
                   </tr>

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { s3BucketNameProblem } from '../../../main/common/model/s3-bucket';
 import { useWorkbenchShallow } from '../../store';
 import { Dialog, DialogActions } from '../../ui/Dialog';
 import { formatBytes } from '../../ui/format';
@@ -117,16 +118,32 @@ export function ConnectionDialog({ prefs, onClose }: { prefs: ReplicationPrefsVi
   const [concurrent, setConcurrent] = useState(String(prefs.maxConcurrent));
   const [perStore, setPerStore] = useState(String(prefs.maxPerDatastore));
   const [ami, setAmi] = useState<string>(prefs.ami ?? 'none');
+  const [transport, setTransport] = useState<'ebs' | 's3'>(prefs.transport ?? 'ebs');
+  const [bucket, setBucket] = useState(prefs.s3Bucket ?? '');
+  // The bucket's rule is shown once the field was left (or on Save), then follows each keystroke.
+  const [bucketTouched, setBucketTouched] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const ids = useId();
+  const bucketProblem = transport === 's3' ? s3BucketNameProblem(bucket.trim()) : null;
+  const chooseTransport = (t: 'ebs' | 's3') => {
+    setTransport(t);
+    // RegisterImage needs EBS snapshots: with S3 the AMI comes from VM Import.
+    if (t === 's3' && ami === 'register') setAmi('import');
+  };
   const confirm = async () => {
     const capNum = cap.trim() ? Number(cap) : 0;
     if (!Number.isFinite(capNum) || capNum < 0) return setError('The bandwidth cap is a number of MiB per second (empty or 0: no cap).');
-    const err = await save({ profile: profile.trim() || null, region: region.trim() || null, endpointUrl: endpoint.trim() || null, bandwidthBytesPerSecond: Math.round(capNum * MiB), maxConcurrent: Number(concurrent), maxPerDatastore: Number(perStore), ami: ami as 'import' | 'register' | 'none' });
+    if (bucketProblem) {
+      setBucketTouched(true);
+      document.getElementById(`${ids}-bucket`)?.focus();
+      return setError(null);
+    }
+    const err = await save({ profile: profile.trim() || null, region: region.trim() || null, endpointUrl: endpoint.trim() || null, bandwidthBytesPerSecond: Math.round(capNum * MiB), maxConcurrent: Number(concurrent), maxPerDatastore: Number(perStore), ami: ami as 'import' | 'register' | 'none', transport, ...(transport === 's3' ? { s3Bucket: bucket.trim() } : {}) });
     if (err) setError(err);
     else onClose();
   };
   return (
-    <Dialog title="Replication connection settings" onClose={onClose} width={560} footer={<DialogActions onCancel={onClose} label="Save" onConfirm={() => void confirm()} />}>
+    <Dialog title="Replication connection settings" onClose={onClose} width={620} footer={<DialogActions onCancel={onClose} label="Save" onConfirm={() => void confirm()} />}>
       <p className="small muted">Kept for you on this computer, not in the project. Credentials come from the AWS configuration (environment, shared config and credentials files, SSO) and never pass through the workbench.</p>
       <label className="field">
         <span>AWS profile</span>
@@ -162,12 +179,55 @@ export function ConnectionDialog({ prefs, onClose }: { prefs: ReplicationPrefsVi
           </select>
         </label>
       </div>
+      <fieldset className="radio-group rp-transport">
+        <legend>How the disks travel to AWS</legend>
+        <label className="radio">
+          <input type="radio" name={`${ids}-transport`} checked={transport === 'ebs'} onChange={() => chooseTransport('ebs')} aria-labelledby={`${ids}-ebs-name`} aria-describedby={`${ids}-ebs-desc`} />
+          <span>
+            <strong id={`${ids}-ebs-name`}>EBS direct snapshots (block level, incremental)</strong>{' '}
+            <span className="muted small" id={`${ids}-ebs-desc`}>
+              Blocks go straight into EBS snapshots; after the first run only the blocks that changed are sent.
+            </span>
+          </span>
+        </label>
+        <label className="radio">
+          <input type="radio" name={`${ids}-transport`} checked={transport === 's3'} onChange={() => chooseTransport('s3')} aria-labelledby={`${ids}-s3-name`} aria-describedby={`${ids}-s3-desc`} />
+          <span>
+            <strong id={`${ids}-s3-name`}>S3 bucket + VM Import (whole disk each run)</strong>{' '}
+            <span className="muted small" id={`${ids}-s3-desc`}>
+              Every run uploads the whole disk to your bucket as one object and VM Import makes the AMI from it; the staging object is deleted after the import. With no AMI the object is kept in the bucket as the run&apos;s output.
+            </span>
+          </span>
+        </label>
+      </fieldset>
+      {transport === 's3' ? (
+        <div className="field rp-bucket">
+          <label htmlFor={`${ids}-bucket`}>S3 bucket for staging (in the Region above, writable with your credentials)</label>
+          <input
+            id={`${ids}-bucket`}
+            className="mono"
+            value={bucket}
+            onChange={(e) => setBucket(e.target.value)}
+            onBlur={() => setBucketTouched(true)}
+            placeholder="my-migration-staging"
+            spellCheck={false}
+            autoCapitalize="off"
+            aria-invalid={bucketTouched && bucketProblem ? true : undefined}
+            aria-describedby={bucketTouched && bucketProblem ? `${ids}-bucket-error` : undefined}
+          />
+          {bucketTouched && bucketProblem ? (
+            <div className="inline-error" id={`${ids}-bucket-error`} role="alert">
+              {bucketProblem}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       <label className="field">
         <span>After each completed run</span>
         <select value={ami} onChange={(e) => setAmi(e.target.value)}>
-          <option value="none">Keep the snapshots only (no AMI)</option>
+          <option value="none">{transport === 's3' ? 'Keep the staged disk in the bucket (no AMI)' : 'Keep the snapshots only (no AMI)'}</option>
           <option value="import">Make an AMI with VM Import (drivers injected)</option>
-          <option value="register">Register an AMI directly (the image already has ENA and NVMe drivers)</option>
+          {transport === 'ebs' ? <option value="register">Register an AMI directly (the image already has ENA and NVMe drivers)</option> : null}
         </select>
       </label>
       {error ? (

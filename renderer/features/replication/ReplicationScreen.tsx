@@ -7,7 +7,7 @@ import { applicationServerIds } from '../../../main/common/model/planning';
 import { useWorkbenchShallow } from '../../store';
 import { EmptyState } from '../../ui/EmptyState';
 import { ScreenHeader } from '../../ui/ScreenHeader';
-import { formatBytes, formatMiB, formatTime } from '../../ui/format';
+import { formatBytes, formatMiB, formatTime, label } from '../../ui/format';
 import { ConnectionDialog, ImagePickerDialog } from './ReplicationDialogs';
 import './replication.css';
 
@@ -112,7 +112,7 @@ export function ReplicationScreen() {
       </div>
     );
   }
-  const target = prefs ? [prefs.region ? `Region ${prefs.region}` : 'Region from the AWS configuration', prefs.profile ? `profile ${prefs.profile}` : 'default credentials', prefs.endpointUrl ? `endpoint ${prefs.endpointUrl}` : null, prefs.bandwidthBytesPerSecond ? `cap ${formatRate(prefs.bandwidthBytesPerSecond)}` : null].filter(Boolean).join(' · ') : '';
+  const target = prefs ? [prefs.region ? `Region ${prefs.region}` : 'Region from the AWS configuration', prefs.profile ? `profile ${prefs.profile}` : 'default credentials', prefs.endpointUrl ? `endpoint ${prefs.endpointUrl}` : null, prefs.bandwidthBytesPerSecond ? `cap ${formatRate(prefs.bandwidthBytesPerSecond)}` : null, prefs.transport === 's3' && prefs.s3Bucket ? `staged in S3 bucket ${prefs.s3Bucket}` : null].filter(Boolean).join(' · ') : '';
   const showOthers = othersOpen || layout.groups.length === 0;
   const needle = othersFilter.trim().toLowerCase();
   const others = layout.others.filter((s) => !needle || s.name.toLowerCase().includes(needle));
@@ -236,6 +236,8 @@ function ServerCard({ server, jobs, settings }: { server: Server; jobs: Replicat
   const lastSent = lastRun?.snapshots.reduce((n, s) => n + (s.bytesSent ?? 0), 0);
   const labels = new Set([...server.disks.map((d) => d.label), ...(settings?.disks ?? []).map((d) => d.disk)]);
   const nextRun = current?.job.nextRunAt ?? null;
+  // How this server's current (or last) run travels: the job's choice, else the project's record of the last run.
+  const travel = current?.job.transport ? { transport: current.job.transport, bucket: current.job.s3Bucket } : lastRun ? { transport: lastRun.transport ?? settings?.transport ?? 'ebs', bucket: undefined } : null;
   const title = server.name;
   return (
     <article className={`rp-server rp-${state}`} aria-label={`Server ${title}`} data-testid="replication-server">
@@ -287,6 +289,10 @@ function ServerCard({ server, jobs, settings }: { server: Server; jobs: Replicat
           <div>
             <dt>Next run</dt>
             <dd>{nextRun ? formatTime(nextRun) : settings?.everyHours ? 'After the next run' : '—'}</dd>
+          </div>
+          <div>
+            <dt>Transport</dt>
+            <dd data-testid="replication-transport">{travel ? `${label('transport', travel.transport)}${travel.bucket ? ` (bucket ${travel.bucket})` : ''}` : '—'}</dd>
           </div>
           <div>
             <dt>AMIs kept</dt>

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { channel } from '../define';
 import { ReplicationStageSchema } from '../events';
 import { ReplicationServerSchema } from '../../model/replication';
+import { s3BucketNameProblem } from '../../model/s3-bucket';
+
+/** How runs travel: EBS direct snapshots (block level, incremental) or the whole disk staged in S3 for VM Import. */
+export const ReplicationTransportSchema = z.enum(['ebs', 's3']);
+/** An S3 bucket name by AWS's naming rules (the reason in words when it breaks one); '' clears the saved one. */
+const S3BucketSchema = z.string().max(63).superRefine((v, ctx) => {
+  const problem = v === '' ? null : s3BucketNameProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * This user's replication preferences on this machine (never in the project): the AWS profile and default Region the
@@ -16,6 +25,9 @@ export const ReplicationPrefsViewSchema = z.object({
   maxConcurrent: z.number().int().min(1).max(16),
   maxPerDatastore: z.number().int().min(1).max(16),
   ami: z.enum(['import', 'register', 'none']).optional(),
+  /** Absent: EBS direct. */
+  transport: ReplicationTransportSchema.optional(),
+  s3Bucket: z.string().max(63).optional(),
 });
 
 const JobStateSchema = z.enum(['idle', 'queued', 'running', 'paused', 'completed', 'inconsistent', 'failed', 'cancelled']);
@@ -30,6 +42,9 @@ export const ReplicationJobViewSchema = z.object({
   nextRunAt: z.string().nullable(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** How the job's current (or last) run travels, and the bucket the S3 transport stages in; absent before a run. */
+  transport: ReplicationTransportSchema.optional(),
+  s3Bucket: z.string().max(63).optional(),
   servers: z.array(
     z.object({
       serverId: z.string(),
@@ -61,7 +76,7 @@ const target = z.object({ kind: z.enum(['server', 'application']), id }).strict(
 
 export const replicationChannels = {
   'replication.prefs.get': channel(z.object({}).strict(), ReplicationPrefsViewSchema),
-  /** Changes some preferences; `null` or '' clears an optional one. A bad endpoint or limit is `invalid-input`, nothing saved. */
+  /** Changes some preferences; `null` or '' clears an optional one. A bad endpoint, limit or bucket name, or S3 without a bucket, is `invalid-input`, nothing saved. */
   'replication.prefs.set': channel(
     z
       .object({
@@ -72,6 +87,9 @@ export const replicationChannels = {
         maxConcurrent: z.number().int().min(1).max(16).optional(),
         maxPerDatastore: z.number().int().min(1).max(16).optional(),
         ami: z.enum(['import', 'register', 'none']).nullable().optional(),
+        /** S3 needs a bucket (saved, or given here) and an AMI step other than RegisterImage. */
+        transport: ReplicationTransportSchema.nullable().optional(),
+        s3Bucket: S3BucketSchema.nullable().optional(),
       })
       .strict(),
     ReplicationPrefsViewSchema,

@@ -40,6 +40,29 @@ describe('replication channels', () => {
     expect(await dispatch(handlers, 'replication.prefs.set', { maxConcurrent: 99 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
+  it('keeps the transport and the S3 bucket in the user preferences; a bad bucket, S3 without one, or S3 with RegisterImage is refused and nothing is saved', async () => {
+    const before = JSON.stringify(services.project.document);
+    const prefs = await dispatch(handlers, 'replication.prefs.get', {});
+    const badName = await dispatch(handlers, 'replication.prefs.set', { transport: 's3', s3Bucket: 'My_Bucket' });
+    expect(badName).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('no capital letters') } });
+    const reserved = await dispatch(handlers, 'replication.prefs.set', { transport: 's3', s3Bucket: 'xn--staging' });
+    expect(reserved).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('reserved by AWS') } });
+    const none = await dispatch(handlers, 'replication.prefs.set', { transport: 's3' });
+    expect(none).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('needs the bucket') } });
+    const register = await dispatch(handlers, 'replication.prefs.set', { transport: 's3', s3Bucket: 'mwb-staging', ami: 'register' });
+    expect(register).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('RegisterImage needs EBS snapshots') } });
+    expect(await dispatch(handlers, 'replication.prefs.get', {})).toEqual(prefs);
+    const s3 = await dispatch(handlers, 'replication.prefs.set', { transport: 's3', s3Bucket: 'mwb-staging', ami: 'import' });
+    expect(s3).toMatchObject({ ok: true, value: { transport: 's3', s3Bucket: 'mwb-staging', ami: 'import' } });
+    // Back to EBS: the bucket is remembered for the next time S3 is chosen; clearing it while S3 is chosen is refused.
+    const ebs = await dispatch(handlers, 'replication.prefs.set', { transport: 'ebs' });
+    expect(ebs).toMatchObject({ ok: true, value: { transport: 'ebs', s3Bucket: 'mwb-staging' } });
+    await dispatch(handlers, 'replication.prefs.set', { transport: 's3' });
+    expect(await dispatch(handlers, 'replication.prefs.set', { s3Bucket: null })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('needs the bucket') } });
+    expect(await dispatch(handlers, 'replication.prefs.set', { transport: null, ami: null })).toMatchObject({ ok: true });
+    expect(JSON.stringify(services.project.document)).toBe(before);
+  });
+
   it('maps a disk and a schedule into the project; a missing image or a bad schedule changes nothing', async () => {
     const image = path.join(dir, 's1.raw');
     await fs.writeFile(image, Buffer.alloc(1024 * 1024, 1));

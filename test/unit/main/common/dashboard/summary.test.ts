@@ -69,6 +69,19 @@ describe('dashboardSummary', () => {
     expect(s.runs[0]!.message).toBe('throttled');
   });
 
+  it('says how each run travelled: its own record, else the server\'s for its last run, else nothing', () => {
+    const d = doc();
+    const s1 = d.replication!.servers[0]!;
+    d.replication!.servers[0] = { ...s1, transport: 's3', lastRun: { ...s1.lastRun!, transport: 's3' }, runs: [s1.runs![0]!, { ...s1.runs![1]!, transport: 's3' }] };
+    const s = dashboardSummary(d);
+    expect(s.runs.map((r) => [r.serverName, r.at, r.transport])).toEqual([
+      ['S4', '2026-11-03T00:00:00Z', 'ebs'],
+      ['S1', '2026-11-02T00:00:00Z', 's3'],
+      ['S2', '2026-11-01T12:00:00Z', 'ebs'],
+      ['S1', '2026-11-01T00:00:00Z', null],
+    ]);
+  });
+
   it('an empty project gives zeros, not errors', () => {
     const s = dashboardSummary(docWithServers(0));
     expect(s.servers).toBe(0);
