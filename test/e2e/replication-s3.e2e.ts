@@ -3,7 +3,6 @@
 // (reading the object from radosgw). The app has one endpoint override for EBS, EC2 and S3, so a loopback router here
 // sends the bucket's paths to radosgw and the rest to the fake, as test/integration/cli/mwb-replicate-s3-ami-kill.test.ts does.
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { test, expect, screenshot } from './fixtures';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
 import { startPeer, stopPeer } from '../helpers/peers';
+import { startS3Ec2Router, type S3Ec2Router } from '../helpers/s3-ec2-router';
 
 const BLOCK = 512 * 1024;
 const BUCKET = 'mwb-e2e-staging';
@@ -35,34 +35,6 @@ const freePort = () =>
     });
   });
 
-/** One endpoint for the app: the bucket's paths (path-style S3) to radosgw, everything else to the fake EBS/EC2. */
-async function startRouter(s3Url: string, ec2Url: string): Promise<{ url: string; close(): Promise<void> }> {
-  const s3Target = new URL(s3Url);
-  const ec2Target = new URL(ec2Url);
-  const server = http.createServer((req, res) => {
-    const to = (req.url ?? '').startsWith(`/${BUCKET}`) ? s3Target : ec2Target;
-    // The Host header is passed on as signed (radosgw checks SigV4 against it).
-    const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.on('error', () => up.destroy());
-    res.on('close', () => up.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no AMI and then with VM Import, and sees the AMI and what became of the staged disks', async ({ page, workbench }) => {
   test.setTimeout(600_000);
   const saved = { ...process.env };
@@ -70,7 +42,7 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
   Object.assign(process.env, KEYS, { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/aws-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials' });
   const rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(workbench.dir, 'rgw'), RGW_PIDFILE: path.join(workbench.dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
   let s3: S3Client | undefined;
-  let router: { url: string; close(): Promise<void> } | undefined;
+  let router: S3Ec2Router | undefined;
   let releaseImport!: () => void;
   const importingSeen = new Promise<void>((r) => { releaseImport = r; });
   const fake = await startFakeEbs({
@@ -89,7 +61,7 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     const rgw = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 480_000);
     s3 = new S3Client({ region: 'us-east-1', endpoint: rgw, forcePathStyle: true, credentials: { accessKeyId: KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: KEYS.AWS_SECRET_ACCESS_KEY }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    router = await startRouter(rgw, fake.url);
+    router = await startS3Ec2Router(BUCKET, rgw, fake.url);
     const objects = async () => ((await s3!.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((o) => o.Key!);
 
     // A 16 MiB raw disk, every other 512 KiB block holding data, where RVTools says SHOP-DB01's disk is.

@@ -9,12 +9,12 @@
 // object that cannot be deleted after its AMI is made (access denied) is said to be kept, and the next run deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import net from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
+import { startS3Ec2Router, type S3Ec2Router } from '../../helpers/s3-ec2-router';
 import { startPeer, stopPeer } from '../../helpers/peers';
 import { mwbKilledAtEc2, mwbKilledWhen, mwbProcess } from '../../helpers/mwb-process';
 import { docWithServers } from '../../helpers/plan-fixtures';
@@ -30,7 +30,7 @@ let rgwEnv: Record<string, string>;
 let rgw: string;
 let s3: S3Client;
 let fake: FakeEbs;
-let router: { url: string; s3Requests: Array<{ method: string; url: string }>; beforeS3?: ((method: string, url: string, res: http.ServerResponse) => Promise<boolean | void>) | undefined; close: () => Promise<void> };
+let router: S3Ec2Router;
 let env: NodeJS.ProcessEnv;
 let project: string;
 const images: Record<string, { file: string; content: Buffer }> = {};
@@ -42,41 +42,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-/** One endpoint for the CLI: the bucket's paths (path-style S3) to radosgw, everything else to the fake EBS/EC2. */
-async function startRouter(s3Url: string, ec2Url: string): Promise<typeof router> {
-  const s3Target = new URL(s3Url);
-  const ec2Target = new URL(ec2Url);
-  const s3Requests: Array<{ method: string; url: string }> = [];
-  const server = http.createServer(async (req, res) => {
-    const toS3 = (req.url ?? '').startsWith(`/${BUCKET}`);
-    if (toS3) s3Requests.push({ method: req.method ?? '', url: req.url ?? '' });
-    // A test's hook sees the request first (and may kill the CLI before it is answered, or answer it: true).
-    if (toS3 && (await out.beforeS3?.(req.method ?? '', req.url ?? '', res))) return;
-    const to = toS3 ? s3Target : ec2Target;
-    // The Host header is passed on as signed (radosgw checks SigV4 against it).
-    const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.on('error', () => up.destroy());
-    res.on('close', () => up.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const out: typeof router = {
-    url: `http://127.0.0.1:${port}`,
-    s3Requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return out;
-}
 
 async function getObject(key: string): Promise<Buffer> {
   const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -115,7 +80,7 @@ beforeAll(async () => {
   s3 = new S3Client({ region: 'us-east-1', endpoint: rgw, forcePathStyle: true, credentials: { accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   fake = await startFakeEbs({ importSteps: 2, s3Object: (bucket, key) => (bucket === BUCKET ? getObject(key) : Promise.reject(new Error('no such bucket'))) });
-  router = await startRouter(rgw, fake.url);
+  router = await startS3Ec2Router(BUCKET, rgw, fake.url);
   env = { MWB_HOME: path.join(dir, 'home'), ...keys, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
   project = path.join(dir, 'estate.mwb.json');
   await writeFile(project, JSON.stringify(docWithServers(3)));
