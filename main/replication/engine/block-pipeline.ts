@@ -145,6 +145,7 @@ export class BlockPipeline {
   private nextId = 0;
   private outstanding = 0;
   private stopped = false;
+  private draining = false;
   private readonly detach: Array<() => void> = [];
   private readonly release: (clean: boolean) => Promise<void>;
   /** The first failure (a lane's upload after the SDK's retries, or a lane that died). */
@@ -222,6 +223,16 @@ export class BlockPipeline {
   /** Blocks handed to a lane and not yet sent (or failed). */
   get sending(): number {
     return this.outstanding;
+  }
+
+  /**
+   * Sends nothing more (a pause or a cancel): the lanes drop the sends not started, and `settled()` resolves once the
+   * uploads already in flight have ended, so that the journal can record every block the service has.
+   */
+  drain(): void {
+    if (this.stopped || this.draining) return;
+    this.draining = true;
+    for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies LaneRequest);
   }
 
   /** Resolves when no block is being sent (after a failure: when the uploads already started have ended). */

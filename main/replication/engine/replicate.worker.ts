@@ -14,6 +14,9 @@ export interface JobWorkerData {
   readonly disks: Array<DiskRunRequest | S3DiskRunRequest>;
 }
 
+/** To the job's worker: stop (a pause or a cancel); an EBS run lets its uploads in flight end and journals them. */
+export type JobWorkerRequest = { type: 'stop' };
+
 export type JobWorkerMessage = { type: 'progress'; progress: ReplicationProgress } | { type: 'done'; results: DiskRunResult[] } | { type: 'error'; message: string };
 
 async function main(): Promise<void> {
@@ -22,6 +25,11 @@ async function main(): Promise<void> {
   const s3 = data.disks.some((d) => d.transport.kind === 's3');
   // The block lanes boot while the journal is read, the image opened and the EBS client loaded (EBS runs only).
   const lanes = s3 ? undefined : new (await import('./block-pipeline')).LanePool();
+  const stop = new AbortController();
+  const onRequest = (m: JobWorkerRequest) => {
+    if (m.type === 'stop') stop.abort();
+  };
+  parentPort!.on('message', onRequest);
   try {
     const { Journal } = await import('./journal');
     const journal = await Journal.open(`${data.jobDir}/${s3 ? 'journal-s3.log' : 'journal.log'}`);
@@ -29,14 +37,16 @@ async function main(): Promise<void> {
       const results: DiskRunResult[] = [];
       const post = (progress: ReplicationProgress) => parentPort!.postMessage({ type: 'progress', progress } satisfies JobWorkerMessage);
       for (const d of data.disks) {
+        if (stop.signal.aborted) break;
         if (d.transport.kind === 's3') results.push(await (await import('./run-disk-s3')).replicateDiskToS3(journal, d as S3DiskRunRequest, post));
-        else results.push(await (await import('./run-disk')).replicateDisk(journal, data.jobDir, d as DiskRunRequest, post, lanes ? { lanes } : {}));
+        else results.push(await (await import('./run-disk')).replicateDisk(journal, data.jobDir, d as DiskRunRequest, post, { ...(lanes ? { lanes } : {}), stop: stop.signal }));
       }
       parentPort!.postMessage({ type: 'done', results } satisfies JobWorkerMessage);
     } finally {
       await journal.close();
     }
   } finally {
+    parentPort!.off('message', onRequest);
     await lanes?.close();
   }
 }

@@ -2,6 +2,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { BlockPipeline, type LanePool } from './block-pipeline';
+import { INTERRUPTED } from './interrupted';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
 import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
@@ -104,7 +105,7 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
  * source did not change while it was read.
  */
-export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean } = {}): Promise<DiskRunResult> {
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean; readonly stop?: AbortSignal } = {}): Promise<DiskRunResult> {
   const began = Date.now();
   const blockSize = EBS_BLOCK_SIZE;
   const concurrency = Math.max(1, req.concurrency ?? 16);
@@ -248,8 +249,14 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     let lastProgress = 0;
     let lastStat = Date.now();
     let changedSource = false;
+    // A pause or a cancel: nothing more is sent, the uploads in flight end and are journaled (see finally), so that
+    // the resumed run re-sends nothing the service already has.
+    const drain = () => pipeline?.drain();
+    opts.stop?.addEventListener('abort', drain, { once: true });
+    if (opts.stop?.aborted) drain();
     try {
       for (;;) {
+        if (opts.stop?.aborted) break;
         const r = await nextChunk;
         if (r.done) break;
         nextChunk = chunks.next();
@@ -277,6 +284,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       throw pipeline.failure ?? err;
     } finally {
       if (refresh) clearInterval(refresh);
+      opts.stop?.removeEventListener('abort', drain);
       await chunks.return(undefined).catch(() => undefined);
       // Blocks already handed to a lane finish (or fail) before the journal is flushed; after a failure only the
       // uploads already started are waited for.
@@ -285,6 +293,11 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       await journalChain;
     }
     if (pipeline.failure) throw pipeline.failure;
+    if (opts.stop?.aborted) {
+      // Not a failure of the run: the journal keeps it open, and the next run resumes it.
+      stage = 'done';
+      return result('failed', INTERRUPTED);
+    }
     if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
       const reason = 'the source image changed (size or modification time) while it was read';
       await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
