@@ -26,6 +26,10 @@ export async function runCli(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && /cli\.(m?js|ts)$/.test(process.argv[1]);
 if (isEntry) {
+  // The AWS SDK warns on every client under Node < 22 that its releases after January 2027 will need Node 22. The
+  // version in package-lock.json supports this Node; the notice is for the SDK's users, not for a consultant, and it
+  // broke up the CLI's output (the replication worker is started with the same setting, engine/job.ts).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // `mwb ... | head` closes the pipe early: stop quietly, as Unix tools do, instead of an unhandled EPIPE.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
