@@ -14,8 +14,9 @@
  *   with that status message, as VM Import does; each task lists the tags ImportImage gave it), CancelImportTask (an
  *   active task ends `deleted`, its copies gone; any other state is refused), RegisterImage (snapshots must exist and be completed; unique names),
  *   DescribeImages (Owner self, ImageId.N, Filter.N tag:K / name), DeregisterImage, DeleteSnapshot, CreateTags.
- * It does not check SigV4 signatures (only that an Authorization header is present). Tests read snapshots back with
- * `read(snapshotId)`, see every PutSnapshotBlock in `puts`, every EC2 action in `ec2Calls`, images in `images`.
+ * It does not check SigV4 signatures (only that an Authorization header is present; each PutSnapshotBlock's access key,
+ * from its `Credential=AKID/…`, is recorded). Tests read snapshots back with `read(snapshotId)`, see every
+ * PutSnapshotBlock in `puts`, every EC2 action in `ec2Calls`, images in `images`.
  */
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
@@ -87,7 +88,11 @@ export interface FakeImportTask {
 
 export interface FakeEbs {
   readonly url: string;
-  readonly puts: Array<{ snapshotId: string; index: number }>;
+  /**
+   * Every PutSnapshotBlock answered, in the order answered: `accessKeyId` is the SigV4 Authorization header's
+   * `Credential=AKID/…` (the signature itself is not checked), `arrived` the time (ms) its request began to arrive.
+   */
+  readonly puts: Array<{ snapshotId: string; index: number; accessKeyId: string; arrived: number }>;
   readonly snapshots: Map<string, FakeSnapshot>;
   readonly images: Map<string, FakeImage>;
   readonly importTasks: Map<string, FakeImportTask>;
@@ -107,6 +112,8 @@ interface Received {
   /** The block store slot holding the body; `kept` once a snapshot refers to it. */
   readonly slot?: number;
   kept?: boolean;
+  /** When the request began to arrive (ms). */
+  readonly arrived: number;
 }
 
 /**
@@ -165,7 +172,7 @@ function allBlocks(s: FakeSnapshot): number[] {
 export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEbs> {
   const snapshots = new Map<string, FakeSnapshot>();
   const byToken = new Map<string, FakeSnapshot>();
-  const puts: Array<{ snapshotId: string; index: number }> = [];
+  const puts: FakeEbs['puts'] = [];
   const tokens = new Map<string, { snapshotId: string; index: number }>();
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -185,6 +192,7 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
   const server = http.createServer((req, res) => {
     // A PutSnapshotBlock body goes straight to a store slot and is hashed as it arrives (one pass, no buffering);
     // every check below still runs on the whole body. Other requests are small and buffered.
+    const arrived = Date.now();
     const put = req.method === 'PUT' && req.headers['content-length'] === String(FAKE_EBS_BLOCK_SIZE);
     const slot = put ? store.take() : undefined;
     const hash = put ? createHash('sha256') : undefined;
@@ -211,7 +219,7 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
       ended = true;
       // A body longer than its Content-Length said is refused below (the slot holds only part of it).
       const inSlot = slot !== undefined && chunks.length === 0 && size === FAKE_EBS_BLOCK_SIZE;
-      const received: Received = inSlot ? { body: null, sha256: hash!.digest('base64'), slot } : { body: Buffer.concat(chunks) };
+      const received: Received = inSlot ? { body: null, sha256: hash!.digest('base64'), slot, arrived } : { body: Buffer.concat(chunks), arrived };
       void handle(req, res, received).then(
         () => {
           if (slot !== undefined && !received.kept) store.give(slot);
@@ -322,7 +330,7 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
         store.write(stored, 0, data.subarray(0, 1));
       }
       snap.blocks.set(index, stored);
-      puts.push({ snapshotId: snap.id, index });
+      puts.push({ snapshotId: snap.id, index, accessKeyId: /Credential=([^/,\s]+)\//.exec(req.headers.authorization)?.[1] ?? '', arrived: received.arrived });
       res.writeHead(201, { 'x-amz-Checksum': sum, 'x-amz-Checksum-Algorithm': 'SHA256', 'content-length': 0 });
       res.end();
       return;
