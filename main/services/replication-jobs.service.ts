@@ -510,6 +510,7 @@ export class ReplicationJobsService {
       state,
       ...(unit.result?.amiId ? { amiId: unit.result.amiId } : {}),
       ...(message ? { message: message.slice(0, 2000) } : {}),
+      ...(job.chosen ? { transport: job.chosen.transport } : {}),
       at: new Date().toISOString(),
     };
     this.deps.events.emit('replication.job', event);
