@@ -147,6 +147,7 @@ export function explainProblem(message: string): JobProblem {
   if (/network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket|timed out/i.test(m)) return { cause: m, fix: 'Check the network and the endpoint in Connection settings; the next run resumes where this one stopped.' };
   if (/throttl|SlowDown|rate exceeded/i.test(m)) return { cause: m, fix: 'AWS is throttling requests: lower the concurrency or the bandwidth cap, then retry.' };
   if (/changed .*while it was read|source image changed/i.test(m)) return { cause: m, fix: 'Stop the VM (or use a snapshot or an export of the disk) so the image does not change, then retry.' };
+  if (/BlockLaneError|block lane .*stopped/i.test(m)) return { cause: m, fix: 'A thread of the run stopped (memory running short is the usual cause): close other programs or lower Servers at once in Connection settings, then retry; the next run resumes the snapshot without sending again what was journaled.' };
   if (/unsupported|corrupt|truncated|out-of-bounds|backing/i.test(m)) return { cause: m, fix: 'The file is not a disk image the workbench can read: pick the right file (raw, VMDK, VHD, VHDX, qcow2, OVA).' };
   return { cause: m, fix: 'Retry; if it fails again, check the disk image and Connection settings.' };
 }
@@ -510,6 +511,7 @@ export class ReplicationJobsService {
       state,
       ...(unit.result?.amiId ? { amiId: unit.result.amiId } : {}),
       ...(message ? { message: message.slice(0, 2000) } : {}),
+      ...(job.chosen ? { transport: job.chosen.transport } : {}),
       at: new Date().toISOString(),
     };
     this.deps.events.emit('replication.job', event);

@@ -29,7 +29,7 @@ test('a consultant opens the demo dashboard, watches a run live, loads MGN respo
   const web = doc.inventory.servers.find((s) => s.name === 'SP-WFE01')!;
   const events = workbench.services.events;
   const t0 = Date.now();
-  events.emit('replication.job', { jobId: 'job-e2e', serverId: web.id, state: 'running', at: new Date(t0).toISOString() });
+  events.emit('replication.job', { jobId: 'job-e2e', serverId: web.id, state: 'running', transport: 's3', at: new Date(t0).toISOString() });
   const GiB = 2 ** 30;
   for (let i = 1; i <= 5; i++) {
     events.emit('replication.progress', { jobId: 'job-e2e', serverId: web.id, disk: 'Hard disk 1', stage: 'sending', bytesRead: i * 10 * GiB, bytesTotal: 100 * GiB, blocksChanged: i * 100, bytesSent: i * GiB, rate: (100 + i * 20) * 2 ** 20, etaSeconds: 60 - i * 10, at: new Date(t0 + i * 1000).toISOString() });
@@ -38,6 +38,7 @@ test('a consultant opens the demo dashboard, watches a run live, loads MGN respo
   const jobs = page.getByRole('table', { name: 'Workbench replication jobs in this session' });
   await expect(jobs).toContainText('SP-WFE01');
   await expect(jobs).toContainText('Sending blocks');
+  await expect(jobs.getByRole('row', { name: /SP-WFE01/ }).getByRole('cell').nth(2)).toHaveText('S3 bucket + VM Import');
   await expect(jobs.getByRole('progressbar', { name: 'SP-WFE01 Hard disk 1: 50%' })).toBeVisible();
   await expect(page.getByRole('img', { name: /^Servers by stage: .*Replicating 1/ })).toBeVisible();
   await screenshot(page, 'dashboard-live');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { parse as parseYaml } from 'yaml';
 import { test, expect, screenshot } from './fixtures';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
@@ -15,10 +15,12 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 
-/** Screens at both window sizes the workbench supports. */
-async function screens(page: Page, name: string): Promise<void> {
+/** Screens at both window sizes the workbench supports, each with `subject` (when given) scrolled into view. */
+async function screens(page: Page, name: string, subject?: Locator): Promise<void> {
+  await subject?.scrollIntoViewIfNeeded();
   await screenshot(page, `${name}-1440x900`);
   await page.setViewportSize({ width: 1280, height: 720 });
+  await subject?.scrollIntoViewIfNeeded();
   await screenshot(page, `${name}-1280x720`);
   await page.setViewportSize({ width: 1440, height: 900 });
 }
@@ -118,6 +120,10 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
     const jobs = page.getByRole('table', { name: 'Workbench replication jobs in this session' });
     const job = jobs.getByRole('row', { name: /SHOP-DB01/ });
     await expect(job.getByRole('cell').nth(1)).toHaveText(`Completed${amiId}`); // the AMI on its own line under the state
+    // How the job travelled, in the words of the recent runs' Transport column and the server's card.
+    await expect(jobs.getByRole('columnheader').nth(2)).toHaveText('Transport');
+    await expect(job.getByRole('cell').nth(2)).toHaveText('EBS direct snapshots');
+    await screens(page, 'replication-ami-dashboard-jobs', jobs);
     const runs = page.getByRole('table', { name: 'Recent replication runs' });
     const row = runs.getByRole('row').nth(1);
     await expect(row).toContainText('SHOP-DB01');

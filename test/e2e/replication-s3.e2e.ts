@@ -151,8 +151,10 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     expect(await objects()).toEqual([]);
     await screens(page, 'replication-s3-done', card);
 
-    // The Dashboard's recent runs say how each run travelled.
+    // The Dashboard's jobs of this session and its recent runs say how each run travelled.
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Dashboard' }).click();
+    const jobs = page.getByRole('table', { name: 'Workbench replication jobs in this session' });
+    await expect(jobs.getByRole('row', { name: /SHOP-DB01/ }).getByRole('cell').nth(2)).toHaveText('S3 bucket + VM Import');
     const runs = page.getByRole('table', { name: 'Recent replication runs' });
     const newest = runs.getByRole('row').nth(1);
     await expect(newest).toContainText('SHOP-DB01');

@@ -63,6 +63,8 @@ export const ReplicationJobEventSchema = z.object({
   state: z.enum(['queued', 'running', 'paused', 'completed', 'inconsistent', 'failed', 'cancelled']),
   amiId: z.string().optional(),
   message: z.string().max(2000).optional(),
+  /** How the job's run travels: EBS direct snapshots, or an S3 bucket + VM Import (absent before it is queued). */
+  transport: z.enum(['ebs', 's3']).optional(),
   at: z.string(),
 });
 export type ReplicationJobEvent = z.infer<typeof ReplicationJobEventSchema>;

@@ -5,6 +5,7 @@ import { allocatedBlocks, type DiskImage } from '../disk-image';
 import { TransportError, type AwsIdentity, type TransportOptions } from '../transport/types';
 import { LANE_CHANGED, LANE_SENDING, type LaneReply, type LaneRequest, type LaneSetup, type LaneWorkerData } from './block-lane';
 import { startReplicationThread } from './worker-source';
+import { BlockLaneError } from './lane-error';
 
 /**
  * The read → zero check → hash → compare → send stage of a run, built for throughput. The image is read in order in
@@ -195,7 +196,7 @@ export class BlockPipeline {
       const onMessage = (r: LaneReply) => this.onReply(lane, r);
       const onError = (err: Error) => this.fail(err);
       const onExit = (code: number) => {
-        if (!this.stopped) this.fail(new Error(`a block lane stopped (exit ${code})`));
+        if (!this.stopped) this.fail(new BlockLaneError(code));
       };
       worker.on('message', onMessage);
       worker.on('error', onError);

@@ -7,6 +7,9 @@ import { TransportError, type SnapshotTransport, type TransportOptions } from '.
 import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
 import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
+/** How often credentials that expire are resolved again and, when they changed, forwarded to the block lanes. */
+const CREDENTIAL_REFRESH_MS = 30_000;
+
 export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
 export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'uploading' | 'completing' | 'verifying' | 'importing-image' | 'registering-image' | 'done';
 
@@ -105,7 +108,7 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
  * never a block zero on both sides), journals finished blocks in batches, and completes the snapshot only if the
  * source did not change while it was read.
  */
-export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean; readonly stop?: AbortSignal } = {}): Promise<DiskRunResult> {
+export async function replicateDisk(journal: Journal, jobDir: string, req: DiskRunRequest, onProgress: (p: ReplicationProgress) => void = () => undefined, opts: { readonly lanes?: LanePool; readonly retried?: boolean; readonly stop?: AbortSignal; readonly credentialRefreshMs?: number } = {}): Promise<DiskRunResult> {
   const began = Date.now();
   const blockSize = EBS_BLOCK_SIZE;
   const concurrency = Math.max(1, req.concurrency ?? 16);
@@ -243,7 +246,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
               }
             })
             .catch(() => undefined);
-        }, 30_000)
+        }, opts.credentialRefreshMs ?? CREDENTIAL_REFRESH_MS)
       : undefined;
     stage = 'sending';
     let lastProgress = 0;

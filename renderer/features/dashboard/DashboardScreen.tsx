@@ -75,7 +75,7 @@ export function DashboardScreen() {
             <div className="table-wrap" tabIndex={0}>
               <table className="data-table" aria-label="Workbench replication jobs in this session">
                 <thead>
-                  <tr><th>Server</th><th>State</th><th>Disk</th><th>Stage</th><th>Progress</th><th>Rate</th></tr>
+                  <tr><th>Server</th><th>State</th><th>Transport</th><th>Disk</th><th>Stage</th><th>Progress</th><th>Rate</th></tr>
                 </thead>
                 <tbody>
                   {jobs.flatMap((j) => {
@@ -85,6 +85,7 @@ export function DashboardScreen() {
                       <tr key={`${j.jobId} ${d?.disk ?? ''}`}>
                         <td>{i === 0 ? (names.get(j.serverId) ?? j.serverId) : ''}</td>
                         <td className={j.state === 'failed' || j.state === 'inconsistent' ? 'cell-error' : undefined}>{i === 0 ? <>{label('jobState', j.state)}{j.amiId ? <span className="dash-job-ami">{j.amiId}</span> : null}</> : ''}</td>
+                        <td>{i === 0 ? label('transport', j.transport) : ''}</td>
                         <td>{d?.disk ?? '—'}</td>
                         <td>{d && ACTIVE.has(j.state) ? label('replicationStage', d.stage) : '—'}</td>
                         <td>{d && d.bytesTotal ? <progress max={d.bytesTotal} value={d.bytesRead} aria-label={`${names.get(j.serverId) ?? j.serverId} ${d.disk}: ${Math.floor((d.bytesRead / d.bytesTotal) * 100)}%`} /> : '—'}</td>
