@@ -75,10 +75,17 @@ async function main() {
     const cli = [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', fake.url, '--ami', 'none', '--once', '--json'];
     const mwb = async () => {
       const cpu0 = await childCpu();
+      const own0 = process.cpuUsage();
       const { stdout } = await run(process.execPath, cli, { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
       const cpu = (await childCpu()) - cpu0;
-      return { ...(JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> }), cpu };
+      const own = process.cpuUsage(own0);
+      // The fake endpoint runs in this process: its CPU shares the cores with the client's.
+      const fakeCpu = (own.user + own.system) / 1e6;
+      return { ...(JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> }), cpu, fakeCpu };
     };
+    /** CPU seconds of the client and of the fake against the wall time × the cores: how busy the two kept the machine. */
+    const busy = (r: { cpu: number; fakeCpu: number }, wall: number) =>
+      `fake endpoint CPU ${r.fakeCpu.toFixed(2)} s; client + fake ${(r.cpu + r.fakeCpu).toFixed(2)} CPU-s in ${wall.toFixed(2)} s on ${os.availableParallelism()} cores (${(((r.cpu + r.fakeCpu) / (wall * os.availableParallelism())) * 100).toFixed(0)} % of them)`;
     const size = blocks * BLOCK;
     console.log(`image: ${(size / MiB).toFixed(0)} MiB raw, ${Math.ceil(blocks / 2)} of ${blocks} blocks hold data`);
 
@@ -91,6 +98,7 @@ async function main() {
     const seedRate = size / seedRun.s / MiB;
     console.log(`openssl dgst -sha256        ${ssl.s.toFixed(2)} s  ${sslRate.toFixed(0)} MiB/s`);
     console.log(`mwb replicate (seed, CLI)   ${seedRun.s.toFixed(2)} s  ${seedRate.toFixed(0)} MiB/s logical; ${seedRun.value.disks[0]!.blocksSent} blocks sent (worker ${seedRun.value.disks[0]!.seconds.toFixed(2)} s; CPU ${seedRun.value.cpu.toFixed(2)} s user+sys)`);
+    console.log(`  ${(seedRun.s * 1000 / Math.max(1, seedRun.value.disks[0]!.blocksSent)).toFixed(2)} ms per block sent; ${busy(seedRun.value, seedRun.s)}`);
     console.log(`seed ratio vs openssl: ${(seedRate / sslRate).toFixed(2)}× (target ≥ 0.5×)`);
 
     // Incremental: keep the old image for rsync, change 1 % of the blocks (spread out) in the new one.
@@ -113,6 +121,7 @@ async function main() {
     const sent = inc.value.disks[0]!.bytesSent;
     console.log(`rsync --inplace --no-whole-file  ${rsync.s.toFixed(2)} s`);
     console.log(`mwb replicate (incremental, CLI) ${inc.s.toFixed(2)} s; ${inc.value.disks[0]!.blocksSent} blocks sent (worker ${inc.value.disks[0]!.seconds.toFixed(2)} s; CPU ${inc.value.cpu.toFixed(2)} s user+sys)`);
+    console.log(`  ${busy(inc.value, inc.s)}`);
     console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
     console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
   } finally {

@@ -43,7 +43,11 @@ export type LaneRequest =
 export type LaneReply =
   /** Per block of the chunk: zero (1), its digest, and flags (bit 0 changed from the parent, bit 1 being sent). */
   | { t: 'hashed'; id: number; zero: Uint8Array; digests: Uint8Array; flags: Uint8Array }
-  | { t: 'sent'; id: number; index: number; bytes: number }
+  /**
+   * Blocks sent since the lane's last report, as [chunk id, block index, bytes] (one message per turn of the lane's
+   * event loop rather than one per block: each message costs both threads a wake-up).
+   */
+  | { t: 'sent'; sent: Array<[number, number, number]> }
   | { t: 'failed'; id: number; index: number; code: TransportError['code']; message: string }
   | { t: 'dropped'; id: number; count: number };
 
@@ -74,6 +78,16 @@ export function runLane(): void {
   let identity: AwsIdentity | undefined;
   let transport: Promise<SnapshotTransport> | undefined;
   let wake: (() => void) | undefined;
+  // Blocks sent and not yet reported: reported together once the event loop has handled what else is ready.
+  let sent: Array<[number, number, number]> = [];
+  let reportScheduled = false;
+  const report = (): void => {
+    reportScheduled = false;
+    if (sent.length === 0) return;
+    const items = sent;
+    sent = [];
+    port.postMessage({ t: 'sent', sent: items } satisfies LaneReply);
+  };
 
   const client = (): Promise<SnapshotTransport> =>
     (transport ??= import('../transport/ebs-direct.transport').then(
@@ -91,9 +105,14 @@ export function runLane(): void {
     try {
       const t = await client();
       await t.putBlock(snapshotId!, s.index, s.data, s.checksum);
-      port.postMessage({ t: 'sent', id: s.id, index: s.index, bytes: s.data.length } satisfies LaneReply);
+      sent.push([s.id, s.index, s.data.length]);
+      if (!reportScheduled) {
+        reportScheduled = true;
+        setImmediate(report);
+      }
     } catch (err) {
       const e = err instanceof TransportError ? err : new TransportError('unknown', err instanceof Error ? err.message.slice(0, 300) : 'the upload failed');
+      report();
       port.postMessage({ t: 'failed', id: s.id, index: s.index, code: e.code, message: e.message.slice(0, 300) } satisfies LaneReply);
     } finally {
       active--;
@@ -156,6 +175,7 @@ export function runLane(): void {
     }
     if (m.t === 'stop') {
       stopped = true;
+      report();
       const dropped = queue.splice(0);
       const byChunk = new Map<number, number>();
       for (const s of dropped) byChunk.set(s.id, (byChunk.get(s.id) ?? 0) + 1);

@@ -91,13 +91,16 @@ describe('BlockPipeline (block lanes, nothing sent)', () => {
   });
 
   it('compares with the parent run: unchanged blocks are not changed, a block that became zero is, blocks already sent are not sent again', async () => {
-    const blocks = 24;
+    // Blocks 24-27 are past the parent's end too (the disk grew) and hold zeros: unallocated 24-25, zeros read 26-27.
+    const blocks = 28;
     const content = Buffer.alloc(blocks * BS);
-    for (let i = 0; i < blocks; i++) if (i !== 9) content.fill((i % 250) + 1, i * BS, (i + 1) * BS);
+    for (let i = 0; i < 24; i++) if (i !== 9) content.fill((i % 250) + 1, i * BS, (i + 1) * BS);
     const img = memoryImage(content, [
       { offset: 0, length: 12 * BS, data: true },
       { offset: 12 * BS, length: 4 * BS, data: false }, // blocks 12-15 unallocated
       { offset: 16 * BS, length: 8 * BS, data: true },
+      { offset: 24 * BS, length: 2 * BS, data: false },
+      { offset: 26 * BS, length: 2 * BS, data: true },
     ]);
     // The parent: the same content, except block 3 (now different), block 9 (had data, now zeros), block 13 (had
     // data, now unallocated) and block 20 (was zero); and 22 blocks only (blocks 22-23 are new).
@@ -112,7 +115,7 @@ describe('BlockPipeline (block lanes, nothing sent)', () => {
     const seen = await collect(img, { parent: { digests: parent, blockCount: 22 }, done: new Set([3]) });
     expect(seen.map((b) => b.index)).toEqual([...Array(blocks).keys()]);
     expect(seen.filter((b) => b.changed).map((b) => b.index)).toEqual([3, 9, 13, 20, 22, 23]);
-    expect(seen.filter((b) => b.zero).map((b) => b.index)).toEqual([9, 12, 13, 14, 15]);
+    expect(seen.filter((b) => b.zero).map((b) => b.index)).toEqual([9, 12, 13, 14, 15, 24, 25, 26, 27]);
     for (const b of seen.filter((x) => !x.zero)) expect(b.digest).toEqual(sha(content.subarray(b.offset, b.offset + BS)));
     // Nothing is sent without a transport (and block 3 was sent before: it is changed, not sending).
     expect(seen.some((b) => b.sending)).toBe(false);
