@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { FakeEbs } from '../fakes/ebs-direct.fake';
+import { mwbCli } from './mwb-cli';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
+const CLI = mwbCli();
 
-/** Runs `mwb ARGS…` as a child process from the sources (tsx), with `env` over this process's; bounded by a timeout. */
+/** Runs `mwb ARGS…` as a child process (the built CLI when it is up to date, else the sources through tsx: mwbCli), with `env` over this process's; bounded by a timeout. */
 export function mwbProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) => {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
+import { mwbCli } from '../../helpers/mwb-cli';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
+const CLI = mwbCli();
 const BLOCK = 512 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
