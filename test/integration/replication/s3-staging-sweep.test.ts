@@ -147,6 +147,13 @@ describe('S3 staging objects do not leak', () => {
     expect(again.status).toBe('failed');
     expect(again.disks[0]).toMatchObject({ bytesSent: 0, blocksSent: 0, reusedObject: true, object: { key: staged, size: 5 * MiB } });
     expect(await keys(prefix)).toEqual([staged]);
+    // A run killed while it journaled the reuse (its s3-start naming the object, its s3-complete torn off) is not
+    // resumed as an upload into that object: the next run reuses it again.
+    const journalFile = path.join(services.replication.jobDir('s4'), 'journal-s3.log');
+    const lastStart = (await Journal.read(journalFile)).filter((r) => r.t === 's3-start').at(-1)!;
+    const torn = await Journal.open(journalFile);
+    await torn.append({ ...lastStart, run: randomUUID(), at: new Date().toISOString() });
+    await torn.close();
 
     const done = await replicate();
     // Nothing else to sweep; the object itself was deleted once VM Import had made the AMI.
@@ -160,7 +167,7 @@ describe('S3 staging objects do not leak', () => {
     expect(calls.map((c) => c.key)).toEqual([staged, staged, staged]);
     expect(new Set(calls.map((c) => c.token)).size).toBe(3);
     // The journal shows one upload only; the object went once VM Import had made the AMI.
-    const records = await Journal.read(path.join(services.replication.jobDir('s4'), 'journal-s3.log'));
+    const records = await Journal.read(journalFile);
     expect(records.filter((r) => r.t === 's3-upload')).toHaveLength(1);
     expect(await keys(prefix)).toEqual([]);
   }, 300_000);
