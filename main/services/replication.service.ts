@@ -206,7 +206,7 @@ export class ReplicationService {
       // The AMI step is over (made or failed): the disk's stage says so rather than still "Importing the image".
       req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
       // VM Import has read the staging objects: they are deleted. After a failed import they stay (the user may import
-      // them by hand) until the next run of their disk completes its own objects, which deletes them.
+      // them by hand): the next run of an unchanged image imports from them again, one of a changed image sweeps them.
       if (ami && transport.kind === 's3') {
         const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
         if (failure) message = `The AMI was made, but a staging object could not be deleted (the next S3 run of the disk deletes it): ${failure}`;
@@ -243,11 +243,13 @@ export class ReplicationService {
     const kept = own === 'deleted' ? [] : disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
     const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
     const removed = own === 'deleted' ? disks.flatMap((d) => (d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : [])) : [];
+    const reused = disks.flatMap((d) => ((d as S3DiskRunResult).reusedObject && d.object ? [`s3://${d.object.bucket}/${d.object.key}`] : []));
     const words = [
+      reused.length ? `Nothing was uploaded for ${reused.length === 1 ? 'a disk' : `${reused.length} disks`}: the image is unchanged since VM Import failed on ${reused.length === 1 ? 'its staged object, which was' : 'their staged objects, which were'} used again: ${list(reused)}.` : '',
       removed.length ? `The staged disk${removed.length === 1 ? ' was' : 's were'} deleted from the bucket once VM Import had made the AMI: ${list(removed)}.` : '',
       deleted.length ? `Deleted ${deleted.length === 1 ? 'a staging object' : `${deleted.length} staging objects`} of earlier runs that nothing needs any more: ${list(deleted)}.` : '',
       kept.length && own === 'output' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket as this run's output (no AMI was asked for) until the next S3 run replaces ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
-      kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run stages the disk again: ${list(kept)}.` : '',
+      kept.length && own === 'no-ami' ? `The staged disk${kept.length === 1 ? ' stays' : 's stay'} in the bucket (no AMI was made; VM Import can be run on ${kept.length === 1 ? 'it' : 'them'} by hand) until the next S3 run of the disk, which imports from ${kept.length === 1 ? 'it' : 'them'} again if the image is unchanged, else stages the disk anew and deletes ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
       kept.length && own === 'undeleted' ? `The AMI was made, but the staged disk${kept.length === 1 ? '' : 's'} may still be in the bucket until the next S3 run of the disk deletes ${kept.length === 1 ? 'it' : 'them'}: ${list(kept)}.` : '',
       error ? `Some staging objects of earlier runs could not be deleted (${error}); the next run tries again.` : '',
     ].filter(Boolean);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openDiskImage, EBS_BLOCK_SIZE, type DiskImage } from '../disk-image';
 import { S3StagingTransport, stagingMetadata, type S3TransportOptions } from '../transport/s3.transport';
 import { TransportError } from '../transport/types';
-import { fingerprint, s3DiskState, sameFingerprint, type Journal, type JournalRecord } from './journal';
+import { fingerprint, s3DiskState, sameFingerprint, type Journal, type JournalRecord, type SourceFingerprint } from './journal';
 import type { DiskRunResult, ReplicationProgress, ReplicationStage } from './run-disk';
 
 export interface S3DiskRunRequest {
@@ -28,8 +28,11 @@ export interface StagingSweep {
   readonly error?: string;
 }
 
-/** A disk run of the S3 transport: a completed one names its staging object and what it swept. */
-export type S3DiskRunResult = DiskRunResult & { readonly staging?: StagingSweep };
+/**
+ * A disk run of the S3 transport: a completed one names its staging object and what it swept; `reusedObject` when
+ * nothing was uploaded because the object a failed import left is the unchanged image (`reusableObject`).
+ */
+export type S3DiskRunResult = DiskRunResult & { readonly staging?: StagingSweep; readonly reusedObject?: boolean };
 
 const MiB = 2 ** 20;
 const STAGED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.raw$/;
@@ -79,6 +82,34 @@ export async function sweepStaging(s3: S3StagingTransport, records: readonly Jou
 }
 
 /**
+ * The staging object a failed VM Import left, when the next run can import from it again instead of uploading the
+ * disk: the disk's last completed upload, of the same image file with the same fingerprint (size and modification
+ * time of every file of its chain) into the same bucket; an AMI step named it and ended failed, and no step that
+ * names it is open (its import may still read it) or completed (its AMI exists: the object was to be deleted); and the
+ * object is still there under this disk's prefix with the disk's size and our metadata naming this project, server,
+ * disk and the run its key names. Any doubt (a failed HeadObject included) means no: the disk is uploaded again.
+ */
+export async function reusableObject(s3: S3StagingTransport, records: readonly JournalRecord[], o: { disk: string; image: string; source: SourceFingerprint; size: number; prefix: string; metadata: Record<string, string> }): Promise<string | undefined> {
+  const last = s3DiskState(records, o.disk).lastCompleted;
+  if (!last || last.bucket !== s3.bucket || last.size !== o.size || !last.key.startsWith(o.prefix)) return undefined;
+  const name = last.key.slice(o.prefix.length);
+  if (!STAGED.test(name)) return undefined;
+  const start = records.find((r): r is Extract<JournalRecord, { t: 's3-start' }> => r.t === 's3-start' && r.run === last.run && r.disk === o.disk);
+  if (!start || start.image !== o.image || !sameFingerprint(start.fingerprint, o.source)) return undefined;
+  const names = (r: JournalRecord) => r.t === 'ami-start' && r.sources.some((x) => x.kind === 's3' && x.bucket === last.bucket && x.key === last.key);
+  const steps = new Set(records.filter(names).map((r) => (r as Extract<JournalRecord, { t: 'ami-start' }>).ami));
+  const ends = records.filter((r): r is Extract<JournalRecord, { t: 'ami-end' }> => r.t === 'ami-end' && steps.has(r.ami));
+  if (!steps.size || ends.some((e) => e.outcome !== 'failed') || new Set(ends.map((e) => e.ami)).size !== steps.size) return undefined;
+  try {
+    const meta = await s3.metadata(last.key);
+    if (!meta || meta['mwb-run'] !== name.slice(0, -4) || Object.entries(o.metadata).some(([k, v]) => meta[k] !== v)) return undefined;
+    return (await s3.size(last.key)) === o.size ? last.key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One disk to an S3 staging object (raw) by multipart upload, resumable: the journal keeps the upload id and the
  * finished parts; a restarted run asks ListParts what the server holds and skips a part whose ETag is the MD5 of the
  * local part (the journal alone where the server has no ListParts). A run replaced by a new one (source changed) has
@@ -99,6 +130,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
   let key = '';
   const progress = () => onProgress({ disk: req.disk, stage, bytesRead, bytesTotal, blocksChanged: blocksTotal, bytesSent, rate: bytesRead / Math.max(0.001, (Date.now() - began) / 1000) });
   let staging: StagingSweep | undefined;
+  let reusedObject = false;
   const result = (status: DiskRunResult['status'], message?: string): S3DiskRunResult => ({
     disk: req.disk,
     image: req.image,
@@ -115,6 +147,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     ...(status === 'completed' ? { object: { bucket: req.transport.bucket, key, size: bytesTotal } } : {}),
     ...(message ? { message } : {}),
     ...(staging ? { staging } : {}),
+    ...(reusedObject ? { reusedObject } : {}),
   });
   const now = () => new Date().toISOString();
   let image: DiskImage | undefined;
@@ -133,7 +166,8 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     let journalParts = new Map<number, string>();
     if (state.open) {
       const o = state.open;
-      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source) && o.start.bucket === req.transport.bucket) {
+      // A run that reused an earlier run's object (its key names that run) is never resumed as an upload.
+      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source) && o.start.bucket === req.transport.bucket && o.start.key.endsWith(`-${o.start.run}.raw`)) {
         run = o.start.run;
         key = o.start.key;
         partSize = o.start.partSize;
@@ -143,6 +177,27 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
       } else {
         if (o.uploadId) await s3.abort(o.start.key, o.uploadId).catch(() => undefined);
         await journal.append({ t: 'inconsistent', run: o.start.run, disk: req.disk, reason: 'the source image changed after the upload was interrupted', at: now() });
+      }
+    }
+    const metadata = stagingMetadata({ ...tags, 'mwb-disk': req.disk });
+    if (!run) {
+      // After a failed VM Import of an unchanged image, its object is imported again: nothing is uploaded. The new
+      // run owns that object from here (the AMI step deletes it once the AMI is made; the sweep keeps it).
+      const reuse = await reusableObject(s3, journal.records, { disk: req.disk, image: path.resolve(req.image), source, size: image.size, prefix, metadata });
+      if (reuse) {
+        run = randomUUID();
+        key = reuse;
+        reusedObject = true;
+        const at = now();
+        await journal.append(
+          { t: 's3-start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, bucket: req.transport.bucket, key, partSize, at },
+          { t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size: image.size, at },
+        );
+        bytesRead = image.size;
+        staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata });
+        stage = 'done';
+        progress();
+        return result('completed');
       }
     }
     if (!run) {
@@ -223,7 +278,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
       return result('failed', `integrity check failed: the staged object is ${size} bytes, not ${image.size}`);
     }
     await journal.append({ t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size, at: now() });
-    staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata: stagingMetadata({ ...tags, 'mwb-disk': req.disk }) });
+    staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata });
     stage = 'done';
     progress();
     return result('completed');

@@ -1,6 +1,7 @@
 // S3 staging objects do not leak (Ceph radosgw, /work/shared/peers/start-radosgw.sh, on ports and a folder of its
 // own; the strict fake's EC2 imports from it): once an S3 run's object is complete, the disk's earlier objects that no
-// pending or future step needs are deleted: a failed import's, a run's whose AMI step never started (killed between
+// pending or future step needs are deleted: a failed import's (once the image changed: with the image unchanged the
+// next run imports from it again, uploading nothing), a run's whose AMI step never started (killed between
 // s3-complete and ami-start), a no-AMI run's output that the next run replaces. Objects of another server, disk or
 // project, of another key form or without our metadata are never touched, and the object an AMI step started and not
 // ended names survives. `mwb replicate --ami none` keeps its object as the run's output and says what it deleted, and
@@ -72,7 +73,7 @@ beforeAll(async () => {
   await fs.writeFile(image, content);
   services = testServices(dir);
   const file = path.join(dir, 'estate.mwb.json');
-  await fs.writeFile(file, JSON.stringify(docWithServers(3)));
+  await fs.writeFile(file, JSON.stringify(docWithServers(4)));
   await services.project.open(file);
 }, 660_000);
 afterAll(async () => {
@@ -84,7 +85,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe('S3 staging objects do not leak', () => {
-  it("a failed import's object is deleted by the next run; objects of another server, disk or project, or not ours, are never touched", async () => {
+  it("a failed import's object is deleted by the next run of a changed image; objects of another server, disk or project, or not ours, are never touched", async () => {
     const otherServer = staged({ project: 'p1', server: 'S9', disk: 'Hard disk 1' });
     const otherDisk = staged({ project: 'p1', server: 'S1', disk: 'Hard disk 10' });
     const otherProject = staged({ project: 'p2', server: 'S1', disk: 'Hard disk 1' });
@@ -108,12 +109,67 @@ describe('S3 staging objects do not leak', () => {
     expect(await keys('mwb-staging/p1/S1/Hard_disk_1-')).toContain(first);
 
     fake.options.importFailure = undefined;
+    // The image changed since (its modification time): the disk is staged anew, and the failed import's object swept.
+    const later = new Date(Date.now() + 60_000);
+    await fs.utimes(image, later, later);
     const done = await services.replication.replicate({ server: 'S1', transport: transport(), ami: 'import', amiPoll: { initialMs: 5, maxMs: 20 } });
     expect(done, done.message).toMatchObject({ status: 'completed', staging: { deleted: [url(first)], kept: [] } });
+    expect(done.disks[0]).toMatchObject({ bytesSent: 6 * MiB });
+    expect((done.disks[0] as S3DiskRunResult).reusedObject).toBeUndefined();
     expect(done.amiId).toBeTruthy();
     expect(done.staging!.message).toContain(url(first));
     // The failed import's object and this run's (imported, then deleted) are gone; the others are all there.
     expect(await keys('mwb-staging/')).toEqual([...untouched].sort());
+  }, 300_000);
+
+  it('after a failed VM Import of an unchanged image, the next run imports from the same staged object without uploading it again; the object goes once the AMI is made', async () => {
+    const image2 = path.join(dir, 'disk2.raw');
+    await fs.writeFile(image2, randomBytes(5 * MiB));
+    const prefix = 'mwb-staging/p1/S4/Hard_disk_1-';
+    services.replication.configure('S4', { disks: [{ disk: 'Hard disk 1', image: image2 }] });
+    const replicate = () => services.replication.replicate({ server: 'S4', transport: transport(), ami: 'import', amiPoll: { initialMs: 5, maxMs: 20 } });
+    const imports = () => fake.ec2Calls.filter((c) => c.action === 'ImportImage').map((c) => ({ key: c.params['DiskContainer.1.UserBucket.S3Key'], token: c.params.ClientToken }));
+    const before = imports().length;
+
+    fake.options.importFailure = 'ClientError: Unknown OS / Missing OS files.';
+    let failed, again;
+    try {
+      failed = await replicate();
+      again = await replicate();
+    } finally {
+      fake.options.importFailure = undefined;
+    }
+    expect(failed.status).toBe('failed');
+    const staged = failed.disks[0]!.object!.key;
+    expect(failed.disks[0]).toMatchObject({ bytesSent: 5 * MiB });
+    expect(failed.staging!.message).toContain('imports from it again if the image is unchanged');
+    // A second failure: the object is used again, still nothing uploaded, and it stays for the next try.
+    expect(again.status).toBe('failed');
+    expect(again.disks[0]).toMatchObject({ bytesSent: 0, blocksSent: 0, reusedObject: true, object: { key: staged, size: 5 * MiB } });
+    expect(await keys(prefix)).toEqual([staged]);
+    // A run killed while it journaled the reuse (its s3-start naming the object, its s3-complete torn off) is not
+    // resumed as an upload into that object: the next run reuses it again.
+    const journalFile = path.join(services.replication.jobDir('s4'), 'journal-s3.log');
+    const lastStart = (await Journal.read(journalFile)).filter((r) => r.t === 's3-start').at(-1)!;
+    const torn = await Journal.open(journalFile);
+    await torn.append({ ...lastStart, run: randomUUID(), at: new Date().toISOString() });
+    await torn.close();
+
+    const done = await replicate();
+    // Nothing else to sweep; the object itself was deleted once VM Import had made the AMI.
+    expect(done, done.message).toMatchObject({ status: 'completed', staging: { deleted: [], kept: [] } });
+    expect(done.staging!.message).toContain(`deleted from the bucket once VM Import had made the AMI: ${url(staged)}`);
+    expect(done.disks[0]).toMatchObject({ bytesSent: 0, reusedObject: true, object: { key: staged } });
+    expect(done.amiId).toBeTruthy();
+    expect(done.staging!.message).toContain(`Nothing was uploaded for a disk: the image is unchanged since VM Import failed on its staged object, which was used again: ${url(staged)}`);
+    // Three imports from the one object, each a new task (a new ClientToken: the failed task is not found again).
+    const calls = imports().slice(before);
+    expect(calls.map((c) => c.key)).toEqual([staged, staged, staged]);
+    expect(new Set(calls.map((c) => c.token)).size).toBe(3);
+    // The journal shows one upload only; the object went once VM Import had made the AMI.
+    const records = await Journal.read(journalFile);
+    expect(records.filter((r) => r.t === 's3-upload')).toHaveLength(1);
+    expect(await keys(prefix)).toEqual([]);
   }, 300_000);
 
   it('a run killed between s3-complete and ami-start leaves nothing behind after the next run', async () => {

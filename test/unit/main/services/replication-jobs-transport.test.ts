@@ -47,6 +47,29 @@ describe('replication jobs: the transport of a run', () => {
     expect(jobs.get(first.id)).toMatchObject({ transport: 's3', s3Bucket: 'mwb-staging' });
   });
 
+  it("the job's state events carry the transport of its run (the Dashboard's jobs table shows it)", async () => {
+    const jobs = services.replicationJobs;
+    const events: Array<{ state: string; transport?: string }> = [];
+    const off = services.events.subscribe('replication.job', (e) => events.push({ state: e.state, ...(e.transport ? { transport: e.transport } : {}) }));
+    try {
+      const job = jobs.start({ kind: 'server', id: 's1' });
+      await jobs.settled(job.id);
+      jobs.setPrefs({ transport: 's3', s3Bucket: 'mwb-staging', ami: 'import' });
+      jobs.runNow(job.id);
+      await jobs.settled(job.id);
+    } finally {
+      off();
+    }
+    expect(events).toEqual([
+      { state: 'queued', transport: 'ebs' },
+      { state: 'running', transport: 'ebs' },
+      { state: 'completed', transport: 'ebs' },
+      { state: 'queued', transport: 's3' },
+      { state: 'running', transport: 's3' },
+      { state: 'completed', transport: 's3' },
+    ]);
+  });
+
   it('a paused run resumes with the transport it was queued with, whatever the preference says meanwhile', async () => {
     const jobs = services.replicationJobs;
     // The first run waits until it is paused (aborted), as a worker would.
