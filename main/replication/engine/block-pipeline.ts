@@ -44,7 +44,10 @@ export interface PipelineOptions {
   readonly blockSize: number;
   /** Blocks per read (default 8: 4 MiB reads for EBS blocks). */
   readonly chunkBlocks?: number;
-  /** Chunks read ahead of the caller (default 3). */
+  /**
+   * Chunks read or being hashed ahead of the caller (default: 2 per lane + 4, 8 with 2 lanes). With 3, a lane often
+   * finished its chunk with none queued (the next could not be read until the oldest was handed over in order).
+   */
   readonly readAhead?: number;
   /** The parent run's digests (a manifest's, blockCount × 32 bytes); absent for a seed. */
   readonly parent?: { readonly digests: Buffer; readonly blockCount: number };
@@ -158,7 +161,6 @@ export class BlockPipeline {
   ) {
     const bs = (this.blockSize = options.blockSize);
     this.chunkBlocks = Math.max(1, options.chunkBlocks ?? 8);
-    this.readAhead = Math.max(1, options.readAhead ?? 3);
     this.count = Math.ceil(image.size / bs);
     this.zeroDigest = zeroDigestOf(bs);
     const parentSab = new SharedArrayBuffer(this.count * 32);
@@ -183,6 +185,7 @@ export class BlockPipeline {
       if (!options.pool) await pool.close();
     };
     const n = lease.workers.length;
+    this.readAhead = Math.max(1, options.readAhead ?? 2 * n + 4);
     // Buffers: those read ahead, one being hashed per lane, and those whose blocks are being sent (half the calls in
     // flight: a chunk usually holds several blocks to send). Few, because the buffers are reused: on VMs where
     // faulting in fresh memory costs ~25 µs a page, each new 4 MiB buffer costs ~25 ms of the kernel's time.
