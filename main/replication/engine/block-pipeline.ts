@@ -186,10 +186,13 @@ export class BlockPipeline {
     };
     const n = lease.workers.length;
     this.readAhead = Math.max(1, options.readAhead ?? 2 * n + 4);
-    // Buffers: those read ahead, one being hashed per lane, and those whose blocks are being sent (half the calls in
-    // flight: a chunk usually holds several blocks to send). Few, because the buffers are reused: on VMs where
-    // faulting in fresh memory costs ~25 µs a page, each new 4 MiB buffer costs ~25 ms of the kernel's time.
-    this.maxBuffers = this.readAhead + n + Math.ceil(concurrency / 2);
+    // Buffers: 3 read ahead, one being hashed per lane, and those whose blocks are being sent (half the calls in
+    // flight: a chunk usually holds several blocks to send); at least the read-ahead and one per lane. Few, because
+    // the buffers are reused: on VMs where faulting in fresh memory costs ~25 µs a page, each new 4 MiB buffer costs
+    // ~25 ms of the kernel's time. A run that sends little (an incremental one) frees a chunk's buffer once it is
+    // hashed, so the whole read-ahead is in use; a seed is bounded by its sends, and queues no more of them than
+    // before the read-ahead grew (what a pause lets finish stays the same).
+    this.maxBuffers = Math.max(this.readAhead + n, 3 + n + Math.ceil(concurrency / 2));
     const setup = (lane: number): LaneSetup => ({
       blockSize: bs,
       parent: parentSab,
