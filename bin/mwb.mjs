@@ -10,6 +10,5 @@ if (!existsSync(bundle)) {
   process.stderr.write('mwb: the workbench is not built yet. Run `npm run build` in ' + root + '\n');
   process.exit(2);
 }
-const { runCli } = await import(pathToFileURL(bundle).href);
-const code = await runCli(process.argv.slice(2));
-if (code !== 0) process.exit(code);
+const { runCliProcess } = await import(pathToFileURL(bundle).href);
+await runCliProcess(process.argv.slice(2));

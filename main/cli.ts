@@ -24,8 +24,11 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /cli\.(m?js|ts)$/.test(process.argv[1]);
-if (isEntry) {
+/**
+ * The process entry: `bin/mwb.mjs` (what `mwb` runs, over the bundle) and `node main/cli.ts` both come here, so
+ * that the process set-up below holds for either. Exits with the command's code.
+ */
+export async function runCliProcess(argv: string[]): Promise<void> {
   // The AWS SDK warns on every client under Node < 22 that its releases after January 2027 will need Node 22. The
   // version in package-lock.json supports this Node; the notice is for the SDK's users, not for a consultant, and it
   // broke up the CLI's output (the replication worker is started with the same setting, engine/job.ts).
@@ -37,7 +40,8 @@ if (isEntry) {
       throw err;
     });
   }
-  void runCli(process.argv.slice(2)).then((code) => {
-    if (code !== EXIT.ok) process.exit(code);
-  });
+  const code = await runCli(argv);
+  if (code !== EXIT.ok) process.exit(code);
 }
+
+if (process.argv[1] !== undefined && /cli\.(m?js|ts)$/.test(process.argv[1])) void runCliProcess(process.argv.slice(2));

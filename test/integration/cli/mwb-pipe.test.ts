@@ -6,8 +6,12 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('mwb writing to a closed pipe', () => {
-  it('exits 0 without an unhandled EPIPE when the reader has gone', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // From the sources, and as `mwb` runs (bin/mwb.mjs over the bundle, which `npm test` builds before vitest).
+  it.each([
+    ['main/cli.ts through tsx', ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]],
+    ['bin/mwb.mjs', [path.join(ROOT, 'bin/mwb.mjs')]],
+  ])('exits 0 without an unhandled EPIPE when the reader has gone (%s)', async (_name, entry) => {
+    const child = spawn(process.execPath, [...entry, '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy(); // the reader is gone before mwb writes a byte
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
