@@ -9,11 +9,12 @@ import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { mwbProcess } from '../../helpers/mwb-process';
+import { mwbCli } from '../../helpers/mwb-cli';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal } from '../../../main/replication/engine/journal';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
+const CLI = mwbCli();
 const BLOCK = 512 * 1024;
 const BLOCKS = 160;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

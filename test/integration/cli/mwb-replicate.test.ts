@@ -1,7 +1,7 @@
 // `mwb replicate` as a user runs it (a child process) against the fake EBS direct endpoint: usage errors, the saved
 // disk mapping, SIGKILL at random points and resume without re-sending finished blocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { tempDir } from '../../helpers/temp-dir';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { mwbCli } from '../../helpers/mwb-cli';
+import { mwbProcess } from '../../helpers/mwb-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = mwbCli();
@@ -23,13 +24,7 @@ let image: string;
 let content: Buffer;
 let onPut: (() => void) | undefined;
 
-function mwb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: 240_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const mwb = (args: string[]) => mwbProcess(args, env, 240_000);
 
 beforeAll(async () => {
   dir = await tempDir('mwb-replicate-');
