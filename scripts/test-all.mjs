@@ -8,6 +8,8 @@ mkdirSync('test-results', { recursive: true });
 let passed = 0;
 let failed = 0;
 const stageFailures = [];
+// CI shows only the tail of the output: the failed tests are listed again at the end.
+const failedTests = [];
 
 function run(name, cmd, args, opts = {}) {
   const started = Date.now();
@@ -37,6 +39,11 @@ if (!only || only === 'unit') {
       const j = JSON.parse(readFileSync(out, 'utf8'));
       passed += j.numPassedTests ?? 0;
       failed += j.numFailedTests ?? 0;
+      for (const file of j.testResults ?? []) {
+        for (const t of file.assertionResults ?? []) {
+          if (t.status === 'failed') failedTests.push(`${file.name.replace(process.cwd() + '/', '')} › ${t.fullName}\n    ${String(t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300)}`);
+        }
+      }
     }
   }
 }
@@ -46,6 +53,13 @@ if (!only || only === 'e2e') {
     if (existsSync('test-results/e2e.json')) {
       const j = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
       passed += j.stats?.expected ?? 0;
+      const walk = (suite) => {
+        for (const spec of suite.specs ?? []) {
+          if (!spec.ok) failedTests.push(`${spec.file} › ${spec.title}`);
+        }
+        for (const s of suite.suites ?? []) walk(s);
+      };
+      for (const s of j.suites ?? []) walk(s);
       failed += (j.stats?.unexpected ?? 0) + (j.stats?.flaky ?? 0) * 0;
     }
   }
@@ -55,6 +69,7 @@ if (!only || only === 'security') {
 }
 if (stageFailures.length) {
   console.log(`\nfailed stages: ${stageFailures.join(', ')}`);
+  if (failedTests.length) console.log(`failed tests:\n${failedTests.map((t) => `  ✘ ${t}`).join('\n')}`);
   if (failed === 0) failed = stageFailures.length;
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
