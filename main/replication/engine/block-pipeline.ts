@@ -205,9 +205,9 @@ export class BlockPipeline {
     lease.workers.forEach((worker, i) => {
       const lane: Lane = { worker, load: 0 };
       const onMessage = (r: LaneReply) => this.onReply(lane, r);
-      const onError = (err: Error) => this.fail(err);
+      const onError = (err: Error) => this.laneDied(lane, err);
       const onExit = (code: number) => {
-        if (!this.stopped) this.fail(new BlockLaneError(code));
+        if (!this.stopped) this.laneDied(lane, new BlockLaneError(code));
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
@@ -258,10 +258,25 @@ export class BlockPipeline {
     for (const w of this.hashed.values()) w.reject(this.failure);
     this.hashed.clear();
     if (!this.stopped) for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies LaneRequest);
-    // A lane that died reports nothing more: nothing of it is awaited.
-    if (!(err instanceof TransportError)) this.settle(this.outstanding);
     // Reads waiting for a buffer stop (with the failure) rather than wait for buffers that may never be freed.
     for (const w of this.freed.splice(0)) w();
+  }
+
+  /**
+   * A lane that crashed or exited fails the run. It reports nothing more, so its sends are not awaited; the other
+   * lanes' uploads already started are (they end and are reported, so the journal records them before the failure).
+   */
+  private laneDied(lane: Lane, err: Error): void {
+    this.fail(err);
+    let n = 0;
+    for (const [id, s] of this.sendingBuffers) {
+      if (s.lane !== lane) continue;
+      this.sendingBuffers.delete(id);
+      this.unref(s.buffer, s.left);
+      n += s.left;
+    }
+    lane.load = 0;
+    this.settle(n);
   }
 
   private settle(n: number): void {
@@ -284,7 +299,18 @@ export class BlockPipeline {
   private onReply(lane: Lane, r: LaneReply): void {
     if (r.t === 'hashed') {
       const w = this.hashed.get(r.id);
-      if (!w) return;
+      if (!w) {
+        // Hashed before the lane heard of a failure (its hashing was given up here): the sends it queued are dropped
+        // or, if already started, end and are reported; they are awaited as the others are.
+        let started = 0;
+        for (const f of r.flags) if (f & LANE_SENDING) started++;
+        if (started && !this.stopped) {
+          this.sendingBuffers.set(r.id, { lane, left: started });
+          lane.load += started;
+          this.outstanding += started;
+        }
+        return;
+      }
       this.hashed.delete(r.id);
       lane.load--;
       let sending = 0;
