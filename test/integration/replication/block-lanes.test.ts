@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Transferable, Worker } from 'node:worker_threads';
 import { tempDir } from '../../helpers/temp-dir';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { Journal } from '../../../main/replication/engine/journal';
 import { replicateDisk } from '../../../main/replication/engine/run-disk';
 import { LanePool } from '../../../main/replication/engine/block-pipeline';
+import type { LaneRequest } from '../../../main/replication/engine/block-lane';
 import { explainProblem } from '../../../main/services/replication-jobs.service';
 
 const BLOCK = 512 * 1024;
@@ -74,16 +76,31 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: key, SecretAccess
     const image = path.join(dir, 'creds.raw');
     const content = await makeImage(image, 120);
     const jobDir = path.join(dir, 'job-creds');
-    // After 20 uploads the key changes, and the endpoint holds the uploads in flight until the new key was handed out
-    // and a second more has passed (the worker's refresh, every 100 ms here, forwards it to the lanes meanwhile).
+    // The run's lanes, to see the worker hand each of them the new key (the message the lane's next call signs with).
+    const pool = new LanePool();
+    const lanes = pool.take().workers;
+    const told = new Set<Worker>();
+    let allTold!: () => void;
+    const everyLaneTold = new Promise<void>((r) => (allTold = r));
+    for (const lane of lanes) {
+      const post = lane.postMessage.bind(lane);
+      lane.postMessage = (message: LaneRequest, transfer?: readonly Transferable[]) => {
+        post(message, transfer);
+        if (message.t === 'credentials' && message.identity.credentials.accessKeyId === 'AKIDROTATINGSECOND' && told.add(lane).size === lanes.length) allTold();
+      };
+    }
+    // After 20 uploads the key changes, and the endpoint holds the uploads in flight until the worker has resolved
+    // the new key (its refresh runs every 100 ms here) and posted it to every lane. No timing margin: a lane reads
+    // its messages in the order they were posted, and the answers of its held calls (what lets it start its next
+    // call) come after that message, so every call that begins after the release is signed with the new key.
     let arrivals = 0;
     let releasedAt = Infinity;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const rotate = async () => {
       await writeFile(current, 'AKIDROTATINGSECOND');
-      for (let i = 0; i < 300 && !(await readFile(issued, 'utf8')).includes('AKIDROTATINGSECOND'); i++) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 1000));
+      // Bounded: without the forwarding, the release comes after 60 s and the assertions below say what went wrong.
+      await Promise.race([everyLaneTold, new Promise((r) => setTimeout(r, 60_000))]);
       releasedAt = Date.now();
       release();
     };
@@ -95,12 +112,14 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: key, SecretAccess
     const before = fake.puts.length;
     let result;
     try {
-      result = await replicateDisk(journal, jobDir, { disk: 'disk0', image, transport: { kind: 'ebs', region: 'us-east-1', profile: 'rotating', endpointUrl: fake.url }, concurrency: 4 }, undefined, { credentialRefreshMs: 100 });
+      result = await replicateDisk(journal, jobDir, { disk: 'disk0', image, transport: { kind: 'ebs', region: 'us-east-1', profile: 'rotating', endpointUrl: fake.url }, concurrency: 4 }, undefined, { credentialRefreshMs: 100, lanes: pool });
     } finally {
       onPut = undefined;
       release();
       await journal.close();
+      await pool.close();
     }
+    expect(told.size, 'lanes that were handed the new key').toBe(lanes.length);
     expect(result).toMatchObject({ status: 'completed', blocksSent: 80 });
     const puts = fake.puts.slice(before);
     expect(puts).toHaveLength(80);
