@@ -17,6 +17,8 @@ export const SERIAL_FILES = [
   'test/integration/discovery/local-hypervisors.test.ts',
   'test/integration/cli/mwb-verify-process.test.ts',
   'test/integration/replication/replication-jobs.test.ts',
+  // Ctrl-C must reach the block lanes within the second before the held uploads end (else they start new ones).
+  'test/integration/cli/mwb-replicate-ctrl-c.test.ts',
   // The first validation starts AWS's validator within one test's 30 s: several CPU-heavy seconds.
   'test/integration/main/services/cfn-validator.service.test.ts',
 ];

@@ -61,21 +61,20 @@ describe('mwb replicate and Ctrl-C (child process, fake EBS direct endpoint)', (
     let held = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    let firstHeld!: () => void;
-    const someHeld = new Promise<void>((r) => (firstHeld = r));
+    let twoHeld!: () => void;
+    const severalHeld = new Promise<void>((r) => (twoHeld = r));
     onPut = async () => {
       if (++arrivals <= 24) return;
-      held++;
-      firstHeld();
+      if (++held === 2) twoHeld();
       await gate;
     };
-    await Promise.race([someHeld, exited]);
-    // Let the other lanes' calls arrive too, then Ctrl-C; the held uploads end half a second later.
-    await new Promise((r) => setTimeout(r, 300));
+    // Ctrl-C once two uploads are held (waited for, not slept for: on a loaded machine the lanes may take a while).
+    await Promise.race([severalHeld, exited]);
     const heldAtSigint = held;
     child.kill('SIGINT');
     // The held uploads end a second later; an upload already on its way when the stop reached the lanes may still
-    // arrive meanwhile (and is held too), but none may start once they end.
+    // arrive meanwhile (and is held too), but none may start once they end. That second is the time the stop has to
+    // reach the lanes (main thread, job worker, lanes): a latency window, so this file runs in the serial project.
     await new Promise((r) => setTimeout(r, 1000));
     const heldAtRelease = held;
     release();
