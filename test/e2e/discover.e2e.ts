@@ -2,7 +2,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,6 +11,7 @@ import { startSshd, type SshdPeer } from '../helpers/sshd-peer';
 import { fingerprint } from '../../main/discovery/ssh/known-hosts';
 import { discoverVcenter } from '../../main/discovery/vcenter/vcenter-discovery';
 import { labelVcsim } from '../helpers/vcsim-labels';
+import { peerPort } from '../helpers/ports';
 
 const run = promisify(execFile);
 let vcUrl = '';
@@ -21,18 +21,10 @@ let sshd: SshdPeer;
 /** The vcsim VM given vSphere tags and a custom attribute before the story. */
 let taggedVm = '';
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 test.beforeAll(async () => {
   test.setTimeout(700_000);
   vcDir = await mkdtemp(path.join(os.tmpdir(), 'mwb-e2e-vcsim-'));
-  vcEnv = { VCSIM_PORT: String(await freePort()), VCSIM_PIDFILE: path.join(vcDir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 2 -vm 3' };
+  vcEnv = { VCSIM_PORT: String(await peerPort()), VCSIM_PIDFILE: path.join(vcDir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 2 -vm 3' };
   [vcUrl, sshd] = await Promise.all([startPeer('start-vcsim.sh', [], vcEnv, 600_000), startSshd()]);
   // Labels a vSphere administrator put on one VM: two tags of one category and a custom attribute.
   const thumbprint = await discoverVcenter({ url: vcUrl, user: 'user', password: 'pass' }).then(() => undefined, (e: { details?: { thumbprint?: string } }) => e.details?.thumbprint);

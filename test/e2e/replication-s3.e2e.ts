@@ -3,7 +3,6 @@
 // (reading the object from radosgw). The app has one endpoint override for EBS, EC2 and S3, so a loopback router here
 // sends the bucket's paths to radosgw and the rest to the fake, as test/integration/cli/mwb-replicate-s3-ami-kill.test.ts does.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -12,6 +11,7 @@ import { test, expect, screenshot } from './fixtures';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
 import { startPeer, stopPeer } from '../helpers/peers';
 import { startS3Ec2Router, type S3Ec2Router } from '../helpers/s3-ec2-router';
+import { peerPort } from '../helpers/ports';
 
 const BLOCK = 512 * 1024;
 const BUCKET = 'mwb-e2e-staging';
@@ -27,20 +27,12 @@ async function screens(page: Page, name: string, subject?: Locator): Promise<voi
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no AMI and then with VM Import, and sees the AMI and what became of the staged disks', async ({ page, workbench }) => {
   test.setTimeout(600_000);
   const saved = { ...process.env };
   // The AWS SDK's default chain finds radosgw's test keys in the environment; the real configuration is never read.
   Object.assign(process.env, KEYS, { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/aws-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials' });
-  const rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(workbench.dir, 'rgw'), RGW_PIDFILE: path.join(workbench.dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
+  const rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(workbench.dir, 'rgw'), RGW_PIDFILE: path.join(workbench.dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
   let s3: S3Client | undefined;
   let router: S3Ec2Router | undefined;
   let releaseImport!: () => void;

@@ -2,7 +2,6 @@
 // govmomi's vcsim behind test/helpers/vcsim-proxy.ts (level-1 answers to QueryAvailablePerfMetric, /rest refused,
 // /api answered by test/fakes/vapi-tagging.fake.ts). The server detail shows the disk and network totals of the day.
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, screenshot } from './fixtures';
@@ -10,24 +9,17 @@ import { startPeer, stopPeer } from '../helpers/peers';
 import { statisticsLevel1, vcsimProxy, type VcsimProxy } from '../helpers/vcsim-proxy';
 import { fakeVapiTagging } from '../fakes/vapi-tagging.fake';
 import { discoverVcenter } from '../../main/discovery/vcenter/vcenter-discovery';
+import { peerPort } from '../helpers/ports';
 
 let vcEnv: Record<string, string> = {};
 let vcDir = '';
 let proxy: VcsimProxy | undefined;
 let vmName = '';
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 test.beforeAll(async () => {
   test.setTimeout(700_000);
   vcDir = await mkdtemp(path.join(os.tmpdir(), 'mwb-e2e-vcsim1-'));
-  vcEnv = { VCSIM_PORT: String(await freePort()), VCSIM_PIDFILE: path.join(vcDir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 1 -vm 2 -standalone-host 0' };
+  vcEnv = { VCSIM_PORT: String(await peerPort()), VCSIM_PIDFILE: path.join(vcDir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 1 -vm 2 -standalone-host 0' };
   const vcUrl = await startPeer('start-vcsim.sh', [], vcEnv, 600_000);
   const thumbprint = await discoverVcenter({ url: vcUrl, user: 'user', password: 'pass' }).then(() => '', (e: { details?: { thumbprint?: string } }) => e.details?.thumbprint ?? '');
   const vm = (await discoverVcenter({ url: vcUrl, user: 'user', password: 'pass', thumbprint, tags: false })).vms[0]!;

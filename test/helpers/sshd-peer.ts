@@ -5,10 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sharedPath } from './shared';
 import { tempDir } from './temp-dir';
+import { peerPort } from './ports';
 
 const run = promisify(execFile);
 
-/** A free loopback port (listen on 0, close). */
+/**
+ * A loopback port free a moment ago (listen on 0, close): any other listen(0) may be given it next, so it suits a
+ * port that should refuse connections, briefly; a peer's port comes from `peerPort()` (helpers/ports.ts).
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -59,7 +63,7 @@ export interface SshdPeer {
 export async function startSshd(opts: { extraConfig?: readonly string[]; dropConfig?: RegExp; user?: string } = {}): Promise<SshdPeer> {
   const base = await tempDir('mwb-sshd-');
   const dir = path.join(base, 'peer');
-  const port = await freePort();
+  const port = await peerPort();
   const script = sharedPath('peers', 'start-sshd.sh');
   const env = { ...process.env, SSHD_PORT: String(port), SSHD_DIR: dir, ...(opts.user ? { SSHD_USER: opts.user } : {}) };
   const { stdout } = await run('bash', [script, 'start'], { env, timeout: 120_000 });

@@ -9,7 +9,6 @@
 // object that cannot be deleted after its AMI is made (access denied) is said to be kept, and the next run deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -20,6 +19,7 @@ import { mwbKilledAtEc2, mwbKilledWhen, mwbProcess } from '../../helpers/mwb-pro
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal, type JournalRecord } from '../../../main/replication/engine/journal';
+import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const BUCKET = 'mwb-staging-kill';
@@ -34,14 +34,6 @@ let router: S3Ec2Router;
 let env: NodeJS.ProcessEnv;
 let project: string;
 const images: Record<string, { file: string; content: Buffer }> = {};
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function getObject(key: string): Promise<Buffer> {
   const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -74,7 +66,7 @@ async function killedAt(server: string, action: string, ami = 'import') {
 
 beforeAll(async () => {
   dir = await tempDir('mwb-replicate-s3-ami-');
-  rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
+  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
   rgw = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
   const keys = { AWS_ACCESS_KEY_ID: 'TESTACCESSKEY', AWS_SECRET_ACCESS_KEY: 'TESTSECRETKEY' };
   s3 = new S3Client({ region: 'us-east-1', endpoint: rgw, forcePathStyle: true, credentials: { accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });

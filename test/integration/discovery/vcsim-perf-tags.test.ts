@@ -4,7 +4,6 @@
 // serves tagging on /rest only. test/helpers/vcsim-proxy.ts makes it look like a vCenter at statistics level 1, or one
 // that serves tagging only under /api (test/fakes/vapi-tagging.fake.ts).
 import { readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { tempDir } from '../../helpers/temp-dir';
 import { labelVcsim } from '../../helpers/vcsim-labels';
 import { statisticsLevel1, vcsimProxy } from '../../helpers/vcsim-proxy';
 import { fakeVapiTagging } from '../../fakes/vapi-tagging.fake';
+import { peerPort } from '../../helpers/ports';
 
 const PASSWORD = 'pass';
 let url = '';
@@ -24,14 +24,6 @@ let env: Record<string, string> = {};
 let dir = '';
 let tagged = '';
 let other = '';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function cli(args: Parameters<typeof discoverVcenterCommand>[0], stdin: string) {
   let stdout = '';
@@ -47,7 +39,7 @@ function cli(args: Parameters<typeof discoverVcenterCommand>[0], stdin: string) 
 
 beforeAll(async () => {
   dir = await tempDir('mwb-vcsim-perf-');
-  const port = await freePort();
+  const port = await peerPort();
   env = { VCSIM_PORT: String(port), VCSIM_PIDFILE: path.join(dir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 2 -vm 2 -standalone-host 0' };
   url = await startPeer('start-vcsim.sh', [], env, 600_000);
   const err = await discoverVcenter({ url, user: 'user', password: PASSWORD }).catch((e: unknown) => e);

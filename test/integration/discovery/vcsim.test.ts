@@ -1,6 +1,5 @@
 // Real peer: govmomi 0.24.2's vCenter simulator (../shared/peers/start-vcsim.sh), self-signed TLS, on a private port.
 import { readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { ProjectDocumentSchema } from '../../../main/common/model/project';
 import { discoverVcenterCommand } from '../../../main/cli/discover.command';
 import { startPeer, stopPeer } from '../../helpers/peers';
 import { tempDir } from '../../helpers/temp-dir';
+import { peerPort } from '../../helpers/ports';
 
 const PASSWORD = 'pass';
 let url = '';
@@ -18,17 +18,9 @@ let thumbprint = '';
 let env: Record<string, string> = {};
 let dir = '';
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 beforeAll(async () => {
   dir = await tempDir('mwb-vcsim-');
-  const port = await freePort();
+  const port = await peerPort();
   env = { VCSIM_PORT: String(port), VCSIM_PIDFILE: path.join(dir, 'vcsim.pid'), VCSIM_ARGS: '-dc 1 -cluster 1 -host 2 -vm 3 -standalone-host 1' };
   url = await startPeer('start-vcsim.sh', [], env, 600_000);
   const err = await discoverVcenter({ url, user: 'user', password: PASSWORD }).catch((e: unknown) => e);
@@ -99,7 +91,7 @@ describe('vCenter discovery against vcsim', () => {
     const bad = await fail(discoverVcenter({ url, user: 'user', password: 'Wr0ng-S3cret!', thumbprint }));
     expect(bad.code).toBe('discovery-auth-failed');
     expect(JSON.stringify({ m: bad.message, d: (bad as { details?: unknown }).details })).not.toContain('Wr0ng-S3cret!');
-    const closed = `https://127.0.0.1:${await freePort()}/sdk`;
+    const closed = `https://127.0.0.1:${await peerPort()}/sdk`;
     const off = await fail(discoverVcenter({ url: closed, user: 'user', password: 'Wr0ng-S3cret!' }));
     expect(off.code).toBe('discovery-unreachable');
     expect(off.message).not.toContain('Wr0ng-S3cret!');

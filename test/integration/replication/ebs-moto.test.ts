@@ -6,12 +6,12 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DescribeImagesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { EBSClient, GetSnapshotBlockCommand, ListSnapshotBlocksCommand } from '@aws-sdk/client-ebs';
 import { tempDir } from '../../helpers/temp-dir';
 import { runReplicationJob } from '../../../main/replication/engine';
 import { AmiError, createAmi, ec2Client, listServerAmis } from '../../../main/replication/ami';
+import { peerPort } from '../../helpers/ports';
 
 const BLOCK = 512 * 1024;
 const SCRIPT = '/work/shared/peers/start-moto.sh';
@@ -19,19 +19,12 @@ let dir: string;
 let endpoint: string;
 let motoEnv: NodeJS.ProcessEnv;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 const run = (args: string[]) =>
   new Promise<string>((resolve, reject) => execFile('bash', [SCRIPT, ...args], { env: motoEnv, timeout: 120_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
 
 beforeAll(async () => {
   dir = await tempDir('mwb-moto-');
-  const port = await freePort();
+  const port = await peerPort();
   motoEnv = { ...process.env, MOTO_PORT: String(port), MOTO_PIDFILE: path.join(dir, 'moto.pid') };
   const out = await run(['start']);
   endpoint = /ENDPOINT=(\S+)/.exec(out)![1]!;

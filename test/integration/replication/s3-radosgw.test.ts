@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
@@ -15,6 +14,7 @@ import { testServices } from '../../helpers/services';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { runReplicationJob, type S3TransportOptions } from '../../../main/replication/engine';
+import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -26,14 +26,6 @@ let endpoint: string;
 let s3: S3Client;
 let fake: FakeEbs;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 async function getObject(key: string): Promise<Buffer> {
   const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   return Buffer.from(await r.Body!.transformToByteArray());
@@ -41,7 +33,7 @@ async function getObject(key: string): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await tempDir('mwb-rgw-');
-  rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '2' };
+  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '2' };
   endpoint = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
   process.env.AWS_ACCESS_KEY_ID = 'TESTACCESSKEY';
   process.env.AWS_SECRET_ACCESS_KEY = 'TESTSECRETKEY';

@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
@@ -20,6 +19,7 @@ import { mwbProcess } from '../../helpers/mwb-process';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { Journal, runReplicationJob, type S3DiskRunResult, type S3TransportOptions } from '../../../main/replication/engine';
 import type { Services } from '../../../main/services/container';
+import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const BUCKET = 'mwb-staging-sweep';
@@ -31,14 +31,6 @@ let s3: S3Client;
 let fake: FakeEbs;
 let services: Services;
 let image: string;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function getObject(key: string): Promise<Buffer> {
   const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -59,7 +51,7 @@ const url = (key: string) => `s3://${BUCKET}/${key}`;
 
 beforeAll(async () => {
   dir = await tempDir('mwb-rgw-sweep-');
-  rgwEnv = { RGW_PORT: String(await freePort()), RGW_MON_PORT: String(await freePort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
+  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
   endpoint = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
   process.env.AWS_ACCESS_KEY_ID = 'TESTACCESSKEY';
   process.env.AWS_SECRET_ACCESS_KEY = 'TESTSECRETKEY';
