@@ -29,6 +29,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A folder of the run for the peers test files share (helpers/shared-radosgw.ts: one radosgw, a bucket per file).
+    globalSetup: ['test/helpers/vitest-global-setup.ts'],
     // Most files wait on child processes, peers and the network more than on the CPU: three at a time on two cores.
     maxWorkers: 3,
     minWorkers: 1,
