@@ -17,8 +17,6 @@ export const SERIAL_FILES = [
   'test/integration/discovery/local-hypervisors.test.ts',
   'test/integration/cli/mwb-verify-process.test.ts',
   'test/integration/replication/replication-jobs.test.ts',
-  // The first validation starts AWS's validator within one test's 30 s: several CPU-heavy seconds.
-  'test/integration/main/services/cfn-validator.service.test.ts',
 ];
 
 const ALL = ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
