@@ -19,8 +19,6 @@ export const SERIAL_FILES = [
   'test/integration/replication/replication-jobs.test.ts',
   // Ctrl-C must reach the block lanes within the second before the held uploads end (else they start new ones).
   'test/integration/cli/mwb-replicate-ctrl-c.test.ts',
-  // The first validation starts AWS's validator within one test's 30 s: several CPU-heavy seconds.
-  'test/integration/main/services/cfn-validator.service.test.ts',
 ];
 
 const ALL = ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
@@ -31,6 +29,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A folder of the run for the peers test files share (helpers/shared-radosgw.ts: one radosgw, a bucket per file).
+    globalSetup: ['test/helpers/vitest-global-setup.ts'],
     // Most files wait on child processes, peers and the network more than on the CPU: three at a time on two cores.
     maxWorkers: 3,
     minWorkers: 1,

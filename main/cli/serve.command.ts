@@ -5,6 +5,7 @@ import { createHandlers } from '../ipc/handlers';
 import { packageRoot } from '../platform/paths';
 import { consoleLogger } from '../platform/logger';
 import type { Services } from '../services/container';
+import type { CfnValidatorService } from '../services/cfn-validator.service';
 import { chromiumAssessmentPrinter } from '../shell/chromium-pdf';
 
 export interface ServeOptions {
@@ -13,6 +14,8 @@ export interface ServeOptions {
   token?: string;
   /** App data folder (settings, recovery copies); the user's one by default. */
   dataDir?: string;
+  /** AWS's CloudFormation validator, owned by the caller (the e2e stories of one Playwright worker share one engine); absent: the shell's own. */
+  cfnValidator?: CfnValidatorService;
 }
 
 /** Starts the browser shell and prints the line a browser (or a test) opens. */
@@ -20,7 +23,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; services
   const logger = consoleLogger('mwb', true);
   // The browser shell's composition root: the runtime's store owns the services, the task service and the server.
   // The hand-off bundle's PDF report: headless Chromium prints the report page (the browser shell has no engine of its own).
-  const runtime = openNodeRuntime({ shell: 'browser', logger, assessmentPdf: chromiumAssessmentPrinter(), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const runtime = openNodeRuntime({ shell: 'browser', logger, assessmentPdf: chromiumAssessmentPrinter(), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.cfnValidator ? { cfnValidator: opts.cfnValidator } : {}) });
   const { services } = runtime;
   // The app's schedules run while it serves (a one-shot CLI command never starts them).
   services.replicationJobs.enableSchedules();

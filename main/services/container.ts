@@ -31,6 +31,8 @@ export interface ServicesOptions {
   secrets?: SecretStore;
   /** Prints the assessment report for the hand-off bundle (Electron or headless Chromium); absent: the bundle says why not. */
   assessmentPdf?: AssessmentPdfPrinter;
+  /** AWS's CloudFormation validator, owned by the caller (several shells in one process may share its engine, which takes seconds to start); absent: one of the graph's own, disposed with it. */
+  cfnValidator?: CfnValidatorService;
 }
 
 /** The service graph, built once by each composition root (Electron, browser shell, CLI, tests). */
@@ -67,7 +69,7 @@ export function createServices(opts: ServicesOptions): Services {
   });
   const inventory = new InventoryService({ project, tasks });
   const catalog = new InstanceCatalogService(assetPath('data', 'ec2-instance-types.json'));
-  const cfnValidator = new CfnValidatorService();
+  const cfnValidator = opts.cfnValidator ?? new CfnValidatorService();
   const replication = new ReplicationService({ project, dataDir: opts.dataDir });
   const replicationJobs = new ReplicationJobsService({ project, replication, events, settings: opts.settings, logger: opts.logger });
   const assessment = new AssessmentService({ catalog, osSupportFile: assetPath('data', 'aws-os-support.json'), ebsPricesFile: assetPath('data', 'ebs-prices.json'), document: () => project.document });
@@ -99,7 +101,7 @@ export function createServices(opts: ServicesOptions): Services {
     dispose() {
       replicationJobs.dispose();
       project.dispose();
-      cfnValidator.dispose();
+      if (!opts.cfnValidator) cfnValidator.dispose();
     },
   };
 }

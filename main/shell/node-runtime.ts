@@ -6,6 +6,7 @@ import { consoleLogger, type Logger } from '../platform/logger';
 import { DisposableStore } from '../platform/disposables';
 import type { AppInfo } from '../common/ipc/channels/app.channels';
 import type { AssessmentPdfPrinter } from '../services/report-pdf';
+import type { CfnValidatorService } from '../services/cfn-validator.service';
 
 export interface NodeRuntimeOptions {
   shell: AppInfo['shell'];
@@ -13,6 +14,8 @@ export interface NodeRuntimeOptions {
   dataDir?: string;
   /** The hand-off bundle's PDF report printer (`mwb serve`: headless Chromium, see chromium-pdf.ts). */
   assessmentPdf?: AssessmentPdfPrinter;
+  /** A validator the caller owns and shares (see ServicesOptions.cfnValidator). */
+  cfnValidator?: CfnValidatorService;
 }
 
 /** The service graph of a plain-Node composition root (browser shell, CLI) and the store of what it owns. */
@@ -33,6 +36,7 @@ export function openNodeRuntime(opts: NodeRuntimeOptions): NodeRuntime {
     logger: opts.logger ?? consoleLogger('mwb', true),
     dataDir,
     ...(opts.assessmentPdf ? { assessmentPdf: opts.assessmentPdf } : {}),
+    ...(opts.cfnValidator ? { cfnValidator: opts.cfnValidator } : {}),
   });
   const owned = new DisposableStore();
   owned.add(() => services.dispose());

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../../main/cli/serve.command';
 import type { Services } from '../../main/services/container';
+import { CfnValidatorService } from '../../main/services/cfn-validator.service';
 
 export interface Workbench {
   /** URL with the session token, as `mwb serve` prints it. */
@@ -19,12 +20,25 @@ export interface Workbench {
   services: Services;
 }
 
-/** Each story gets its own browser shell (own token, own app data folder) serving the built renderer. */
-export const test = base.extend<{ workbench: Workbench; project: string | undefined }>({
+/**
+ * Each story gets its own browser shell (own token, own app data folder) serving the built renderer. The shells of one
+ * Playwright worker share AWS's CloudFormation validator (`cfnValidator`, started on first use, as the Applications
+ * screen's warm-up does): its wasm engine costs about 15 CPU-seconds to start, and most stories open Applications.
+ */
+export const test = base.extend<{ workbench: Workbench; project: string | undefined }, { cfnValidator: CfnValidatorService }>({
   project: [undefined, { option: true }],
-  workbench: async ({ project }, use) => {
+  cfnValidator: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from its first parameter
+    async ({}, use) => {
+      const validator = new CfnValidatorService();
+      await use(validator);
+      validator.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  workbench: async ({ project, cfnValidator }, use) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-e2e-'));
-    const server = await serve({ dataDir: path.join(dir, 'appdata'), ...(project ? { project } : {}) });
+    const server = await serve({ dataDir: path.join(dir, 'appdata'), cfnValidator, ...(project ? { project } : {}) });
     const url = new URL(server.url);
     const token = /token=([^&]+)/.exec(url.hash)?.[1] ?? '';
     await use({

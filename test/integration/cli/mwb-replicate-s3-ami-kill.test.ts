@@ -1,12 +1,13 @@
 // `mwb replicate --transport s3` (a child process) SIGKILLed during the VM Import step: the disk is staged in Ceph
-// radosgw (/work/shared/peers/start-radosgw.sh, on ports and a folder of its own), and the strict fake's EC2 imports
-// it (reading the object from radosgw). The CLI has one --endpoint-url for EC2 and S3, so a loopback router in this
-// test sends the bucket's paths to radosgw and the rest to the fake. The restarts finish the same import task (found
-// by ImportImage's ClientToken after a kill before its id was journaled, then polled from the journal): one import, no
-// part uploaded again, the AMI recorded, the staging object deleted. `--ami none` after such a kill cancels the task
-// and deletes the killed run's staging object. Killed after CompleteMultipartUpload (at the HeadObject that checks the
-// object, before s3-complete is journaled), the restart stages the disk anew and deletes the orphaned object; a staging
-// object that cannot be deleted after its AMI is made (access denied) is said to be kept, and the next run deletes it.
+// radosgw (/work/shared/peers/start-radosgw.sh, the vitest run's one instance (helpers/shared-radosgw.ts), in a bucket
+// of this file's own), and the strict fake's EC2 imports it (reading the object from radosgw). The CLI has one
+// --endpoint-url for EC2 and S3, so a loopback router in this test sends the bucket's paths to radosgw and the rest to
+// the fake. The restarts finish the same import task (found by ImportImage's ClientToken after a kill before its id was
+// journaled, then polled from the journal): one import, no part uploaded again, the AMI recorded, the staging object
+// deleted. `--ami none` after such a kill cancels the task and deletes the killed run's staging object. Killed after
+// CompleteMultipartUpload (at the HeadObject that checks the object, before s3-complete is journaled), the restart
+// stages the disk anew and deletes the orphaned object; a staging object that cannot be deleted after its AMI is made
+// (access denied) is said to be kept, and the next run deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,19 +15,17 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
 import { startS3Ec2Router, type S3Ec2Router } from '../../helpers/s3-ec2-router';
-import { startPeer, stopPeer } from '../../helpers/peers';
+import { sharedRadosgw } from '../../helpers/shared-radosgw';
 import { mwbKilledAtEc2, mwbKilledWhen, mwbProcess } from '../../helpers/mwb-process';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { decodeJournal, type JournalRecord } from '../../../main/replication/engine/journal';
-import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const BUCKET = 'mwb-staging-kill';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let dir: string;
-let rgwEnv: Record<string, string>;
 let rgw: string;
 let s3: S3Client;
 let fake: FakeEbs;
@@ -66,8 +65,7 @@ async function killedAt(server: string, action: string, ami = 'import') {
 
 beforeAll(async () => {
   dir = await tempDir('mwb-replicate-s3-ami-');
-  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
-  rgw = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
+  rgw = await sharedRadosgw();
   const keys = { AWS_ACCESS_KEY_ID: 'TESTACCESSKEY', AWS_SECRET_ACCESS_KEY: 'TESTSECRETKEY' };
   s3 = new S3Client({ region: 'us-east-1', endpoint: rgw, forcePathStyle: true, credentials: { accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -89,7 +87,6 @@ afterAll(async () => {
   await router?.close();
   s3?.destroy();
   await fake?.close();
-  if (rgwEnv) await stopPeer('start-radosgw.sh', rgwEnv).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 }, 120_000);
 

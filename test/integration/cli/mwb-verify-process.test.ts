@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import { open, readlink, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
+import { mwbCli } from '../../helpers/mwb-cli';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CLI = ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')];
+// The built CLI when it is current, else the sources through tsx (helpers/mwb-cli.ts).
+const CLI = mwbCli();
 
 function mwb(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,27 +1,25 @@
 // The S3 + VM Import transport against Ceph radosgw (a real S3 implementation with ListParts, ListMultipartUploads,
-// AbortMultipartUpload and Content-MD5 checks; /work/shared/peers/start-radosgw.sh, on ports and a folder of its own):
-// multipart upload resumed after an interrupted run, stale uploads aborted, the object read back equal to the image,
-// and, through the service, ImportImage from the object (the strict fake's EC2 reads it from radosgw) with the
-// staging object deleted afterwards.
+// AbortMultipartUpload and Content-MD5 checks; /work/shared/peers/start-radosgw.sh, the vitest run's one instance
+// (helpers/shared-radosgw.ts), in a bucket of this file's own): multipart upload resumed after an interrupted run,
+// stale uploads aborted, the object read back equal to the image, and, through the service, ImportImage from the object
+// (the strict fake's EC2 reads it from radosgw) with the staging object deleted afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
-import { startPeer, stopPeer } from '../../helpers/peers';
+import { sharedRadosgw } from '../../helpers/shared-radosgw';
 import { testServices } from '../../helpers/services';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { runReplicationJob, type S3TransportOptions } from '../../../main/replication/engine';
-import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const BUCKET = 'mwb-staging-test';
 
 let dir: string;
-let rgwEnv: Record<string, string>;
 let endpoint: string;
 let s3: S3Client;
 let fake: FakeEbs;
@@ -33,8 +31,7 @@ async function getObject(key: string): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await tempDir('mwb-rgw-');
-  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '2' };
-  endpoint = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
+  endpoint = await sharedRadosgw();
   process.env.AWS_ACCESS_KEY_ID = 'TESTACCESSKEY';
   process.env.AWS_SECRET_ACCESS_KEY = 'TESTSECRETKEY';
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -45,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   s3?.destroy();
   await fake?.close();
-  await stopPeer('start-radosgw.sh', rgwEnv).catch(() => undefined);
 }, 120_000);
 
 describe('S3 + VM Import transport against radosgw', () => {

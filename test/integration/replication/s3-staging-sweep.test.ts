@@ -1,31 +1,29 @@
-// S3 staging objects do not leak (Ceph radosgw, /work/shared/peers/start-radosgw.sh, on ports and a folder of its
-// own; the strict fake's EC2 imports from it): once an S3 run's object is complete, the disk's earlier objects that no
-// pending or future step needs are deleted: a failed import's (once the image changed: with the image unchanged the
-// next run imports from it again, uploading nothing), a run's whose AMI step never started (killed between
-// s3-complete and ami-start), a no-AMI run's output that the next run replaces. Objects of another server, disk or
-// project, of another key form or without our metadata are never touched, and the object an AMI step started and not
-// ended names survives. `mwb replicate --ami none` keeps its object as the run's output and says what it deleted, and
-// so does a replication job's notice.
+// S3 staging objects do not leak (Ceph radosgw, /work/shared/peers/start-radosgw.sh, the vitest run's one instance
+// (helpers/shared-radosgw.ts), in a bucket of this file's own; the strict fake's EC2 imports from it): once an S3 run's
+// object is complete, the disk's earlier objects that no pending or future step needs are deleted: a failed import's
+// (once the image changed: with the image unchanged the next run imports from it again, uploading nothing), a run's
+// whose AMI step never started (killed between s3-complete and ami-start), a no-AMI run's output that the next run
+// replaces. Objects of another server, disk or project, of another key form or without our metadata are never touched,
+// and the object an AMI step started and not ended names survives. `mwb replicate --ami none` keeps its object as the
+// run's output and says what it deleted, and so does a replication job's notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { tempDir } from '../../helpers/temp-dir';
-import { startPeer, stopPeer } from '../../helpers/peers';
+import { sharedRadosgw } from '../../helpers/shared-radosgw';
 import { testServices } from '../../helpers/services';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { mwbProcess } from '../../helpers/mwb-process';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { Journal, runReplicationJob, type S3DiskRunResult, type S3TransportOptions } from '../../../main/replication/engine';
 import type { Services } from '../../../main/services/container';
-import { peerPort } from '../../helpers/ports';
 
 const MiB = 2 ** 20;
 const BUCKET = 'mwb-staging-sweep';
 
 let dir: string;
-let rgwEnv: Record<string, string>;
 let endpoint: string;
 let s3: S3Client;
 let fake: FakeEbs;
@@ -51,8 +49,7 @@ const url = (key: string) => `s3://${BUCKET}/${key}`;
 
 beforeAll(async () => {
   dir = await tempDir('mwb-rgw-sweep-');
-  rgwEnv = { RGW_PORT: String(await peerPort()), RGW_MON_PORT: String(await peerPort()), RGW_DIR: path.join(dir, 'rgw'), RGW_PIDFILE: path.join(dir, 'rgw.pid'), RGW_MEM_GIB: '1' };
-  endpoint = await startPeer('start-radosgw.sh', ['start'], rgwEnv, 600_000);
+  endpoint = await sharedRadosgw();
   process.env.AWS_ACCESS_KEY_ID = 'TESTACCESSKEY';
   process.env.AWS_SECRET_ACCESS_KEY = 'TESTSECRETKEY';
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -72,7 +69,6 @@ afterAll(async () => {
   services?.dispose();
   s3?.destroy();
   await fake?.close();
-  if (rgwEnv) await stopPeer('start-radosgw.sh', rgwEnv).catch(() => undefined);
   await fs.rm(dir, { recursive: true, force: true });
 }, 120_000);
 

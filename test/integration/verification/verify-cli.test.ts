@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createNodeServices } from '../../../main/shell/node-runtime';
 import { silentLogger } from '../../../main/platform/logger';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { makeCorpus, type Corpus } from '../../helpers/authenticode-corpus';
+import { mwbProcess } from '../../helpers/mwb-process';
 
-/* `mwb verify` run as a user runs it (a child process), against the osslsigncode corpus. */
-const ROOT = path.resolve(__dirname, '../../..');
-
-function mwb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli.ts'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/* `mwb verify` run as a user runs it (a child process: the built CLI when it is current, else the sources through tsx), against the osslsigncode corpus. */
+const mwb = (args: string[]) => mwbProcess(args, {}, 60_000);
 
 let c: Corpus;
 beforeAll(async () => {

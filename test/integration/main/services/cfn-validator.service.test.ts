@@ -1,5 +1,5 @@
 // Real peer: AWS's offline CloudFormation validator (@aws/cloudformation-validate 1.9.0-beta, wasm).
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { CfnValidatorService } from '../../../../main/services/cfn-validator.service';
@@ -11,6 +11,9 @@ import type { LaunchSettingsPatch } from '../../../../main/common/model/planning
 import { docWithServers, makeServer } from '../../../helpers/plan-fixtures';
 
 const validator = new CfnValidatorService();
+// The engine starts here (several CPU-heavy seconds, more under load), with a limit of its own, so that no test's
+// time includes it and the file can run beside others.
+beforeAll(() => validator.warmUp(), 180_000);
 afterAll(() => validator.dispose());
 
 const rows = InstanceCatalogSchema.parse(JSON.parse(readFileSync(new URL('../../../../assets/data/ec2-instance-types.json', import.meta.url), 'utf8')));

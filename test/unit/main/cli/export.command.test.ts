@@ -1,5 +1,6 @@
-// Drives `mwb export …` through runCli, with the real validator and real files.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Drives `mwb export …` through runCli, with the real validator and real files. Each in-process command builds its
+// own services; they share one real validator engine (helpers/shared-cfn-validator.ts), which starts once per file.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { runMwb as cli } from '../../../helpers/cli';
 import { loadDemo } from '../../../helpers/plan-fixtures';
 import { applyEdit } from '../../../../main/common/model/edits';
+import { disposeSharedCfnValidator } from '../../../helpers/shared-cfn-validator';
+
+vi.mock('../../../../main/services/cfn-validator.service', async (importOriginal) => (await import('../../../helpers/shared-cfn-validator')).withSharedCfnValidator(await importOriginal()));
 
 let dir: string;
 let project: string;
@@ -18,6 +22,7 @@ beforeAll(async () => {
   await writeFile(project, JSON.stringify(applyEdit(loadDemo(), { type: 'defaults.set', defaults: { awsAccountId: '111122223333', awsRegion: 'eu-west-1' } })));
 });
 afterAll(async () => {
+  disposeSharedCfnValidator();
   delete process.env.MWB_HOME;
   await rm(dir, { recursive: true, force: true });
 });
