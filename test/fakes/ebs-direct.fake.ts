@@ -101,6 +101,8 @@ export interface FakeEbs {
   readonly options: FakeEbsOptions;
   /** The snapshot's logical content (through its parents), `bytes` long (default: its volume size). */
   read(snapshotId: string, bytes?: number): Buffer;
+  /** Resolves once no request is being handled (a request whose client is gone is still handled to its end). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -189,6 +191,8 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
   const ec2 = fakeEc2({ snapshots, images, importTasks, ec2Calls, options, store: () => store });
 
   const store = blockStore();
+  let handling = 0;
+  const idleWaiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
     // A PutSnapshotBlock body goes straight to a store slot and is hashed as it arrives (one pass, no buffering);
     // every check below still runs on the whole body. Other requests are small and buffered.
@@ -220,12 +224,17 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
       // A body longer than its Content-Length said is refused below (the slot holds only part of it).
       const inSlot = slot !== undefined && chunks.length === 0 && size === FAKE_EBS_BLOCK_SIZE;
       const received: Received = inSlot ? { body: null, sha256: hash!.digest('base64'), slot, arrived } : { body: Buffer.concat(chunks), arrived };
-      void handle(req, res, received).then(
-        () => {
-          if (slot !== undefined && !received.kept) store.give(slot);
-        },
-        () => fail(res, 500, 'InternalServerException', 'fake: internal error'),
-      );
+      handling++;
+      void handle(req, res, received)
+        .then(
+          () => {
+            if (slot !== undefined && !received.kept) store.give(slot);
+          },
+          () => fail(res, 500, 'InternalServerException', 'fake: internal error'),
+        )
+        .finally(() => {
+          if (--handling === 0) for (const w of idleWaiters.splice(0)) w();
+        });
     });
   });
 
@@ -359,6 +368,7 @@ export async function startFakeEbs(options: FakeEbsOptions = {}): Promise<FakeEb
       }
       return out;
     },
+    idle: () => (handling === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -17,8 +17,8 @@ export function mwbProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 1
 
 /**
  * Runs `mwb ARGS…` and SIGKILLs it when the fake EBS/EC2 endpoint receives the EC2 `action` (the fake answers the
- * action only after the process is gone, to a closed socket, and so does what AWS would have done). `hit` says whether
- * the action came before the process ended by itself; the child is killed after `timeoutMs` in any case.
+ * action only after the process is gone, to a closed socket, and so does what AWS would have done; this resolves once
+ * it has). `hit` says whether the action came before the process ended by itself; the child is killed after `timeoutMs` in any case.
  */
 export async function mwbKilledAtEc2(fake: FakeEbs, args: string[], env: NodeJS.ProcessEnv, action: string, timeoutMs = 100_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; hit: boolean }> {
   const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -33,8 +33,8 @@ export async function mwbKilledAtEc2(fake: FakeEbs, args: string[], env: NodeJS.
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
     const out = await exited;
-    // The fake answers the action after the hook returned (to a closed socket): let it record what it did.
-    await new Promise((r) => setTimeout(r, 100));
+    // The fake answers the action after the hook returned (to a closed socket): wait until it has done what it does.
+    await fake.idle();
     return { ...out, hit };
   } finally {
     clearTimeout(timer);

@@ -12,9 +12,10 @@ import { tempDir } from '../../helpers/temp-dir';
 import { runReplicationJob } from '../../../main/replication/engine';
 import { AmiError, createAmi, ec2Client, listServerAmis } from '../../../main/replication/ami';
 import { peerPort } from '../../helpers/ports';
+import { sharedPath } from '../../helpers/shared';
 
 const BLOCK = 512 * 1024;
-const SCRIPT = '/work/shared/peers/start-moto.sh';
+const SCRIPT = sharedPath('peers', 'start-moto.sh');
 let dir: string;
 let endpoint: string;
 let motoEnv: NodeJS.ProcessEnv;
