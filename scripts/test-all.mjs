@@ -1,7 +1,7 @@
-// `npm test`: everything, in the order a failure is cheapest to find: types, lint, unit + integration
-// (vitest), build, end-to-end stories in Chromium (Playwright), Electron security scan.
+// `npm test`: everything, in the order a failure is cheapest to find: types, lint and build (at the same time), unit +
+// integration (vitest), end-to-end stories in Chromium (Playwright), Electron security scan.
 // Ends with one line "tests: N passed, N failed" summed over the stages.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 
 mkdirSync('test-results', { recursive: true });
@@ -21,14 +21,41 @@ function run(name, cmd, args, opts = {}) {
   return ok;
 }
 
+/**
+ * Runs stages at the same time (each is one process, mostly on one core: two cores do typecheck, lint and build in
+ * about the time of the longest), then prints each one's output and result in order, as run() would have.
+ */
+async function runTogether(stages) {
+  const started = Date.now();
+  const results = await Promise.all(
+    stages.map(
+      ([name, cmd, args]) =>
+        new Promise((resolve) => {
+          const chunks = [];
+          const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+          child.stdout.on('data', (c) => chunks.push(c));
+          child.stderr.on('data', (c) => chunks.push(c));
+          child.on('error', (err) => chunks.push(Buffer.from(`${err.message}\n`)));
+          child.on('close', (code) => resolve({ name, cmd, args, ok: code === 0, output: Buffer.concat(chunks), seconds: (Date.now() - started) / 1000 }));
+        }),
+    ),
+  );
+  for (const r of results) {
+    console.log(`\n▶ ${r.name}: ${r.cmd} ${r.args.join(' ')}`);
+    process.stdout.write(r.output);
+    console.log(`${r.ok ? '✔' : '✘'} ${r.name} (${r.seconds.toFixed(1)} s, together with ${results.filter((o) => o !== r).map((o) => o.name).join(' and ')})`);
+    if (!r.ok) stageFailures.push(r.name);
+  }
+  return results.map((r) => r.ok);
+}
+
 const only = process.argv[2];
 
-if (!only || only === 'static') {
-  run('typecheck', 'node_modules/.bin/tsc', ['-b']);
-  run('lint', 'node_modules/.bin/eslint', ['.']);
-}
 // The CLI integration tests and the e2e stories run the built bundle.
-const built = run('build', process.execPath, ['scripts/build.mjs']);
+const build = ['build', process.execPath, ['scripts/build.mjs']];
+const built = !only || only === 'static'
+  ? (await runTogether([['typecheck', 'node_modules/.bin/tsc', ['-b']], ['lint', 'node_modules/.bin/eslint', ['.']], build]))[2]
+  : run(...build);
 if (!only || only === 'unit') {
   // Two runs (vitest.config.ts): most files three at a time, then the timing-sensitive ones one at a time.
   for (const [project, extra] of [['parallel', []], ['serial', ['--no-file-parallelism']]]) {

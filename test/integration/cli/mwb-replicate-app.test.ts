@@ -70,7 +70,8 @@ describe('mwb replicate --app (child process, fake EBS direct endpoint)', () => 
   }, 240_000);
 
   it("replicates every server of the application: one JSON line per server, snapshots read back to the images, runs saved", async () => {
-    const r = await mwb(['replicate', '--project', project, '--app', 'Billing', '--endpoint-url', fake.url, '--region', 'us-east-1', '--json']);
+    // The default --ami import: the fake's VM Import answers at once; the CLI checks the task every 0.05 s instead of 5 s.
+    const r = await mwb(['replicate', '--project', project, '--app', 'Billing', '--endpoint-url', fake.url, '--region', 'us-east-1', '--ami-poll-seconds', '0.05', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { server: string; status: string; amiId: null; disks: Array<{ disk: string; snapshotId: string; blocksTotal: number; blocksSent: number; bytesSent: number }> });
     expect(lines.map((l) => [l.server, l.status])).toEqual([
