@@ -42,7 +42,7 @@ describe('staging key segments', () => {
         expect(sa).not.toMatch(/^\.+$/);
         if (a !== b) expect(sa).not.toBe(stagingSegment(b));
       }),
-      { numRuns: 400 },
+      { numRuns: 200 },
     );
     // Names that the earlier sanitising mapped together, built on purpose.
     fc.assert(
@@ -50,7 +50,7 @@ describe('staging key segments', () => {
         const a = base.replace(/_/g, ch);
         if (a !== base) expect(stagingSegment(a)).not.toBe(stagingSegment(base));
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
