@@ -26,6 +26,9 @@ const root = packageRoot();
 const rendererDir = path.join(root, 'out', 'renderer');
 const appOrigin = pathToFileURL(rendererDir).href;
 
+// The AWS SDK's notice that its releases after January 2027 need Node 22 is not for the consultant (the AMI step and
+// the staging objects make clients in this process); the CLI, the browser shell and the replication worker set the same.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 

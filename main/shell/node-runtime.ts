@@ -29,6 +29,11 @@ export interface NodeRuntime {
 
 /** Builds the service graph for plain Node (browser shell, CLI): settings in a JSON file. */
 export function openNodeRuntime(opts: NodeRuntimeOptions): NodeRuntime {
+  // The AWS SDK warns on its first client under Node < 22 that its releases after January 2027 will need Node 22; the
+  // version in package-lock.json supports this Node, and the notice is not for a consultant. The browser shell (`mwb
+  // serve`, and `serve()` where a test harness starts it in its own process) makes clients in this process for the
+  // AMI step and the staging objects; the CLI's entry and the replication worker set the same (cli.ts, engine/job.ts).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = opts.dataDir ?? appDataDir();
   const services = createServices({
     shell: opts.shell,

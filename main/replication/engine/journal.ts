@@ -13,7 +13,7 @@ export type JournalRecord =
   | { t: 'snapshot'; run: string; disk: string; snapshotId: string }
   | { t: 'blocks'; run: string; disk: string; idx: number[] }
   | { t: 'complete'; run: string; disk: string; snapshotId: string; manifest: string; changed: number; blocksTotal: number; at: string }
-  | { t: 'inconsistent'; run: string; disk: string; reason: string; at: string }
+  | { t: 'inconsistent'; run: string; disk: string; reason: string; code?: InconsistentCode; at: string }
   | { t: 'failed'; run: string; disk: string; message: string; at: string }
   // The S3 + VM Import transport (its own journal file, journal-s3.log): the staging object's multipart upload.
   | { t: 's3-start'; run: string; disk: string; image: string; fingerprint: SourceFingerprint; bucket: string; key: string; partSize: number; at: string }
@@ -26,6 +26,41 @@ export type JournalRecord =
   | { t: 'ami-task'; ami: string; importTaskId: string }
   | { t: 'ami-image'; ami: string; amiId: string }
   | { t: 'ami-end'; ami: string; outcome: 'completed' | 'failed' | 'abandoned'; amiId?: string; message?: string; at: string };
+
+/**
+ * Why a run was given up (an `inconsistent` record: never resumed, never a parent). `reason` is the code's words
+ * (`inconsistentRecord`), with a detail for some; journals written before the code was added have the words only.
+ */
+export type InconsistentCode =
+  /** The image file of an interrupted run changed since (size or modification time of a file of its chain). */
+  | 'source-changed'
+  /** The disk is mapped to another image file than the interrupted run's. */
+  | 'image-remapped'
+  /** An interrupted S3 upload was to another bucket than this run's. */
+  | 'bucket-changed'
+  /** An S3 run that reused a failed import's staged object was cut off while it journaled that (its `s3-complete` torn off). */
+  | 'reuse-unfinished'
+  /** The image changed while this run read it. */
+  | 'changed-while-read'
+  /** The interrupted run's snapshot (EBS) or multipart upload (S3) is no longer open. */
+  | 'target-gone'
+  /** The snapshot or staged object does not hold what was sent. */
+  | 'integrity';
+
+const INCONSISTENT_WORDS: Record<InconsistentCode, string> = {
+  'source-changed': 'the source image changed after the run was interrupted',
+  'image-remapped': 'the disk is mapped to another image file than the interrupted run read',
+  'bucket-changed': 'the interrupted upload went to another bucket than this run stages in',
+  'reuse-unfinished': "the run that reused a failed import's staged object was cut off before it was journaled complete; it is never resumed as an upload",
+  'changed-while-read': 'the source image changed (size or modification time) while it was read',
+  'target-gone': 'the interrupted run can no longer be resumed',
+  integrity: 'integrity check failed',
+};
+
+/** An `inconsistent` record: the code, and its words (with the detail, when given, after a colon). */
+export function inconsistentRecord(run: string, disk: string, code: InconsistentCode, detail?: string): Extract<JournalRecord, { t: 'inconsistent' }> {
+  return { t: 'inconsistent', run, disk, code, reason: `${INCONSISTENT_WORDS[code]}${detail ? `: ${detail}` : ''}`, at: new Date().toISOString() };
+}
 
 /** An AMI step's source as journaled (the same shape as `ami/ami.ts`'s `AmiSource`). */
 export type JournalAmiSource = { kind: 'snapshot'; disk: string; snapshotId: string } | { kind: 's3'; disk: string; bucket: string; key: string; format: 'raw' | 'vmdk' };

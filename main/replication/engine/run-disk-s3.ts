@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openDiskImage, EBS_BLOCK_SIZE, type DiskImage } from '../disk-image';
 import { S3StagingTransport, stagingMetadata, type S3TransportOptions } from '../transport/s3.transport';
 import { TransportError } from '../transport/types';
-import { fingerprint, s3DiskState, sameFingerprint, type Journal, type JournalRecord, type SourceFingerprint } from './journal';
+import { fingerprint, inconsistentRecord, s3DiskState, sameFingerprint, type InconsistentCode, type Journal, type JournalRecord, type SourceFingerprint } from './journal';
 import type { DiskRunResult, ReplicationProgress, ReplicationStage } from './run-disk';
 
 export interface S3DiskRunRequest {
@@ -36,7 +36,56 @@ export type S3DiskRunResult = DiskRunResult & { readonly staging?: StagingSweep;
 
 const MiB = 2 ** 20;
 const STAGED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.raw$/;
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+const SEGMENT_MAX = 100;
+/** How names became key segments before `stagingSegment` (two names could give one segment): journals may name such keys. */
+const legacySegment = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, SEGMENT_MAX);
+
+/**
+ * A name (project id, server name, disk label) as one segment of a staging key, never the segment of another name:
+ * the name itself when it is key-safe (1 to 100 of `A-Z a-z 0-9 . _ -`, not only dots, not ending like the suffix
+ * below), else its other characters replaced by `_`, cut to 91 characters, plus `.` and the first 8 hex digits of the
+ * SHA-256 of the exact name (`WEB/01` → `WEB_01.<hash>`, `web 01` → `web_01.<hash>`; `WEB_01` stays `WEB_01`).
+ */
+export function stagingSegment(name: string): string {
+  if (/^[A-Za-z0-9._-]+$/.test(name) && name.length <= SEGMENT_MAX && !/^\.+$/.test(name) && !/\.[0-9a-f]{8}$/.test(name)) return name;
+  return `${legacySegment(name).slice(0, SEGMENT_MAX - 9)}.${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8)}`;
+}
+
+/** The disk's staging key prefix: `<keyPrefix><project>/<server>/<disk>-` (each a `stagingSegment`), followed by `<run uuid>.raw`. */
+export function stagingPrefix(keyPrefix: string | undefined, tags: Record<string, string>, disk: string, segment: (name: string) => string = stagingSegment): string {
+  return `${keyPrefix ?? 'mwb-staging/'}${segment(tags['mwb:project'] ?? 'project')}/${segment(tags['mwb:server'] ?? 'server')}/${segment(disk)}-`;
+}
+
+/** The prefix earlier versions gave a disk (`legacySegment`) and the keys this server's journal names under it. */
+export interface LegacyStaging {
+  readonly prefix: string;
+  readonly keys: ReadonlySet<string>;
+}
+
+/**
+ * Keys of this disk's runs under the prefix earlier versions gave it, when that differs from today's: only the keys
+ * this server's journal names there are ever aborted, swept or imported again, since another server or disk whose
+ * names differ only in replaced characters shares that prefix.
+ */
+export function legacyStaging(records: readonly JournalRecord[], o: { disk: string; bucket: string; keyPrefix?: string; tags: Record<string, string> }): LegacyStaging {
+  const prefix = stagingPrefix(o.keyPrefix, o.tags, o.disk, legacySegment);
+  const keys = new Set<string>();
+  if (prefix !== stagingPrefix(o.keyPrefix, o.tags, o.disk)) {
+    for (const r of records) if (r.t === 's3-start' && r.disk === o.disk && r.bucket === o.bucket && r.key.startsWith(prefix)) keys.add(r.key);
+  }
+  return { prefix, keys };
+}
+
+/**
+ * Aborts this disk's unfinished multipart uploads but `current`: under its prefix those of our key form (`<run
+ * uuid>.raw`: an earlier run's, or one the journal never recorded), under the earlier versions' prefix those of keys
+ * the journal names. Another disk's, server's or project's upload and keys of another form are never touched.
+ */
+async function abortStaleUploads(s3: S3StagingTransport, o: { prefix: string; legacy: LegacyStaging; current?: string }): Promise<void> {
+  const stale = (await s3.listUploads(o.prefix)).filter((u) => STAGED.test(u.key.slice(o.prefix.length)));
+  if (o.legacy.keys.size) stale.push(...(await s3.listUploads(o.legacy.prefix)).filter((u) => o.legacy.keys.has(u.key)));
+  for (const u of stale) if (u.uploadId !== o.current) await s3.abort(u.key, u.uploadId);
+}
 
 export function partSizeFor(size: number, requested?: number): number {
   const min = Math.ceil(size / 10_000 / MiB) * MiB;
@@ -63,12 +112,16 @@ export function stagingKeysInUse(records: readonly JournalRecord[]): Set<string>
  * with no AMI that this run replaces, or of a run whose record was lost. Anything else under the prefix (another
  * disk's, a key of another form, an object without our metadata) is never touched.
  */
-export async function sweepStaging(s3: S3StagingTransport, records: readonly JournalRecord[], o: { prefix: string; keep: string; metadata: Record<string, string> }): Promise<StagingSweep> {
+export async function sweepStaging(s3: S3StagingTransport, records: readonly JournalRecord[], o: { prefix: string; keep: string; metadata: Record<string, string>; legacy?: LegacyStaging }): Promise<StagingSweep> {
   const inUse = stagingKeysInUse(records);
   const deleted: string[] = [];
   try {
-    for (const obj of await s3.listObjects(o.prefix)) {
-      const name = obj.key.slice(o.prefix.length);
+    const objects = (await s3.listObjects(o.prefix)).map((x) => ({ key: x.key, name: x.key.slice(o.prefix.length) }));
+    // Under the earlier versions' prefix, only the keys this disk's journal names (that prefix may be shared).
+    const legacy = o.legacy;
+    if (legacy?.keys.size) for (const x of await s3.listObjects(legacy.prefix)) if (legacy.keys.has(x.key)) objects.push({ key: x.key, name: x.key.slice(legacy.prefix.length) });
+    for (const obj of objects) {
+      const name = obj.name;
       if (obj.key === o.keep || !STAGED.test(name) || inUse.has(`${s3.bucket}/${obj.key}`)) continue;
       const meta = await s3.metadata(obj.key);
       if (!meta || meta['mwb-run'] !== name.slice(0, -4) || Object.entries(o.metadata).some(([k, v]) => meta[k] !== v)) continue;
@@ -89,10 +142,13 @@ export async function sweepStaging(s3: S3StagingTransport, records: readonly Jou
  * object is still there under this disk's prefix with the disk's size and our metadata naming this project, server,
  * disk and the run its key names. Any doubt (a failed HeadObject included) means no: the disk is uploaded again.
  */
-export async function reusableObject(s3: S3StagingTransport, records: readonly JournalRecord[], o: { disk: string; image: string; source: SourceFingerprint; size: number; prefix: string; metadata: Record<string, string> }): Promise<string | undefined> {
+export async function reusableObject(s3: S3StagingTransport, records: readonly JournalRecord[], o: { disk: string; image: string; source: SourceFingerprint; size: number; prefix: string; metadata: Record<string, string>; legacy?: LegacyStaging }): Promise<string | undefined> {
   const last = s3DiskState(records, o.disk).lastCompleted;
-  if (!last || last.bucket !== s3.bucket || last.size !== o.size || !last.key.startsWith(o.prefix)) return undefined;
-  const name = last.key.slice(o.prefix.length);
+  if (!last || last.bucket !== s3.bucket || last.size !== o.size) return undefined;
+  // Under this disk's prefix, or (staged by an earlier version) under the prefix it had then.
+  const base = last.key.startsWith(o.prefix) ? o.prefix : o.legacy?.keys.has(last.key) ? o.legacy.prefix : undefined;
+  if (base === undefined) return undefined;
+  const name = last.key.slice(base.length);
   if (!STAGED.test(name)) return undefined;
   const start = records.find((r): r is Extract<JournalRecord, { t: 's3-start' }> => r.t === 's3-start' && r.run === last.run && r.disk === o.disk);
   if (!start || start.image !== o.image || !sameFingerprint(start.fingerprint, o.source)) return undefined;
@@ -160,14 +216,28 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     const source = await fingerprint(image);
     const state = s3DiskState(journal.records, req.disk);
     const tags = req.tags ?? {};
-    const prefix = `${req.transport.keyPrefix ?? 'mwb-staging/'}${safe(tags['mwb:project'] ?? 'project')}/${safe(tags['mwb:server'] ?? 'server')}/${safe(req.disk)}-`;
+    const prefix = stagingPrefix(req.transport.keyPrefix, tags, req.disk);
+    // Keys staged by earlier versions (names not yet unique), which the journal may still name: a run in progress
+    // resumes into its key, and a failed import's object there is imported again or swept like any other.
+    const legacy = legacyStaging(journal.records, { disk: req.disk, bucket: req.transport.bucket, ...(req.transport.keyPrefix !== undefined ? { keyPrefix: req.transport.keyPrefix } : {}), tags });
     let uploadId: string | undefined;
     let partSize = partSizeFor(image.size, req.partSize);
     let journalParts = new Map<number, string>();
     if (state.open) {
       const o = state.open;
-      // A run that reused an earlier run's object (its key names that run) is never resumed as an upload.
-      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source) && o.start.bucket === req.transport.bucket && o.start.key.endsWith(`-${o.start.run}.raw`)) {
+      // A run that reused an earlier run's object (its key names that run) is never resumed as an upload: it was cut
+      // off between its s3-start and its s3-complete, written together (a torn last line).
+      const reuseRecord = !o.start.key.endsWith(`-${o.start.run}.raw`);
+      const why: InconsistentCode | undefined = reuseRecord
+        ? 'reuse-unfinished'
+        : o.start.image !== path.resolve(req.image)
+          ? 'image-remapped'
+          : o.start.bucket !== req.transport.bucket
+            ? 'bucket-changed'
+            : !sameFingerprint(o.start.fingerprint, source)
+              ? 'source-changed'
+              : undefined;
+      if (!why) {
         run = o.start.run;
         key = o.start.key;
         partSize = o.start.partSize;
@@ -175,16 +245,24 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
         journalParts = o.parts;
         resumed = true;
       } else {
-        if (o.uploadId) await s3.abort(o.start.key, o.uploadId).catch(() => undefined);
-        await journal.append({ t: 'inconsistent', run: o.start.run, disk: req.disk, reason: 'the source image changed after the upload was interrupted', at: now() });
+        if (o.uploadId) {
+          // In the bucket that upload went to.
+          const own = o.start.bucket === req.transport.bucket ? s3 : new S3StagingTransport({ ...req.transport, bucket: o.start.bucket });
+          await own.abort(o.start.key, o.uploadId).catch(() => undefined);
+          if (own !== s3) own.destroy();
+        }
+        await journal.append(inconsistentRecord(o.start.run, req.disk, why));
       }
     }
     const metadata = stagingMetadata({ ...tags, 'mwb-disk': req.disk });
     if (!run) {
       // After a failed VM Import of an unchanged image, its object is imported again: nothing is uploaded. The new
       // run owns that object from here (the AMI step deletes it once the AMI is made; the sweep keeps it).
-      const reuse = await reusableObject(s3, journal.records, { disk: req.disk, image: path.resolve(req.image), source, size: image.size, prefix, metadata });
+      const reuse = await reusableObject(s3, journal.records, { disk: req.disk, image: path.resolve(req.image), source, size: image.size, prefix, metadata, legacy });
       if (reuse) {
+        // Stray uploads of this disk cost storage here as on the upload path (same rules); a failed listing fails
+        // the run before anything is journaled, as it does there.
+        await abortStaleUploads(s3, { prefix, legacy });
         run = randomUUID();
         key = reuse;
         reusedObject = true;
@@ -194,7 +272,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
           { t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size: image.size, at },
         );
         bytesRead = image.size;
-        staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata });
+        staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata, legacy });
         stage = 'done';
         progress();
         return result('completed');
@@ -208,7 +286,7 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     stage = 'uploading';
     progress();
     // Stale uploads of this disk (an earlier run's, or one the journal never recorded): aborted, they cost storage.
-    for (const u of await s3.listUploads(prefix)) if (u.uploadId !== uploadId) await s3.abort(u.key, u.uploadId);
+    await abortStaleUploads(s3, { prefix, legacy, ...(uploadId ? { current: uploadId } : {}) });
     if (!uploadId) {
       uploadId = await s3.create(key, { ...tags, 'mwb-disk': req.disk, 'mwb-run': run });
       await journal.append({ t: 's3-upload', run, disk: req.disk, uploadId });
@@ -260,9 +338,10 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     await Promise.all(inFlight);
     if (failure) throw failure;
     if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
-      const reason = 'the source image changed (size or modification time) while it was read';
+      const record = inconsistentRecord(run, req.disk, 'changed-while-read');
+      const reason = record.reason;
       await s3.abort(key, uploadId).catch(() => undefined);
-      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+      await journal.append(record);
       stage = 'done';
       progress();
       return result('inconsistent', reason);
@@ -274,18 +353,18 @@ export async function replicateDiskToS3(journal: Journal, req: S3DiskRunRequest,
     progress();
     const size = await s3.size(key);
     if (size !== image.size) {
-      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the staged object is ${size} bytes, not ${image.size}`, at: now() });
+      await journal.append(inconsistentRecord(run, req.disk, 'integrity', `the staged object is ${size} bytes, not ${image.size}`));
       return result('failed', `integrity check failed: the staged object is ${size} bytes, not ${image.size}`);
     }
     await journal.append({ t: 's3-complete', run, disk: req.disk, bucket: req.transport.bucket, key, size, at: now() });
-    staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata });
+    staging = await sweepStaging(s3, journal.records, { prefix, keep: key, metadata, legacy });
     stage = 'done';
     progress();
     return result('completed');
   } catch (err) {
     // The upload is gone (aborted elsewhere, expired by a lifecycle rule): start a fresh one, once.
     if (resumed && run && err instanceof TransportError && err.code === 'not-found' && !retried) {
-      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted upload is no longer open (${err.code})`, at: now() });
+      await journal.append(inconsistentRecord(run, req.disk, 'target-gone', `its multipart upload is no longer open (${err.code})`));
       s3.destroy();
       await image?.close();
       image = undefined;

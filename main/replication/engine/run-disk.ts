@@ -4,7 +4,7 @@ import { EBS_BLOCK_SIZE, openDiskImage, type DiskImage } from '../disk-image';
 import { BlockPipeline, type LanePool } from './block-pipeline';
 import { INTERRUPTED } from './interrupted';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
-import { diskState, fingerprint, sameFingerprint, type Journal } from './journal';
+import { diskState, fingerprint, inconsistentRecord, sameFingerprint, type Journal } from './journal';
 import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 
 /** How often credentials that expire are resolved again and, when they changed, forwarded to the block lanes. */
@@ -165,7 +165,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
         done = o.done;
         resumed = true;
       } else {
-        await journal.append({ t: 'inconsistent', run: o.start.run, disk: req.disk, reason: 'the source image changed after the run was interrupted', at: now() });
+        await journal.append(inconsistentRecord(o.start.run, req.disk, o.start.image === path.resolve(req.image) ? 'source-changed' : 'image-remapped'));
       }
     }
     if (!run) {
@@ -302,8 +302,9 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       return result('failed', INTERRUPTED);
     }
     if (changedSource || !sameFingerprint(await fingerprint(image), source)) {
-      const reason = 'the source image changed (size or modification time) while it was read';
-      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+      const record = inconsistentRecord(run, req.disk, 'changed-while-read');
+      const reason = record.reason;
+      await journal.append(record);
       stage = 'done';
       progress();
       return result('inconsistent', reason);
@@ -319,8 +320,9 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
       const check = await verifySnapshot(transport, snapshotId, digests, blocksTotal, blockSize, req.verify?.sample ?? 8);
       if ('problem' in check) {
         // Never the parent of a later run, never an AMI: the next run starts a new snapshot from the last good one.
-        const reason = `integrity check failed: ${check.problem}`;
-        await journal.append({ t: 'inconsistent', run, disk: req.disk, reason, at: now() });
+        const record = inconsistentRecord(run, req.disk, 'integrity', check.problem);
+        const reason = record.reason;
+        await journal.append(record);
         stage = 'done';
         progress();
         return result('failed', reason);
@@ -335,7 +337,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
     // start a fresh run at once (the caller's retry budget is this one extra run).
     if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !opts.retried) {
-      await journal.append({ t: 'inconsistent', run, disk: req.disk, reason: `the interrupted run's snapshot is no longer open (${err.code})`, at: now() });
+      await journal.append(inconsistentRecord(run, req.disk, 'target-gone', `its snapshot is no longer open (${err.code})`));
       transport?.destroy();
       transport = undefined;
       await pipeline?.close();

@@ -4,7 +4,7 @@
 // stale uploads aborted, the object read back equal to the image, and, through the service, ImportImage from the object
 // (the strict fake's EC2 reads it from radosgw) with the staging object deleted afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +14,7 @@ import { testServices } from '../../helpers/services';
 import { docWithServers } from '../../helpers/plan-fixtures';
 import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
 import { runReplicationJob, type S3TransportOptions } from '../../../main/replication/engine';
+import { stagingPrefix } from '../../../main/replication/engine/run-disk-s3';
 
 const MiB = 2 ** 20;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -54,9 +55,14 @@ describe('S3 + VM Import transport against radosgw', () => {
     const transport: S3TransportOptions = { kind: 's3', bucket: BUCKET, region: 'us-east-1', endpointUrl: endpoint };
     const disk = { disk: 'Hard disk 1', image, transport, partSize: 8 * MiB, concurrency: 2, tags: { 'mwb:server': 'web01', 'mwb:project': 'p1' } };
 
-    // A stray upload under this disk's prefix (an earlier run the journal never recorded).
-    const stray = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'mwb-staging/p1/web01/Hard_disk_1-stray.raw' }));
+    // A stray upload under this disk's prefix (an earlier run the journal never recorded), and one of a key form we
+    // never write there (not ours: left alone).
+    const prefix = stagingPrefix(undefined, disk.tags, disk.disk);
+    const strayKey = `${prefix}${randomUUID()}.raw`;
+    const stray = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: strayKey }));
     expect(stray.UploadId).toBeTruthy();
+    const foreign = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: `${prefix}notes.raw` }));
+    const uploads = async () => ((await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).filter((u) => u.UploadId !== foreign.UploadId);
 
     // Interrupted after at least two parts were sent (the worker is terminated, as a closed app would be).
     const ac = new AbortController();
@@ -66,7 +72,8 @@ describe('S3 + VM Import transport against radosgw', () => {
     const partsBefore = (journal.match(/"t":"s3-part"/g) ?? []).length;
     expect(partsBefore).toBeGreaterThanOrEqual(2);
     const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
-    expect((open.Uploads ?? []).map((u) => u.Key)).not.toContain('mwb-staging/p1/web01/Hard_disk_1-stray.raw');
+    expect((open.Uploads ?? []).map((u) => u.Key)).not.toContain(strayKey);
+    expect((open.Uploads ?? []).map((u) => u.UploadId)).toContain(foreign.UploadId);
 
     const [done] = await runReplicationJob({ jobDir, disks: [disk] });
     expect(done, done!.message).toMatchObject({ status: 'completed', resumed: true, snapshotId: null });
@@ -74,8 +81,7 @@ describe('S3 + VM Import transport against radosgw', () => {
     expect(done!.bytesSent).toBeLessThanOrEqual(content.length - partsBefore * 8 * MiB);
     expect(done!.object!.size).toBe(content.length);
     expect(sha(await getObject(done!.object!.key))).toBe(sha(content));
-    const after = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
-    expect(after.Uploads ?? []).toHaveLength(0);
+    expect(await uploads()).toHaveLength(0);
 
     // A changed source: the interrupted run's upload is aborted and a new object is written.
     const b = randomBytes(MiB);
@@ -90,7 +96,9 @@ describe('S3 + VM Import transport against radosgw', () => {
     expect(fresh).toMatchObject({ status: 'completed', resumed: false });
     expect(fresh!.object!.key).not.toBe(done!.object!.key);
     expect(sha(await getObject(fresh!.object!.key))).toBe(sha(content));
-    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toHaveLength(0);
+    expect(await uploads()).toHaveLength(0);
+    // The upload of another key form is still there.
+    expect(((await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).map((u) => u.UploadId)).toContain(foreign.UploadId);
   }, 300_000);
 
   it('the service with the S3 transport: ImportImage from the staged object, which is deleted afterwards', async () => {
