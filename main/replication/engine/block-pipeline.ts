@@ -145,6 +145,12 @@ export class BlockPipeline {
   private readonly maxBuffers: number;
   private readonly hashed = new Map<number, { resolve: (r: Extract<LaneReply, { t: 'hashed' }>) => void; reject: (e: Error) => void; lane: Lane; buffer?: ChunkBuffer }>();
   private readonly sendingBuffers = new Map<number, { buffer?: ChunkBuffer; lane: Lane; left: number }>();
+  /**
+   * Chunks whose hashing was given up by a failure while a live lane had them: the lane still answers each (a lane
+   * answers every chunk, in order), and the sends it started for one are awaited, so each counts as outstanding
+   * until its answer arrives (else `settled()` could resolve, and the failure be journaled, before that answer).
+   */
+  private readonly lateHashes = new Map<number, Lane>();
   private readonly settledWaiters: Array<() => void> = [];
   private nextId = 0;
   private outstanding = 0;
@@ -255,7 +261,13 @@ export class BlockPipeline {
 
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const w of this.hashed.values()) w.reject(this.failure);
+    for (const [id, w] of this.hashed) {
+      w.reject(this.failure);
+      if (!this.stopped) {
+        this.lateHashes.set(id, w.lane);
+        this.outstanding++;
+      }
+    }
     this.hashed.clear();
     if (!this.stopped) for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies LaneRequest);
     // Reads waiting for a buffer stop (with the failure) rather than wait for buffers that may never be freed.
@@ -274,6 +286,12 @@ export class BlockPipeline {
       this.sendingBuffers.delete(id);
       this.unref(s.buffer, s.left);
       n += s.left;
+    }
+    // Its answers to chunks whose hashing was given up never come.
+    for (const [id, l] of this.lateHashes) {
+      if (l !== lane) continue;
+      this.lateHashes.delete(id);
+      n++;
     }
     lane.load = 0;
     this.settle(n);
@@ -309,6 +327,8 @@ export class BlockPipeline {
           lane.load += started;
           this.outstanding += started;
         }
+        // Counted since the failure; its sends (if any) are counted now, before it stops counting.
+        if (this.lateHashes.delete(r.id)) this.settle(1);
         return;
       }
       this.hashed.delete(r.id);
