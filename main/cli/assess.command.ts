@@ -102,8 +102,7 @@ export async function assessCommand(o: AssessCliOptions): Promise<number> {
     process.stderr.write(`mwb assess: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.failed;
   } finally {
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

@@ -148,8 +148,7 @@ export async function discoverSshCommand(o: DiscoverSshCliOptions, io: CliIo): P
     io.stderr(`mwb discover ssh: ${e.message}\n`);
     return isWorkbenchError(err, 'cancelled') ? EXIT.interrupted : EXIT.failed;
   } finally {
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

@@ -106,8 +106,7 @@ async function runDiscovery(cmd: string, o: DiscoverCommon, io: Io, work: (s: Se
   } finally {
     process.removeListener('SIGINT', onSigint);
     unsubscribe();
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

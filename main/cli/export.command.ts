@@ -44,8 +44,7 @@ async function runExport(kind: 'cloudformation' | 'bundle', o: ExportOpts): Prom
     process.stderr.write(`mwb export: ${message}\n`);
     process.exitCode = EXIT.failed;
   } finally {
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

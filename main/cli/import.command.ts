@@ -71,8 +71,7 @@ export async function importCommand(files: string[], o: ImportCliOptions, out: {
     return EXIT.failed;
   } finally {
     unsubscribe();
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

@@ -58,8 +58,7 @@ export async function mgnStatusCommand(o: MgnStatusCliOptions): Promise<number> 
     return isWorkbenchError(err, 'invalid-input') ? EXIT.usage : EXIT.failed;
   } finally {
     ctrlC.dispose();
-    await services.settings.flush();
-    services.dispose();
+    await services.dispose();
   }
 }
 

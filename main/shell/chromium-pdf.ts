@@ -78,7 +78,7 @@ export async function printAssessmentPage(source: { projectFile: string } | { do
     return await engine.printUrl(`${url.origin}/?print=assessment${url.hash}`, { timeoutMs });
   } finally {
     await server?.close();
-    services.dispose();
+    await services.dispose();
     await fs.rm(work, { recursive: true, force: true });
   }
 }

@@ -50,16 +50,18 @@ export function openNodeRuntime(opts: NodeRuntimeOptions): NodeRuntime {
   return { services, owned, close: () => owned.dispose() };
 }
 
+/** The services of a command that runs and ends; `dispose()` resolves once everything is closed. */
+export type NodeServices = Omit<Services, 'dispose'> & { dispose(): Promise<void> };
+
 /**
  * The services alone, for a CLI command that runs and ends: its `dispose()` closes the runtime's store (running
- * tasks cancelled, services disposed), so no listener or timer outlives the command.
+ * tasks cancelled, settings written, services disposed) and resolves when that is done, so a command that awaits it
+ * leaves no listener or timer behind. A failure to close is logged, not thrown.
  */
-export function createNodeServices(opts: NodeRuntimeOptions): Services {
+export function createNodeServices(opts: NodeRuntimeOptions): NodeServices {
   const runtime = openNodeRuntime(opts);
   return {
     ...runtime.services,
-    dispose: () => {
-      void runtime.close().catch((err: unknown) => runtime.services.logger.warn('closing the services failed', { error: String(err) }));
-    },
+    dispose: () => runtime.close().catch((err: unknown) => runtime.services.logger.warn('closing the services failed', { error: String(err) })),
   };
 }

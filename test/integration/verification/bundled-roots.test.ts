@@ -3,9 +3,8 @@ import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createNodeServices } from '../../../main/shell/node-runtime';
+import { createNodeServices, type NodeServices } from '../../../main/shell/node-runtime';
 import { silentLogger } from '../../../main/platform/logger';
-import type { Services } from '../../../main/services/container';
 import { VerificationService } from '../../../main/services/verification.service';
 import { isWorkbenchError } from '../../../main/common/model/errors';
 import { leadCause } from '../../../main/common/verify/cause';
@@ -21,7 +20,7 @@ import { tempDir } from '../../helpers/temp-dir';
  */
 let c: Corpus;
 let tmp: string;
-let services: Services;
+let services: NodeServices;
 let verification: VerificationService;
 let rootSha256: string;
 const SCRIPT = 'scripts/valid-expired-leaf-timestamped.ps1';
@@ -41,7 +40,7 @@ beforeAll(async () => {
   verification = new VerificationService({ project: services.project, tasks: services.tasks, logger: silentLogger, bundledRootsDir: bundle });
 }, 180_000);
 afterAll(async () => {
-  services?.dispose();
+  await services?.dispose();
   await c?.dispose();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });

@@ -3,9 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { createNodeServices } from '../../../main/shell/node-runtime';
+import { createNodeServices, type NodeServices } from '../../../main/shell/node-runtime';
 import { silentLogger } from '../../../main/platform/logger';
-import type { Services } from '../../../main/services/container';
 import { isWorkbenchError } from '../../../main/common/model/errors';
 import type { TaskProgress } from '../../../main/common/ipc/events';
 import { makeCorpus, type Corpus } from '../../helpers/authenticode-corpus';
@@ -13,14 +12,14 @@ import { makeCorpus, type Corpus } from '../../helpers/authenticode-corpus';
 /* The VerificationService against the osslsigncode corpus: records in the project, undo, cancel, bad input. */
 let c: Corpus;
 let tmp: string;
-let services: Services;
+let services: NodeServices;
 beforeAll(async () => {
   c = await makeCorpus();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'mwb-vsvc-'));
   services = createNodeServices({ shell: 'browser', logger: silentLogger, dataDir: path.join(tmp, 'appdata') });
 }, 180_000);
 afterAll(async () => {
-  services?.dispose();
+  await services?.dispose();
   await c?.dispose();
   await rm(tmp, { recursive: true, force: true });
 });

@@ -97,7 +97,7 @@ describe('mwb verify (CLI)', () => {
     services.project.newProject('Engagement');
     await services.verification.editTrust({ op: 'addFile', path: c.root, as: 'root' });
     await services.project.saveAs(project);
-    services.dispose();
+    await services.dispose();
     const r = await mwb(['verify', '--json', '--project', project, path.join(c.dir, 'scripts/valid-sha384.ps1')]);
     expect(r.code).toBe(0);
     const saved = JSON.parse(await readFile(project, 'utf8')) as { verification: { records: Array<{ name: string; status: string }> } };

@@ -125,8 +125,11 @@ describe('composition roots leave nothing behind', () => {
       services.project.edit({ type: 'project.setMeta', notes: 'leak check' });
       const task = services.tasks.run('waits for cancel', 'items', (t) => new Promise<void>((_, reject) => t.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true })));
       expect(timers.pending()).toBeGreaterThanOrEqual(1);
-      services.dispose();
+      // dispose() resolves once the store is closed (tasks cancelled, settings written, services disposed); before,
+      // the test counted timers while the settings were still being written, and the autosave timer was not yet cleared.
+      const closed = services.dispose();
       await expect(task).rejects.toThrow('cancelled');
+      await closed;
       await timers.settled();
       expect(services.tasks.runningCount).toBe(0);
       expect(timers.pending()).toBe(0);
