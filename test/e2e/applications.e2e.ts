@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures';
-import { pointerDrag } from '../helpers/pointer-drag';
+import { keyboardPickUp, pointerDrag } from '../helpers/pointer-drag';
 
 function group(page: Page, name: string): Locator {
   return page.getByTestId(`group-${name}`);
@@ -57,7 +57,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
   const web = catalog.getByRole('option').first();
   const webName = (await web.locator('.pool-name').textContent())!;
   await web.focus();
-  await page.keyboard.press('Space');
+  await keyboardPickUp(page);
   const live = page.locator('[id^="DndLiveRegion"]');
   await expect(live).toContainText(`Picked up server ${webName}`);
   // The arrows step through the drop targets in screen order: the list, then the groups top to bottom.
@@ -79,7 +79,7 @@ test('a consultant plans an application by dragging servers, orders its launch, 
 
   // Reorder: the web tier must start after the database; move "Group 2" up with the keyboard, then back with the mouse.
   await page.getByRole('button', { name: 'Reorder launch group Group 2' }).focus();
-  await page.keyboard.press('Space');
+  await keyboardPickUp(page);
   await expect(live).toContainText('Picked up launch group Group 2');
   await page.keyboard.press('ArrowUp');
   await expect(live).toContainText('launch group Group 2 over launch group Database');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures';
-import { pointerDrag } from '../helpers/pointer-drag';
+import { keyboardPickUp, pointerDrag } from '../helpers/pointer-drag';
 
 function lane(page: Page, name: string): Locator {
   return page.getByTestId(`wave-lane-${name}`);
@@ -58,7 +58,7 @@ test('a consultant plans waves by dragging applications (mouse and keyboard), se
   // Payroll moves with the keyboard: Space picks it up, an arrow key goes one wave to the left, Space drops it.
   const payroll = lane(page, 'Wave 3 — finance').getByTestId('wave-card-Payroll');
   await payroll.focus();
-  await page.keyboard.press('Space');
+  await keyboardPickUp(page);
   await expect(announcement(page)).toContainText('Picked up application Payroll');
   await page.keyboard.press('ArrowLeft');
   await expect(announcement(page)).toContainText('Payroll over wave 2, Wave 2 — collaboration.');
@@ -70,7 +70,7 @@ test('a consultant plans waves by dragging applications (mouse and keyboard), se
   await expect(lane(page, 'Wave 3 — finance').getByTestId('wave-servers')).toHaveText('0');
   // Escape cancels a keyboard move.
   await collab.getByTestId('wave-card-Payroll').focus();
-  await page.keyboard.press('Space');
+  await keyboardPickUp(page);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Escape');
   await expect(announcement(page)).toContainText('Cancelled: Payroll did not move.');

@@ -16,3 +16,13 @@ export async function pointerDrag(page: Page, from: Locator, to: Locator, opts: 
   await page.mouse.move(b.x + b.width / 2 + 2, y + 2, { steps: 2 });
   await page.mouse.up();
 }
+
+/**
+ * Picks up the focused item with Space, as a keyboard user does, and returns once dnd-kit listens for the next key:
+ * its keyboard sensor adds its key listener in a `setTimeout` after the pick-up (so the Space that started the drag
+ * does not also end it), and an arrow pressed before that is lost. A page timer queued now runs after the sensor's.
+ */
+export async function keyboardPickUp(page: Page): Promise<void> {
+  await page.keyboard.press('Space');
+  await page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+}
