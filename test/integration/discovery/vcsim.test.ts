@@ -124,7 +124,8 @@ describe('vCenter discovery against vcsim', () => {
     await c.login('user', PASSWORD);
     const task = text(child(await c.call(`<ReconfigVM_Task><_this type="VirtualMachine">${target.identity.moref}</_this><spec><numCPUs>6</numCPUs></spec></ReconfigVM_Task>`), 'returnval'));
     expect(task).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 300));
+    // The call returns the task at once: the VM has its new CPU count when the task has succeeded.
+    await expect.poll(async () => text((await c.retrieveOne({ type: 'Task', value: task! }, ['info.state'])).get('info.state')), { timeout: 20_000 }).toBe('success');
     await c.logout();
     c.close();
     const third = JSON.parse((await cli(args, `${PASSWORD}\n`)).stdout);

@@ -1,7 +1,7 @@
 // Which transport a replication job's run uses: a job started from the screen takes the user's choice in Connection
 // settings (EBS direct, or S3 with the bucket) when it is queued, a resume keeps it, the job view says it, and a CLI
 // job's own --transport wins over the preference. The engine is replaced by a recorder: only the request is checked.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../../helpers/temp-dir';
@@ -80,10 +80,9 @@ describe('replication jobs: the transport of a run', () => {
     };
     jobs.setPrefs({ transport: 's3', s3Bucket: 'mwb-staging' });
     const job = jobs.start({ kind: 'server', id: 's1' });
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
     jobs.pause(job.id);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(jobs.get(job.id).state).toBe('paused');
+    await vi.waitFor(() => expect(jobs.get(job.id).state).toBe('paused'));
     jobs.setPrefs({ transport: 'ebs' });
     jobs.resume(job.id);
     await jobs.settled(job.id);
