@@ -10,6 +10,8 @@ export default defineConfig({
   // Two story files at a time (each story has its own browser shell, ports and temp folders; peers on ports of their
   // own): the stories wait on the page and on peers much of the time. PW_WORKERS overrides (1 to watch one at a time).
   workers: Number(process.env.PW_WORKERS ?? 2),
+  // As vitest.config.ts: one retry on CI, and `npm test` names the stories that passed only on their retry.
+  retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     viewport: { width: 1440, height: 900 },
