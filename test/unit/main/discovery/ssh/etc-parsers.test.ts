@@ -6,6 +6,7 @@ import { isWorkbenchError } from '../../../../../main/common/model/errors';
 import { factsToServer, type HostFacts } from '../../../../../main/discovery/ssh/host-facts';
 import { MAX_TEXT } from '../../../../../main/discovery/ssh/parse-common';
 import { fqdnFromFiles, parseResolvConf, unitDescription, unitTemplate } from '../../../../../main/discovery/ssh/parse-etc';
+import { mutatedText } from '../../../../helpers/parser-fuzz';
 
 // Real files of this project's build machine (Debian 12): its /etc/hosts, /etc/resolv.conf, /etc/hostname and
 // /proc/sys/kernel/domainname, and unit files of its /usr/lib/systemd/system (with a drop-in).
@@ -92,14 +93,7 @@ describe('unit descriptions as systemctl shows them (unit files of this machine)
 
 describe('fuzzed: the configuration parsers return a bounded result or throw the typed error', () => {
   const seeds = [proc('etc-hosts'), proc('etc-resolv.conf'), 'search corp.example\noptions ndots:2\n', unit('ssh.service'), unit('getty@.service'), '[Unit]\nDescription=a \\\n b %i %I %f\n'];
-  const input = fc.oneof(
-    fc.string({ maxLength: 2000 }),
-    fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 40 })).map(([s, a, b, ins]) => {
-      const i = a % (s.length + 1);
-      const j = Math.min(s.length, i + (b % 200));
-      return s.slice(0, i) + ins + s.slice(j);
-    }),
-  );
+  const input = mutatedText(seeds);
   it('fqdnFromFiles and parseResolvConf', () => {
     fc.assert(
       fc.property(input, input, fc.string({ maxLength: 70 }), (a, b, host) => {

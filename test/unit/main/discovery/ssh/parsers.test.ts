@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isWorkbenchError } from '../../../../../main/common/model/errors';
 import { factsScript, sampleScript, splitFacts, splitSamples, SSH_COMMANDS } from '../../../../../main/discovery/ssh/commands';
 import { factsToConnections, factsToServer, type HostFacts } from '../../../../../main/discovery/ssh/host-facts';
 import { checkHostKey, hashedLine, hostsMatch, parseKnownHosts } from '../../../../../main/discovery/ssh/known-hosts';
@@ -14,6 +13,7 @@ import { parseOsRelease, parseUname } from '../../../../../main/discovery/ssh/pa
 import { p95, parseCounterSample, utilizationFromSamples } from '../../../../../main/discovery/ssh/parse-samples';
 import { listeningPorts, parseSs, splitEndpoint } from '../../../../../main/discovery/ssh/parse-ss';
 import { parseSystemctl } from '../../../../../main/discovery/ssh/parse-systemctl';
+import { fuzzParsers, mutatedText } from '../../../../helpers/parser-fuzz';
 
 const OS_RELEASE = `PRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"
 NAME="Red Hat Enterprise Linux"
@@ -292,31 +292,7 @@ describe('fuzzed: every parser returns a bounded result or throws the typed erro
   ];
   const seeds = [OS_RELEASE, CPUINFO, MEMINFO, LSBLK, DF, IP, SS, SYSTEMCTL, sample(1, [1, 2, 3, 4], 5, [1, 2, 3, 4], [1, 2])];
   // Realistic output mutated (cut, spliced, characters replaced) plus arbitrary text and JSON.
-  const input = fc.oneof(
-    fc.string({ maxLength: 2000 }),
-    fc.json({ maxDepth: 4 }),
-    fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 40 })).map(([s, a, b, ins]) => {
-      const i = a % (s.length + 1);
-      const j = Math.min(s.length, i + (b % 200));
-      return s.slice(0, i) + ins + s.slice(j);
-    }),
-  );
-  for (const [name, parse] of parsers) {
-    it(name, () => {
-      fc.assert(
-        fc.property(input, (s) => {
-          try {
-            const r = parse(s);
-            if (Array.isArray(r)) expect(r.length).toBeLessThanOrEqual(MAX_ENTRIES);
-            expect(JSON.stringify(r ?? null).length).toBeLessThan(4 * 1024 * 1024);
-          } catch (e) {
-            if (!isWorkbenchError(e, 'ssh-output-unreadable')) throw e;
-          }
-        }),
-        { numRuns: 400 },
-      );
-    });
-  }
+  fuzzParsers(parsers, mutatedText(seeds, fc.json({ maxDepth: 4 })), 400);
 
   it('a flood of lines stays bounded', () => {
     const flood = 'tcp ESTAB 0 0 10.0.0.1:1 10.0.0.2:2\n'.repeat(20_000);

@@ -33,6 +33,7 @@ import {
 } from '../../../../../main/discovery/ssh/parse-proc';
 import { listeningPorts, parseSs } from '../../../../../main/discovery/ssh/parse-ss';
 import { oneRead } from '../../../../../main/discovery/ssh/sftp';
+import { fuzzParsers, mutatedText } from '../../../../helpers/parser-fuzz';
 
 // Real files of a Debian 12 host (this project's build machine), each taken together with the command output that
 // SSH discovery read before (ss -Htan, ip -j addr, df -PT): the file parsers must find the same facts.
@@ -267,30 +268,7 @@ describe('fuzzed: every kernel file parser returns a bounded result or throws th
     ['interfaces', (s) => interfacesFromProc([{ name: s.slice(0, 20), flags: s.slice(0, 6), address: s.slice(0, 17) }], parseFibTrieLocal(s), [], parseIfInet6(s))],
   ];
   const seeds = [real('net-tcp'), TCP6, UDP, ROUTE_TWO_NICS, FIB_TRIE_TWO_NICS, real('net-if_inet6'), real('mounts'), real('uptime'), real('cpu-online'), '10.0.0.1 app01.example app01\n', real('kthreadd-children'), real('status-nobody')];
-  const input = fc.oneof(
-    fc.string({ maxLength: 2000 }),
-    fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 40 })).map(([s, a, b, ins]) => {
-      const i = a % (s.length + 1);
-      const j = Math.min(s.length, i + (b % 200));
-      return s.slice(0, i) + ins + s.slice(j);
-    }),
-  );
-  for (const [name, parse] of parsers) {
-    it(name, () => {
-      fc.assert(
-        fc.property(input, (s) => {
-          try {
-            const r = parse(s);
-            if (Array.isArray(r)) expect(r.length).toBeLessThanOrEqual(MAX_ENTRIES);
-            expect(JSON.stringify(r ?? null).length).toBeLessThan(4 * 1024 * 1024);
-          } catch (e) {
-            if (!isWorkbenchError(e, 'ssh-output-unreadable')) throw e;
-          }
-        }),
-        { numRuns: 300 },
-      );
-    });
-  }
+  fuzzParsers(parsers, mutatedText(seeds), 300);
 
   it('sysfs values and ELF headers of any bytes', () => {
     fc.assert(
