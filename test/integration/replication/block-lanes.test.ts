@@ -2,55 +2,29 @@
 // refreshed credentials reach them, and a lane that dies fails the run with a typed message, keeping the journal so
 // that the next run resumes without sending again what was journaled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transferable, Worker } from 'node:worker_threads';
-import { tempDir } from '../../helpers/temp-dir';
-import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
+import { checkJournalAndResume, makeImage, sha, startBlockLaneRig, type BlockLaneRig } from '../../helpers/block-lane-rig';
+import type { FakeEbs } from '../../fakes/ebs-direct.fake';
 import { Journal } from '../../../main/replication/engine/journal';
-import { replicateDisk } from '../../../main/replication/engine/run-disk';
+import { replicateDisk, type DiskRunRequest } from '../../../main/replication/engine/run-disk';
 import { LanePool } from '../../../main/replication/engine/block-pipeline';
 import type { LaneRequest } from '../../../main/replication/engine/block-lane';
 import { explainProblem } from '../../../main/services/replication-jobs.service';
 
-const BLOCK = 512 * 1024;
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const AWS_VARS = ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_LOAD_CONFIG', 'AWS_CREDENTIAL_EXPIRATION'];
-const saved: Record<string, string | undefined> = {};
-
+let rig: BlockLaneRig | undefined;
 let dir: string;
 let fake: FakeEbs;
 /** Awaited as each PutSnapshotBlock arrives at the fake (after its checks, before it is stored and answered). */
 let onPut: ((snapshotId: string, index: number) => Promise<void> | void) | undefined;
 
-/** A raw image of `blocks` blocks: two of three hold random data, the rest zeros. */
-async function makeImage(file: string, blocks: number): Promise<Buffer> {
-  const data = Buffer.alloc(blocks * BLOCK);
-  for (let i = 0; i < blocks; i++) if (i % 3 !== 2) randomBytes(BLOCK).copy(data, i * BLOCK);
-  await writeFile(file, data);
-  return data;
-}
-
-const journaledBlocks = async (jobDir: string) => new Set((await Journal.read(path.join(jobDir, 'journal.log'))).flatMap((r) => (r.t === 'blocks' ? r.idx : [])));
-
 beforeAll(async () => {
-  dir = await tempDir('mwb-block-lanes-');
-  for (const k of AWS_VARS) saved[k] = process.env[k];
-  for (const k of AWS_VARS) delete process.env[k];
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  // The SDK's notice about future Node versions (as the job's worker sets it).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'no-credentials');
-  fake = await startFakeEbs({ beforePut: (s, i) => onPut?.(s, i) });
+  rig = await startBlockLaneRig('mwb-block-lanes-', (s, i) => onPut?.(s, i));
+  ({ dir, fake } = rig);
 });
 afterAll(async () => {
-  for (const k of AWS_VARS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  await fake?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('block lanes (fake EBS direct endpoint)', () => {
@@ -74,7 +48,7 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: key, SecretAccess
     process.env.AWS_CONFIG_FILE = config;
 
     const image = path.join(dir, 'creds.raw');
-    const content = await makeImage(image, 120);
+    const { content } = await makeImage(image, 120, (i) => i % 3 !== 2);
     const jobDir = path.join(dir, 'job-creds');
     // The run's lanes, to see the worker hand each of them the new key (the message the lane's next call signs with).
     const pool = new LanePool();
@@ -140,10 +114,9 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: key, SecretAccess
     process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
     process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
     const image = path.join(dir, 'dies.raw');
-    const content = await makeImage(image, 150);
-    const dataBlocks = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 3 !== 2);
+    const { content, data } = await makeImage(image, 150, (i) => i % 3 !== 2);
     const jobDir = path.join(dir, 'job-dies');
-    const req = { disk: 'disk0', image, transport: { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url } };
+    const req: DiskRunRequest = { disk: 'disk0', image, transport: { kind: 'ebs', region: 'us-east-1', endpointUrl: fake.url } };
 
     // The first run's lanes: one of them ends (as a crashed or out-of-memory thread would) after 30 uploads arrived.
     const pool = new LanePool(2);
@@ -163,32 +136,12 @@ process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: key, SecretAccess
       await journal.close();
       await pool.close();
     }
-    expect(first.status).toBe('failed');
-    expect(first.message).toBe('BlockLaneError: a block lane (a thread sending blocks) stopped unexpectedly (exit code 1)');
+    // The run failed with the typed message and the journal keeps the blocks the lanes reported sent (every one of
+    // them at the endpoint) and the failure; the next run (a new worker: new lanes) resumes the snapshot and sends no
+    // journaled block again.
+    const { kept, firstPuts } = await checkJournalAndResume(fake, { jobDir, req, first, before, content, data });
     expect(explainProblem(first.message!).fix).toContain('the next run resumes the snapshot');
-    const sentFirst = fake.puts.slice(before);
-    expect(sentFirst.length).toBeLessThan(dataBlocks.length);
-    // The journal keeps the blocks the lanes reported sent (every one of them at the endpoint), and the failure.
-    const kept = await journaledBlocks(jobDir);
+    expect(firstPuts.length).toBeLessThan(data.length);
     expect(kept.size).toBeGreaterThan(0);
-    const atEndpoint = new Set(sentFirst.map((p) => p.index));
-    for (const i of kept) expect(atEndpoint.has(i), `journaled block ${i}`).toBe(true);
-    const records = await Journal.read(path.join(jobDir, 'journal.log'));
-    expect(records.at(-1)).toMatchObject({ t: 'failed', disk: 'disk0', message: first.message });
-
-    // The next run (a new worker: new lanes) resumes the snapshot and sends no journaled block again.
-    const journal2 = await Journal.open(path.join(jobDir, 'journal.log'));
-    let second;
-    try {
-      second = await replicateDisk(journal2, jobDir, req);
-    } finally {
-      await journal2.close();
-    }
-    expect(second).toMatchObject({ status: 'completed', resumed: true, snapshotId: first.snapshotId, blocksChanged: dataBlocks.length });
-    const sentSecond = fake.puts.slice(before + sentFirst.length);
-    expect(sentSecond.filter((p) => kept.has(p.index))).toEqual([]);
-    expect(second.blocksSent).toBe(dataBlocks.length - kept.size);
-    expect(new Set([...kept, ...sentSecond.map((p) => p.index)])).toEqual(new Set(dataBlocks));
-    expect(sha(fake.read(first.snapshotId!, content.length))).toBe(sha(content));
   }, 120_000);
 });

@@ -5,42 +5,22 @@
 // run journals `failed` while the surviving lane's uploads are held, so the blocks the endpoint then stores are not in
 // the journal and the next run sends them again.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transferable, Worker } from 'node:worker_threads';
-import { tempDir } from '../../helpers/temp-dir';
-import { startFakeEbs, type FakeEbs } from '../../fakes/ebs-direct.fake';
+import { checkJournalAndResume, makeImage, startBlockLaneRig, type BlockLaneRig } from '../../helpers/block-lane-rig';
+import type { FakeEbs } from '../../fakes/ebs-direct.fake';
 import { Journal } from '../../../main/replication/engine/journal';
 import { replicateDisk, type DiskRunRequest, type DiskRunResult } from '../../../main/replication/engine/run-disk';
 import { BlockPipeline, LanePool } from '../../../main/replication/engine/block-pipeline';
 import { LANE_SENDING, type LaneReply, type LaneRequest } from '../../../main/replication/engine/block-lane';
 
-const BLOCK = 512 * 1024;
 const CHUNK = 8; // blocks per chunk (block-pipeline.ts's default, which replicateDisk uses)
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const AWS_VARS = ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_LOAD_CONFIG', 'AWS_CREDENTIAL_EXPIRATION'];
-const saved: Record<string, string | undefined> = {};
 
+let rig: BlockLaneRig | undefined;
 let dir: string;
 let fake: FakeEbs;
 /** Awaited as each PutSnapshotBlock arrives at the fake (after its checks, before it is stored and answered). */
 let onPut: ((index: number) => Promise<void> | void) | undefined;
-
-/** A raw image of `blocks` blocks; `isData(i)`: block i holds random bytes, else zeros (a seed does not send it). */
-async function makeImage(file: string, blocks: number, isData: (i: number) => boolean): Promise<{ content: Buffer; data: number[] }> {
-  const content = Buffer.alloc(blocks * BLOCK);
-  const data: number[] = [];
-  for (let i = 0; i < blocks; i++) {
-    if (!isData(i)) continue;
-    randomBytes(BLOCK).copy(content, i * BLOCK);
-    data.push(i);
-  }
-  await writeFile(file, content);
-  return { content, data };
-}
-
-const journaledBlocks = async (jobDir: string) => new Set((await Journal.read(path.join(jobDir, 'journal.log'))).flatMap((r) => (r.t === 'blocks' ? r.idx : [])));
 
 /** Something the test waits for changed (a put arrived, a lane replied): the waiters check their condition again. */
 const waiters: Array<() => void> = [];
@@ -137,57 +117,49 @@ function pipelineOfRun(): () => BlockPipeline {
   };
 }
 
-/** The failed run's journal and the endpoint agree; the next run (new lanes) resumes and sends none of the kept blocks again. */
-async function checkJournalAndResume(jobDir: string, req: DiskRunRequest, first: DiskRunResult, before: number, content: Buffer, data: number[]) {
-  expect(first.status).toBe('failed');
-  expect(first.message).toBe('BlockLaneError: a block lane (a thread sending blocks) stopped unexpectedly (exit code 1)');
-  const records = await Journal.read(path.join(jobDir, 'journal.log'));
-  // `failed` is the last record: no `blocks` record came after it.
-  expect(records.map((r) => r.t).lastIndexOf('blocks')).toBeLessThan(records.length - 1);
-  expect(records.at(-1)).toMatchObject({ t: 'failed', disk: 'disk0', message: first.message });
-  const kept = await journaledBlocks(jobDir);
-  // What the endpoint stored during the first run (the dead lane's held uploads included: their bodies had arrived).
-  const firstPuts = fake.puts.slice(before).map((p) => p.index);
-  for (const i of kept) expect(firstPuts, `journaled block ${i} is at the endpoint`).toContain(i);
-
-  const journal2 = await Journal.open(path.join(jobDir, 'journal.log'));
-  let second;
+/**
+ * The first run, on `pool`'s lanes with its uploads held at the fake (`puts`): once `ready()` (it fails if the run ends
+ * before), `act(running)` ends a lane and releases uploads. Whatever happens, the held uploads are then released (the
+ * next run's are not held), the journal and lanes closed and the fake idle.
+ */
+async function firstRun(
+  jobDir: string,
+  req: DiskRunRequest,
+  pool: LanePool,
+  puts: ReturnType<typeof holdPuts>,
+  ready: () => boolean,
+  act: (running: Promise<DiskRunResult>) => Promise<void>,
+): Promise<DiskRunResult> {
+  const journal = await Journal.open(path.join(jobDir, 'journal.log'));
   try {
-    second = await replicateDisk(journal2, jobDir, req);
+    const running = replicateDisk(journal, jobDir, req, undefined, { lanes: pool });
+    const endedEarly = running.then((r) => {
+      throw new Error(`the run ended before its uploads were held: ${r.status} ${r.message ?? ''}`);
+    });
+    await Promise.race([endedEarly, until(ready)]);
+    await act(running);
+    return await running;
   } finally {
-    await journal2.close();
+    onPut = undefined;
+    puts.releaseAll();
+    await journal.close();
+    await pool.close();
+    await fake.idle();
   }
-  expect(second).toMatchObject({ status: 'completed', resumed: true, snapshotId: first.snapshotId, blocksChanged: data.length });
-  const sentSecond = fake.puts.slice(before + firstPuts.length).map((p) => p.index);
-  expect(sentSecond.filter((i) => kept.has(i)), 'journaled blocks sent again').toEqual([]);
-  expect(second.blocksSent).toBe(data.length - kept.size);
-  expect(new Set([...kept, ...sentSecond])).toEqual(new Set(data));
-  expect(sha(fake.read(first.snapshotId!, content.length))).toBe(sha(content));
-  return { kept, firstPuts, sentSecond };
 }
 
 beforeAll(async () => {
-  dir = await tempDir('mwb-lane-death-');
-  for (const k of AWS_VARS) saved[k] = process.env[k];
-  for (const k of AWS_VARS) delete process.env[k];
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'no-credentials');
+  rig = await startBlockLaneRig('mwb-lane-death-', (_s, i) => onPut?.(i));
+  ({ dir, fake } = rig);
   process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
   process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
-  fake = await startFakeEbs({ beforePut: (_s, i) => onPut?.(i) });
 });
 afterEach(() => {
   onPut = undefined;
   vi.restoreAllMocks();
 });
 afterAll(async () => {
-  for (const k of AWS_VARS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-  await fake?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('a block lane that dies (held uploads, fake EBS direct endpoint)', () => {
@@ -202,19 +174,10 @@ describe('a block lane that dies (held uploads, fake EBS direct endpoint)', () =
     const puts = holdPuts(lanes.laneOf);
     const pipeline = pipelineOfRun();
     const before = fake.puts.length;
-    const journal = await Journal.open(path.join(jobDir, 'journal.log'));
-    let first: DiskRunResult;
-    try {
-      const running = replicateDisk(journal, jobDir, req, undefined, { lanes: pool });
-      const endedEarly = running.then((r) => {
-        throw new Error(`the run ended before its uploads were held: ${r.status} ${r.message ?? ''}`);
-      });
-      // Every upload slot of both lanes holds an upload at the endpoint (2 + 2), and the pipeline has handled the
-      // hashing replies of the chunks those blocks belong to (so it counts them as being sent).
-      await Promise.race([
-        endedEarly,
-        until(() => puts.held.length === 4 && puts.held.every((h) => lanes.hashed(h.lane).some((r) => r.id === lanes.chunkOf(h.index)))),
-      ]);
+    // Every upload slot of both lanes holds an upload at the endpoint (2 + 2), and the pipeline has handled the
+    // hashing replies of the chunks those blocks belong to (so it counts them as being sent).
+    const ready = () => puts.held.length === 4 && puts.held.every((h) => lanes.hashed(h.lane).some((r) => r.id === lanes.chunkOf(h.index)));
+    const first = await firstRun(jobDir, req, pool, puts, ready, async () => {
       expect(puts.held.filter((h) => h.lane === 0)).toHaveLength(2);
       expect(puts.held.filter((h) => h.lane === 1)).toHaveLength(2);
       // Lane 0 ends (as a crashed or out-of-memory thread would) with its two uploads held.
@@ -222,16 +185,8 @@ describe('a block lane that dies (held uploads, fake EBS direct endpoint)', () =
       // The held uploads are released once the lane's death has been handled, if the run still waits for uploads
       // (the surviving lane's); a run that waits for none has them released only after it ended.
       if (pipeline().sending > 0) puts.releaseAll();
-      first = await running;
-    } finally {
-      // The next run's uploads are not held.
-      onPut = undefined;
-      puts.releaseAll();
-      await journal.close();
-      await pool.close();
-      await fake.idle();
-    }
-    const { kept, firstPuts, sentSecond } = await checkJournalAndResume(jobDir, req, first, before, content, data);
+    });
+    const { kept, firstPuts, sentSecond } = await checkJournalAndResume(fake, { jobDir, req, first, before, content, data });
     // The surviving lane's held uploads ended and were journaled (the endpoint has them, so does the journal); every
     // block the endpoint stored from the surviving lane is journaled. The dead lane's were given up (it reported
     // nothing): the next run sends them again.
@@ -259,17 +214,11 @@ describe('a block lane that dies (held uploads, fake EBS direct endpoint)', () =
     lanes.hold(1, (r) => r.t === 'hashed' && lanes.hashed(1).length > 0 && r.flags.some((f) => (f & LANE_SENDING) !== 0));
     const pipeline = pipelineOfRun();
     const before = fake.puts.length;
-    const journal = await Journal.open(path.join(jobDir, 'journal.log'));
-    let first: DiskRunResult;
     let givenUp: number[] = [];
-    try {
-      const running = replicateDisk(journal, jobDir, req, undefined, { lanes: pool });
-      const endedEarly = running.then((r) => {
-        throw new Error(`the run ended before its uploads were held: ${r.status} ${r.message ?? ''}`);
-      });
-      // Both lanes' 4 upload slots hold an upload at the endpoint; lane 1's are its first chunk's two blocks (whose
-      // hashing reply the pipeline handled) and the two of its next chunk (whose reply is held back).
-      await Promise.race([endedEarly, until(() => puts.held.length === 8 && lanes.held().length > 0)]);
+    // Both lanes' 4 upload slots hold an upload at the endpoint; lane 1's are its first chunk's two blocks (whose
+    // hashing reply the pipeline handled) and the two of its next chunk (whose reply is held back).
+    const ready = () => puts.held.length === 8 && lanes.held().length > 0;
+    const first = await firstRun(jobDir, req, pool, puts, ready, async (running) => {
       expect(lanes.hashed(1)).toHaveLength(1);
       const firstChunk = lanes.hashed(1)[0]!.id;
       const heldReply = lanes.held()[0] as Extract<LaneReply, { t: 'hashed' }>;
@@ -289,16 +238,8 @@ describe('a block lane that dies (held uploads, fake EBS direct endpoint)', () =
           if (pipeline().sending > 0) puts.release((h) => givenUp.includes(h.index));
         });
       }
-      first = await running;
-    } finally {
-      // The next run's uploads are not held.
-      onPut = undefined;
-      puts.releaseAll();
-      await journal.close();
-      await pool.close();
-      await fake.idle();
-    }
-    const { kept } = await checkJournalAndResume(jobDir, req, first, before, content, data);
+    });
+    const { kept } = await checkJournalAndResume(fake, { jobDir, req, first, before, content, data });
     expect(givenUp).toHaveLength(2);
     for (const i of givenUp) expect(kept.has(i), `block ${i} (its chunk's hashing given up, its send started) journaled`).toBe(true);
     const survivor = puts.held.filter((h) => h.lane === 1).map((h) => h.index);
