@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { parse as parseYaml } from 'yaml';
-import { test, expect, screenshot } from './fixtures';
+import { test, expect } from './fixtures';
+import { openReplication, runThroughVmImport, screens, shopDb01RawDisk } from './replication-story';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
-
-const BLOCK = 512 * 1024;
 
 // The AWS SDK's default chain finds these (fake) keys in the environment; the real configuration is never read.
 process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
@@ -15,14 +11,16 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 
-/** Screens at both window sizes the workbench supports, each with `subject` (when given) scrolled into view. */
-async function screens(page: Page, name: string, subject?: Locator): Promise<void> {
-  await subject?.scrollIntoViewIfNeeded();
-  await screenshot(page, `${name}-1440x900`);
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await subject?.scrollIntoViewIfNeeded();
-  await screenshot(page, `${name}-1280x720`);
-  await page.setViewportSize({ width: 1440, height: 900 });
+/** Opens SHOP-DB01's image picker and picks its raw disk in the in-app browser (at a typed folder path). */
+async function browseToDisk(page: Page, card: Locator, folder: string): Promise<Locator> {
+  await card.getByRole('button', { name: 'Choose image… (SHOP-DB01, Hard disk 1)' }).click();
+  const picker = page.getByRole('dialog', { name: 'Disk image of SHOP-DB01 · Hard disk 1' });
+  await picker.getByRole('button', { name: 'Browse…' }).click();
+  await picker.getByRole('button', { name: 'Type a path' }).click();
+  await picker.getByRole('textbox', { name: 'Folder path' }).fill(folder);
+  await picker.getByRole('button', { name: 'Go' }).click();
+  await picker.getByRole('button', { name: /SHOP-DB01-flat\.raw/ }).click();
+  return picker;
 }
 
 test('a consultant maps a disk image, replicates with VM Import, watches the run and the dashboard, and sees the AMI reach the export', async ({ page, workbench }) => {
@@ -47,12 +45,7 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
   });
   try {
     // A 16 MiB raw disk, every other 512 KiB block holding data, where RVTools says SHOP-DB01's disk is.
-    const folder = path.join(workbench.dir, 'datastore', 'SHOP-DB01');
-    await mkdir(folder, { recursive: true });
-    const image = path.join(folder, 'SHOP-DB01-flat.raw');
-    const content = Buffer.alloc(32 * BLOCK);
-    for (let i = 0; i < 32; i += 2) randomBytes(BLOCK).copy(content, i * BLOCK);
-    await writeFile(image, content);
+    const { folder, image } = await shopDb01RawDisk(workbench, 32, 2);
 
     await workbench.open(page);
     const areas = page.getByRole('navigation', { name: 'Areas' });
@@ -78,13 +71,7 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
 
     // Map the disk to the image through the in-app browser.
     const card = page.getByRole('article', { name: 'Server SHOP-DB01' });
-    await card.getByRole('button', { name: 'Choose image… (SHOP-DB01, Hard disk 1)' }).click();
-    const picker = page.getByRole('dialog', { name: 'Disk image of SHOP-DB01 · Hard disk 1' });
-    await picker.getByRole('button', { name: 'Browse…' }).click();
-    await picker.getByRole('button', { name: 'Type a path' }).click();
-    await picker.getByRole('textbox', { name: 'Folder path' }).fill(folder);
-    await picker.getByRole('button', { name: 'Go' }).click();
-    await picker.getByRole('button', { name: /SHOP-DB01-flat\.raw/ }).click();
+    const picker = await browseToDisk(page, card, folder);
     await expect(picker.getByTestId('image-info')).toContainText('Raw · 16 MiB disk');
     await picker.getByRole('button', { name: 'Use this image' }).click();
     await expect(picker).toHaveCount(0);
@@ -95,20 +82,9 @@ test('a consultant maps a disk image, replicates with VM Import, watches the run
     await expect(card.getByTestId('replication-state')).toHaveText('Replicating');
     await expect(card.getByRole('button', { name: 'Pause SHOP-DB01' })).toBeVisible();
     releaseBlocks();
-    const disks = card.getByRole('table', { name: 'Disks of SHOP-DB01' });
-    await expect(disks.getByRole('row', { name: /Hard disk 1/ })).toContainText('Importing the image', { timeout: 120_000 });
-    await expect(card.getByTestId('replication-state')).toHaveText('Replicating');
-    await screens(page, 'replication-ami-importing');
-    releaseImport();
-    await expect(card.getByTestId('replication-state')).toHaveText('Completed', { timeout: 120_000 });
-    await expect(disks.getByRole('row', { name: /Hard disk 1/ })).toContainText('Done');
-
     // One import task, made from the run's snapshot; its AMI is the server's.
-    expect(fake.importTasks.size).toBe(1);
-    const task = [...fake.importTasks.values()][0]!;
-    expect(task.status).toBe('completed');
-    const amiId = task.imageId!;
-    expect(amiId).toMatch(/^ami-[0-9a-f]{17}$/);
+    const amiId = await runThroughVmImport(page, card, fake, 'replication-ami-importing', releaseImport);
+    await expect(card.getByRole('table', { name: 'Disks of SHOP-DB01' }).getByRole('row', { name: /Hard disk 1/ })).toContainText('Done');
     await expect(card.getByTestId('replication-last-run')).toContainText('Completed · 8.0 MiB sent');
     await expect(card).toContainText(amiId);
     await card.scrollIntoViewIfNeeded();
@@ -158,16 +134,8 @@ test('a consultant pauses a run during VM Import, switches to no AMI and resumes
   // VM Import stays busy (many status checks answer "active") until the run is paused.
   const fake = await startFakeEbs({ importSteps: 1000 });
   try {
-    const folder = path.join(workbench.dir, 'datastore', 'SHOP-DB01');
-    await mkdir(folder, { recursive: true });
-    const image = path.join(folder, 'SHOP-DB01-flat.raw');
-    const content = Buffer.alloc(16 * BLOCK);
-    for (let i = 0; i < 16; i += 4) randomBytes(BLOCK).copy(content, i * BLOCK);
-    await writeFile(image, content);
-
-    await workbench.open(page);
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Replication' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Replication' })).toBeVisible();
+    const { folder } = await shopDb01RawDisk(workbench, 16, 4);
+    await openReplication(page, workbench);
 
     const setAmi = async (label: string) => {
       await page.getByRole('button', { name: 'Connection settings…' }).click();
@@ -181,13 +149,7 @@ test('a consultant pauses a run during VM Import, switches to no AMI and resumes
     await setAmi('Make an AMI with VM Import (drivers injected)');
 
     const card = page.getByRole('article', { name: 'Server SHOP-DB01' });
-    await card.getByRole('button', { name: 'Choose image… (SHOP-DB01, Hard disk 1)' }).click();
-    const picker = page.getByRole('dialog', { name: 'Disk image of SHOP-DB01 · Hard disk 1' });
-    await picker.getByRole('button', { name: 'Browse…' }).click();
-    await picker.getByRole('button', { name: 'Type a path' }).click();
-    await picker.getByRole('textbox', { name: 'Folder path' }).fill(folder);
-    await picker.getByRole('button', { name: 'Go' }).click();
-    await picker.getByRole('button', { name: /SHOP-DB01-flat\.raw/ }).click();
+    const picker = await browseToDisk(page, card, folder);
     await picker.getByRole('button', { name: 'Use this image' }).click();
     await expect(picker).toHaveCount(0);
 

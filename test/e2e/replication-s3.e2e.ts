@@ -2,30 +2,17 @@
 // (/work/shared/peers/start-radosgw.sh, on ports and a folder of this story's own) and the strict fake's EC2 imports it
 // (reading the object from radosgw). The app has one endpoint override for EBS, EC2 and S3, so a loopback router here
 // sends the bucket's paths to radosgw and the rest to the fake, as test/integration/cli/mwb-replicate-s3-ami-kill.test.ts does.
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { test, expect, screenshot } from './fixtures';
+import { test, expect } from './fixtures';
+import { openReplication, runThroughVmImport, screens, shopDb01RawDisk } from './replication-story';
 import { startFakeEbs } from '../fakes/ebs-direct.fake';
 import { startPeer, stopPeer } from '../helpers/peers';
 import { startS3Ec2Router, type S3Ec2Router } from '../helpers/s3-ec2-router';
 import { peerPort } from '../helpers/ports';
 
-const BLOCK = 512 * 1024;
 const BUCKET = 'mwb-e2e-staging';
 const KEYS = { AWS_ACCESS_KEY_ID: 'TESTACCESSKEY', AWS_SECRET_ACCESS_KEY: 'TESTSECRETKEY' };
-
-/** Screens at both window sizes the workbench supports, each with `subject` (when given) scrolled into view. */
-async function screens(page: Page, name: string, subject?: Locator): Promise<void> {
-  await subject?.scrollIntoViewIfNeeded();
-  await screenshot(page, `${name}-1440x900`);
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await subject?.scrollIntoViewIfNeeded();
-  await screenshot(page, `${name}-1280x720`);
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no AMI and then with VM Import, and sees the AMI and what became of the staged disks', async ({ page, workbench }) => {
   test.setTimeout(600_000);
@@ -57,16 +44,8 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     const objects = async () => ((await s3!.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((o) => o.Key!);
 
     // A 16 MiB raw disk, every other 512 KiB block holding data, where RVTools says SHOP-DB01's disk is.
-    const folder = path.join(workbench.dir, 'datastore', 'SHOP-DB01');
-    await mkdir(folder, { recursive: true });
-    const image = path.join(folder, 'SHOP-DB01-flat.raw');
-    const content = Buffer.alloc(32 * BLOCK);
-    for (let i = 0; i < 32; i += 2) randomBytes(BLOCK).copy(content, i * BLOCK);
-    await writeFile(image, content);
-
-    await workbench.open(page);
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Replication' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Replication' })).toBeVisible();
+    const { image } = await shopDb01RawDisk(workbench, 32, 2);
+    await openReplication(page, workbench);
 
     // Connection settings: the S3 transport needs a bucket that follows S3's naming rules.
     await page.getByRole('button', { name: 'Connection settings…' }).click();
@@ -125,17 +104,7 @@ test('a consultant chooses S3 + VM Import with a bucket, runs SHOP-DB01 with no 
     await expect(settings).toHaveCount(0);
     await card.getByRole('button', { name: 'Run now: SHOP-DB01' }).click();
     await expect(card.getByTestId('replication-state')).not.toHaveText('Completed', { timeout: 10_000 });
-    const disks = card.getByRole('table', { name: 'Disks of SHOP-DB01' });
-    await expect(disks.getByRole('row', { name: /Hard disk 1/ })).toContainText('Importing the image', { timeout: 120_000 });
-    await expect(card.getByTestId('replication-state')).toHaveText('Replicating');
-    await screens(page, 'replication-s3-importing');
-    releaseImport();
-    await expect(card.getByTestId('replication-state')).toHaveText('Completed', { timeout: 120_000 });
-    expect(fake.importTasks.size).toBe(1);
-    const task = [...fake.importTasks.values()][0]!;
-    expect(task.status).toBe('completed');
-    const amiId = task.imageId!;
-    expect(amiId).toMatch(/^ami-[0-9a-f]{17}$/);
+    const amiId = await runThroughVmImport(page, card, fake, 'replication-s3-importing', releaseImport);
     await expect(card).toContainText(amiId); // AMIs kept
     await expect(notice).toContainText(`Deleted a staging object of earlier runs that nothing needs any more: s3://${BUCKET}/${output[0]}.`);
     await expect(notice).toContainText(`The staged disk was deleted from the bucket once VM Import had made the AMI: s3://${BUCKET}/`);
