@@ -6,6 +6,7 @@ import type { MappedImage } from './mapped-image';
 import type { OpenContext } from './open-context';
 import { isTarHeader, openOvaDisk } from './ova.reader';
 import { Qcow2Image } from './qcow2.reader';
+import { fileDataRanges } from '../../platform/file-data-ranges';
 import { RawImage } from './raw.reader';
 import type { DiskImageFormat } from './types';
 import { isVhdFooter, VhdImage } from './vhd.reader';
@@ -81,7 +82,8 @@ async function openChained(file: string, format: DiskImageFormat | undefined, di
     if (fmt !== 'raw' && fmt !== probed) fail('unsupported-format', `the file is not a ${fmt.toUpperCase()} image`);
     switch (fmt) {
       case 'raw':
-        return new RawImage(src, src.size);
+        // Holes of a sparse file are not read (Linux; elsewhere, or in any doubt, the whole file is read).
+        return new RawImage(src, src.size, { dataRanges: await fileDataRanges(file, src.size) });
       case 'qcow2': {
         const img = await Qcow2Image.open(src, ctx);
         img.adopt(src);
