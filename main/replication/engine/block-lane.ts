@@ -1,12 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { createXXHash128 } from 'hash-wasm';
 import { acquireBandwidth } from '../../platform/bandwidth';
 import { TransportError, type AwsIdentity, type SnapshotTransport, type TransportOptions } from '../transport/types';
 
 /**
  * One block lane (a thread of the job's worker; block-pipeline.ts starts them and hands out the chunks): checks each
- * block of a chunk for zeros and SHA-256s the others in place in the shared chunk buffer, decides which blocks
- * changed against the parent run's digests (shared, read-only), and uploads those the run has not sent yet with
+ * block of a chunk for zeros and hashes the others in place in the shared chunk buffer: XXH3-128 first, and SHA-256
+ * unless the XXH3-128 equals the parent run's for the block (then the block is unchanged and its SHA-256 is the
+ * parent's; see manifest.ts). It decides which blocks changed against the parent run's digests (shared, read-only),
+ * and uploads those the run has not sent yet with
  * PutSnapshotBlock through its own EBS client: same endpoint, Region and retry strategy as the worker's, with the
  * credentials the worker resolved once through the default chain (and forwards again when they are refreshed).
  * The worker stays the only journal writer: a lane reports each block sent.
@@ -21,6 +24,8 @@ export interface LaneSetup {
   readonly blockSize: number;
   /** blocksTotal × 32 bytes: the parent run's digest per block (the zero block's digest where it had none). */
   readonly parent: SharedArrayBuffer;
+  /** blocksTotal × 16 bytes: the parent run's XXH3-128 per data block; absent when its manifest has none. */
+  readonly parentFast?: SharedArrayBuffer;
   /** blocksTotal bytes: 1 where this run already sent the block (journaled before a kill or a pause). */
   readonly done: SharedArrayBuffer;
   /** Where changed blocks go; absent: the lane only hashes and compares (nothing is sent). */
@@ -41,8 +46,11 @@ export type LaneRequest =
   | { t: 'stop' };
 
 export type LaneReply =
-  /** Per block of the chunk: zero (1), its digest, and flags (bit 0 changed from the parent, bit 1 being sent). */
-  | { t: 'hashed'; id: number; zero: Uint8Array; digests: Uint8Array; flags: Uint8Array }
+  /**
+   * Per block of the chunk: zero (1), its digest, its XXH3-128 (16 zero bytes for a zero block), and flags (bit 0
+   * changed from the parent, bit 1 being sent).
+   */
+  | { t: 'hashed'; id: number; zero: Uint8Array; digests: Uint8Array; fast: Uint8Array; flags: Uint8Array }
   /**
    * Blocks sent since the lane's last report, as [chunk id, block index, bytes] (one message per turn of the lane's
    * event loop rather than one per block: each message costs both threads a wake-up).
@@ -61,11 +69,14 @@ interface PendingSend {
   readonly checksum: string;
 }
 
-export function runLane(): void {
+/** Starts answering the pipeline once the XXH3 engine (WebAssembly) is ready; messages wait in the port until then. */
+export async function runLane(): Promise<void> {
   const port = parentPort!;
+  const xxh = await createXXHash128();
   let data: LaneSetup | undefined;
   let bs = 0;
   let parent: Buffer = Buffer.alloc(0);
+  let parentFast: Buffer | undefined;
   let done: Uint8Array = new Uint8Array(0);
   let zeros = Buffer.alloc(0);
   let zeroDigest = Buffer.alloc(0);
@@ -149,6 +160,7 @@ export function runLane(): void {
         zeroDigest = createHash('sha256').update(zeros).digest();
       }
       parent = Buffer.from(data.parent);
+      parentFast = data.parentFast ? Buffer.from(data.parentFast) : undefined;
       done = new Uint8Array(data.done);
       buffers.clear();
       queue.length = 0;
@@ -186,16 +198,29 @@ export function runLane(): void {
     const n = m.blocks.length;
     const zero = new Uint8Array(n);
     const digests = new Uint8Array(n * 32);
+    const fast = new Uint8Array(n * 16);
     const flags = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const [pos, allocated] = m.blocks[k]!;
       const index = m.first + pos;
       const block = allocated && buf ? buf.subarray(pos * bs, (pos + 1) * bs) : undefined;
+      const parentDigest = parent.subarray(index * 32, index * 32 + 32);
       let digest = zeroDigest;
       if (!block || block.equals(zeros)) zero[k] = 1;
-      else digest = createHash('sha256').update(block).digest();
+      else {
+        xxh.init();
+        xxh.update(block);
+        const f = xxh.digest('binary');
+        fast.set(f, k * 16);
+        // Unchanged when the parent held data with the same XXH3-128: its SHA-256 is the parent's, not computed.
+        if (parentFast && !parentDigest.equals(zeroDigest) && Buffer.compare(f, parentFast.subarray(index * 16, index * 16 + 16)) === 0) {
+          parentDigest.copy(digests, k * 32);
+          continue;
+        }
+        digest = createHash('sha256').update(block).digest();
+      }
       digest.copy(digests, k * 32);
-      if (digest.equals(parent.subarray(index * 32, index * 32 + 32))) continue;
+      if (digest.equals(parentDigest)) continue;
       if (done[index] || stopped) {
         flags[k] = LANE_CHANGED;
         continue;
@@ -204,7 +229,7 @@ export function runLane(): void {
       // A block that became zero is sent as zeros (the parent's block must not show through).
       queue.push({ id: m.id, index, data: zero[k] ? zeros : block!, checksum: digest.toString('base64') });
     }
-    port.postMessage({ t: 'hashed', id: m.id, zero, digests, flags } satisfies LaneReply, [zero.buffer, digests.buffer, flags.buffer]);
+    port.postMessage({ t: 'hashed', id: m.id, zero, digests, fast, flags } satisfies LaneReply, [zero.buffer, digests.buffer, fast.buffer, flags.buffer]);
     void pump();
   });
 }

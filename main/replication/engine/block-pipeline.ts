@@ -28,6 +28,8 @@ export interface PipelineBlock {
   readonly zero: boolean;
   /** SHA-256 of the block zero-padded to the block size (the zero block's digest when `zero`). */
   readonly digest: Buffer;
+  /** XXH3-128 of the block (16 zero bytes when `zero`): the next run's quick check (manifest.ts). */
+  readonly fast: Buffer;
   /** Differs from the parent run's digest (so it belongs to this run's snapshot). */
   readonly changed: boolean;
   /** Changed and not sent before (a resumed run): a lane is sending it. */
@@ -49,8 +51,8 @@ export interface PipelineOptions {
    * finished its chunk with none queued (the next could not be read until the oldest was handed over in order).
    */
   readonly readAhead?: number;
-  /** The parent run's digests (a manifest's, blockCount × 32 bytes); absent for a seed. */
-  readonly parent?: { readonly digests: Buffer; readonly blockCount: number };
+  /** The parent run's digests (a manifest's, blockCount × 32 bytes, and its XXH3-128s if it has them); absent for a seed. */
+  readonly parent?: { readonly digests: Buffer; readonly blockCount: number; readonly fast?: Buffer };
   /** Blocks this run already sent (a resumed run): compared, never sent again. */
   readonly done?: ReadonlySet<number>;
   /** Where changed blocks go; absent: nothing is sent (digests and flags only). */
@@ -67,6 +69,9 @@ export interface PipelineOptions {
   readonly onSent?: (index: number, bytes: number) => void;
   readonly signal?: AbortSignal;
 }
+
+/** A zero block's entry in a manifest's XXH3-128s. */
+const NO_FAST = Buffer.alloc(16);
 
 export function zeroDigestOf(blockSize: number): Buffer {
   return createHash('sha256').update(Buffer.alloc(blockSize)).digest();
@@ -137,6 +142,7 @@ export class BlockPipeline {
   private readonly readAhead: number;
   private readonly count: number;
   private readonly parent: Buffer;
+  private readonly parentFast: SharedArrayBuffer | undefined;
   private readonly done: Uint8Array;
   private readonly zeroDigest: Buffer;
   private readonly all: ChunkBuffer[] = [];
@@ -180,6 +186,12 @@ export class BlockPipeline {
       this.zeroDigest.copy(this.parent, from);
       for (let filled = 32; from + filled < this.parent.length; filled *= 2) this.parent.copy(this.parent, from + filled, from, Math.min(from + filled * 2, this.parent.length) - filled);
     }
+    // The parent's XXH3-128s, where its manifest has them (past its end the parent's digest is the zero block's, and
+    // a lane never takes a zero-digest block as unchanged by its XXH3-128).
+    if (inherited > 0 && options.parent!.fast) {
+      this.parentFast = new SharedArrayBuffer(this.count * 16);
+      options.parent!.fast.copy(Buffer.from(this.parentFast), 0, 0, inherited * 16);
+    }
     const doneSab = new SharedArrayBuffer(Math.max(1, this.count));
     this.done = new Uint8Array(doneSab);
     for (const i of options.done ?? []) if (i < this.count) this.done[i] = 1;
@@ -202,6 +214,7 @@ export class BlockPipeline {
     const setup = (lane: number): LaneSetup => ({
       blockSize: bs,
       parent: parentSab,
+      ...(this.parentFast ? { parentFast: this.parentFast } : {}),
       done: doneSab,
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}),
@@ -405,7 +418,7 @@ export class BlockPipeline {
       // Nothing to read: zero blocks. Only a block the parent held data in (it must become zeros) needs a lane.
       const differs = (k: number) => !this.zeroDigest.equals(this.parent.subarray((first + k) * 32, (first + k) * 32 + 32));
       if (!isData.some((_, k) => differs(k) && !this.done[first + k])) {
-        return { bytes, blocks: isData.map((_, k) => ({ ...blockAt(k), zero: true, digest: this.zeroDigest, changed: differs(k), sending: false })) };
+        return { bytes, blocks: isData.map((_, k) => ({ ...blockAt(k), zero: true, digest: this.zeroDigest, fast: NO_FAST, changed: differs(k), sending: false })) };
       }
     }
     let b: ChunkBuffer | undefined;
@@ -443,6 +456,7 @@ export class BlockPipeline {
         ...blockAt(k),
         zero: reply.zero[k] === 1,
         digest: Buffer.from(reply.digests.buffer, reply.digests.byteOffset + k * 32, 32),
+        fast: Buffer.from(reply.fast.buffer, reply.fast.byteOffset + k * 16, 16),
         changed: (reply.flags[k]! & LANE_CHANGED) !== 0,
         sending: (reply.flags[k]! & LANE_SENDING) !== 0,
       })),

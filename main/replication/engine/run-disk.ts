@@ -182,6 +182,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     }
     const previous: BlockManifest | undefined = parentManifest ? await readManifest(path.join(jobDir, parentManifest)) : undefined;
     const digests = Buffer.alloc(blocksTotal * 32);
+    const fast = Buffer.alloc(blocksTotal * 16);
     let finished: number[] = [];
     let journalChain = Promise.resolve();
     let firstUnrecorded = 0;
@@ -266,6 +267,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
         nextChunk.catch(() => undefined);
         for (const b of r.value.blocks) {
           b.digest.copy(digests, b.index * 32);
+          b.fast.copy(fast, b.index * 16);
           bytesRead += b.length;
           if (b.changed) blocksChanged++;
         }
@@ -312,7 +314,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     stage = 'completing';
     progress();
     const manifestFile = `manifest-${req.disk.replace(/[^A-Za-z0-9._-]/g, '_')}-${run}.bin`;
-    await writeManifest(path.join(jobDir, manifestFile), { size: image.size, blockSize, blockCount: blocksTotal, digests });
+    await writeManifest(path.join(jobDir, manifestFile), { size: image.size, blockSize, blockCount: blocksTotal, digests, fast });
     await transport.complete(snapshotId, blocksChanged);
     if (req.verify !== false) {
       stage = 'verifying';

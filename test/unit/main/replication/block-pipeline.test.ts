@@ -33,11 +33,11 @@ const BS = 4096;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest();
 
 async function collect(img: DiskImage, opts: Partial<PipelineOptions> = {}) {
-  const out: Array<{ index: number; offset: number; length: number; zero: boolean; digest: Buffer; changed: boolean; sending: boolean }> = [];
+  const out: Array<{ index: number; offset: number; length: number; zero: boolean; digest: Buffer; fast: Buffer; changed: boolean; sending: boolean }> = [];
   const pipeline = new BlockPipeline(img, { blockSize: BS, chunkBlocks: 4, lanes: 2, ...opts });
   try {
     for await (const chunk of pipeline.chunks()) {
-      for (const b of chunk.blocks) out.push({ index: b.index, offset: b.offset, length: b.length, zero: b.zero, digest: Buffer.from(b.digest), changed: b.changed, sending: b.sending });
+      for (const b of chunk.blocks) out.push({ index: b.index, offset: b.offset, length: b.length, zero: b.zero, digest: Buffer.from(b.digest), fast: Buffer.from(b.fast), changed: b.changed, sending: b.sending });
     }
   } finally {
     await pipeline.close();
@@ -119,6 +119,39 @@ describe('BlockPipeline (block lanes, nothing sent)', () => {
     for (const b of seen.filter((x) => !x.zero)) expect(b.digest).toEqual(sha(content.subarray(b.offset, b.offset + BS)));
     // Nothing is sent without a transport (and block 3 was sent before: it is changed, not sending).
     expect(seen.some((b) => b.sending)).toBe(false);
+  });
+
+  it('takes an unchanged block\'s SHA-256 from the parent when its XXH3-128 matches the parent\'s, and SHA-256s the others', async () => {
+    const blocks = 12;
+    const content = Buffer.alloc(blocks * BS);
+    for (let i = 0; i < blocks; i++) if (i % 3 !== 2) content.fill(i + 1, i * BS, i * BS + 100 + i);
+    const img = memoryImage(content, [{ offset: 0, length: content.length, data: true }]);
+    const first = await collect(img);
+    // Every data block has a distinct XXH3-128 (16 bytes); a zero block has none (16 zero bytes).
+    const data = first.filter((b) => !b.zero);
+    expect(new Set(data.map((b) => b.fast.toString('hex'))).size).toBe(data.length);
+    for (const b of first.filter((x) => x.zero)) expect(b.fast).toEqual(Buffer.alloc(16));
+    const fast = Buffer.concat(first.map((b) => b.fast));
+    // A parent manifest whose SHA-256s are marked (0x5a…) where its XXH3-128s are kept: a block whose XXH3-128
+    // matches takes the parent's SHA-256 (it is not computed), so it is unchanged and carries the marked digest.
+    const marked = Buffer.alloc(blocks * 32);
+    for (const b of first) (b.zero ? b.digest : Buffer.alloc(32, 0x5a)).copy(marked, b.index * 32);
+    // Block 4 changes; block 6 becomes zero; block 8 (zero before) gets data.
+    content.fill(0x77, 4 * BS, 4 * BS + 10);
+    content.fill(0, 6 * BS, 7 * BS);
+    content.fill(0x66, 8 * BS, 8 * BS + 10);
+    const next = await collect(img, { parent: { digests: marked, blockCount: blocks, fast } });
+    expect(next.filter((b) => b.changed).map((b) => b.index)).toEqual([4, 6, 8]);
+    for (const b of next) {
+      if (b.zero) expect(b.digest).toEqual(zeroDigestOf(BS));
+      else if (b.changed) expect(b.digest).toEqual(sha(content.subarray(b.offset, b.offset + BS)));
+      else expect(b.digest).toEqual(Buffer.alloc(32, 0x5a));
+    }
+    // Without XXH3-128s (a manifest of format 1) every data block is SHA-256'd: all differ from the marked digests.
+    const v1 = await collect(img, { parent: { digests: marked, blockCount: blocks } });
+    // (and block 6, which held data in the parent and is zero now).
+    expect(v1.filter((b) => b.changed).map((b) => b.index)).toEqual(v1.filter((b) => !b.zero || b.index === 6).map((b) => b.index));
+    for (const b of v1.filter((x) => !x.zero)) expect(b.digest).toEqual(sha(content.subarray(b.offset, b.offset + BS)));
   });
 
   it('a read that fails reaches the caller as the reader\'s typed error', async () => {

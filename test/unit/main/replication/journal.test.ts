@@ -74,4 +74,26 @@ describe('block manifest', () => {
     await fs.writeFile(file, data.subarray(0, data.length - 10));
     await expect(readManifest(file)).rejects.toBeInstanceOf(ManifestError);
   });
+
+  it('a manifest with XXH3-128s (format 2) reads back with them; a damaged one is refused; format 1 still reads', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'manifest-v2.bin');
+    const digests = Buffer.alloc(3 * 32, 7);
+    const fast = Buffer.alloc(3 * 16, 9);
+    await writeManifest(file, { size: 3 * 524288, blockSize: 524288, blockCount: 3, digests, fast });
+    expect(await readManifest(file)).toEqual({ size: 3 * 524288, blockSize: 524288, blockCount: 3, digests, fast });
+    const data = await fs.readFile(file);
+    expect(data.subarray(0, data.indexOf(0x0a)).toString()).toContain('"format":"mwb-block-manifest/2"');
+    // A flipped bit in the XXH3-128s (the file's last bytes) is caught by the header's checksum.
+    data.writeUInt8(data.readUInt8(data.length - 1) ^ 1, data.length - 1);
+    await fs.writeFile(file, data);
+    await expect(readManifest(file)).rejects.toBeInstanceOf(ManifestError);
+    // A format-2 header over a format-1 body (no XXH3-128s) is refused.
+    const v1 = path.join(dir, 'manifest-v1.bin');
+    await writeManifest(v1, { size: 3 * 524288, blockSize: 524288, blockCount: 3, digests });
+    const body = await fs.readFile(v1);
+    expect(await readManifest(v1)).toEqual({ size: 3 * 524288, blockSize: 524288, blockCount: 3, digests });
+    await fs.writeFile(v1, Buffer.from(body.toString('latin1').replace('mwb-block-manifest/1', 'mwb-block-manifest/2'), 'latin1'));
+    await expect(readManifest(v1)).rejects.toBeInstanceOf(ManifestError);
+  });
 });
