@@ -4,17 +4,17 @@
 //         file. Target ≥ 0.5×.
 //   Incremental: 1 % of the blocks changed, against `rsync --inplace --no-whole-file` old→new over the same change.
 //         Targets: wall time ≤ 0.5× rsync's, bytes sent ≤ 1.02× the changed bytes.
-// The fake (test/fakes/ebs-direct.fake.ts) checks every block's SHA-256 like EBS does; its block store is allocated
-// before anything is timed. Files go to a temp dir, deleted.
+// The fake (test/fakes/ebs-direct.fake.ts) checks every block's SHA-256 like EBS does; it runs in a process of its own
+// (test/fakes/ebs-direct.fake-process.ts), its block store allocated before anything is timed. Files go to a temp dir,
+// deleted.
 // Load averages are printed before and after each timed part: the machine may be shared.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, open, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startFakeEbs } from '../fakes/ebs-direct.fake';
 import { docWithServers } from '../helpers/plan-fixtures';
 
 const run = promisify(execFile);
@@ -40,9 +40,31 @@ async function childCpu(): Promise<number> {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far (Linux: /proc/PID/stat's utime + stime). */
+async function processCpu(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The fake endpoint in a process of its own (through tsx, like this benchmark), once it listens. */
+async function startFakeProcess(preallocateBlocks: number): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fakes/ebs-direct.fake-process.ts'), String(preallocateBlocks)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const line = out.split('\n')[0]!;
+      if (out.includes('\n')) resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the fake endpoint exited (${code}) before it listened`)));
+  });
+  return { url, child };
+}
+
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-replicate-bench-'));
-  let fake: Awaited<ReturnType<typeof startFakeEbs>> | undefined;
+  let fake: { url: string; child: ChildProcess } | undefined;
   try {
     let mb = Number(process.env.MWB_BENCH_REPLICATE_MB ?? 8192);
     const fsInfo = await statfs(dir);
@@ -75,12 +97,11 @@ async function main() {
     const cli = (endpoint: string) => [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', endpoint, '--ami', 'none', '--once', '--json'];
     const mwb = async () => {
       const cpu0 = await childCpu();
-      const own0 = process.cpuUsage();
+      const fake0 = await processCpu(fake!.child.pid!);
       const { stdout } = await run(process.execPath, cli(fake!.url), { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
       const cpu = (await childCpu()) - cpu0;
-      const own = process.cpuUsage(own0);
-      // The fake endpoint runs in this process: its CPU shares the cores with the client's.
-      const fakeCpu = (own.user + own.system) / 1e6;
+      // The fake endpoint's process shares the cores with the client's.
+      const fakeCpu = (await processCpu(fake!.child.pid!)) - fake0;
       return { ...(JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> }), cpu, fakeCpu };
     };
     /** CPU seconds of the client and of the fake against the wall time × the cores: how busy the two kept the machine. */
@@ -97,7 +118,7 @@ async function main() {
     // The fake starts after the reference, its store allocated before the seed is timed, for the seed's data blocks and
     // the incremental run's changed ones (FakeEbsOptions.preallocateBlocks): what is timed is the client and the fake's
     // checks, not tmpfs allocating pages for the fake; and openssl runs with the same memory free as before.
-    fake = await startFakeEbs({ preallocateBlocks: Math.ceil(blocks / 2) + Math.ceil(blocks / 50) + 16 });
+    fake = await startFakeProcess(Math.ceil(blocks / 2) + Math.ceil(blocks / 50) + 16);
     console.log(`load average before the seed run (the fake's store allocated): ${load()}`);
     const seedRun = await time(mwb);
     console.log(`load average after the seed: ${load()}`);
@@ -133,7 +154,11 @@ async function main() {
     console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
     console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
   } finally {
-    await fake?.close();
+    if (fake && fake.child.exitCode === null) {
+      const exited = new Promise((resolve) => fake!.child.once('exit', resolve));
+      fake.child.kill('SIGTERM');
+      await exited;
+    }
     await rm(dir, { recursive: true, force: true });
   }
 }

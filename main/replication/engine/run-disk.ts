@@ -94,11 +94,24 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
     [candidates[k], candidates[j]] = [candidates[j]!, candidates[k]!];
   }
   const picks = candidates.slice(0, n);
-  for (const i of picks) {
-    const data = await transport.getBlock(snapshotId, i, listed.get(i)!);
-    const d = createHash('sha256').update(data).digest();
-    if (!d.equals(digests.subarray(i * 32, i * 32 + 32))) return { problem: `block ${i} read back differs from the source` };
-  }
+  // Read back 8 at a time (one round trip for the default sample, not eight); the first differing block in the
+  // sample's order is the one reported, and a failed read fails the check as before.
+  const differs: boolean[] = new Array<boolean>(picks.length).fill(false);
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < picks.length) {
+      const k = next++;
+      const i = picks[k]!;
+      const data = await transport.getBlock(snapshotId, i, listed.get(i)!).catch((err: unknown) => {
+        next = picks.length; // the other readers start no more reads
+        throw err;
+      });
+      differs[k] = !createHash('sha256').update(data).digest().equals(digests.subarray(i * 32, i * 32 + 32));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, picks.length) }, reader));
+  const bad = differs.indexOf(true);
+  if (bad >= 0) return { problem: `block ${picks[bad]} read back differs from the source` };
   return { listed: listed.size, sampled: picks.length };
 }
 
