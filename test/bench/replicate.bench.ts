@@ -31,21 +31,18 @@ async function time<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /**
- * CPU seconds (user + system) of the child processes this process has waited for (Linux: /proc/self/stat's cutime +
- * cstime, in clock ticks of 1/100 s): on a shared machine the CPU a run took is steadier than its wall time.
+ * CPU seconds from a process's /proc/PID/stat (Linux; clock ticks of 1/100 s): fields `utime` + `stime` (`own`: the
+ * process itself, all threads) or `cutime` + `cstime` (`children`: the children it has waited for). On a shared
+ * machine the CPU a run took is steadier than its wall time.
  */
-async function childCpu(): Promise<number> {
-  const stat = await readFile('/proc/self/stat', 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** CPU seconds (user + system, all threads) a process has used so far (Linux: /proc/PID/stat's utime + stime). */
-async function processCpu(pid: number): Promise<number> {
+async function cpuSeconds(pid: number | 'self', which: 'own' | 'children'): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The fields after the command name, from the state (field 3): utime is field 14, cutime field 16.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const at = which === 'own' ? 11 : 13;
+  return (Number(fields[at]) + Number(fields[at + 1])) / 100;
 }
+const childCpu = () => cpuSeconds('self', 'children');
 
 /**
  * glibc's allocator in the fake's process keeps the heap memory it frees instead of giving it back to the kernel (and
@@ -105,11 +102,11 @@ async function main() {
     const cli = (endpoint: string) => [...(built ? [path.join(ROOT, 'bin/mwb.mjs')] : ['--import', 'tsx', path.join(ROOT, 'main/cli.ts')]), 'replicate', '--project', project, '--server', 'S1', '--disk-image', `disk0=${image}`, '--region', 'us-east-1', '--endpoint-url', endpoint, '--ami', 'none', '--once', '--json'];
     const mwb = async () => {
       const cpu0 = await childCpu();
-      const fake0 = await processCpu(fake!.child.pid!);
+      const fake0 = await cpuSeconds(fake!.child.pid!, 'own');
       const { stdout } = await run(process.execPath, cli(fake!.url), { cwd: ROOT, env, maxBuffer: 1 << 20, timeout: 1_800_000 });
       const cpu = (await childCpu()) - cpu0;
       // The fake endpoint's process shares the cores with the client's.
-      const fakeCpu = (await processCpu(fake!.child.pid!)) - fake0;
+      const fakeCpu = (await cpuSeconds(fake!.child.pid!, 'own')) - fake0;
       return { ...(JSON.parse(stdout) as { status: string; disks: Array<{ blocksSent: number; bytesSent: number; seconds: number }> }), cpu, fakeCpu };
     };
     /** CPU seconds of the client and of the fake against the wall time × the cores: how busy the two kept the machine. */

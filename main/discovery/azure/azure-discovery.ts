@@ -3,6 +3,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import type { TokenCredential } from '@azure/identity';
 import { throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt } from '../errors';
+import { pool } from '../../common/util/pool';
 
 /**
  * Azure VMs of a subscription (all, or chosen resource groups) through the Azure SDK: Compute (virtual machines,
@@ -139,21 +140,6 @@ async function collect<T>(it: AsyncIterable<T>, signal?: AbortSignal, max = 100_
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-
-/** Runs `work` over `items`, at most `n` at once, in order of the results. */
-async function pool<T, R>(items: T[], n: number, work: (x: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i]!, i);
-      }
-    }),
-  );
-  return out;
-}
 
 /** Discovers the VMs of a subscription (or of its chosen resource groups). */
 export async function discoverAzure(o: AzureDiscoveryOptions): Promise<{ subscriptionId: string; vms: AzVm[]; warnings: string[] }> {

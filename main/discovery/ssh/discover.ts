@@ -18,6 +18,7 @@ import { collectOverSftp, sampleOverSftp } from './collect-sftp';
 import { delay } from '../../platform/delay';
 import { SftpReader } from './sftp';
 import type { SFTPWrapper } from 'ssh2';
+import { pool } from '../../common/util/pool';
 
 export interface DiscoverOptions extends SessionOptions {
   /** Reading the facts, over SFTP or by the fallback script (default 120 s: a busy host's login shell can take long to start). */
@@ -36,19 +37,6 @@ export function parseHostArg(v: string, port: number, user: string): SshTarget |
   if (!m) return null;
   const addr = m[2]!.replace(/^\[(.*)\]$/, '$1');
   return { name: m[1] ?? addr, host: addr, port, user };
-}
-
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { throwIfAborted } from '../../common/util/cancel';
 import { DiscoveryError, excerpt, malformed } from '../errors';
 import type { HttpAnswer, SoapTransport } from './transport';
+import { pool } from '../../common/util/pool';
 
 /** One vSphere tag attached to a VM: its category's name and its own. */
 export interface VcTag {
@@ -157,26 +158,14 @@ export async function readTags(http: TaggingHttp, o: { user: string; password: s
     if (a.status !== 200) throw new DiscoveryError('discovery-failed', `The tagging service answered HTTP ${a.status} to the ${what} request.`, { status: a.status });
     return parseRest(schema, a.body, what);
   };
-  const pool = async <T, R>(items: readonly T[], fn: (t: T) => Promise<R>): Promise<R[]> => {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(o.parallel ?? 4, items.length) }, async () => {
-        while (next < items.length) {
-          const i = next++;
-          out[i] = await fn(items[i]!);
-        }
-      }),
-    );
-    return out;
-  };
+  const parallel = o.parallel ?? 4;
   try {
     const tagIds = (await get(api.ids, api.tags, 'tags')) ?? [];
     if (tagIds.length > 20_000) throw malformed(`the server lists ${tagIds.length} tags, more than the 20,000 read`);
     if (!tagIds.length) return result;
-    const tags = (await pool(tagIds, (id) => get(api.tag_, api.tag(id), 'tag'))).flatMap((t) => (t ? [t] : []));
+    const tags = (await pool(tagIds, parallel, (id) => get(api.tag_, api.tag(id), 'tag'))).flatMap((t) => (t ? [t] : []));
     const categoryIds = [...new Set(tags.map((t) => t.category_id))];
-    const categories = new Map((await pool(categoryIds, (id) => get(api.category_, api.category(id), 'category'))).flatMap((c) => (c ? [[c.id, c.name] as const] : [])));
+    const categories = new Map((await pool(categoryIds, parallel, (id) => get(api.category_, api.category(id), 'category'))).flatMap((c) => (c ? [[c.id, c.name] as const] : [])));
     const tagById = new Map(tags.map((t) => [t.id, { category: categories.get(t.category_id) ?? t.category_id, name: t.name }]));
     const ids = [...tagById.keys()];
     for (let i = 0; i < ids.length; i += 100) {

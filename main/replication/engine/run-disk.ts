@@ -6,6 +6,7 @@ import { INTERRUPTED } from './interrupted';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { diskState, fingerprint, inconsistentRecord, sameFingerprint, type Journal } from './journal';
 import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
+import { pool } from '../../common/util/pool';
 
 /** How often credentials that expire are resolved again and, when they changed, forwarded to the block lanes. */
 const CREDENTIAL_REFRESH_MS = 30_000;
@@ -96,20 +97,7 @@ async function verifySnapshot(transport: SnapshotTransport, snapshotId: string, 
   const picks = candidates.slice(0, n);
   // Read back 8 at a time (one round trip for the default sample, not eight); the first differing block in the
   // sample's order is the one reported, and a failed read fails the check as before.
-  const differs: boolean[] = new Array<boolean>(picks.length).fill(false);
-  let next = 0;
-  const reader = async (): Promise<void> => {
-    while (next < picks.length) {
-      const k = next++;
-      const i = picks[k]!;
-      const data = await transport.getBlock(snapshotId, i, listed.get(i)!).catch((err: unknown) => {
-        next = picks.length; // the other readers start no more reads
-        throw err;
-      });
-      differs[k] = !createHash('sha256').update(data).digest().equals(digests.subarray(i * 32, i * 32 + 32));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, picks.length) }, reader));
+  const differs = await pool(picks, 8, async (i) => !createHash('sha256').update(await transport.getBlock(snapshotId, i, listed.get(i)!)).digest().equals(digests.subarray(i * 32, i * 32 + 32)));
   const bad = differs.indexOf(true);
   if (bad >= 0) return { problem: `block ${picks[bad]} read back differs from the source` };
   return { listed: listed.size, sampled: picks.length };
