@@ -12,7 +12,7 @@ export default defineConfig({
   workers: Number(process.env.PW_WORKERS ?? 2),
   // As vitest.config.ts: one retry on CI, and `npm test` names the stories that passed only on their retry.
   retries: process.env.CI ? 1 : 0,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     viewport: { width: 1440, height: 900 },
     launchOptions: {
