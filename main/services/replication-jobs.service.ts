@@ -139,9 +139,8 @@ const RVTOOLS_DATASTORE = /^\s*\[([^\]]+)\]/;
 
 /** Cause and fix for a failed run, from the engine's or the service's message (never quoting file contents). */
 export function explainProblem(message: string): JobProblem {
-  // The service's message also speaks to the CLI user ("give --disk-image …"): the fix here says it in the app's words.
-  const m = message.replace(/:\s*give --disk-image.*$/s, '.').slice(0, 300);
-  if (/No disk images are mapped/i.test(m)) return { cause: m, fix: 'Map each disk of the server to its image file (Choose image…), then retry.' };
+  const m = message.slice(0, 300);
+  if (/No disk images are mapped/i.test(m)) return { cause: `${m.replace(/:.*$/s, '')}.`, fix: 'Map each disk of the server to its image file (Choose image…), then retry.' };
   if (/does not exist|not-found|ENOENT|no such file/i.test(m) && !/snapshot/i.test(m)) return { cause: m, fix: 'Check that the disk image is still there (a mounted datastore or USB disk may be disconnected) or pick it again.' };
   if (/auth|credential|security token|signature|AccessDenied|UnrecognizedClient/i.test(m)) return { cause: m, fix: 'Check the AWS profile in Connection settings (the SDK default chain: environment, ~/.aws config, SSO login).' };
   if (/network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket|timed out/i.test(m)) return { cause: m, fix: 'Check the network and the endpoint in Connection settings; the next run resumes where this one stopped.' };

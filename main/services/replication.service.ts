@@ -122,7 +122,7 @@ export class ReplicationService {
   async replicate(req: ReplicateRequest): Promise<ReplicateResult> {
     const s = this.server(req.server);
     let settings = this.settings(s.id);
-    if (!settings || settings.disks.length === 0) throw new WorkbenchError('invalid-input', `No disk images are mapped for ${s.name}: give --disk-image DISK=PATH.`);
+    if (!settings || settings.disks.length === 0) throw new WorkbenchError('invalid-input', `No disk images are mapped for ${s.name}: map each of its disks to an image file first.`);
     const app = this.application(s.id);
     const amiMode = req.ami ?? 'none';
     if (req.encrypted !== undefined && req.encrypted !== (settings.encrypted ?? true)) {

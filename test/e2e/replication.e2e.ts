@@ -103,6 +103,9 @@ test('a consultant maps a disk image, replicates a server, watches it, and repli
     await expect(other.getByRole('alert')).toContainText('No disk images are mapped for SHOP-DB02');
     await expect(other.getByRole('alert')).toContainText('Map each disk of the server to its image file');
     await expect(other.getByRole('alert')).not.toContainText('--disk-image');
+    // The notice at the top (the desktop notification's words) speaks the app's words too, not the CLI's.
+    await expect(page.getByRole('alert').filter({ hasText: 'Replication failed' })).toContainText('No disk images are mapped for SHOP-DB02');
+    await expect(page.getByRole('alert').filter({ hasText: 'Replication failed' })).not.toContainText('--disk-image');
     await expect(other.getByRole('button', { name: 'Retry SHOP-DB02' })).toBeVisible();
     await page.setViewportSize({ width: 1280, height: 720 });
     await other.scrollIntoViewIfNeeded();
