@@ -467,7 +467,9 @@ export class ReplicationJobsService {
     try {
       const result = await this.deps.replication.replicate({ ...(prefs.ami ? { ami: prefs.ami } : {}), ...run, server: unit.serverId, transport, signal: ac.signal, bandwidth: this.bandwidth, onProgress: (p) => this.progress(job, unit, p) });
       unit.result = result;
-      unit.notice = [result.previousAmi?.message, result.staging?.message].filter(Boolean).join(' ') || undefined;
+      // A completed disk's message says what the run did besides the usual (its parent snapshot was gone: every block sent).
+      const diskNotes = result.disks.filter((d) => d.status === 'completed' && d.message).map((d) => `${d.disk}: ${d.message}`);
+      unit.notice = [result.previousAmi?.message, result.staging?.message, ...diskNotes].filter(Boolean).join(' ') || undefined;
       const failed = result.disks.find((d) => d.status !== 'completed' && d.message);
       if (failed?.message) unit.problem = explainProblem(failed.message);
       this.setUnit(job, unit, result.status, failed?.message);

@@ -96,6 +96,19 @@ test('a consultant maps a disk image, replicates a server, watches it, and repli
     expect(fake.puts.map((p) => p.index).sort((a, b) => a - b)).toEqual([1, 10, 51]);
     await expect(card.getByTestId('replication-sent')).toHaveText('1.5 MiB');
 
+    // Someone deletes the last snapshot in the console: the next run cannot be a child of it, so it sends every block
+    // again, and the card says why (before, every later run failed on the missing parent).
+    const latest = [...fake.snapshots.keys()].at(-1)!;
+    fake.snapshots.delete(latest);
+    fake.puts.length = 0;
+    await card.getByRole('button', { name: 'Run now: SHOP-DB01' }).click();
+    await expect(card.getByTestId('replication-notice')).toHaveText(`Hard disk 1: The last run's snapshot ${latest} no longer exists, so this run sent every block again.`, { timeout: 120_000 });
+    await expect(card.getByTestId('replication-state')).toHaveText('Completed');
+    await expect(card.getByTestId('replication-last-run')).toContainText('Completed · 25 MiB sent');
+    expect(fake.puts).toHaveLength(50);
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'replication-parent-gone');
+
     // A server without an image fails with the cause, the fix and Retry.
     const other = page.getByRole('article', { name: 'Server SHOP-DB02' });
     await other.getByRole('button', { name: 'Start replication of SHOP-DB02' }).click();

@@ -44,6 +44,11 @@ export type InconsistentCode =
   | 'changed-while-read'
   /** The interrupted run's snapshot (EBS) or multipart upload (S3) is no longer open. */
   | 'target-gone'
+  /**
+   * The last completed run's snapshot, this run's parent, no longer exists (deleted, or another Region or account):
+   * StartSnapshot answered ResourceNotFound. That run is never a parent again; the next run sends every block.
+   */
+  | 'parent-gone'
   /** The snapshot or staged object does not hold what was sent. */
   | 'integrity';
 
@@ -54,6 +59,7 @@ const INCONSISTENT_WORDS: Record<InconsistentCode, string> = {
   'reuse-unfinished': "the run that reused a failed import's staged object was cut off before it was journaled complete; it is never resumed as an upload",
   'changed-while-read': 'the source image changed (size or modification time) while it was read',
   'target-gone': 'the interrupted run can no longer be resumed',
+  'parent-gone': "the last completed run's snapshot, the parent of this run, no longer exists: the next run sends every block",
   integrity: 'integrity check failed',
 };
 
@@ -138,7 +144,7 @@ export class Journal {
 }
 
 export interface DiskJournalState {
-  /** The last completed run: the parent of the next one. */
+  /** The last completed run: the parent of the next one (none once a run found its snapshot gone: `parent-gone`). */
   readonly lastCompleted?: Extract<JournalRecord, { t: 'complete' }>;
   /** A run started and neither completed nor marked inconsistent: resumable when the source is unchanged. */
   readonly open?: { start: Extract<JournalRecord, { t: 'start' }>; snapshotId?: string; done: Set<number> };
@@ -157,7 +163,11 @@ export function diskState(records: readonly JournalRecord[], disk: string): Disk
     else if (r.t === 'complete') {
       lastCompleted = r;
       open = undefined;
-    } else if (r.t === 'inconsistent') open = undefined;
+    } else if (r.t === 'inconsistent') {
+      // The open run's parent (the last completed run's snapshot) is gone: that run is no longer a parent.
+      if (r.code === 'parent-gone') lastCompleted = undefined;
+      open = undefined;
+    }
   }
   return { ...(lastCompleted ? { lastCompleted } : {}), ...(open ? { open } : {}) };
 }

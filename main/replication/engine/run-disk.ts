@@ -11,6 +11,16 @@ import { pool } from '../../common/util/pool';
 /** How often credentials that expire are resolved again and, when they changed, forwarded to the block lanes. */
 const CREDENTIAL_REFRESH_MS = 30_000;
 
+/** StartSnapshot refused the run's parent as not found (the last completed run's snapshot is gone). */
+class ParentGone extends Error {
+  constructor(
+    readonly parentSnapshotId: string,
+    readonly brief: string,
+  ) {
+    super(`the parent snapshot ${parentSnapshotId} was not found (${brief})`);
+  }
+}
+
 export type DiskRunStatus = 'completed' | 'inconsistent' | 'failed';
 export type ReplicationStage = 'opening' | 'starting-snapshot' | 'sending' | 'uploading' | 'completing' | 'verifying' | 'importing-image' | 'registering-image' | 'done';
 
@@ -222,13 +232,19 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     if (!snapshotId) {
       stage = 'starting-snapshot';
       progress();
-      const started = await transport.start({
-        volumeSizeGiB: Math.max(1, Math.ceil(image.size / 2 ** 30)),
-        ...(parentSnapshotId ? { parentSnapshotId } : {}),
-        clientToken: run,
-        description: req.description ?? `Migration Workbench replication of ${req.disk}`,
-        tags: { ...req.tags, 'mwb:disk': req.disk, 'mwb:run': run },
-      });
+      const parent = parentSnapshotId;
+      const started = await transport
+        .start({
+          volumeSizeGiB: Math.max(1, Math.ceil(image.size / 2 ** 30)),
+          ...(parent ? { parentSnapshotId: parent } : {}),
+          clientToken: run,
+          description: req.description ?? `Migration Workbench replication of ${req.disk}`,
+          tags: { ...req.tags, 'mwb:disk': req.disk, 'mwb:run': run },
+        })
+        .catch((err: unknown) => {
+          // EBS answers ResourceNotFound for a parent that was deleted (or is in another Region or account).
+          throw parent && err instanceof TransportError && err.code === 'not-found' ? new ParentGone(parent, err.message.slice(0, 160)) : err;
+        });
       // EBS direct blocks are 512 KiB (moto reports 512 here; a wrong block size would fail at PutSnapshotBlock anyway).
       snapshotId = started.snapshotId;
       await journal.append({ t: 'snapshot', run, disk: req.disk, snapshotId });
@@ -337,6 +353,21 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     progress();
     return result('completed');
   } catch (err) {
+    // The last completed run's snapshot is gone: a child of it cannot be made, and waiting will not bring it back.
+    // That run is no longer a parent (the journal says so), and a run without a parent starts at once: it sends every
+    // block that holds data, as a seed does. It cannot come back here: it has no parent.
+    if (err instanceof ParentGone && run) {
+      await journal.append(inconsistentRecord(run, req.disk, 'parent-gone', `${err.parentSnapshotId} (${err.brief})`));
+      transport?.destroy();
+      transport = undefined;
+      await pipeline?.close();
+      pipeline = undefined;
+      await image?.close();
+      image = undefined;
+      const fresh = await replicateDisk(journal, jobDir, req, onProgress, opts);
+      const said = `the last run's snapshot ${err.parentSnapshotId} no longer exists, so this run sent every block again`;
+      return { ...fresh, message: fresh.message ? `${fresh.message} (${said})` : `${said[0]!.toUpperCase()}${said.slice(1)}.` };
+    }
     // A resumed run whose snapshot the service no longer accepts (expired, cancelled) cannot go on: close it and
     // start a fresh run at once (the caller's retry budget is this one extra run).
     if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !opts.retried) {

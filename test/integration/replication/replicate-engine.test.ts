@@ -158,6 +158,44 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(sha(fake.read(fourth!.snapshotId!, content.length))).toBe(sha(content));
   }, 180_000);
 
+  it('when the last run\'s snapshot is gone (deleted, another Region), the next run sends every block as a new seed, says so, and later runs are incremental again', async () => {
+    fake = await startFakeEbs();
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    const content = await makeImage(image, 40);
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(seed).toMatchObject({ status: 'completed', blocksSent: 20 });
+    // Deleted in the console (the fake's DeleteSnapshot does the same).
+    fake.snapshots.delete(seed!.snapshotId!);
+    const changed = randomBytes(BLOCK);
+    const fh = await fs.open(image, 'r+');
+    await fh.write(changed, 0, BLOCK, 4 * BLOCK);
+    await fh.close();
+    changed.copy(content, 4 * BLOCK);
+    fake.puts.length = 0;
+    const [again] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(again).toMatchObject({ status: 'completed', parentSnapshotId: null, blocksChanged: 20, blocksSent: 20, resumed: false });
+    expect(again!.message).toBe(`The last run's snapshot ${seed!.snapshotId} no longer exists, so this run sent every block again.`);
+    expect(fake.puts).toHaveLength(20);
+    expect(sha(fake.read(again!.snapshotId!, content.length))).toBe(sha(content));
+    const records = await Journal.read(path.join(jobDir, 'journal.log'));
+    expect(records.filter((r) => r.t === 'inconsistent')).toMatchObject([{ code: 'parent-gone', reason: expect.stringContaining(seed!.snapshotId!) }]);
+
+    // The new snapshot is the parent of the next run, which sends only what changed.
+    const next = randomBytes(BLOCK);
+    const fh2 = await fs.open(image, 'r+');
+    await fh2.write(next, 0, BLOCK, 7 * BLOCK);
+    await fh2.close();
+    next.copy(content, 7 * BLOCK);
+    fake.puts.length = 0;
+    const [inc] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(inc).toMatchObject({ status: 'completed', parentSnapshotId: again!.snapshotId, blocksSent: 1 });
+    expect(inc!.message).toBeUndefined();
+    expect(sha(fake.read(inc!.snapshotId!, content.length))).toBe(sha(content));
+  }, 120_000);
+
   it('a sparse qcow2 (qemu-img) replicates its allocated blocks only, in chunks mixing allocated and unallocated blocks, and reads back equal', async () => {
     fake = await startFakeEbs();
     const dir = await tempDir();

@@ -110,6 +110,16 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     expect((await services.replicationJobs.settled(job.id)).state).toBe('completed');
     expect(fake.puts.map((p) => p.index).sort((a, b) => a - b)).toEqual([3, 10]);
     expect(services.project.document.replication?.servers.find((s) => s.serverId === 's1')?.runs?.map((r) => r.snapshots[0]!.bytesSent)).toEqual([32 * BLOCK, 2 * BLOCK]);
+    expect(services.replicationJobs.get(job.id).servers[0]!.notice).toBeUndefined();
+
+    // The last snapshot deleted in the console: the next run sends every block again, and the card says why.
+    const [latest] = services.replicationJobs.results(job.id);
+    fake.snapshots.delete(latest!.disks[0]!.snapshotId!);
+    fake.puts.length = 0;
+    services.replicationJobs.runNow(job.id);
+    expect((await services.replicationJobs.settled(job.id)).state).toBe('completed');
+    expect(fake.puts).toHaveLength(33); // the 32 data blocks and block 3, which now holds data too
+    expect(services.replicationJobs.get(job.id).servers[0]!.notice).toBe(`Hard disk 1: The last run's snapshot ${latest!.disks[0]!.snapshotId} no longer exists, so this run sent every block again.`);
   }, 120_000);
 
   it("the user's AMI preference makes an AMI after each run started from the app, recorded with the run", async () => {
