@@ -14,14 +14,17 @@ export async function awsCall<T>(fn: () => Promise<T>): Promise<T> {
 
 export function toTransportError(err: unknown): TransportError {
   if (err instanceof TransportError) return err;
-  const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = err as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? 'Error';
-  const brief = `${name}${status ? ` (HTTP ${status})` : ''}: ${(e.message ?? '').slice(0, 200)}`;
+  const brief = !status && name === 'Error' && e.code ? `cannot reach the endpoint: ${(e.message ?? e.code).slice(0, 200)}` : `${name}${status ? ` (HTTP ${status})` : ''}: ${(e.message ?? '').slice(0, 200)}`;
   if (name === 'CredentialsProviderError' || name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation' || status === 403 || status === 401) return new TransportError('auth', brief);
   if (name === 'ResourceNotFoundException' || name === 'NoSuchUpload' || name === 'NoSuchKey' || name === 'NoSuchBucket' || /\.NotFound$/.test(name) || status === 404) return new TransportError('not-found', brief);
+  // Before the HTTP 400 rule below: EBS answers RequestThrottledException and ConcurrentLimitExceededException with
+  // HTTP 400 (its API model, in @aws-sdk/client-ebs), and a throttled call is not a refused request (a resumed run takes
+  // a refused StartSnapshot or PutSnapshotBlock as its snapshot gone, and starts afresh).
+  if (name === 'ThrottlingException' || name === 'RequestThrottledException' || name === 'ConcurrentLimitExceededException' || name === 'RequestLimitExceeded' || name === 'SlowDown' || status === 429) return new TransportError('throttled', brief);
   if (name === 'ValidationException' || name === 'InvalidParameterValue' || name === 'InvalidParameter' || name === 'InvalidPart' || status === 400) return new TransportError('validation', brief);
-  if (name === 'ThrottlingException' || name === 'RequestThrottledException' || name === 'RequestLimitExceeded' || name === 'SlowDown' || status === 429) return new TransportError('throttled', brief);
   if (!status) return new TransportError('network', brief);
   return new TransportError('unknown', brief);
 }
