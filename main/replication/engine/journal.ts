@@ -49,6 +49,8 @@ export type InconsistentCode =
    * StartSnapshot answered ResourceNotFound. That run is never a parent again; the next run sends every block.
    */
   | 'parent-gone'
+  /** The block manifest of the interrupted run's parent is missing or damaged: its changed blocks cannot be known. */
+  | 'parent-unreadable'
   /** The snapshot or staged object does not hold what was sent. */
   | 'integrity';
 
@@ -60,6 +62,7 @@ const INCONSISTENT_WORDS: Record<InconsistentCode, string> = {
   'changed-while-read': 'the source image changed (size or modification time) while it was read',
   'target-gone': 'the interrupted run can no longer be resumed',
   'parent-gone': "the last completed run's snapshot, the parent of this run, no longer exists: the next run sends every block",
+  'parent-unreadable': "the block manifest of this run's parent cannot be read: the next run sends every block",
   integrity: 'integrity check failed',
 };
 

@@ -5,7 +5,7 @@ import { BlockPipeline, type LanePool } from './block-pipeline';
 import { INTERRUPTED } from './interrupted';
 import { TransportError, type SnapshotTransport, type TransportOptions } from '../transport/types';
 import { diskState, fingerprint, inconsistentRecord, sameFingerprint, type Journal } from './journal';
-import { readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
+import { ManifestError, readManifest, writeManifest, zeroBlockDigest, type BlockManifest } from './manifest';
 import { pool } from '../../common/util/pool';
 
 /** How often credentials that expire are resolved again and, when they changed, forwarded to the block lanes. */
@@ -166,32 +166,54 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     const state = diskState(journal.records, req.disk);
     let done = new Set<number>();
     let parentManifest: string | null = null;
+    // The parent run's manifest, read once; a missing or damaged one (a cleaned-up data folder, a disk error) means
+    // the changed blocks cannot be known: the run is then a seed (no parent), which sends every block holding data.
+    let previous: BlockManifest | undefined;
+    let lostManifest: string | undefined;
+    const parentOf = async (file: string | null): Promise<BlockManifest | { unreadable: string } | undefined> => {
+      if (!file) return undefined;
+      try {
+        return await readManifest(path.join(jobDir, file));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        return { unreadable: err instanceof ManifestError ? err.message : code === 'ENOENT' ? 'the block manifest of the last run is missing' : `the block manifest of the last run cannot be read (${code ?? 'error'})` };
+      }
+    };
     if (state.open) {
       const o = state.open;
-      if (o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source)) {
+      const same = o.start.image === path.resolve(req.image) && sameFingerprint(o.start.fingerprint, source);
+      const parent = same ? await parentOf(o.start.parentManifest) : undefined;
+      if (!same) {
+        await journal.append(inconsistentRecord(o.start.run, req.disk, o.start.image === path.resolve(req.image) ? 'source-changed' : 'image-remapped'));
+      } else if (parent && 'unreadable' in parent) {
+        // Its snapshot is a child of a run whose blocks it cannot compare with: it is given up, and a seed starts.
+        await journal.append(inconsistentRecord(o.start.run, req.disk, 'parent-unreadable', parent.unreadable));
+      } else {
+        previous = parent;
         run = o.start.run;
         parentSnapshotId = o.start.parentSnapshotId;
         parentManifest = o.start.parentManifest;
         snapshotId = o.snapshotId ?? null;
         done = o.done;
         resumed = true;
-      } else {
-        await journal.append(inconsistentRecord(o.start.run, req.disk, o.start.image === path.resolve(req.image) ? 'source-changed' : 'image-remapped'));
       }
     }
     if (!run) {
       run = randomUUID();
       parentSnapshotId = state.lastCompleted?.snapshotId ?? null;
       parentManifest = state.lastCompleted?.manifest ?? null;
+      const parent = await parentOf(parentManifest);
+      previous = parent && !('unreadable' in parent) ? parent : undefined;
+      if (parent && 'unreadable' in parent) lostManifest = parent.unreadable;
       // A disk that shrank (or another, smaller image mapped to it) cannot be a child of the last snapshot: EBS keeps
       // a child at least its parent's size, and the parent's blocks past the new end would stay in the lineage.
-      if (parentManifest && (await readManifest(path.join(jobDir, parentManifest))).size > image.size) {
+      if (!previous || previous.size > image.size) {
         parentSnapshotId = null;
         parentManifest = null;
+        previous = undefined;
       }
       await journal.append({ t: 'start', run, disk: req.disk, image: path.resolve(req.image), fingerprint: source, parentSnapshotId, parentManifest, at: now() });
     }
-    const previous: BlockManifest | undefined = parentManifest ? await readManifest(path.join(jobDir, parentManifest)) : undefined;
     const digests = Buffer.alloc(blocksTotal * 32);
     const fast = Buffer.alloc(blocksTotal * 16);
     let finished: number[] = [];
@@ -351,7 +373,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     await journal.append({ t: 'complete', run, disk: req.disk, snapshotId, manifest: manifestFile, changed: blocksChanged, blocksTotal, at: now() });
     stage = 'done';
     progress();
-    return result('completed');
+    return result('completed', lostManifest ? `The last run's block list could not be used (${lostManifest}), so this run sent every block again.` : undefined);
   } catch (err) {
     // The last completed run's snapshot is gone: a child of it cannot be made, and waiting will not bring it back.
     // That run is no longer a parent (the journal says so), and a run without a parent starts at once: it sends every

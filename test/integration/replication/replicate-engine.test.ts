@@ -196,6 +196,52 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(sha(fake.read(inc!.snapshotId!, content.length))).toBe(sha(content));
   }, 120_000);
 
+  it("a missing or damaged manifest of the last run makes the next run a seed that says so; an interrupted run whose parent's manifest is damaged is given up for one", async () => {
+    let failAfter = 1_000_000;
+    fake = await startFakeEbs({
+      beforePut: () => {
+        if (failAfter-- <= 0) throw new Error('injected');
+      },
+    });
+    const dir = await tempDir();
+    const image = path.join(dir, 'disk0.raw');
+    const content = await makeImage(image, 20);
+    const jobDir = path.join(dir, 'job');
+    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url, maxAttempts: 1 };
+    const manifests = async () => (await fs.readdir(jobDir)).filter((f) => f.startsWith('manifest-'));
+    const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(seed!.status).toBe('completed');
+    // The data folder cleaned up by hand: the manifest is gone, the journal is not.
+    for (const f of await manifests()) await fs.rm(path.join(jobDir, f));
+    fake.puts.length = 0;
+    const [again] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(again).toMatchObject({ status: 'completed', parentSnapshotId: null, blocksSent: 10 });
+    expect(again!.message).toBe("The last run's block list could not be used (the block manifest of the last run is missing), so this run sent every block again.");
+    expect(sha(fake.read(again!.snapshotId!, content.length))).toBe(sha(content));
+
+    // An incremental run interrupted after 2 blocks; then its parent's manifest is damaged (a disk error).
+    const changed = randomBytes(BLOCK);
+    const fh = await fs.open(image, 'r+');
+    for (const i of [1, 3, 5]) await fh.write(changed, 0, BLOCK, i * BLOCK);
+    await fh.close();
+    for (const i of [1, 3, 5]) changed.copy(content, i * BLOCK);
+    failAfter = 2;
+    const [cut] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
+    expect(cut).toMatchObject({ status: 'failed', parentSnapshotId: again!.snapshotId });
+    const [only] = await manifests();
+    const bytes = await fs.readFile(path.join(jobDir, only!));
+    bytes[bytes.length - 1]! ^= 0xff;
+    await fs.writeFile(path.join(jobDir, only!), bytes);
+    failAfter = 1_000_000;
+    fake.puts.length = 0;
+    const [after] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
+    expect(after).toMatchObject({ status: 'completed', resumed: false, parentSnapshotId: null, blocksSent: 13 });
+    expect(after!.message).toBe("The last run's block list could not be used (the block manifest of the last run is damaged), so this run sent every block again.");
+    expect(sha(fake.read(after!.snapshotId!, content.length))).toBe(sha(content));
+    const records = await Journal.read(path.join(jobDir, 'journal.log'));
+    expect(records.filter((r) => r.t === 'inconsistent')).toMatchObject([{ run: cut!.run, code: 'parent-unreadable', reason: expect.stringContaining('damaged') }]);
+  }, 120_000);
+
   it('a sparse qcow2 (qemu-img) replicates its allocated blocks only, in chunks mixing allocated and unallocated blocks, and reads back equal', async () => {
     fake = await startFakeEbs();
     const dir = await tempDir();
