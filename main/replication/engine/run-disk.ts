@@ -157,6 +157,15 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
   let image: DiskImage | undefined;
   let transport: SnapshotTransport | undefined;
   let pipeline: BlockPipeline | undefined;
+  /** Closes the run's client, lanes and image (before a fresh run takes over, and at the end). */
+  const letGo = async (): Promise<void> => {
+    transport?.destroy();
+    transport = undefined;
+    await pipeline?.close();
+    pipeline = undefined;
+    await image?.close();
+    image = undefined;
+  };
   try {
     progress();
     image = await openDiskImage(req.image);
@@ -380,12 +389,7 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     // block that holds data, as a seed does. It cannot come back here: it has no parent.
     if (err instanceof ParentGone && run) {
       await journal.append(inconsistentRecord(run, req.disk, 'parent-gone', `${err.parentSnapshotId} (${err.brief})`));
-      transport?.destroy();
-      transport = undefined;
-      await pipeline?.close();
-      pipeline = undefined;
-      await image?.close();
-      image = undefined;
+      await letGo();
       const fresh = await replicateDisk(journal, jobDir, req, onProgress, opts);
       const said = `the last run's snapshot ${err.parentSnapshotId} no longer exists, so this run sent every block again`;
       return { ...fresh, message: fresh.message ? `${fresh.message} (${said})` : `${said[0]!.toUpperCase()}${said.slice(1)}.` };
@@ -394,20 +398,13 @@ export async function replicateDisk(journal: Journal, jobDir: string, req: DiskR
     // start a fresh run at once (the caller's retry budget is this one extra run).
     if (resumed && run && err instanceof TransportError && (err.code === 'not-found' || err.code === 'validation') && !opts.retried) {
       await journal.append(inconsistentRecord(run, req.disk, 'target-gone', `its snapshot is no longer open (${err.code})`));
-      transport?.destroy();
-      transport = undefined;
-      await pipeline?.close();
-      pipeline = undefined;
-      await image?.close();
-      image = undefined;
+      await letGo();
       return replicateDisk(journal, jobDir, req, onProgress, { ...opts, retried: true });
     }
     const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`.slice(0, 300) : 'the run failed';
     if (run) await journal.append({ t: 'failed', run, disk: req.disk, message, at: now() }).catch(() => undefined);
     return result('failed', message);
   } finally {
-    transport?.destroy();
-    await pipeline?.close();
-    await image?.close();
+    await letGo();
   }
 }

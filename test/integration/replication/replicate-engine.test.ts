@@ -20,6 +20,28 @@ async function makeImage(file: string, blocks: number): Promise<Buffer> {
   return data;
 }
 
+/** A temp folder with a raw image of `blocks` blocks (`makeImage`), the job's folder, and an EBS transport to `url`. */
+async function setup(blocks: number, url: string, extra: { maxAttempts?: number } = {}) {
+  const dir = await tempDir();
+  const image = path.join(dir, 'disk0.raw');
+  const content = await makeImage(image, blocks);
+  return { dir, image, content, jobDir: path.join(dir, 'job'), transport: { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: url, ...extra } };
+}
+
+/** Writes one new random block at each index, in the image file and in `content` (what it must read back as). */
+async function changeBlocks(image: string, content: Buffer, indexes: readonly number[]): Promise<void> {
+  const fh = await fs.open(image, 'r+');
+  try {
+    for (const i of indexes) {
+      const block = randomBytes(BLOCK);
+      await fh.write(block, 0, BLOCK, i * BLOCK);
+      block.copy(content, i * BLOCK);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 let fake: FakeEbs | undefined;
 beforeAll(() => {
   process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
@@ -34,11 +56,7 @@ afterEach(async () => {
 describe('replication engine over the EBS direct transport (fake endpoint)', () => {
   it('seeds, then an incremental run sends only the changed blocks; the snapshots read back to the image', async () => {
     fake = await startFakeEbs();
-    const dir = await tempDir();
-    const image = path.join(dir, 'disk0.raw');
-    const content = await makeImage(image, 200);
-    const jobDir = path.join(dir, 'job');
-    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    const { image, content, jobDir, transport } = await setup(200, fake.url);
     const progress: ReplicationProgress[] = [];
     const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }], onProgress: (p) => progress.push(p) });
     expect(seed).toMatchObject({ status: 'completed', blocksTotal: 200, blocksChanged: 100, blocksSent: 100, bytesSent: 100 * BLOCK, parentSnapshotId: null });
@@ -160,20 +178,12 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
 
   it('when the last run\'s snapshot is gone (deleted, another Region), the next run sends every block as a new seed, says so, and later runs are incremental again', async () => {
     fake = await startFakeEbs();
-    const dir = await tempDir();
-    const image = path.join(dir, 'disk0.raw');
-    const content = await makeImage(image, 40);
-    const jobDir = path.join(dir, 'job');
-    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url };
+    const { image, content, jobDir, transport } = await setup(40, fake.url);
     const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
     expect(seed).toMatchObject({ status: 'completed', blocksSent: 20 });
     // Deleted in the console (the fake's DeleteSnapshot does the same).
     fake.snapshots.delete(seed!.snapshotId!);
-    const changed = randomBytes(BLOCK);
-    const fh = await fs.open(image, 'r+');
-    await fh.write(changed, 0, BLOCK, 4 * BLOCK);
-    await fh.close();
-    changed.copy(content, 4 * BLOCK);
+    await changeBlocks(image, content, [4]);
     fake.puts.length = 0;
     const [again] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
     expect(again).toMatchObject({ status: 'completed', parentSnapshotId: null, blocksChanged: 20, blocksSent: 20, resumed: false });
@@ -184,11 +194,7 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(records.filter((r) => r.t === 'inconsistent')).toMatchObject([{ code: 'parent-gone', reason: expect.stringContaining(seed!.snapshotId!) }]);
 
     // The new snapshot is the parent of the next run, which sends only what changed.
-    const next = randomBytes(BLOCK);
-    const fh2 = await fs.open(image, 'r+');
-    await fh2.write(next, 0, BLOCK, 7 * BLOCK);
-    await fh2.close();
-    next.copy(content, 7 * BLOCK);
+    await changeBlocks(image, content, [7]);
     fake.puts.length = 0;
     const [inc] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
     expect(inc).toMatchObject({ status: 'completed', parentSnapshotId: again!.snapshotId, blocksSent: 1 });
@@ -203,11 +209,7 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
         if (failAfter-- <= 0) throw new Error('injected');
       },
     });
-    const dir = await tempDir();
-    const image = path.join(dir, 'disk0.raw');
-    const content = await makeImage(image, 20);
-    const jobDir = path.join(dir, 'job');
-    const transport = { kind: 'ebs' as const, region: 'us-east-1', endpointUrl: fake.url, maxAttempts: 1 };
+    const { image, content, jobDir, transport } = await setup(20, fake.url, { maxAttempts: 1 });
     const manifests = async () => (await fs.readdir(jobDir)).filter((f) => f.startsWith('manifest-'));
     const [seed] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport }] });
     expect(seed!.status).toBe('completed');
@@ -220,11 +222,7 @@ describe('replication engine over the EBS direct transport (fake endpoint)', () 
     expect(sha(fake.read(again!.snapshotId!, content.length))).toBe(sha(content));
 
     // An incremental run interrupted after 2 blocks; then its parent's manifest is damaged (a disk error).
-    const changed = randomBytes(BLOCK);
-    const fh = await fs.open(image, 'r+');
-    for (const i of [1, 3, 5]) await fh.write(changed, 0, BLOCK, i * BLOCK);
-    await fh.close();
-    for (const i of [1, 3, 5]) changed.copy(content, i * BLOCK);
+    await changeBlocks(image, content, [1, 3, 5]);
     failAfter = 2;
     const [cut] = await runReplicationJob({ jobDir, disks: [{ disk: 'disk0', image, transport, concurrency: 1, batch: 1 }] });
     expect(cut).toMatchObject({ status: 'failed', parentSnapshotId: again!.snapshotId });
