@@ -140,6 +140,7 @@ const RVTOOLS_DATASTORE = /^\s*\[([^\]]+)\]/;
 /** Cause and fix for a failed run, from the engine's or the service's message (never quoting file contents). */
 export function explainProblem(message: string): JobProblem {
   const m = message.slice(0, 300);
+  if (/is already running in (this process|process \d+)/.test(m)) return { cause: m.replace(/:\s*wait for it.*$/s, '.'), fix: 'Another replication of this server (the app, or mwb replicate in a terminal) is running: wait for it to end, or stop it, then retry.' };
   if (/No disk images are mapped/i.test(m)) return { cause: `${m.replace(/:.*$/s, '')}.`, fix: 'Map each disk of the server to its image file (Choose image…), then retry.' };
   if (/does not exist|not-found|ENOENT|no such file/i.test(m) && !/snapshot/i.test(m)) return { cause: m, fix: 'Check that the disk image is still there (a mounted datastore or USB disk may be disconnected) or pick it again.' };
   if (/auth|credential|security token|signature|AccessDenied|UnrecognizedClient/i.test(m)) return { cause: m, fix: 'Check the AWS profile in Connection settings (the SDK default chain: environment, ~/.aws config, SSO login).' };

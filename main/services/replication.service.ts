@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WorkbenchError } from '../common/model/errors';
+import { acquireRunLock } from '../platform/run-lock';
 import { s3BucketNameProblem } from '../common/model/s3-bucket';
 import type { ReplicationRunSummary, ReplicationServer } from '../common/model/replication';
 import type { DiskRunResult, ReplicationProgress, S3DiskRunResult, S3TransportOptions, TransportOptions } from '../replication/engine';
@@ -148,74 +149,81 @@ export class ReplicationService {
     // An AMI step a killed or interrupted run left pending (in the transport's journal) is finished first: this run
     // is that run (its disks completed), so it polls the same import task instead of running the disks again.
     const jobDir = this.jobDir(s.id);
-    const journalFile = path.join(jobDir, transport.kind === 's3' ? 'journal-s3.log' : 'journal.log');
-    const step = await import('../replication/ami/step');
-    const records = await step.readJournal(journalFile);
-    let pendingAmi = step.pendingAmiStep(records);
-    const pendingRuns = pendingAmi ? step.completedRunResults(records, pendingAmi) : undefined;
-    const resumed = amiMode !== 'none' ? pendingRuns : undefined;
-    let previousAmi: ReplicateResult['previousAmi'];
-    if (pendingAmi && !resumed) {
-      // Not resumed (asked for no AMI, or its runs are not complete in the journal): the pending step is settled
-      // (looked up, its image taken or its import cancelled), not forgotten, and that run is recorded when the journal
-      // has it; then this run replicates the disks.
-      const reason = amiMode === 'none' ? 'a later run asked for no AMI' : "that run's record is not complete in the journal";
-      previousAmi = await this.settlePendingAmi(s.name, s.id, journalFile, pendingAmi, pendingRuns, { transport, encrypted, ...(kmsKey ? { kmsKey } : {}), keep: app?.replication.amisToKeep ?? 3, reason, ...(req.signal ? { signal: req.signal } : {}) });
-      pendingAmi = undefined;
-    }
-    // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
-    const disks = resumed ?? await (await import('../replication/engine')).runReplicationJob({
-      jobDir,
-      disks: settings.disks.map((d) => (transport.kind === 's3' ? { disk: d.disk, image: d.image, transport, tags } : { disk: d.disk, image: d.image, transport, tags, ...(req.verify === false ? { verify: false as const } : {}) })),
-      ...(req.signal ? { signal: req.signal } : {}),
-      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-      ...(req.bandwidth ? { bandwidth: req.bandwidth } : {}),
-    });
-    let status: ReplicateResult['status'] = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
-    let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
-    let ami: AmiResult | undefined;
-    let own: 'deleted' | 'undeleted' | undefined;
-    if (status === 'completed' && amiMode !== 'none') {
-      const { createAmiJournaled, AmiError } = await import('../replication/ami');
-      const last = disks[disks.length - 1]!;
-      try {
-        ami = await createAmiJournaled(journalFile, {
-          mode: amiMode,
-          aws: transport,
-          server: s.name,
-          projectId: this.deps.project.document.id,
-          runId: disks.map((d) => d.run ?? '').join('+').slice(0, 36 * 4),
-          sources: disks.map((d) => (d.object ? { kind: 's3' as const, disk: d.disk, bucket: d.object.bucket, key: d.object.key, format: 'raw' as const } : { kind: 'snapshot' as const, disk: d.disk, snapshotId: d.snapshotId! })),
-          ...(app && app.replication.licenseType !== 'Auto' ? { licenseType: app.replication.licenseType } : {}),
-          ...(s.os.family === 'windows' ? { platform: 'Windows' as const } : s.os.family === 'linux' ? { platform: 'Linux' as const } : {}),
-          ...(s.firmware.type === 'efi' ? { bootMode: 'uefi' as const } : s.firmware.type === 'bios' ? { bootMode: 'legacy-bios' as const } : {}),
-          encrypted,
-          ...(kmsKey ? { kmsKeyId: kmsKey } : {}),
-          keep: app?.replication.amisToKeep ?? 3,
-          ...(req.amiPoll ? { poll: req.amiPoll } : {}),
-          ...(req.signal ? { signal: req.signal } : {}),
-          onStatus: (st) =>
-            req.onProgress?.({ disk: last.disk, stage: st.stage === 'registering' ? 'registering-image' : 'importing-image', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 }),
-        }, disks.map((d) => ({ disk: d.disk, run: d.run ?? '' })), pendingAmi);
-      } catch (err) {
-        // Paused or cancelled during the AMI step: the journal keeps the step pending and the next run finishes it.
-        if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
-        status = 'failed';
-        message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
+    // One replication of a server at a time across processes: the app and `mwb replicate` share the data folder, so
+    // the job's journal; a second one is refused (busy) rather than interleaving its records with the first's.
+    const lock = await acquireRunLock(jobDir, 'run.lock', `Replication of ${s.name}`);
+    try {
+      const journalFile = path.join(jobDir, transport.kind === 's3' ? 'journal-s3.log' : 'journal.log');
+      const step = await import('../replication/ami/step');
+      const records = await step.readJournal(journalFile);
+      let pendingAmi = step.pendingAmiStep(records);
+      const pendingRuns = pendingAmi ? step.completedRunResults(records, pendingAmi) : undefined;
+      const resumed = amiMode !== 'none' ? pendingRuns : undefined;
+      let previousAmi: ReplicateResult['previousAmi'];
+      if (pendingAmi && !resumed) {
+        // Not resumed (asked for no AMI, or its runs are not complete in the journal): the pending step is settled
+        // (looked up, its image taken or its import cancelled), not forgotten, and that run is recorded when the journal
+        // has it; then this run replicates the disks.
+        const reason = amiMode === 'none' ? 'a later run asked for no AMI' : "that run's record is not complete in the journal";
+        previousAmi = await this.settlePendingAmi(s.name, s.id, journalFile, pendingAmi, pendingRuns, { transport, encrypted, ...(kmsKey ? { kmsKey } : {}), keep: app?.replication.amisToKeep ?? 3, reason, ...(req.signal ? { signal: req.signal } : {}) });
+        pendingAmi = undefined;
       }
-      // The AMI step is over (made or failed): the disk's stage says so rather than still "Importing the image".
-      req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
-      // VM Import has read the staging objects: they are deleted. After a failed import they stay (the user may import
-      // them by hand): the next run of an unchanged image imports from them again, one of a changed image sweeps them.
-      if (ami && transport.kind === 's3') {
-        const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
-        if (failure) message = `The AMI was made, but a staging object could not be deleted (the next S3 run of the disk deletes it): ${failure}`;
-        own = failure ? 'undeleted' : 'deleted';
+      // The engine (worker, AWS SDK) loads when a run starts, not with every command that builds the services.
+      const disks = resumed ?? await (await import('../replication/engine')).runReplicationJob({
+        jobDir,
+        disks: settings.disks.map((d) => (transport.kind === 's3' ? { disk: d.disk, image: d.image, transport, tags } : { disk: d.disk, image: d.image, transport, tags, ...(req.verify === false ? { verify: false as const } : {}) })),
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+        ...(req.bandwidth ? { bandwidth: req.bandwidth } : {}),
+      });
+      let status: ReplicateResult['status'] = disks.every((d) => d.status === 'completed') ? 'completed' : disks.some((d) => d.status === 'failed') ? 'failed' : 'inconsistent';
+      let message = disks.find((d) => d.status !== 'completed' && d.message)?.message?.slice(0, 2000);
+      let ami: AmiResult | undefined;
+      let own: 'deleted' | 'undeleted' | undefined;
+      if (status === 'completed' && amiMode !== 'none') {
+        const { createAmiJournaled, AmiError } = await import('../replication/ami');
+        const last = disks[disks.length - 1]!;
+        try {
+          ami = await createAmiJournaled(journalFile, {
+            mode: amiMode,
+            aws: transport,
+            server: s.name,
+            projectId: this.deps.project.document.id,
+            runId: disks.map((d) => d.run ?? '').join('+').slice(0, 36 * 4),
+            sources: disks.map((d) => (d.object ? { kind: 's3' as const, disk: d.disk, bucket: d.object.bucket, key: d.object.key, format: 'raw' as const } : { kind: 'snapshot' as const, disk: d.disk, snapshotId: d.snapshotId! })),
+            ...(app && app.replication.licenseType !== 'Auto' ? { licenseType: app.replication.licenseType } : {}),
+            ...(s.os.family === 'windows' ? { platform: 'Windows' as const } : s.os.family === 'linux' ? { platform: 'Linux' as const } : {}),
+            ...(s.firmware.type === 'efi' ? { bootMode: 'uefi' as const } : s.firmware.type === 'bios' ? { bootMode: 'legacy-bios' as const } : {}),
+            encrypted,
+            ...(kmsKey ? { kmsKeyId: kmsKey } : {}),
+            keep: app?.replication.amisToKeep ?? 3,
+            ...(req.amiPoll ? { poll: req.amiPoll } : {}),
+            ...(req.signal ? { signal: req.signal } : {}),
+            onStatus: (st) =>
+              req.onProgress?.({ disk: last.disk, stage: st.stage === 'registering' ? 'registering-image' : 'importing-image', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 }),
+          }, disks.map((d) => ({ disk: d.disk, run: d.run ?? '' })), pendingAmi);
+        } catch (err) {
+          // Paused or cancelled during the AMI step: the journal keeps the step pending and the next run finishes it.
+          if (!(err instanceof AmiError) || err.code === 'interrupted') throw err;
+          status = 'failed';
+          message = `The ${transport.kind === 's3' ? 'staged disk objects are' : 'snapshots are'} complete, but the AMI was not made (${err.code}): ${err.message}`.slice(0, 2000);
+        }
+        // The AMI step is over (made or failed): the disk's stage says so rather than still "Importing the image".
+        req.onProgress?.({ disk: last.disk, stage: 'done', bytesRead: last.blocksTotal * EBS_BLOCK_BYTES, bytesTotal: last.blocksTotal * EBS_BLOCK_BYTES, blocksChanged: last.blocksChanged, bytesSent: last.bytesSent, rate: 0 });
+        // VM Import has read the staging objects: they are deleted. After a failed import they stay (the user may import
+        // them by hand): the next run of an unchanged image imports from them again, one of a changed image sweeps them.
+        if (ami && transport.kind === 's3') {
+          const failure = await this.removeStaged(transport, disks.flatMap((d) => (d.object ? [d.object] : [])));
+          if (failure) message = `The AMI was made, but a staging object could not be deleted (the next S3 run of the disk deletes it): ${failure}`;
+          own = failure ? 'undeleted' : 'deleted';
+        }
       }
+      const staging = transport.kind === 's3' ? this.stagingOutcome(disks, own ?? (amiMode === 'none' ? 'output' : 'no-ami')) : undefined;
+      this.record(s.id, transport.kind, disks, status, encrypted, ami?.amiId, message);
+      return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), ...(staging ? { staging } : {}), disks };
+    } finally {
+      await lock.release();
     }
-    const staging = transport.kind === 's3' ? this.stagingOutcome(disks, own ?? (amiMode === 'none' ? 'output' : 'no-ami')) : undefined;
-    this.record(s.id, transport.kind, disks, status, encrypted, ami?.amiId, message);
-    return { serverId: s.id, server: s.name, status, amiId: ami?.amiId ?? null, ...(ami ? { ami } : {}), encrypted, ...(message ? { message } : {}), ...(previousAmi ? { previousAmi } : {}), ...(staging ? { staging } : {}), disks };
   }
 
   /** A run's summary, appended to the server's history (the last 50) as its last run. */

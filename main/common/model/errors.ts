@@ -24,6 +24,8 @@ export type WorkbenchErrorCode =
   | 'verify-failed'
   | 'export-invalid'
   | 'cancelled'
+  /** Work that must not run twice at once is already running (another process, or this one). */
+  | 'busy'
   | 'ssh-unreachable'
   | 'ssh-timeout'
   | 'ssh-auth-failed'

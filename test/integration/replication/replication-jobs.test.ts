@@ -3,6 +3,7 @@
 // progress and state events, and bad input refused without losing anything.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
@@ -352,6 +353,40 @@ describe('replication jobs (fake EBS direct endpoint)', () => {
     expect((32 * BLOCK - cap) / sending).toBeLessThanOrEqual(cap * 1.15);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2700);
   }, 120_000);
+
+  it('one replication of a server at a time across processes: while another process holds the server, a job started in the app fails as busy with the cause and the fix, sends nothing, and runs once that process is gone', async () => {
+    await openProject(2);
+    const image = path.join(dir, 'busy', 's1.raw');
+    const content = await makeImage(image, 8);
+    services.replication.configure('s1', { disks: [{ disk: 'Hard disk 1', image }] });
+    // A live process holds the server's lock, as `mwb replicate` in a terminal does while it runs.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const exited = new Promise((r) => other.once('exit', r));
+    const lockFile = path.join(services.replication.jobDir('s1'), 'run.lock');
+    await fs.mkdir(path.dirname(lockFile), { recursive: true });
+    await fs.writeFile(lockFile, JSON.stringify({ pid: other.pid, at: '2026-11-30T05:00:00.000Z' }));
+    let jobId: string;
+    try {
+      jobId = services.replicationJobs.start({ kind: 'server', id: 's1' }).id;
+      const failed = await services.replicationJobs.settled(jobId);
+      expect(failed.state).toBe('failed');
+      expect(failed.servers[0]!.problem).toEqual({
+        cause: `Replication of S1 is already running in process ${other.pid} (since 2026-11-30T05:00:00.000Z).`,
+        fix: 'Another replication of this server (the app, or mwb replicate in a terminal) is running: wait for it to end, or stop it, then retry.',
+      });
+      expect(fake.puts).toHaveLength(0);
+      expect(JSON.parse(await fs.readFile(lockFile, 'utf8'))).toMatchObject({ pid: other.pid });
+    } finally {
+      other.kill();
+    }
+    await exited;
+    // That process is gone (its lock left behind, as after a kill): Retry runs, and the lock goes with the run.
+    services.replicationJobs.runNow(jobId);
+    expect((await services.replicationJobs.settled(jobId)).state).toBe('completed');
+    const [result] = services.replicationJobs.results(jobId);
+    expect(sha(fake.read(result!.disks[0]!.snapshotId!, content.length))).toBe(sha(content));
+    await expect(fs.stat(lockFile)).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 60_000);
 
   it('refuses bad input with typed errors and changes nothing; an unmapped server fails with a cause and a fix', async () => {
     await openProject(2, withApp([]));
