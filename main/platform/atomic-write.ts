@@ -1,6 +1,7 @@
 import { promises as fs, constants } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { processAlive } from './process-alive';
 
 async function fsyncDir(dir: string): Promise<void> {
   // Directory fsync makes the rename durable; some filesystems refuse it, which is harmless.
@@ -23,15 +24,6 @@ async function writeSynced(file: string, data: string | Uint8Array): Promise<voi
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

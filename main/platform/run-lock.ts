@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WorkbenchError } from '../common/model/errors';
+import { processAlive } from './process-alive';
 
 /**
  * An exclusive lock file for work that two processes must not do at once on the same folder: a server's replication
@@ -17,16 +18,6 @@ export interface RunLock {
 interface Holder {
   readonly pid: number;
   readonly at: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function holderOf(file: string): Promise<Holder | undefined> {
@@ -66,7 +57,7 @@ export async function acquireRunLock(dir: string, name: string, what: string): P
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const h = await holderOf(file);
-    if (h && alive(h.pid)) {
+    if (h && processAlive(h.pid)) {
       const who = h.pid === process.pid ? 'this process' : `process ${h.pid}`;
       throw new WorkbenchError('busy', `${what} is already running in ${who}${h.at ? ` (since ${h.at})` : ''}: wait for it to end, or stop it, then run again.`);
     }

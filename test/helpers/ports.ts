@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../main/platform/process-alive';
 
 /**
  * Ports for peers that must be told their port before they start (sshd, vcsim, moto, radosgw: their start scripts
@@ -45,15 +46,6 @@ function candidateRanges(): Array<[number, number]> {
   return outside.length ? outside : [[1024, 65535]];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Takes the port's lock for this process (false: another live process holds it). */
 function lock(port: number): boolean {
   const file = path.join(LOCKS, `${port}.lock`);
@@ -69,7 +61,7 @@ function lock(port: number): boolean {
   if (!take()) {
     // Held by a process that is gone (killed before its exit handler ran): taken over.
     const owner = Number(readFileSync(file, 'utf8').trim());
-    if (owner && alive(owner)) return false;
+    if (owner && processAlive(owner)) return false;
     rmSync(file, { force: true });
     if (!take()) return false;
   }
@@ -97,7 +89,7 @@ function sweep(): void {
     if (!name.endsWith('.lock')) continue;
     try {
       const owner = Number(readFileSync(path.join(LOCKS, name), 'utf8').trim());
-      if (owner && !alive(owner)) rmSync(path.join(LOCKS, name), { force: true });
+      if (owner && !processAlive(owner)) rmSync(path.join(LOCKS, name), { force: true });
     } catch {
       // Removed meanwhile by another process's sweep.
     }
