@@ -146,13 +146,13 @@ export class ReplicationService {
     const transport: TransportOptions | S3TransportOptions =
       req.transport.kind === 's3' ? { ...req.transport, ...(region ? { region } : {}) } : { ...req.transport, ...(region ? { region } : {}), encrypted, ...(kmsKey?.startsWith('arn:') ? { kmsKeyArn: kmsKey } : {}) };
     const tags = { 'mwb:server': s.name.slice(0, 250), 'mwb:project': this.deps.project.document.id };
-    // An AMI step a killed or interrupted run left pending (in the transport's journal) is finished first: this run
-    // is that run (its disks completed), so it polls the same import task instead of running the disks again.
     const jobDir = this.jobDir(s.id);
     // One replication of a server at a time across processes: the app and `mwb replicate` share the data folder, so
     // the job's journal; a second one is refused (busy) rather than interleaving its records with the first's.
     const lock = await acquireRunLock(jobDir, 'run.lock', `Replication of ${s.name}`);
     try {
+      // An AMI step a killed or interrupted run left pending (in the transport's journal) is finished first: this run
+      // is that run (its disks completed), so it polls the same import task instead of running the disks again.
       const journalFile = path.join(jobDir, transport.kind === 's3' ? 'journal-s3.log' : 'journal.log');
       const step = await import('../replication/ami/step');
       const records = await step.readJournal(journalFile);
