@@ -8,11 +8,14 @@ import type { Locator, Page } from '@playwright/test';
  */
 export async function pointerDrag(page: Page, from: Locator, to: Locator, opts: { dropY?: number; steps?: number } = {}): Promise<void> {
   const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  const y = b.y + (opts.dropY ?? Math.min(b.height / 2, 40));
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 6, { steps: 3 });
+  // The target is found once the drag has begun and the page has drawn it, as an eye finds it: what a drag shows
+  // (a hint, a placeholder) may move the target.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  const b = (await to.boundingBox())!;
+  const y = b.y + (opts.dropY ?? Math.min(b.height / 2, 40));
   await page.mouse.move(b.x + b.width / 2, y, { steps: opts.steps ?? 12 });
   await page.mouse.move(b.x + b.width / 2 + 2, y + 2, { steps: 2 });
   await page.mouse.up();

@@ -145,7 +145,11 @@ export function ApplicationBoard({ app, dropHint }: { app: Application; dropHint
   const serverErrors = issues.filter((i) => i.serverId && i.severity === 'error').length;
   return (
     <div className="board">
-      {/* The hint stays at the top of the board, where the dragged chip (over a group) does not cover it. */}
+      {/*
+        The hint stays at the top of the board, where the dragged chip (over a group) does not cover it. It is drawn
+        over the board's top and takes no room (applications.css): taking room, it pushed every group down as a drag
+        began, under the pointer that was aiming at one.
+      */}
       {dropHint ? (
         <div className="drop-hint" data-testid="drop-hint">
           {dropHint}
