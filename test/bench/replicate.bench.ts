@@ -8,7 +8,7 @@
 // (test/fakes/ebs-direct.fake-process.ts), its block store allocated before anything is timed. Files go to a temp dir,
 // deleted.
 // Load averages are printed before and after each timed part: the machine may be shared.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { copyFile, mkdtemp, open, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { docWithServers } from '../helpers/plan-fixtures';
+import { startFakeEbsProcess, type FakeEbsProcess } from '../fakes/ebs-direct.fake-process-start';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -52,24 +53,9 @@ const childCpu = () => cpuSeconds('self', 'children');
  */
 const FAKE_MALLOC = 'glibc.malloc.trim_threshold=2147483648:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432';
 
-/** The fake endpoint in a process of its own (through tsx, like this benchmark), once it listens. */
-async function startFakeProcess(preallocateBlocks: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fakes/ebs-direct.fake-process.ts'), String(preallocateBlocks)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GLIBC_TUNABLES: FAKE_MALLOC } });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const line = out.split('\n')[0]!;
-      if (out.includes('\n')) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`the fake endpoint exited (${code}) before it listened`)));
-  });
-  return { url, child };
-}
-
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mwb-replicate-bench-'));
-  let fake: { url: string; child: ChildProcess } | undefined;
+  let fake: FakeEbsProcess | undefined;
   try {
     let mb = Number(process.env.MWB_BENCH_REPLICATE_MB ?? 8192);
     const fsInfo = await statfs(dir);
@@ -126,7 +112,7 @@ async function main() {
     // The fake starts after the reference, its store allocated before the seed is timed, for the seed's data blocks and
     // the incremental run's changed ones (FakeEbsOptions.preallocateBlocks): what is timed is the client and the fake's
     // checks, not tmpfs allocating pages for the fake; and openssl runs with the same memory free as before.
-    fake = await startFakeProcess(Math.ceil(blocks / 2) + Math.ceil(blocks / 50) + 16);
+    fake = await startFakeEbsProcess({ preallocateBlocks: Math.ceil(blocks / 2) + Math.ceil(blocks / 50) + 16, env: { GLIBC_TUNABLES: FAKE_MALLOC } });
     console.log(`load average before the seed run (the fake's store allocated): ${load()}`);
     const seedRun = await time(mwb);
     console.log(`load average after the seed: ${load()}`);
@@ -164,11 +150,7 @@ async function main() {
     console.log(`incremental time ratio vs rsync: ${(inc.s / rsync.s).toFixed(2)}× (target ≤ 0.5×)`);
     console.log(`bytes sent / changed bytes: ${(sent / changedBytes).toFixed(3)} (${sent} / ${changedBytes}; target ≤ 1.02)`);
   } finally {
-    if (fake && fake.child.exitCode === null) {
-      const exited = new Promise((resolve) => fake!.child.once('exit', resolve));
-      fake.child.kill('SIGTERM');
-      await exited;
-    }
+    await fake?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

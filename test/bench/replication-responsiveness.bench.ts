@@ -7,7 +7,6 @@
 // printed). Also printed: the main process's event-loop delay in each phase (is main busy?) and the progress events
 // per second that reached the page (is the renderer flooded?). Prints figures; asserts nothing.
 // Needs a build first (node scripts/build.mjs) and Chromium. Run: npm run bench replication-responsiveness
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +18,7 @@ import { serve } from '../../main/cli/serve.command';
 import { pointerDrag } from '../helpers/pointer-drag';
 import { applyEdit } from '../../main/common/model/edits';
 import { docWithServers, makeServer } from '../helpers/plan-fixtures';
+import { startFakeEbsProcess } from '../fakes/ebs-direct.fake-process-start';
 
 if (!existsSync('out/renderer/index.html')) {
   console.error('replication-responsiveness: build the renderer first (node scripts/build.mjs).');
@@ -62,23 +62,7 @@ const project = path.join(dir, 'bench.mwb.json');
 await writeFile(project, JSON.stringify(doc));
 
 // The fake endpoint in its own process: its hashing and XML are not the app's work.
-const fakeCode = `
-  import { startFakeEbs } from ${JSON.stringify(path.resolve('test/fakes/ebs-direct.fake.ts'))};
-  const fake = await startFakeEbs({ beforePut: () => new Promise((r) => setTimeout(r, ${PUT_DELAY_MS})) });
-  process.stdout.write(fake.url + '\\n');
-  process.stdin.on('end', () => void fake.close().then(() => process.exit(0)));
-  process.stdin.resume();
-`;
-const fakeProc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', fakeCode], { stdio: ['pipe', 'pipe', 'inherit'] });
-const fakeUrl = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  fakeProc.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('\n')) resolve(out.trim());
-  });
-  fakeProc.on('exit', () => reject(new Error('the fake EBS endpoint did not start')));
-  setTimeout(() => reject(new Error('the fake EBS endpoint did not start in 60 s')), 60_000).unref();
-});
+const fake = await startFakeEbsProcess({ putDelayMs: PUT_DELAY_MS });
 
 const shell = await serve({ dataDir: path.join(dir, 'appdata'), project });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
@@ -152,7 +136,7 @@ try {
 
   // Two jobs, started as the Replication screen starts them, through the same services.
   const jobs = shell.services.replicationJobs;
-  jobs.setPrefs({ endpointUrl: fakeUrl, region: 'us-east-1', maxConcurrent: 2, maxPerDatastore: 2 });
+  jobs.setPrefs({ endpointUrl: fake.url, region: 'us-east-1', maxConcurrent: 2, maxPerDatastore: 2 });
   shell.services.replication.configure('rep-a', { disks: [{ disk: 'Hard disk 1', image: images[0]! }] });
   shell.services.replication.configure('rep-b', { disks: [{ disk: 'Hard disk 1', image: images[1]! }] });
   const started = [jobs.start({ kind: 'server', id: 'rep-a' }), jobs.start({ kind: 'server', id: 'rep-b' })];
@@ -183,8 +167,6 @@ try {
 } finally {
   await browser.close();
   await shell.close();
-  fakeProc.stdin.end();
-  await new Promise((r) => setTimeout(r, 200));
-  fakeProc.kill();
+  await fake.close();
   await rm(dir, { recursive: true, force: true });
 }
