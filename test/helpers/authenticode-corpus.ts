@@ -3,9 +3,10 @@ import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedPath } from './shared';
 
-/** Builds the osslsigncode corpus (../shared/authenticode/make-corpus.sh, or $MWB_SHARED_DIR/authenticode) into a fresh temp folder. */
-export const CORPUS_SCRIPT = path.resolve(process.env.MWB_SHARED_DIR ?? path.join(process.cwd(), '..', 'shared'), 'authenticode', 'make-corpus.sh');
+/** Builds the osslsigncode corpus (shared/authenticode/make-corpus.sh, found as `sharedPath` finds shared/) into a fresh temp folder. */
+export const CORPUS_SCRIPT = sharedPath('authenticode', 'make-corpus.sh');
 
 export interface Corpus {
   dir: string;

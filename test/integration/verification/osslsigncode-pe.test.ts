@@ -7,10 +7,11 @@ import path from 'node:path';
 import { verifyFile } from '../../../main/verification/verify-file';
 import { loadTrust, type TrustStore } from '../../../main/verification/trust';
 import { tinyPe } from '../../helpers/tiny-pe';
+import { sharedPath } from '../../helpers/shared';
 
 /* PE Authenticode against osslsigncode 2.9 (via ../shared/peers/sign-ps1.sh, which signs any file type it knows). */
 const run = promisify(execFile);
-const SIGN = path.resolve(process.env.MWB_SHARED_DIR ?? path.join(process.cwd(), '..', 'shared'), 'peers', 'sign-ps1.sh');
+const SIGN = sharedPath('peers', 'sign-ps1.sh');
 
 let dir = '';
 let trust: TrustStore;
